@@ -1,0 +1,56 @@
+/**
+ * What the modes need from Octane. The real implementation is OctaneClient (client.ts);
+ * it knows HTTP, sessions, retries and Octane's error format, and nothing about GitHub.
+ */
+export type Collection =
+  | 'defects'
+  | 'releases'
+  | 'phases'
+  | 'list_nodes'
+  | 'work_items'
+  | 'work_item_roots'
+  | 'comments'
+  | 'metaphases';
+
+export interface Reference {
+  type: string;
+  id: string;
+  name?: string;
+  logical_name?: string;
+}
+
+/** An entity as Octane returns it: id and type always, other fields as asked for. */
+export interface Entity {
+  id: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface Page<T = Entity> {
+  total_count: number;
+  data: T[];
+}
+
+export interface ListParams {
+  /** A query expression built with query.ts, without the enclosing double quotes. */
+  query?: string;
+  fields?: string[];
+  /** 1..1000 */
+  limit?: number;
+  offset?: number;
+  /** e.g. ['id'] or ['-id'] */
+  orderBy?: string[];
+}
+
+export interface OctaneApi {
+  /** GET a workspace collection. Retried on transient failures. */
+  list<T extends Entity = Entity>(collection: Collection, params: ListParams): Promise<Page<T>>;
+  /**
+   * POST one entity to a workspace collection and return what Octane answered for it.
+   * Retried only where the server surely did not act (429, 503, connection refused);
+   * an ambiguous failure (timeout, reset after sending, 502/504) throws OutcomeUnknownError.
+   */
+  create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T>;
+  /** Link to an entity in the Octane UI. */
+  workItemUrl(id: string): string;
+}

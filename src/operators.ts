@@ -1,0 +1,2 @@
+// Contract only: implemented by the settings work.
+export type Operator = '<' | '<=' | '==' | '!=' | '>=' | '>';
