@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The bundled action, run exactly as the runner runs it. */
+export const DIST_ENTRY = resolve(process.cwd(), 'dist/index.js');
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  /** stdout lines starting with `::error::` (annotations), decoded. */
+  errors: string[];
+  warnings: string[];
+}
+
+export interface RunOptions {
+  /** Extra environment (GITHUB_*, proxies, RUNNER_DEBUG); nothing of the parent's INPUT_* leaks in. */
+  env?: Record<string, string>;
+  /** A GitHub event payload, written to GITHUB_EVENT_PATH. */
+  event?: unknown;
+  timeoutMs?: number;
+}
+
+/** Inputs by their action.yml names, set as the runner does: INPUT_<NAME> with spaces as underscores. */
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'octane-action-'));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    ...options.env
+  };
+  if (options.event !== undefined) {
+    const eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify(options.event));
+    env.GITHUB_EVENT_PATH = eventFile;
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  try {
+    const { code, stdout, stderr } = await spawnNode(env, options.timeoutMs ?? 60_000);
+    return {
+      code,
+      stdout,
+      stderr,
+      outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+      summary: readFileSync(summaryFile, 'utf8'),
+      errors: commandLines(stdout, 'error'),
+      warnings: commandLines(stdout, 'warning')
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spawnNode(env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [DIST_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Parses the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!match) continue;
+    const [, name, delimiter] = match;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+    outputs[name as string] = value.join('\n');
+  }
+  return outputs;
+}
+
+function commandLines(stdout: string, command: string): string[] {
+  const prefix = `::${command}`;
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => decodeCommandData(line.slice(line.indexOf('::', 2) + 2)));
+}
+
+function decodeCommandData(data: string): string {
+  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
