@@ -1,0 +1,205 @@
+// Name -> id look-ups shared by both modes. Every name a user gives is matched in code
+// against what Octane answered (exact for releases, case-insensitive for phases and list
+// nodes), so a typo fails with the valid names listed instead of silently matching nothing.
+import type { Entity, OctaneApi, Page } from './octane/api.js';
+import { eq } from './octane/query.js';
+
+export interface Resolved {
+  id: string;
+  name: string;
+  logicalName?: string;
+}
+
+/** A name that does not resolve; `input` is the action input it came from. */
+export class LookupError extends Error {
+  constructor(
+    public input: string,
+    message: string
+  ) {
+    super(message);
+    this.name = 'LookupError';
+  }
+}
+
+/** Several look-ups failed at once: every problem, so the user fixes them in one go. */
+export class LookupErrors extends LookupError {
+  constructor(public problems: LookupError[]) {
+    super(problems.map((p) => p.input).join(', '), problems.map((p) => p.message).join('\n'));
+    this.name = 'LookupErrors';
+  }
+}
+
+const PAGE_MAX = 1000;
+const SHOWN_NAMES = 20;
+
+/** A cross filter on a reference field: `field EQ {inner}`. */
+function cross(field: string, inner: string): string {
+  return `${field} EQ {${inner}}`;
+}
+
+const SEVERITY_ROOT = 'list_node.severity';
+const ORIGIN_ROOT = 'list_node.item_origin';
+
+/** Most severe first; unknown logical names after the known ones. */
+const SEVERITY_RANK = ['urgent', 'very_high', 'high', 'medium', 'low'];
+
+/**
+ * The page's entities, or an error when the answer cannot be trusted: a total_count that
+ * is not a whole number, or data that is not an array. `complete` also refuses a page
+ * that does not hold every match (a list we would match names against must be whole).
+ */
+function checkedPage(page: Page, what: string, complete: boolean): Entity[] {
+  const total: unknown = page?.total_count;
+  const data: unknown = page?.data;
+  if (!Array.isArray(data) || typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
+    throw new Error(`Octane's answer for ${what} is unreadable (no valid total_count and data); refusing to guess.`);
+  }
+  if (complete && total > data.length) {
+    throw new Error(`Octane has ${total} ${what} but answered only ${data.length}; refusing to match names against a partial list.`);
+  }
+  return data as Entity[];
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+function toResolved(e: Entity): Resolved {
+  const logicalName = text(e.logical_name);
+  return { id: text(e.id), name: text(e.name), ...(logicalName ? { logicalName } : {}) };
+}
+
+function quoted(names: string[]): string {
+  return names.map((n) => JSON.stringify(n)).join(', ');
+}
+
+/** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
+export async function findRelease(api: OctaneApi, name: string): Promise<Resolved> {
+  const page = await api.list('releases', { query: eq('name', name), fields: ['id', 'name'], limit: PAGE_MAX });
+  const data = checkedPage(page, 'releases', false);
+  const exact = data.filter((r) => r.name === name);
+  if (exact.length === 1) return toResolved(exact[0]!);
+  if (exact.length > 1) {
+    throw new LookupError(
+      'release-name',
+      `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`
+    );
+  }
+  if (page.total_count > data.length) {
+    // A server that treats `*` as a wildcard even when escaped can answer many near names.
+    throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${data.length} of ${page.total_count} similar names.`);
+  }
+  // Only on this failure path: a short list of what is there, to spot the typo.
+  const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+  const some = checkedPage(somePage, 'releases', false);
+  const more = somePage.total_count - some.length;
+  const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
+  throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}`);
+}
+
+/**
+ * Resolves names against a complete list of candidates, name or logical name, any case.
+ * Every unknown name is reported in one error that lists the valid names.
+ */
+function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
+  const out: Resolved[] = [];
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of names) {
+    const want = raw.trim().toLowerCase();
+    const hits = candidates.filter((c) => c.name.toLowerCase() === want || (c.logicalName ?? '').toLowerCase() === want);
+    if (hits.length === 0) unknown.push(raw);
+    for (const h of hits) {
+      if (!seen.has(h.id)) {
+        seen.add(h.id);
+        out.push(h);
+      }
+    }
+  }
+  if (unknown.length > 0) {
+    const valid = candidates.map((c) => (c.logicalName ? `${c.name} (${c.logicalName})` : c.name));
+    throw new LookupError(
+      input,
+      `Unknown ${what} ${quoted(unknown)}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`
+    );
+  }
+  return out;
+}
+
+/** Defect phases only (stories and others have phases with the same names). */
+export async function resolvePhases(api: OctaneApi, names: string[]): Promise<Resolved[]> {
+  const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name'], limit: PAGE_MAX });
+  const phases = checkedPage(page, 'defect phases', true).map(toResolved);
+  return matchNames('phases', 'phases', names, phases);
+}
+
+function severityRank(s: Resolved): number {
+  const suffix = (s.logicalName ?? '').startsWith(`${SEVERITY_ROOT}.`) ? s.logicalName!.slice(SEVERITY_ROOT.length + 1) : '';
+  const i = SEVERITY_RANK.indexOf(suffix);
+  return i === -1 ? SEVERITY_RANK.length : i;
+}
+
+/** Orders severities most severe first, unknown ones last, then by name. */
+export function bySeverity(a: Resolved, b: Resolved): number {
+  return severityRank(a) - severityRank(b) || a.name.localeCompare(b.name);
+}
+
+async function listNodes(api: OctaneApi, root: string, what: string): Promise<Resolved[]> {
+  const page = await api.list('list_nodes', {
+    query: cross('list_root', eq('logical_name', root)),
+    fields: ['id', 'name', 'logical_name'],
+    limit: PAGE_MAX
+  });
+  return checkedPage(page, what, true).map(toResolved);
+}
+
+/**
+ * Nodes of the severity list only (other lists reuse names like "High"), most severe
+ * first. No names = every node.
+ */
+export async function resolveSeverities(api: OctaneApi, names: string[], input = 'severities'): Promise<Resolved[]> {
+  const nodes = await listNodes(api, SEVERITY_ROOT, 'severities');
+  const chosen = names.length === 0 ? nodes : matchNames(input, 'severities', names, nodes);
+  return [...chosen].sort(bySeverity);
+}
+
+/** The backlog root that new defects hang under; never assumed to be 1001. */
+export async function findBacklogRoot(api: OctaneApi): Promise<Resolved> {
+  const page = await api.list('work_item_roots', { fields: ['id'], limit: 2 });
+  const data = checkedPage(page, 'work item roots', false);
+  if (page.total_count !== 1 || data.length !== 1 || !text(data[0]!.id)) {
+    throw new Error(`Expected exactly one backlog root (work_item_roots) in the workspace, Octane answered ${page.total_count}.`);
+  }
+  return { id: text(data[0]!.id), name: 'Backlog' };
+}
+
+/** The item-origin node with exactly this name, if the workspace has one. */
+export async function findOriginNode(api: OctaneApi, name = 'GitHub Actions'): Promise<Resolved | undefined> {
+  const nodes = await listNodes(api, ORIGIN_ROOT, 'item origins');
+  return nodes.find((n) => n.name === name);
+}
+
+type Settled<T extends Record<string, Promise<unknown>>> = { [K in keyof T]: Awaited<T[K]> };
+
+/**
+ * Awaits look-ups that already run in parallel. Several failed names come back as one
+ * LookupErrors; any other failure (network, Octane error) is rethrown as it is.
+ */
+export async function resolveAll<T extends Record<string, Promise<unknown>>>(lookups: T): Promise<Settled<T>> {
+  const keys = Object.keys(lookups) as Array<keyof T>;
+  const settled = await Promise.allSettled(keys.map((k) => lookups[k]));
+  const problems: LookupError[] = [];
+  for (const s of settled) {
+    if (s.status === 'rejected') {
+      if (!(s.reason instanceof LookupError)) throw s.reason;
+      problems.push(...(s.reason instanceof LookupErrors ? s.reason.problems : [s.reason]));
+    }
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new LookupErrors(problems);
+  const out = {} as Settled<T>;
+  keys.forEach((k, i) => {
+    out[k] = (settled[i] as PromiseFulfilledResult<Settled<T>[typeof k]>).value;
+  });
+  return out;
+}
