@@ -1,0 +1,94 @@
+// The gate's result as outputs, a one-line verdict, and the job summary.
+import type { GateResult } from '../modes/gate.js';
+import { describeOperator } from '../operators.js';
+import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from './markdown.js';
+
+/** Outputs by name; in a dry run only what is known without counting (nothing yet). */
+export function gateOutputs(r: GateResult): Record<string, string> {
+  if (r.dryRun || r.count === undefined || r.passed === undefined) return {};
+  return {
+    'defect-count': String(r.count),
+    'gate-result': r.passed ? 'passed' : 'failed',
+    defects: JSON.stringify((r.defects ?? []).map(({ id, name, phase, severity, url }) => ({ id, name, phase, severity, url }))),
+    'counts-by-severity': JSON.stringify(r.countsBySeverity ?? {}),
+    'counts-by-phase': JSON.stringify(r.countsByPhase ?? {})
+  };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `release X, phases A/B, severities C/D` on one line. */
+function filterText(r: GateResult): string {
+  const phases = r.phases.map((p) => oneLine(p.name)).join('/');
+  const severities = r.allSeverities ? 'every severity' : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
+  return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}`;
+}
+
+/**
+ * One line, e.g. `Gate failed: 7 defects (release 2026.4, phases New/Opened, severities
+ * High/Urgent); allowed: <= 0`. Line breaks in names are flattened, so the line cannot
+ * smuggle a workflow command onto a line of its own.
+ */
+export function gateVerdict(r: GateResult): string {
+  const allowed = `allowed: ${r.operator} ${r.threshold}`;
+  if (r.dryRun || r.count === undefined) return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
+  return `Gate ${r.passed ? 'passed' : 'failed'}: ${plural(r.count, 'defect', 'defects')} (${filterText(r)}); ${allowed}`;
+}
+
+function heading(r: GateResult): string {
+  if (r.dryRun || r.passed === undefined) return '## 🔎 Gate dry run';
+  return r.passed ? '## ✅ Gate passed' : '## ❌ Gate failed';
+}
+
+function filterSection(r: GateResult): string {
+  const names = (list: { name: string; id: string }[]): string => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
+  const rows = [
+    ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
+    ['Phases', names(r.phases)],
+    ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
+    ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
+    ['Query', code(r.query)]
+  ];
+  return ['### Filter', '', table(['', ''], rows)].join('\n');
+}
+
+function breakdownSection(r: GateResult): string {
+  const bySeverity = Object.entries(r.countsBySeverity ?? {});
+  const byPhase = Object.entries(r.countsByPhase ?? {});
+  const parts = ['### Breakdown', ''];
+  parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+  parts.push('');
+  parts.push(table(['Phase', 'Defects'], byPhase.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+  const charts = [mermaidPie('Defects by severity', bySeverity), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
+  for (const c of charts) parts.push('', c);
+  return parts.join('\n');
+}
+
+function defectsSection(r: GateResult): string {
+  const defects = r.defects ?? [];
+  const count = r.count ?? 0;
+  const parts = ['### Defects', ''];
+  if (defects.length === 0) {
+    parts.push('No matching defects.');
+    return parts.join('\n');
+  }
+  parts.push(
+    table(
+      ['ID', 'Name', 'Phase', 'Severity'],
+      defects.map((d) => [link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)])
+    )
+  );
+  const more = count - defects.length;
+  if (more > 0) parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; raise \`list-limit\` to see more).`);
+  return parts.join('\n');
+}
+
+/** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
+export function gateSummary(r: GateResult): string {
+  const parts = [heading(r), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+  if (!r.dryRun && r.count !== undefined) parts.push('', breakdownSection(r), '', defectsSection(r));
+  else parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
+  return parts.join('\n') + '\n';
+}
