@@ -1,0 +1,62 @@
+// Outputs and job summary of create-defect. Every text from the user or Octane goes through
+// markdown.ts's escaping; links are made only from the client's http(s) URLs.
+import type { CreateDefectResult } from '../modes/create-defect.js';
+import { code, escapeCell, escapeText, link, table } from './markdown.js';
+
+export interface CreateOutputs {
+  'defect-id': string;
+  'defect-url': string;
+  created: 'true' | 'false';
+}
+
+/** In a dry run nothing exists yet: id and URL stay empty, created is false. */
+export function createOutputs(r: CreateDefectResult): CreateOutputs {
+  if (r.dryRun) return { 'defect-id': '', 'defect-url': '', created: 'false' };
+  return { 'defect-id': r.id ?? '', 'defect-url': r.url ?? '', created: r.created ? 'true' : 'false' };
+}
+
+export function createSummary(r: CreateDefectResult): string {
+  const out: string[] = [];
+  const release = escapeText(r.release.name);
+  if (r.dryRun) {
+    out.push('## Octane defect: dry run, nothing written');
+    if (r.reused) {
+      out.push(
+        `An open defect with this name exists in release ${release}: ${link(`${r.reused.id} ${r.name}`, r.reused.url)} ` +
+          `(${escapeText(r.reused.phase)}). A real run would add a comment with the run's link to it and create nothing.`
+      );
+    } else {
+      out.push(`A real run would create the defect **${escapeText(r.name)}** in release ${release} with these fields:`);
+    }
+    out.push(fieldsTable(r.fields));
+    return out.join('\n\n') + '\n';
+  }
+
+  const title = link(r.name, r.url ?? '');
+  if (r.reused) {
+    out.push('## Octane defect: reused an open one');
+    out.push(`${title} (id ${escapeText(r.reused.id)}, ${escapeText(r.reused.phase)}) in release ${release}`);
+    out.push(
+      r.reused.commentAdded
+        ? "An open defect with this name already existed, so none was created; a comment with this run's link was added to it."
+        : 'An open defect with this name already existed, so none was created; the comment with this run\'s link may not have been added (Octane gave no clear answer).'
+    );
+  } else {
+    out.push('## Octane defect: created');
+    out.push(`${title} (id ${escapeText(r.id ?? '')}) in release ${release}`);
+    if (r.recovered) {
+      out.push('Octane gave no clear answer to the create request; the defect was found by its creation token afterwards, so it was not created twice.');
+    }
+  }
+  const facts: string[][] = [];
+  if (r.severity) facts.push(['Severity', escapeCell(r.severity.name)]);
+  if (r.origin) facts.push(['Origin', escapeCell(r.origin.name)]);
+  if (facts.length > 0 && !r.reused) out.push(table(['Field', 'Value'], facts));
+  return out.join('\n\n') + '\n';
+}
+
+/** Field -> value as sent; the description's HTML is shown as code, not rendered. */
+function fieldsTable(fields: Record<string, unknown>): string {
+  const rows = Object.entries(fields).map(([k, v]) => [code(k), code(typeof v === 'string' ? v : JSON.stringify(v))]);
+  return table(['Field', 'Value'], rows);
+}
