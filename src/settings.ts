@@ -193,12 +193,17 @@ function isDisplayUnsafe(c: string): boolean {
 }
 
 /** Problem text for a name (or list entry); undefined when the name is fine. */
-function nameProblem(value: string, maxLength: number, allowed: (c: string) => boolean = () => false): string | undefined {
+function nameProblem(
+  value: string,
+  maxLength: number,
+  show: (v: string) => string,
+  allowed: (c: string) => boolean = () => false
+): string | undefined {
   const chars = Array.from(value);
   if (chars.length > maxLength) return `must be at most ${maxLength} characters; got ${chars.length}`;
   const index = chars.findIndex((c) => isControl(c) && !allowed(c));
   if (index >= 0) {
-    return `must not contain control characters; got ${codePointName(chars[index]!)} at character ${index + 1} of ${showValue(value)}`;
+    return `must not contain control characters; got ${codePointName(chars[index]!)} at character ${index + 1} of ${show(value)}`;
   }
   return undefined;
 }
@@ -215,8 +220,13 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
 
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
+  // A secret pasted into the wrong input must not come back in a message: hide it before a value
+  // is cut or escaped for display, and once more in the finished message.
+  const hidden = [rawSecret, rawSecret.trim()].filter((v) => v !== '').sort((a, b) => b.length - a.length);
+  const redact = (text: string): string => hidden.reduce((t, secret) => t.split(secret).join('***'), text);
+  const show = (v: string): string => showValue(redact(v));
   const problem = (input: InputName, message: string): void => {
-    problems.push({ input, message });
+    problems.push({ input, message: redact(message) });
   };
   /** Trimmed value; '' when unset or only whitespace. */
   const value = (name: InputName): string => (getInput(name) ?? '').trim();
@@ -235,12 +245,12 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   let mode: Mode | undefined;
   if (modeText !== undefined) {
     if ((MODES as readonly string[]).includes(modeText)) mode = modeText as Mode;
-    else problem('mode', `must be create-defect or gate; got ${showValue(modeText)}`);
+    else problem('mode', `must be create-defect or gate; got ${show(modeText)}`);
   }
 
   // connection
   const urlText = required('octane-url', ' (like https://octane.example.com)');
-  const url = urlText === undefined ? undefined : parseServerUrl(urlText, (m) => problem('octane-url', m));
+  const url = urlText === undefined ? undefined : parseServerUrl(urlText, (m) => problem('octane-url', m), show);
   const clientId = required('client-id');
   const clientSecret = required('client-secret');
   const sharedSpaceId = readId('shared-space-id');
@@ -251,7 +261,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
     const v = required(name);
     if (v === undefined) return undefined;
     if (!ID_INPUT.test(v)) {
-      problem(name, `must be a number of 1 to 18 digits (like 1001); got ${showValue(v)}`);
+      problem(name, `must be a number of 1 to 18 digits (like 1001); got ${show(v)}`);
       return undefined;
     }
     return v;
@@ -260,7 +270,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   function readName(name: InputName, isRequired: boolean): string | undefined {
     const v = isRequired ? required(name) : value(name);
     if (v === undefined || v === '') return undefined;
-    const p = nameProblem(v, MAX_NAME_LENGTH);
+    const p = nameProblem(v, MAX_NAME_LENGTH, show);
     if (p) {
       problem(name, p);
       return undefined;
@@ -272,7 +282,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
     const v = orDefault(name);
     if (v === 'true' || v === 'True' || v === 'TRUE') return true;
     if (v === 'false' || v === 'False' || v === 'FALSE') return false;
-    problem(name, `must be true or false; got ${showValue(v)}`);
+    problem(name, `must be true or false; got ${show(v)}`);
     return undefined;
   }
 
@@ -280,7 +290,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
     const v = orDefault(name);
     const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
-      problem(name, `must be a whole number from ${min} to ${max}; got ${showValue(v)}`);
+      problem(name, `must be a whole number from ${min} to ${max}; got ${show(v)}`);
       return undefined;
     }
     return n;
@@ -289,8 +299,11 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   const dryRun = readBoolean('dry-run');
   const timeoutSeconds = readWholeNumber('timeout-seconds', 1, 600);
   const retries = readWholeNumber('retries', 0, 10);
-  const caCertificate = readCaCertificate(value('ca-certificate'), deps.readFile ?? ((p) => readFileSync(p, 'utf8')), (m) =>
-    problem('ca-certificate', m)
+  const caCertificate = readCaCertificate(
+    value('ca-certificate'),
+    deps.readFile ?? ((path) => readFileSync(path, 'utf8')),
+    (m) => problem('ca-certificate', m),
+    show
   );
 
   const given = (name: InputName): boolean => value(name) !== '';
@@ -299,7 +312,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   if (mode === 'create-defect') {
     const defectName = readName('defect-name', true);
     const description = value('defect-description');
-    const descriptionProblem = nameProblem(description, MAX_DESCRIPTION_LENGTH, (c) => c === '\n' || c === '\r' || c === '\t');
+    const descriptionProblem = nameProblem(description, MAX_DESCRIPTION_LENGTH, show, (c) => c === '\n' || c === '\r' || c === '\t');
     if (descriptionProblem) problem('defect-description', descriptionProblem);
     const severity = readName('severity', false);
     const extraFields = readExtraFields(value('extra-fields'), given('severity'), (m) => problem('extra-fields', m));
@@ -326,7 +339,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
     const operatorText = orDefault('threshold-operator');
     const operator = parseOperator(operatorText);
     if (operator === undefined) {
-      problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${showValue(operatorText)}`);
+      problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${show(operatorText)}`);
     }
     const listLimit = readWholeNumber('list-limit', 1, 1000);
     const failOnGate = readBoolean('fail-on-gate');
@@ -368,11 +381,11 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
     let ok = true;
     entries.forEach((entry, i) => {
       if (entry === '') {
-        problem(name, `entry ${i + 1} is empty; got ${showValue(text)}`);
+        problem(name, `entry ${i + 1} is empty; got ${show(text)}`);
         ok = false;
         return;
       }
-      const p = nameProblem(entry, MAX_NAME_LENGTH);
+      const p = nameProblem(entry, MAX_NAME_LENGTH, show);
       if (p) {
         problem(name, `entry ${i + 1} ${p}`);
         ok = false;
@@ -381,7 +394,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
       const key = entry.toLowerCase();
       const first = seen.get(key);
       if (first !== undefined) {
-        problem(name, `${showValue(entry)} is listed twice (entries are matched in any case)`);
+        problem(name, `${show(entry)} is listed twice (entries are matched in any case)`);
         ok = false;
         return;
       }
@@ -410,13 +423,13 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
  * The server URL: http(s) with a host, a path prefix kept (reverse proxies), no trailing slash,
  * no credentials, no query or fragment (they would be glued onto every API path).
  */
-function parseServerUrl(text: string, report: (message: string) => void): string | undefined {
+function parseServerUrl(text: string, report: (message: string) => void, show: (v: string) => string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
     // Do not echo what could be `user:password@host`.
     if (/^[^/?#]*@/.test(text)) {
       report('must not contain a user name or password; put credentials in client-id/client-secret, not in the URL');
     } else {
-      report(`must start with http:// or https://; got ${showValue(text)}`);
+      report(`must start with http:// or https://; got ${show(text)}`);
     }
     return undefined;
   }
@@ -427,12 +440,12 @@ function parseServerUrl(text: string, report: (message: string) => void): string
     if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(text)) {
       report('must not contain a user name or password; put credentials in client-id/client-secret, not in the URL');
     } else {
-      report(`is not a valid URL; got ${showValue(text)}`);
+      report(`is not a valid URL; got ${show(text)}`);
     }
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    report(`must start with http:// or https://; got ${showValue(text)}`);
+    report(`must start with http:// or https://; got ${show(text)}`);
     return undefined;
   }
   if (parsed.username !== '' || parsed.password !== '') {
@@ -440,19 +453,24 @@ function parseServerUrl(text: string, report: (message: string) => void): string
     return undefined;
   }
   if (parsed.hostname === '') {
-    report(`must have a host name; got ${showValue(text)}`);
+    report(`must have a host name; got ${show(text)}`);
     return undefined;
   }
   if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(text)) {
     // Show only what comes before the query: it may carry a token.
     const base = text.split(/[?#]/)[0] ?? '';
-    report(`must not have a query string or fragment (the part from "?" or "#"); got ${showValue(base)} followed by one`);
+    report(`must not have a query string or fragment (the part from "?" or "#"); got ${show(base)} followed by one`);
     return undefined;
   }
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
-function readCaCertificate(text: string, readFile: (path: string) => string, report: (message: string) => void): string | undefined {
+function readCaCertificate(
+  text: string,
+  readFile: (path: string) => string,
+  report: (message: string) => void,
+  show: (v: string) => string
+): string | undefined {
   if (text === '') return undefined;
   if (text.includes(PEM_BEGIN)) {
     if (!text.includes(PEM_END)) {
@@ -465,11 +483,11 @@ function readCaCertificate(text: string, readFile: (path: string) => string, rep
   try {
     content = readFile(text);
   } catch (error) {
-    report(`cannot read the file ${showValue(text)}: ${fileErrorReason(error)}; give PEM text or the path of a PEM file`);
+    report(`cannot read the file ${show(text)}: ${fileErrorReason(error)}; give PEM text or the path of a PEM file`);
     return undefined;
   }
   if (!content.includes(PEM_BEGIN) || !content.includes(PEM_END)) {
-    report(`the file ${showValue(text)} does not contain a PEM certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
+    report(`the file ${show(text)} does not contain a PEM certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
     return undefined;
   }
   return content;

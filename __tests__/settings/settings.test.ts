@@ -1,0 +1,582 @@
+import { describe, it, expect } from '@jest/globals';
+import {
+  readSettings,
+  formatProblems,
+  showValue,
+  findJsonError,
+  INPUT_NAMES,
+  type InputProblem,
+  type Settings,
+  type SettingsResult,
+  type GateSettings,
+  type CreateDefectSettings
+} from '../../src/settings.js';
+
+const SECRET = 'Sup3r-S3cret!value';
+
+const GATE: Record<string, string> = {
+  mode: 'gate',
+  'octane-url': 'https://octane.example.com',
+  'client-id': 'client',
+  'client-secret': SECRET,
+  'shared-space-id': '1001',
+  'workspace-id': '1002',
+  'release-name': '2026.4'
+};
+const CREATE: Record<string, string> = { ...GATE, mode: 'create-defect', 'defect-name': 'Build broke' };
+
+function read(inputs: Record<string, string>, deps: Parameters<typeof readSettings>[1] = {}): SettingsResult {
+  return readSettings((name) => inputs[name] ?? '', deps);
+}
+
+function settingsOf(inputs: Record<string, string>): Settings {
+  const result = read(inputs);
+  if (!result.ok) throw new Error(`expected valid inputs, got:\n${formatProblems(result.problems)}`);
+  return result.settings;
+}
+const gate = (overrides: Record<string, string> = {}): GateSettings => settingsOf({ ...GATE, ...overrides }) as GateSettings;
+const create = (overrides: Record<string, string> = {}): CreateDefectSettings =>
+  settingsOf({ ...CREATE, ...overrides }) as CreateDefectSettings;
+
+function problemsOf(inputs: Record<string, string>): InputProblem[] {
+  const result = read(inputs);
+  if (result.ok) throw new Error('expected problems, the inputs were accepted');
+  return result.problems;
+}
+/** The problem lines exactly as formatProblems prints them. */
+const lines = (inputs: Record<string, string>): string[] => formatProblems(problemsOf(inputs)).split('\n').slice(1);
+const onlyLine = (inputs: Record<string, string>): string => {
+  const l = lines(inputs);
+  expect(l).toHaveLength(1);
+  return l[0]!;
+};
+
+describe('defaults and valid inputs', () => {
+  it('gives the gate its documented defaults when optional inputs are empty', () => {
+    const s = gate();
+    expect(s).toMatchObject({
+      mode: 'gate',
+      phases: ['New', 'Opened', 'Deferred'],
+      severities: [],
+      threshold: 0,
+      operator: '<=',
+      listLimit: 100,
+      failOnGate: true,
+      dryRun: false,
+      releaseName: '2026.4'
+    });
+    expect(s.connection).toEqual({
+      url: 'https://octane.example.com',
+      sharedSpaceId: '1001',
+      workspaceId: '1002',
+      clientId: 'client',
+      clientSecret: SECRET,
+      timeoutMs: 30_000,
+      retries: 4
+    });
+  });
+
+  it('gives create-defect its defaults', () => {
+    const s = create();
+    expect(s).toMatchObject({
+      mode: 'create-defect',
+      defectName: 'Build broke',
+      defectDescription: '',
+      extraFields: {},
+      dedupe: false,
+      addRunContext: true,
+      dryRun: false
+    });
+    expect(s.severity).toBeUndefined();
+  });
+
+  it('trims every value', () => {
+    const s = gate({
+      mode: ' gate\n',
+      'octane-url': ' https://octane.example.com/ ',
+      'shared-space-id': ' 1001 ',
+      'release-name': '  2026.4  ',
+      threshold: ' 3 ',
+      'threshold-operator': ' ge ',
+      'list-limit': '\t5\n'
+    });
+    expect(s.releaseName).toBe('2026.4');
+    expect(s.threshold).toBe(3);
+    expect(s.operator).toBe('>=');
+    expect(s.listLimit).toBe(5);
+    expect(s.connection.sharedSpaceId).toBe('1001');
+  });
+
+  it('reads every setting a user can give', () => {
+    const s = create({
+      'defect-description': 'line 1\n\tline 2\r\nline 3',
+      severity: 'Very High',
+      'extra-fields': '{"priority": {"type": "list_node", "id": "2001"}, "is_draft": false}',
+      dedupe: 'TRUE',
+      'add-run-context': 'False',
+      'dry-run': 'True',
+      'timeout-seconds': '600',
+      retries: '0'
+    });
+    expect(s.defectDescription).toBe('line 1\n\tline 2\r\nline 3');
+    expect(s.severity).toBe('Very High');
+    expect(s.extraFields).toEqual({ priority: { type: 'list_node', id: '2001' }, is_draft: false });
+    expect(s.dedupe).toBe(true);
+    expect(s.addRunContext).toBe(false);
+    expect(s.dryRun).toBe(true);
+    expect(s.connection.timeoutMs).toBe(600_000);
+    expect(s.connection.retries).toBe(0);
+  });
+
+  it('accepts Unicode and query metacharacters in names', () => {
+    const name = `R1 ^x' "(y)" \\ * ; || ü 漢字 😀`;
+    expect(gate({ 'release-name': name }).releaseName).toBe(name);
+    expect(create({ 'defect-name': name }).defectName).toBe(name);
+  });
+
+  it('accepts a name of exactly 255 characters, counting astral characters as one', () => {
+    expect(gate({ 'release-name': 'a'.repeat(255) }).releaseName).toHaveLength(255);
+    expect(Array.from(gate({ 'release-name': '😀'.repeat(255) }).releaseName)).toHaveLength(255);
+  });
+
+  it('lists every input of action.yml once', () => {
+    expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
+    expect(INPUT_NAMES).toHaveLength(23);
+    expect(INPUT_NAMES).toContain('ca-certificate');
+  });
+});
+
+describe('the secret', () => {
+  it('is registered for masking before any input is read, also in its trimmed form', () => {
+    const events: string[] = [];
+    const inputs = { ...GATE, 'client-secret': `  ${SECRET}\n`, mode: 'nonsense' };
+    readSettings(
+      (name) => {
+        events.push(`read ${name}`);
+        return inputs[name as keyof typeof inputs] ?? '';
+      },
+      { setSecret: (v) => events.push(`mask ${JSON.stringify(v)}`) }
+    );
+    const firstOther = events.findIndex((e) => e.startsWith('read ') && e !== 'read client-secret');
+    const masks = events.filter((e) => e.startsWith('mask'));
+    expect(masks).toEqual([`mask ${JSON.stringify(`  ${SECRET}\n`)}`, `mask ${JSON.stringify(SECRET)}`]);
+    expect(events.lastIndexOf(masks[1]!)).toBeLessThan(firstOther);
+  });
+
+  it('is registered once when it has no surrounding whitespace, and not at all when empty', () => {
+    const masked: string[] = [];
+    read(GATE, { setSecret: (v) => masked.push(v) });
+    expect(masked).toEqual([SECRET]);
+    masked.length = 0;
+    read({ ...GATE, 'client-secret': '' }, { setSecret: (v) => masked.push(v) });
+    expect(masked).toEqual([]);
+  });
+
+  it('never appears in a problem, whatever else is wrong', () => {
+    const everythingWrong: Record<string, string> = {
+      mode: SECRET,
+      'octane-url': `https://user:${SECRET}@octane.example.com/?token=${SECRET}`,
+      'client-id': '',
+      'client-secret': SECRET,
+      'shared-space-id': 'x',
+      'workspace-id': 'y',
+      'release-name': '\u0000',
+      'dry-run': 'maybe',
+      'ca-certificate': '/no/such/file'
+    };
+    const text = formatProblems(problemsOf(everythingWrong));
+    expect(text).not.toContain(SECRET);
+    // the URL's credentials are not echoed either
+    expect(text).not.toContain('user:');
+    const asQuery = formatProblems(problemsOf({ ...GATE, 'octane-url': `https://octane.example.com/?k=${SECRET}` }));
+    expect(asQuery).not.toContain(SECRET);
+  });
+
+  it('is kept as given apart from the trim', () => {
+    expect(gate({ 'client-secret': ' a b ' }).connection.clientSecret).toBe('a b');
+  });
+});
+
+describe('all problems together', () => {
+  it('reports every problem at once, in input order, each naming its input', () => {
+    const problems = problemsOf({
+      mode: 'gate',
+      'octane-url': 'octane.example.com',
+      'client-id': ' ',
+      'client-secret': '',
+      'shared-space-id': '-1',
+      'workspace-id': '12a',
+      'release-name': '',
+      threshold: '1.5',
+      'threshold-operator': '=',
+      'list-limit': '0',
+      'fail-on-gate': 'yes'
+    });
+    expect(problems.map((p) => p.input)).toEqual([
+      'octane-url',
+      'client-id',
+      'client-secret',
+      'shared-space-id',
+      'workspace-id',
+      'release-name',
+      'threshold',
+      'threshold-operator',
+      'list-limit',
+      'fail-on-gate'
+    ]);
+    expect(formatProblems(problems).split('\n')[0]).toBe('The inputs have 10 problems:');
+  });
+
+  it('still checks the common inputs when the mode is invalid', () => {
+    expect(lines({ ...GATE, mode: 'Gate', 'workspace-id': '' })).toEqual([
+      '- mode: must be create-defect or gate; got "Gate"',
+      '- workspace-id: is required'
+    ]);
+  });
+
+  it('says "1 problem" for one', () => {
+    expect(formatProblems([{ input: 'mode', message: 'is required' }])).toBe('The inputs have 1 problem:\n- mode: is required');
+  });
+
+  it('reports a missing required input as required, also when only whitespace', () => {
+    for (const name of ['octane-url', 'client-id', 'client-secret', 'shared-space-id', 'workspace-id', 'release-name']) {
+      for (const value of ['', '   ', '\n\t']) {
+        const line = onlyLine({ ...GATE, [name]: value });
+        expect(line.startsWith(`- ${name}: is required`)).toBe(true);
+      }
+    }
+    expect(onlyLine({ ...GATE, mode: ' ' })).toBe('- mode: is required (create-defect or gate)');
+    expect(onlyLine({ ...CREATE, 'defect-name': ' ' })).toBe('- defect-name: is required');
+  });
+
+  it('does not require defect-name in the gate', () => {
+    expect(gate({ 'defect-name': '' }).mode).toBe('gate');
+  });
+});
+
+describe('mode', () => {
+  it.each(['create_defect', 'GATE', 'gate2', 'create defect'])('refuses %j and says the valid ones', (mode) => {
+    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect or gate; got ${JSON.stringify(mode)}`);
+  });
+});
+
+describe('octane-url', () => {
+  it('keeps a path prefix and the port, drops trailing slashes', () => {
+    expect(gate({ 'octane-url': 'http://127.0.0.1:8080/octane/' }).connection.url).toBe('http://127.0.0.1:8080/octane');
+    expect(gate({ 'octane-url': 'https://Octane.Example.com//' }).connection.url).toBe('https://octane.example.com');
+    expect(gate({ 'octane-url': 'https://octane.example.com:8443/a/b' }).connection.url).toBe('https://octane.example.com:8443/a/b');
+  });
+
+  it.each([
+    ['octane.example.com', 'must start with http:// or https://; got "octane.example.com"'],
+    ['localhost:8080', 'must start with http:// or https://; got "localhost:8080"'],
+    ['ftp://octane.example.com', 'must start with http:// or https://; got "ftp://octane.example.com"'],
+    ['http://', 'is not a valid URL; got "http://"'],
+    ['https://exa mple.com', 'is not a valid URL; got "https://exa mple.com"'],
+    [
+      'https://octane.example.com/octane?x=1',
+      'must not have a query string or fragment (the part from "?" or "#"); got "https://octane.example.com/octane" followed by one'
+    ],
+    [
+      'https://octane.example.com/#/home',
+      'must not have a query string or fragment (the part from "?" or "#"); got "https://octane.example.com/" followed by one'
+    ]
+  ])('refuses %j', (url, message) => {
+    expect(onlyLine({ ...GATE, 'octane-url': url })).toBe(`- octane-url: ${message}`);
+  });
+
+  it.each(['https://bob:pw@octane.example.com', 'https://bob@octane.example.com', 'bob:pw@octane.example.com', 'https://bob:p w@x'])(
+    'refuses credentials in %j without echoing them',
+    (url) => {
+      expect(onlyLine({ ...GATE, 'octane-url': url })).toBe(
+        '- octane-url: must not contain a user name or password; put credentials in client-id/client-secret, not in the URL'
+      );
+    }
+  );
+});
+
+describe('ids', () => {
+  it.each(['-1', '1.5', '0x10', '1 2', '1e3', 'abc', '١٢٣', '1234567890123456789', '+5'])('refuses %j', (id) => {
+    expect(onlyLine({ ...GATE, 'shared-space-id': id })).toBe(
+      `- shared-space-id: must be a number of 1 to 18 digits (like 1001); got ${showValue(id)}`
+    );
+    expect(onlyLine({ ...GATE, 'workspace-id': id })).toBe(
+      `- workspace-id: must be a number of 1 to 18 digits (like 1001); got ${showValue(id)}`
+    );
+  });
+
+  it('accepts 18 digits', () => {
+    expect(gate({ 'workspace-id': '123456789012345678' }).connection.workspaceId).toBe('123456789012345678');
+  });
+});
+
+describe('names', () => {
+  it('refuses more than 255 characters and says the length', () => {
+    expect(onlyLine({ ...GATE, 'release-name': 'x'.repeat(10_000) })).toBe('- release-name: must be at most 255 characters; got 10000');
+    expect(onlyLine({ ...CREATE, 'defect-name': 'é'.repeat(256) })).toBe('- defect-name: must be at most 255 characters; got 256');
+  });
+
+  it.each([
+    ['a\u0000b', 'U+0000 at character 2 of "a\\u0000b"'],
+    ['tab\there', 'U+0009 at character 4 of "tab\\there"'],
+    ['line\nbreak', 'U+000A at character 5 of "line\\nbreak"'],
+    ['del\u007f', 'U+007F at character 4 of "del\\u007F"'],
+    ['c1\u0085', 'U+0085 at character 3 of "c1\\u0085"'],
+    ['😀\u001b[31m', 'U+001B at character 2 of "😀\\u001B[31m"']
+  ])('refuses control characters in %j', (name, detail) => {
+    expect(onlyLine({ ...GATE, 'release-name': name })).toBe(`- release-name: must not contain control characters; got ${detail}`);
+  });
+
+  it('lets the description have line breaks and tabs but not other controls, up to 100,000 characters', () => {
+    expect(create({ 'defect-description': 'a\n\tb' }).defectDescription).toBe('a\n\tb');
+    expect(onlyLine({ ...CREATE, 'defect-description': 'a\u0007' })).toBe(
+      '- defect-description: must not contain control characters; got U+0007 at character 2 of "a\\u0007"'
+    );
+    expect(create({ 'defect-description': 'd'.repeat(100_000) }).defectDescription).toHaveLength(100_000);
+    expect(onlyLine({ ...CREATE, 'defect-description': 'd'.repeat(100_001) })).toBe(
+      '- defect-description: must be at most 100000 characters; got 100001'
+    );
+  });
+
+  it('checks the severity input like a name and keeps it', () => {
+    expect(onlyLine({ ...CREATE, severity: 'x'.repeat(300) })).toBe('- severity: must be at most 255 characters; got 300');
+    expect(create({ severity: ' list_node.severity.high ' }).severity).toBe('list_node.severity.high');
+  });
+
+  it('shows long values cut to 60 characters', () => {
+    expect(showValue('y'.repeat(100))).toBe(`"${'y'.repeat(60)}…"`);
+    expect(showValue('"\\')).toBe('"\\"\\\\"');
+    expect(showValue('\u202eevil')).toBe('"\\u202Eevil"');
+  });
+});
+
+describe('phases and severities', () => {
+  it('splits on commas and newlines, trims, and keeps the order', () => {
+    expect(gate({ phases: 'New,Opened\nFixed ,  phase.defect.deferred' }).phases).toEqual([
+      'New',
+      'Opened',
+      'Fixed',
+      'phase.defect.deferred'
+    ]);
+    expect(gate({ severities: 'High,\nUrgent\n' }).severities).toEqual(['High', 'Urgent']);
+    expect(gate({ severities: 'High\r\nUrgent,' }).severities).toEqual(['High', 'Urgent']);
+  });
+
+  it('uses the default for a value made only of separators', () => {
+    expect(gate({ phases: ' ,\n, ' }).phases).toEqual(['New', 'Opened', 'Deferred']);
+    expect(gate({ severities: '\n,' }).severities).toEqual([]);
+  });
+
+  it('refuses an empty entry, naming its position', () => {
+    expect(onlyLine({ ...GATE, phases: 'New,,Opened' })).toBe('- phases: entry 2 is empty; got "New,,Opened"');
+    expect(onlyLine({ ...GATE, severities: ',High' })).toBe('- severities: entry 1 is empty; got ",High"');
+    expect(onlyLine({ ...GATE, phases: 'New\n\nOpened' })).toBe('- phases: entry 2 is empty; got "New\\n\\nOpened"');
+  });
+
+  it('refuses a duplicate in any case, naming it', () => {
+    expect(onlyLine({ ...GATE, phases: 'New, Opened, new' })).toBe(
+      '- phases: "new" is listed twice (entries are matched in any case)'
+    );
+    expect(onlyLine({ ...GATE, severities: 'HIGH\nhigh' })).toBe(
+      '- severities: "high" is listed twice (entries are matched in any case)'
+    );
+  });
+
+  it('checks each entry like a name', () => {
+    expect(onlyLine({ ...GATE, severities: `High, ${'z'.repeat(256)}` })).toBe(
+      '- severities: entry 2 must be at most 255 characters; got 256'
+    );
+    expect(onlyLine({ ...GATE, phases: 'New, Op\u0000ened' })).toBe(
+      '- phases: entry 2 must not contain control characters; got U+0000 at character 3 of "Op\\u0000ened"'
+    );
+  });
+});
+
+describe('numbers', () => {
+  it.each(['1.5', '-1', '1e3', '9999999999999999999', '0x10', 'three', '3 4', '9007199254740992'])('refuses threshold %j', (t) => {
+    expect(onlyLine({ ...GATE, threshold: t })).toBe(
+      `- threshold: must be a whole number from 0 to 9007199254740991; got ${showValue(t)}`
+    );
+  });
+
+  it('accepts the largest safe threshold and leading zeros', () => {
+    expect(gate({ threshold: '9007199254740991' }).threshold).toBe(Number.MAX_SAFE_INTEGER);
+    expect(gate({ threshold: '007' }).threshold).toBe(7);
+  });
+
+  it.each([
+    ['list-limit', '0', 'must be a whole number from 1 to 1000; got "0"'],
+    ['list-limit', '1001', 'must be a whole number from 1 to 1000; got "1001"'],
+    ['timeout-seconds', '0', 'must be a whole number from 1 to 600; got "0"'],
+    ['timeout-seconds', '1.5', 'must be a whole number from 1 to 600; got "1.5"'],
+    ['retries', '11', 'must be a whole number from 0 to 10; got "11"'],
+    ['retries', '-1', 'must be a whole number from 0 to 10; got "-1"']
+  ])('refuses %s %j', (name, v, message) => {
+    expect(onlyLine({ ...GATE, [name]: v })).toBe(`- ${name}: ${message}`);
+  });
+
+  it('accepts the bounds', () => {
+    expect(gate({ 'list-limit': '1000' }).listLimit).toBe(1000);
+    expect(gate({ 'list-limit': '1' }).listLimit).toBe(1);
+    expect(gate({ retries: '10' }).connection.retries).toBe(10);
+    expect(gate({ 'timeout-seconds': '1' }).connection.timeoutMs).toBe(1000);
+  });
+});
+
+describe('threshold-operator', () => {
+  it.each([
+    ['<', '<'],
+    ['<=', '<='],
+    ['==', '=='],
+    ['!=', '!='],
+    ['>=', '>='],
+    ['>', '>'],
+    ['LT', '<'],
+    ['Le', '<='],
+    ['eq', '=='],
+    ['NE', '!='],
+    ['ge', '>='],
+    ['gT', '>']
+  ])('reads %j', (text, op) => {
+    expect(gate({ 'threshold-operator': text }).operator).toBe(op);
+  });
+
+  it.each(['=', '=<', '<>', '===', 'lte', 'less', '< ='])('refuses %j and says what is valid', (text) => {
+    expect(onlyLine({ ...GATE, 'threshold-operator': text })).toBe(
+      `- threshold-operator: must be one of < <= == != >= > (or lt le eq ne ge gt, any case); got ${showValue(text)}`
+    );
+  });
+
+  it('warns about a gate that can never pass', () => {
+    const result = read({ ...GATE, 'threshold-operator': '<', threshold: '0' });
+    expect(result.ok && result.warnings).toEqual(['threshold-operator < with threshold 0 can never hold: this gate always fails.']);
+  });
+});
+
+describe('booleans', () => {
+  const names = ['dry-run', 'fail-on-gate'];
+  it.each(['yes', 'no', '1', '0', 'on', 'tRUE', 'falsy'])('refuses %j', (v) => {
+    for (const name of names) expect(onlyLine({ ...GATE, [name]: v })).toBe(`- ${name}: must be true or false; got ${showValue(v)}`);
+    for (const name of ['dedupe', 'add-run-context']) {
+      expect(onlyLine({ ...CREATE, [name]: v })).toBe(`- ${name}: must be true or false; got ${showValue(v)}`);
+    }
+  });
+
+  it('reads the YAML core forms', () => {
+    for (const v of ['true', 'True', 'TRUE']) expect(gate({ 'fail-on-gate': v }).failOnGate).toBe(true);
+    for (const v of ['false', 'False', 'FALSE']) expect(gate({ 'fail-on-gate': v }).failOnGate).toBe(false);
+  });
+});
+
+describe('extra-fields', () => {
+  it.each([
+    ['{"a": }', 'is not valid JSON: unexpected "}" at character 7'],
+    ['{a: 1}', 'is not valid JSON: unexpected "a" at character 2'],
+    ['{"a": 1', 'is not valid JSON: unexpected end of text at character 8'],
+    ["{'a': 1}", 'is not valid JSON: unexpected "\'" at character 2'],
+    ['{"a": 1,}', 'is not valid JSON: unexpected "}" at character 9'],
+    ['{"a": 1} x', 'is not valid JSON: unexpected "x" at character 10']
+  ])('refuses invalid JSON %j with the position', (json, message) => {
+    expect(onlyLine({ ...CREATE, 'extra-fields': json })).toBe(`- extra-fields: ${message}`);
+  });
+
+  it.each([
+    ['[]', 'an array'],
+    ['null', 'null'],
+    ['42', 'a number'],
+    ['"x"', 'a string'],
+    ['true', 'a boolean']
+  ])('refuses %s: it must be an object', (json, kind) => {
+    expect(onlyLine({ ...CREATE, 'extra-fields': json })).toBe(
+      `- extra-fields: must be a JSON object like {"priority": {"type": "list_node", "id": "1005"}}; got ${kind}`
+    );
+  });
+
+  it('refuses the fields the action sets, naming them', () => {
+    expect(onlyLine({ ...CREATE, 'extra-fields': '{"parent": {}, "owner": 1, "name": "x"}' })).toBe(
+      '- extra-fields: must not set "name", "parent": the action sets id, type, name, parent, release, description itself'
+    );
+    for (const key of ['id', 'type', 'release', 'description']) {
+      expect(onlyLine({ ...CREATE, 'extra-fields': `{"${key}": 1}` })).toContain(`must not set "${key}"`);
+    }
+  });
+
+  it('refuses severity only when the severity input is given', () => {
+    expect(create({ 'extra-fields': '{"severity": {"type": "list_node", "id": "9"}}' }).extraFields).toHaveProperty('severity');
+    expect(onlyLine({ ...CREATE, severity: 'High', 'extra-fields': '{"severity": {"type": "list_node", "id": "9"}}' })).toBe(
+      '- extra-fields: must not set "severity" when the severity input is given; use one or the other'
+    );
+  });
+
+  it('agrees with JSON.parse on what is valid', () => {
+    const samples = ['{}', '{"a":[1,2,{"b":null}],"c":"\\u00e9\\n","d":-0.5e+3}', '{"a":"\\x"}', '{"a":01}', '{"a":"\u0001"}', ' {} ', '{"a":.5}'];
+    for (const s of samples) {
+      let ok = true;
+      try {
+        JSON.parse(s);
+      } catch {
+        ok = false;
+      }
+      expect(findJsonError(s) === undefined).toBe(ok);
+    }
+  });
+
+  it('is only read in create-defect; the gate warns that it is ignored', () => {
+    const result = read({ ...GATE, 'extra-fields': 'not json', 'defect-name': 'x' });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.warnings).toEqual([
+      'Input defect-name is only used in mode create-defect; it is ignored.',
+      'Input extra-fields is only used in mode create-defect; it is ignored.'
+    ]);
+  });
+});
+
+describe('ca-certificate', () => {
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+  it('takes PEM text as it is', () => {
+    expect(gate({ 'ca-certificate': PEM }).connection.caCertificate).toBe(PEM.trim());
+  });
+
+  it('reads a path with readFile', () => {
+    const asked: string[] = [];
+    const result = read({ ...GATE, 'ca-certificate': ' /etc/ca.pem ' }, { readFile: (p) => (asked.push(p), PEM) });
+    expect(asked).toEqual(['/etc/ca.pem']);
+    expect(result.ok && result.settings.connection.caCertificate).toBe(PEM);
+  });
+
+  it('names the input and the path when the file is missing, unreadable or not PEM', () => {
+    const fail = (code: string) => () => {
+      throw Object.assign(new Error('x'), { code });
+    };
+    expect(lines({ ...GATE, 'ca-certificate': '/no/such.pem' })).toEqual([
+      '- ca-certificate: cannot read the file "/no/such.pem": no such file; give PEM text or the path of a PEM file'
+    ]);
+    const withReader = (readFile: (p: string) => string) =>
+      formatProblems((readSettings((n) => ({ ...GATE, 'ca-certificate': '/etc/ca.pem' })[n] ?? '', { readFile }) as { problems: InputProblem[] }).problems);
+    expect(withReader(fail('EACCES'))).toContain('- ca-certificate: cannot read the file "/etc/ca.pem": permission denied;');
+    expect(withReader(fail('EISDIR'))).toContain('- ca-certificate: cannot read the file "/etc/ca.pem": it is a directory;');
+    expect(withReader(() => 'hello')).toContain(
+      '- ca-certificate: the file "/etc/ca.pem" does not contain a PEM certificate ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----")'
+    );
+  });
+
+  it('refuses PEM text cut short', () => {
+    expect(onlyLine({ ...GATE, 'ca-certificate': '-----BEGIN CERTIFICATE-----\nMIIB' })).toBe(
+      '- ca-certificate: looks like PEM text but has no "-----END CERTIFICATE-----" line'
+    );
+  });
+});
+
+describe('a secret pasted into the wrong input', () => {
+  it('is hidden even where the value would be cut or escaped', () => {
+    const secret = 'a"b\\c-0123456789';
+    const long = `${'x'.repeat(55)}${secret}`;
+    const text = formatProblems(
+      problemsOf({ ...GATE, 'client-secret': secret, 'release-name': `${secret}\u0001`, 'shared-space-id': long, mode: secret })
+    );
+    expect(text).toContain('- mode: must be create-defect or gate; got "***"');
+    const escaped = (v: string) => showValue(v).slice(1, -1);
+    for (const part of [secret, escaped(secret), escaped(secret.slice(0, 5))]) expect(text).not.toContain(part);
+  });
+});
