@@ -1,0 +1,417 @@
+/**
+ * The Octane REST client: sign-in with an API access key, a cookie session that is renewed
+ * once when it expires, retries with backoff for transient failures (and only safe ones for
+ * POST), and error messages a reader of the job log can act on.
+ */
+import type { ConnectionSettings } from '../settings.js';
+import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
+import { CookieJar } from './cookies.js';
+import {
+  OctaneError,
+  OctaneNetworkError,
+  OutcomeUnknownError,
+  looksLikeHtml,
+  octaneErrorFrom,
+  statusLine,
+  withMessage
+} from './errors.js';
+import { exchange, type ExchangeResponse } from './http.js';
+import { Network, proxySecrets, type Env } from './network.js';
+import {
+  NOT_SENT_CODES,
+  POST_SAFE_STATUSES,
+  RETRYABLE_CODES,
+  RETRYABLE_STATUSES,
+  backoffMs,
+  retryAfterMs,
+  seconds
+} from './retry.js';
+
+export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
+
+export interface OctaneClientOptions {
+  connection: ConnectionSettings;
+  /** Proxy variables and NODE_EXTRA_CA_CERTS; the caller passes process.env. Default {}. */
+  env?: Env;
+  /** One line per retry (reason and wait) and per session renewal. */
+  log?: (line: string) => void;
+  /** Method and path of each request and its status; never headers, cookies or bodies. */
+  debug?: (line: string) => void;
+  /** Called with every cookie value as it arrives, so that the caller can mask it. */
+  onSecret?: (value: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source, 0 <= x < 1. */
+  random?: () => number;
+  /** Budget for one call including its retries. Default 60 s. */
+  maxTotalMs?: number;
+}
+
+export const USER_AGENT = 'octane-release-action/1.0';
+const SIGN_OUT_TIMEOUT_MS = 5000;
+/** An attempt with less time than this left in the budget is not started. */
+const MIN_ATTEMPT_MS = 1000;
+const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
+
+interface CallSpec {
+  method: 'GET' | 'POST';
+  url: URL;
+  what: string;
+  body?: string;
+  /** Sign-in sends no cookies and keeps the ones it gets in a fresh jar. */
+  signIn?: boolean;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class OctaneClient implements OctaneApi {
+  readonly stats = { requests: 0, bytesReceived: 0 };
+
+  private readonly connection: ConnectionSettings;
+  private readonly base: string;
+  private readonly network: Network;
+  private readonly secrets = new Set<string>();
+  private readonly log: (line: string) => void;
+  private readonly debug: ((line: string) => void) | undefined;
+  private readonly onSecret: (value: string) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly maxTotalMs: number;
+
+  private jar = new CookieJar();
+  private signedIn = false;
+  /** Counts sign-ins, so that a call that got 401 knows whether someone already signed in again. */
+  private generation = 0;
+  private signingIn: Promise<void> | undefined;
+
+  constructor(options: OctaneClientOptions) {
+    this.connection = options.connection;
+    this.base = options.connection.url.replace(/\/+$/, '');
+    const env = options.env ?? {};
+    this.log = options.log ?? (() => {});
+    this.debug = options.debug;
+    this.onSecret = options.onSecret ?? (() => {});
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.maxTotalMs = options.maxTotalMs ?? 60_000;
+    this.addSecret(options.connection.clientSecret);
+    for (const s of proxySecrets(env)) this.addSecret(s);
+    this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
+  }
+
+  // ---- public API -------------------------------------------------------------------------
+
+  workItemUrl(id: string): string {
+    const { sharedSpaceId, workspaceId } = this.connection;
+    return `${this.base}/ui/entity-navigation?p=${sharedSpaceId}/${workspaceId}&entityType=work_item&id=${encodeURIComponent(id)}`;
+  }
+
+  /** Signs in (again); concurrent callers share one sign-in. */
+  signIn(): Promise<void> {
+    if (!this.signingIn) {
+      this.signingIn = this.doSignIn().finally(() => {
+        this.signingIn = undefined;
+      });
+    }
+    return this.signingIn;
+  }
+
+  /** Ends the session, best effort: never throws, no retries, short timeout. */
+  async signOut(): Promise<void> {
+    try {
+      if (this.signingIn) await this.signingIn.catch(() => {});
+      const cookie = this.jar.header();
+      if (!this.signedIn || !cookie) return;
+      this.signedIn = false;
+      await exchange(
+        {
+          method: 'POST',
+          url: this.url('/authentication/sign_out'),
+          headers: () => ({ ...this.baseHeaders(false), Cookie: cookie }),
+          timeoutMs: Math.min(SIGN_OUT_TIMEOUT_MS, this.connection.timeoutMs),
+          what: 'sign-out'
+        },
+        this.context(this.jar)
+      ).catch((error: unknown) => {
+        this.debug?.(`sign-out failed: ${error instanceof Error ? this.redact(error.message) : 'error'}`);
+      });
+    } finally {
+      this.jar.clear();
+      this.signedIn = false;
+      this.network.destroy();
+    }
+  }
+
+  async list<T extends Entity = Entity>(collection: Collection, params: ListParams): Promise<Page<T>> {
+    const url = this.collectionUrl(collection);
+    url.search = listQuery(params);
+    const what = `GET ${collection}`;
+    const response = await this.send({ method: 'GET', url, what });
+    const json = this.parseJson(response, what);
+    const page = json as { total_count?: unknown; data?: unknown };
+    if (!page || typeof page !== 'object' || !Array.isArray(page.data) || typeof page.total_count !== 'number') {
+      throw new OctaneError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
+        status: response.status
+      });
+    }
+    return { total_count: page.total_count, data: page.data as T[] };
+  }
+
+  async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T> {
+    const url = this.collectionUrl(collection);
+    const what = `POST ${collection}`;
+    const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
+    const json = this.parseJson(response, what) as { data?: unknown };
+    const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
+    if (!entity || typeof entity !== 'object' || typeof entity.id !== 'string') {
+      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
+        status: response.status
+      });
+    }
+    return entity;
+  }
+
+  // ---- session ----------------------------------------------------------------------------
+
+  private async doSignIn(): Promise<void> {
+    const { clientId, clientSecret } = this.connection;
+    const fresh = new CookieJar();
+    const response = await this.withRetries(
+      {
+        method: 'POST',
+        url: this.url('/authentication/sign_in'),
+        what: 'sign-in',
+        body: JSON.stringify({ client_id: clientId, client_secret: clientSecret }),
+        signIn: true
+      },
+      fresh
+    );
+    if (response.status === 401) {
+      const error = this.errorFrom(response, 'sign-in');
+      throw withMessage(
+        error,
+        `Octane refused the client id and secret at sign-in (${statusLine(401)}${ids(error)}). ` +
+          'Check that client-id and client-secret are an API access key (not a user name and password), ' +
+          `that the key is active, and that it belongs to shared space ${this.connection.sharedSpaceId} of the workspace`
+      );
+    }
+    if (response.status < 200 || response.status > 299) throw this.failure(response, 'sign-in');
+    if (!fresh.get('LWSSO_COOKIE_KEY')) {
+      throw new OctaneError(
+        `Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server`,
+        { status: response.status }
+      );
+    }
+    this.jar = fresh;
+    this.signedIn = true;
+    this.generation++;
+  }
+
+  /**
+   * A workspace call with the session: signs in first if needed, and on a 401 signs in again
+   * once (shared with other calls that got the same 401) and repeats the call once.
+   */
+  private async send(spec: CallSpec): Promise<ExchangeResponse> {
+    for (let renewed = false; ; renewed = true) {
+      if (this.signingIn) await this.signingIn;
+      if (!this.signedIn) await this.signIn();
+      const generation = this.generation;
+      const response = await this.withRetries(spec, this.jar);
+      if (response.status !== 401) {
+        if (response.status >= 200 && response.status <= 299) return response;
+        throw this.failure(response, spec.what);
+      }
+      const error = this.errorFrom(response, spec.what);
+      if (renewed) {
+        throw withMessage(error, `${error.message}; it still failed after signing in again, so the API access key may have lost its access`);
+      }
+      const why = error.errorCode && EXPIRED_CODES.has(error.errorCode) ? `expired (${error.errorCode})` : 'was refused (401)';
+      this.log(`The Octane session ${why}; signing in again and repeating ${spec.what}`);
+      if (this.generation === generation) await this.signIn();
+    }
+  }
+
+  // ---- retries ----------------------------------------------------------------------------
+
+  /**
+   * Runs one request with retries for transient failures, and returns the first answer that
+   * is not retried (any status). GET and sign-in are retried on 429/502/503/504, connection
+   * failures and timeouts; a POST only where the server surely did not act on it.
+   */
+  private async withRetries(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
+    const idempotent = spec.method === 'GET' || spec.signIn === true;
+    const retries = Math.max(0, this.connection.retries);
+    const started = Date.now();
+    let sleptReal = 0;
+    let sleptPlanned = 0;
+    // Time spent on requests plus the waits asked for (works with a real or an injected sleep).
+    const elapsed = () => Date.now() - started - sleptReal + sleptPlanned;
+
+    for (let attempt = 0; ; attempt++) {
+      const timeoutMs = Math.max(1, Math.min(this.connection.timeoutMs, this.maxTotalMs - elapsed()));
+      let error: OctaneError | OctaneNetworkError;
+      let reason: string;
+      let wait: number | undefined;
+      try {
+        const response = await exchange(
+          {
+            method: spec.method,
+            url: spec.url,
+            what: spec.what,
+            body: spec.body,
+            timeoutMs,
+            headers: () => {
+              const headers = this.baseHeaders(spec.body !== undefined);
+              const cookie = spec.signIn ? undefined : jar.header();
+              return cookie ? { ...headers, Cookie: cookie } : headers;
+            }
+          },
+          this.context(jar)
+        );
+        if (!RETRYABLE_STATUSES.has(response.status)) return response;
+        error = this.failure(response, spec.what);
+        if (!idempotent && !POST_SAFE_STATUSES.has(response.status)) throw this.outcomeUnknown(spec, error);
+        reason = `Octane answered ${statusLine(response.status)} to ${spec.what}`;
+        wait = retryAfterMs(response.retryAfter);
+      } catch (caught) {
+        if (!(caught instanceof OctaneNetworkError)) throw caught;
+        error = caught;
+        if (!idempotent) {
+          if (!NOT_SENT_CODES.has(caught.code)) {
+            if (RETRYABLE_CODES.has(caught.code)) throw this.outcomeUnknown(spec, caught);
+            throw caught;
+          }
+        } else if (!RETRYABLE_CODES.has(caught.code)) {
+          throw caught;
+        }
+        reason =
+          caught.code === 'TIMEOUT'
+            ? `No answer from Octane at ${caught.server} within ${seconds(timeoutMs)} to ${spec.what}`
+            : `${spec.what} to ${caught.server} failed (${caught.code})`;
+      }
+      const delay = wait ?? backoffMs(attempt, this.random);
+      if (attempt >= retries || elapsed() + delay + MIN_ATTEMPT_MS > this.maxTotalMs) {
+        throw gaveUp(error, attempt + 1, elapsed());
+      }
+      this.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
+      const before = Date.now();
+      await this.sleep(delay);
+      sleptReal += Date.now() - before;
+      sleptPlanned += delay;
+    }
+  }
+
+  private outcomeUnknown(spec: CallSpec, cause: OctaneError | OctaneNetworkError): OutcomeUnknownError {
+    return new OutcomeUnknownError(
+      `Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
+        'It was not repeated, because repeating it could create the entity twice',
+      cause
+    );
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private context(jar: CookieJar) {
+    return {
+      network: this.network,
+      stats: this.stats,
+      debug: this.debug,
+      onSetCookie: (values: string[]) => {
+        for (const value of jar.store(values)) this.addSecret(value);
+      }
+    };
+  }
+
+  private addSecret(value: string | undefined): void {
+    if (!value || this.secrets.has(value)) return;
+    this.secrets.add(value);
+    this.onSecret(value);
+  }
+
+  /** Replaces every known secret (client secret, cookie values, proxy credentials) with ***. */
+  private redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret that contains another is removed whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (s.length >= 4) out = out.split(s).join('***');
+    }
+    return out;
+  }
+
+  private baseHeaders(withBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+    if (withBody) headers['Content-Type'] = 'application/json';
+    return headers;
+  }
+
+  private url(path: string): URL {
+    return new URL(`${this.base}${path}`);
+  }
+
+  private collectionUrl(collection: Collection): URL {
+    const { sharedSpaceId, workspaceId } = this.connection;
+    return this.url(
+      `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
+    );
+  }
+
+  private errorFrom(response: ExchangeResponse, what: string): OctaneError {
+    return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.redact(t));
+  }
+
+  /** The error for a non-2xx answer, with a hint for the statuses that have a usual cause. */
+  private failure(response: ExchangeResponse, what: string): OctaneError {
+    const error = this.errorFrom(response, what);
+    switch (response.status) {
+      case 403:
+        return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
+      case 404:
+        return withMessage(error, `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`);
+      case 407:
+        return withMessage(
+          error,
+          `The proxy answered ${statusLine(407)} to ${what}: it wants credentials. Put them in the proxy variable (https_proxy=http://user:password@host:port)`
+        );
+      default:
+        return error;
+    }
+  }
+
+  private parseJson(response: ExchangeResponse, what: string): unknown {
+    try {
+      return JSON.parse(response.body);
+    } catch {
+      const kind = looksLikeHtml(response.body, response.contentType) ? 'an HTML page' : 'a body';
+      throw new OctaneError(
+        `Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`,
+        { status: response.status }
+      );
+    }
+  }
+}
+
+function ids(error: OctaneError): string {
+  const parts = [error.errorCode && `error_code ${error.errorCode}`, error.correlationId && `correlation_id ${error.correlationId}`].filter(
+    Boolean
+  );
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}
+
+function gaveUp<E extends OctaneError | OctaneNetworkError>(error: E, attempts: number, elapsedMs: number): E {
+  if (attempts <= 1) return error;
+  const suffix = ` (gave up after ${attempts} attempts in ${seconds(elapsedMs)})`;
+  if (error instanceof OctaneError) return withMessage(error, `${error.message}${suffix}`) as E;
+  return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause }) as E;
+}
+
+/** query="<expr>" (quoted, then URL-encoded), fields, limit, offset, order_by. */
+export function listQuery(params: ListParams): string {
+  const parts: string[] = [];
+  if (params.query !== undefined && params.query !== '') parts.push(`query=${encodeURIComponent(`"${params.query}"`)}`);
+  if (params.fields?.length) parts.push(`fields=${params.fields.map(encodeURIComponent).join(',')}`);
+  if (params.limit !== undefined) parts.push(`limit=${params.limit}`);
+  if (params.offset !== undefined) parts.push(`offset=${params.offset}`);
+  if (params.orderBy?.length) parts.push(`order_by=${params.orderBy.map(encodeURIComponent).join(',')}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}

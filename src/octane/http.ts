@@ -1,0 +1,190 @@
+/**
+ * One HTTP exchange with Octane: a timeout over the whole exchange (redirects and body
+ * included), redirects followed only where cookies cannot leak, the body read as text and
+ * counted, and every transport failure turned into an OctaneNetworkError that says what
+ * happened and where. Retrying and sessions are the client's job.
+ */
+import fetch, { type Response } from 'node-fetch';
+import { OctaneError, OctaneNetworkError, statusLine } from './errors.js';
+import { hostPort, type Network } from './network.js';
+import { seconds } from './retry.js';
+
+export interface ExchangeRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  /** Called per hop, so cookies set by a redirect answer are sent on the next hop. */
+  headers: () => Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Names the call in messages, e.g. "GET defects". */
+  what: string;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  contentType: string | null;
+  retryAfter: string | null;
+  body: string;
+  url: URL;
+}
+
+export interface ExchangeContext {
+  network: Network;
+  stats: { requests: number; bytesReceived: number };
+  /** Set-Cookie values of every answer, redirects included. */
+  onSetCookie: (values: string[]) => void;
+  debug?: (line: string) => void;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+export const MAX_REDIRECTS = 3;
+
+/** Certificate problems that a trusted CA would fix. */
+const UNTRUSTED_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE'
+]);
+
+/** The path and query of a URL for debug lines; never credentials (the URL has none anyway). */
+function shown(url: URL): string {
+  return `${url.pathname}${url.search}`;
+}
+
+export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, request.timeoutMs);
+  let url = request.url;
+  let proxy: string | undefined;
+  try {
+    for (let hop = 0; ; hop++) {
+      const route = ctx.network.route(url);
+      proxy = route.proxy;
+      const started = Date.now();
+      ctx.debug?.(`${request.method} ${shown(url)}${proxy ? ` (through proxy ${proxy})` : ''}`);
+      ctx.stats.requests++;
+      const response = await fetch(url.href, {
+        method: request.method,
+        headers: request.headers(),
+        body: request.body,
+        redirect: 'manual',
+        agent: route.agent,
+        signal: controller.signal
+      });
+      const setCookie = response.headers.raw()['set-cookie'];
+      if (setCookie?.length) ctx.onSetCookie(setCookie);
+      const body = await readBody(response, ctx.stats);
+      ctx.debug?.(`${request.method} ${shown(url)} -> ${response.status} (${Buffer.byteLength(body)} bytes, ${Date.now() - started} ms)`);
+      if (REDIRECTS.has(response.status) && response.headers.get('location') !== null) {
+        url = redirectTarget(request, url, response, hop);
+        continue;
+      }
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+        body,
+        url
+      };
+    }
+  } catch (error) {
+    if (error instanceof OctaneError) throw error;
+    throw networkError(error, { url, proxy, timedOut, timeoutMs: request.timeoutMs, what: request.what });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readBody(response: Response, stats: { bytesReceived: number }): Promise<string> {
+  const bytes = Buffer.from(await response.arrayBuffer());
+  stats.bytesReceived += bytes.length;
+  return bytes.toString('utf8');
+}
+
+/**
+ * Where a redirect may go: the same host and port, never from https to http, at most
+ * MAX_REDIRECTS hops; a POST only with 307/308 (which keep method and body). Anything else
+ * would send the session cookies or the credentials somewhere else, so it is refused.
+ */
+function redirectTarget(request: ExchangeRequest, from: URL, response: Response, hop: number): URL {
+  const location = response.headers.get('location') ?? '';
+  const head = `Octane answered ${statusLine(response.status)} to ${request.what}`;
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    throw new OctaneError(`${head} with a redirect to an invalid address; check octane-url`, { status: response.status });
+  }
+  const fail = (why: string): never => {
+    throw new OctaneError(
+      `${head} with a redirect to ${target.protocol}//${hostPort(target)} that was not followed: ${why}. ` +
+        'Check octane-url (scheme, host, port and path prefix); a redirect to a login page means the site wants SSO, which needs an API access key',
+      { status: response.status }
+    );
+  };
+  if (from.protocol === 'https:' && target.protocol !== 'https:') fail('it would leave https');
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') fail('it is not http(s)');
+  if (hostPort(target) !== hostPort(from)) {
+    fail('session cookies and credentials are only sent to the host of octane-url');
+  }
+  if (request.method !== 'GET' && response.status !== 307 && response.status !== 308) {
+    fail(`a ${request.method} is only re-sent on 307/308`);
+  }
+  if (hop + 1 > MAX_REDIRECTS) fail(`more than ${MAX_REDIRECTS} redirects`);
+  return target;
+}
+
+interface FailureContext {
+  url: URL;
+  proxy?: string;
+  timedOut: boolean;
+  timeoutMs: number;
+  what: string;
+}
+
+function networkError(error: unknown, f: FailureContext): OctaneNetworkError {
+  const server = hostPort(f.url);
+  const via = f.proxy ? ` through the proxy at ${f.proxy}` : '';
+  if (f.timedOut) {
+    return new OctaneNetworkError(`Octane at ${server}${via} gave no answer within ${seconds(f.timeoutMs)} to ${f.what} (timeout)`, {
+      code: 'TIMEOUT',
+      server,
+      cause: error
+    });
+  }
+  const e = error as { code?: string; message?: string };
+  const reason = (e.message ?? String(error)).replace(/^request to .* failed, reason: /, '');
+  let code = e.code ?? 'ERROR';
+  if (/socket hang up/i.test(reason)) code = 'ECONNRESET';
+  let message: string;
+  if (code === 'ECONNREFUSED') {
+    message = f.proxy
+      ? `Could not connect to the proxy at ${f.proxy} (ECONNREFUSED: connection refused) for ${f.what} to Octane at ${server}; check https_proxy/http_proxy`
+      : `Could not connect to Octane at ${server} (ECONNREFUSED: connection refused) for ${f.what}; check octane-url and that the server is up`;
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    message = f.proxy
+      ? `The proxy host ${f.proxy} does not resolve (${code}); check https_proxy/http_proxy`
+      : `The host name ${f.url.hostname} of Octane (${server}) does not resolve (${code}) for ${f.what}; check octane-url, DNS, and whether a proxy (https_proxy, no_proxy) is needed`;
+  } else if (UNTRUSTED_CODES.has(code)) {
+    message =
+      `The TLS certificate of Octane at ${server} is not trusted (${code}). If the site uses a private certificate authority, ` +
+      'give its PEM certificate in the `ca-certificate` input or point NODE_EXTRA_CA_CERTS at a file that holds it; certificate checks are never turned off';
+  } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    message = `The TLS certificate of Octane at ${server} is not issued for ${f.url.hostname} (${code}); use the host name the certificate names in octane-url`;
+  } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    message = `The TLS certificate of Octane at ${server} is not valid now (${code}); the site's certificate must be renewed`;
+  } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    message = `The connection to Octane at ${server}${via} was closed before a complete answer to ${f.what} (${code}: ${reason})`;
+  } else {
+    message = `Could not reach Octane at ${server}${via} for ${f.what} (${code}: ${reason})`;
+  }
+  return new OctaneNetworkError(message, { code, server, cause: error });
+}

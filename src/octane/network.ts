@@ -1,0 +1,203 @@
+/**
+ * How a request reaches Octane: which proxy (if any), which certificate authorities to trust,
+ * and one keep-alive agent per route so that the connection is reused within a run.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import { getProxyForUrl } from 'proxy-from-env';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { HttpProxyAgent } from 'http-proxy-agent';
+
+export type Env = Record<string, string | undefined>;
+
+/** The variables the runner documents for proxies (proxy-from-env reads these names). */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'] as const;
+/** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
+const IGNORED_VARIABLES = ['all_proxy', 'ALL_PROXY'] as const;
+
+/** localhost, 127.0.0.0/8 and ::1 never go through a proxy. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
+}
+
+/**
+ * The proxy URL for a request to `url`, or '' for a direct connection, following the
+ * https_proxy/http_proxy/no_proxy variables of `env` (lower case wins; no_proxy suffixes,
+ * ports and `*`), as implemented by proxy-from-env.
+ *
+ * proxy-from-env 2 reads only `process.env` and has no way to pass another object. The
+ * action must use the environment it was handed (settings.ts owns process.env, and tests
+ * hand over their own), so the proxy variables of `env` are put in place for the duration of
+ * this one synchronous call and the previous values restored right after. Nothing else can
+ * run in between (no await), so no other code observes the swap.
+ */
+export function proxyForUrl(url: URL, env: Env): string {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+  if (isLoopback(url.hostname)) return '';
+  // eslint-disable-next-line no-restricted-syntax -- the swap described above; env is restored below
+  const live = process.env;
+  const names = [...PROXY_VARIABLES, ...IGNORED_VARIABLES];
+  const saved = names.map((name) => [name, live[name]] as const);
+  try {
+    for (const name of names) {
+      const value = (PROXY_VARIABLES as readonly string[]).includes(name) ? env[name] : undefined;
+      // process.env turns undefined into the string "undefined": delete instead.
+      if (value === undefined) delete live[name];
+      else live[name] = value;
+    }
+    return getProxyForUrl(url.href);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete live[name];
+      else live[name] = value;
+    }
+  }
+}
+
+function parseProxy(value: string): URL | undefined {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Values to mask: each proxy password (raw and decoded), the proxy URLs that hold credentials,
+ * and the Basic token made from them.
+ */
+export function proxySecrets(env: Env): string[] {
+  const out = new Set<string>();
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY']) {
+    const value = env[name];
+    if (!value) continue;
+    const url = parseProxy(value.trim());
+    if (!url || (!url.password && !url.username)) continue;
+    out.add(value);
+    out.add(value.trim());
+    out.add(url.href);
+    if (url.password) {
+      out.add(url.password);
+      out.add(safeDecode(url.password));
+    }
+    const token = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64');
+    out.add(token);
+  }
+  return [...out].filter((s) => s.length > 0);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** "host:port" of a URL, with the scheme's default port spelled out. */
+export function hostPort(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.hostname}:${port}`;
+}
+
+function pemCertificates(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+export interface TrustOptions {
+  /** PEM text, or a path to a PEM file (the `ca-certificate` input). */
+  caCertificate?: string;
+  env: Env;
+  /** Told when NODE_EXTRA_CA_CERTS names a file that cannot be read (Node only warns, too). */
+  warn?: (line: string) => void;
+}
+
+/**
+ * The `ca` list for TLS, or undefined for Node's defaults. Giving `ca` replaces Node's
+ * built-in roots, so they are included; verification itself is never turned off.
+ */
+export function trustedCertificates(options: TrustOptions): string[] | undefined {
+  const extra: string[] = [];
+  const given = options.caCertificate?.trim();
+  if (given) {
+    const text = given.includes('-----BEGIN') ? given : readCaFile(given);
+    const certs = pemCertificates(text);
+    if (certs.length === 0) {
+      throw new Error('ca-certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... or the path of such a file)');
+    }
+    extra.push(...certs);
+  }
+  const nodeExtra = options.env.NODE_EXTRA_CA_CERTS?.trim();
+  if (nodeExtra) {
+    try {
+      extra.push(...pemCertificates(readFileSync(nodeExtra, 'utf8')));
+    } catch (e) {
+      options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ignoring it`);
+    }
+  }
+  if (extra.length === 0) return undefined;
+  return [...tls.rootCertificates, ...extra];
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`ca-certificate is neither PEM text nor a readable file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      cause: e
+    });
+  }
+}
+
+export interface Route {
+  agent: http.Agent;
+  /** The proxy in use, without credentials ("host:port"), for messages. */
+  proxy?: string;
+}
+
+/** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
+export class Network {
+  private readonly agents = new Map<string, Route>();
+  private readonly ca: string[] | undefined;
+
+  constructor(private readonly env: Env, trust: TrustOptions) {
+    this.ca = trustedCertificates(trust);
+  }
+
+  route(url: URL): Route {
+    const proxy = proxyForUrl(url, this.env);
+    const key = `${url.protocol}|${proxy}`;
+    let route = this.agents.get(key);
+    if (!route) {
+      route = this.makeRoute(url.protocol, proxy);
+      this.agents.set(key, route);
+    }
+    return route;
+  }
+
+  private makeRoute(protocol: string, proxy: string): Route {
+    const tlsOptions = this.ca ? { ca: this.ca } : {};
+    if (!proxy) {
+      const agent = protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tlsOptions }) : new http.Agent({ keepAlive: true });
+      return { agent };
+    }
+    const proxyUrl = parseProxy(proxy);
+    if (!proxyUrl) throw new Error('The proxy variable (https_proxy / http_proxy) is not a valid URL');
+    const where = hostPort(proxyUrl);
+    // The agents send the URL's user:password as Proxy-Authorization.
+    const agent =
+      protocol === 'https:'
+        ? new HttpsProxyAgent(proxyUrl, { keepAlive: true, ...tlsOptions })
+        : new HttpProxyAgent(proxyUrl, { keepAlive: true });
+    return { agent, proxy: where };
+  }
+
+  /** Closes idle keep-alive connections; new requests open new ones. */
+  destroy(): void {
+    for (const { agent } of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
