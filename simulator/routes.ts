@@ -1,0 +1,208 @@
+/** Octane's routes: sign-in/out and the workspace collections. Pure: a request in, an Answer out. */
+import type { Store } from './store.js';
+import type { Sessions } from './auth.js';
+import { parseCookies } from './auth.js';
+import { OctaneError } from './errors.js';
+import { COLLECTION_TYPE, fieldDef } from './schema.js';
+import { parseQueryParameter, QuerySyntaxError } from './query/parser.js';
+import { checkQuery } from './query/check.js';
+import { compileQuery } from './query/evaluate.js';
+import { renderEntity } from './render.js';
+import { bodyItems, validateComment, validateDefect } from './create.js';
+import type { SimEntity } from './types.js';
+
+export interface RouteRequest {
+  method: string;
+  /** Path without the prefix and without the query string. */
+  path: string;
+  params: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+  /** LWSSO value the answer set, for the request log. */
+  setLwsso?: string;
+}
+
+export interface RouteContext {
+  store: Store;
+  sessions: Sessions;
+  sharedSpaceId: string;
+  workspaceId: string;
+}
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+function json(status: number, value: unknown, headers: Record<string, string | string[]> = {}): Answer {
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(value) };
+}
+
+function methodNotAllowed(method: string): never {
+  throw new OctaneError(405, 'platform.method_not_allowed', `Method ${method} is not supported on this resource`);
+}
+
+function requireJsonBody(req: RouteRequest): void {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new OctaneError(415, 'platform.unsupported_media_type', 'Content-Type must be application/json');
+  }
+}
+
+function checkAccept(req: RouteRequest): void {
+  const accept = req.headers['accept'];
+  if (accept && !/application\/json|\*\/\*|application\/\*/i.test(accept)) {
+    throw new OctaneError(406, 'platform.not_acceptable', 'This resource answers application/json only');
+  }
+}
+
+const API_PATH = /^\/api\/shared_spaces\/([^/]+)\/workspaces\/([^/]+)\/([^/]+)(?:\/([^/]+))?\/?$/;
+
+export function route(ctx: RouteContext, req: RouteRequest): Answer {
+  const cookies = parseCookies(req.headers['cookie']);
+  if (req.path === '/authentication/sign_in') {
+    if (req.method !== 'POST') methodNotAllowed(req.method);
+    requireJsonBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body);
+    } catch {
+      throw new OctaneError(400, 'platform.json_parse_error', 'The request body is not valid JSON');
+    }
+    const { setCookie, token } = ctx.sessions.signIn(body, cookies);
+    // Octane documents no body for a successful sign-in.
+    return { status: 200, headers: { 'set-cookie': setCookie }, body: '', setLwsso: token };
+  }
+  if (req.path === '/authentication/sign_out') {
+    if (req.method !== 'POST') methodNotAllowed(req.method);
+    return { status: 200, headers: { 'set-cookie': ctx.sessions.signOut(cookies) }, body: '' };
+  }
+  const m = API_PATH.exec(req.path);
+  if (!m) throw new OctaneError(404, 'platform.not_found', `No resource at ${req.path}`);
+  const [, space, workspace, collection, id] = m as unknown as [string, string, string, string, string | undefined];
+
+  // Octane checks the session before anything else about an API call.
+  const { reissued } = ctx.sessions.authorize(cookies);
+  const answer = api(ctx, req, space, workspace, collection, id);
+  if (reissued) {
+    answer.headers['set-cookie'] = reissued.setCookie;
+    answer.setLwsso = reissued.token;
+  }
+  return answer;
+}
+
+function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: string, collection: string, id: string | undefined): Answer {
+  if (space !== ctx.sharedSpaceId) throw new OctaneError(404, 'platform.shared_space_not_found', `Shared space ${space} does not exist`);
+  if (workspace !== ctx.workspaceId) throw new OctaneError(404, 'platform.workspace_not_found', `Workspace ${workspace} does not exist in shared space ${space}`);
+  const type = COLLECTION_TYPE[collection];
+  if (!type) throw new OctaneError(404, 'platform.entity_type_not_found', `No entity collection named '${collection}'`);
+  checkAccept(req);
+
+  if (req.method === 'GET') return id === undefined ? list(ctx, collection, type, req.params) : one(ctx, collection, type, id, req.params);
+  if (req.method === 'POST' && id === undefined && (collection === 'defects' || collection === 'comments')) {
+    requireJsonBody(req);
+    return create(ctx, collection, type, req);
+  }
+  methodNotAllowed(req.method);
+}
+
+function fieldsParam(type: string, params: URLSearchParams): string[] {
+  const raw = params.get('fields');
+  if (raw === null) return [];
+  const fields = raw.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  for (const f of fields) {
+    if (f !== 'type' && !fieldDef(type, f)) throw new OctaneError(400, 'platform.unknown_field', `Field '${f}' does not exist in entity '${type}'`);
+  }
+  return fields;
+}
+
+function intParam(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const raw = params.get(name);
+  if (raw === null) return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new OctaneError(400, 'platform.invalid_parameter_value', `Parameter '${name}' must be a whole number from ${min} to ${max}, not '${raw}'`);
+  }
+  return n;
+}
+
+function sortValue(v: unknown): number | string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'object' && 'id' in (v as object)) v = (v as { id: unknown }).id;
+  if (typeof v === 'number') return v;
+  const s = String(v);
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s.toLowerCase();
+}
+
+function comparator(keys: Array<{ field: string; desc: boolean }>): (a: SimEntity, b: SimEntity) => number {
+  return (a, b) => {
+    for (const { field, desc } of keys) {
+      const va = sortValue(a[field]);
+      const vb = sortValue(b[field]);
+      let c: number;
+      if (va === undefined || vb === undefined) c = va === vb ? 0 : va === undefined ? -1 : 1;
+      else if (typeof va === 'number' && typeof vb === 'number') c = va - vb;
+      else c = String(va) < String(vb) ? -1 : String(va) > String(vb) ? 1 : 0;
+      if (c !== 0) return desc ? -c : c;
+    }
+    return 0;
+  };
+}
+
+function list(ctx: RouteContext, collection: string, type: string, params: URLSearchParams): Answer {
+  const fields = fieldsParam(type, params);
+  const limit = intParam(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const offset = intParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const orderKeys = (params.get('order_by') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '').map((k) => {
+    const desc = k.startsWith('-');
+    const field = desc ? k.slice(1) : k;
+    if (!fieldDef(type, field)) throw new OctaneError(400, 'platform.unknown_field', `Cannot order by '${field}': no such field in entity '${type}'`);
+    return { field, desc };
+  });
+
+  let entities = ctx.store.all(collection);
+  const rawQuery = params.get('query');
+  if (rawQuery !== null) {
+    let node;
+    try {
+      node = parseQueryParameter(rawQuery);
+    } catch (e) {
+      if (e instanceof QuerySyntaxError) throw new OctaneError(400, 'platform.query_parse_error', `Invalid query: ${e.message}`);
+      throw e;
+    }
+    checkQuery(node, type);
+    const predicate = compileQuery(node, (ref) => ctx.store.resolve(ref));
+    entities = entities.filter(predicate);
+  }
+  // Entities are kept in id order, so only another order needs a sort.
+  const onlyId = orderKeys.length === 1 && orderKeys[0]!.field === 'id';
+  if (onlyId && orderKeys[0]!.desc) {
+    entities = [...entities].reverse();
+  } else if (orderKeys.length && !onlyId) {
+    entities = [...entities].sort(comparator([...orderKeys, { field: 'id', desc: false }]));
+  }
+  const viewType = collection === 'work_items' ? 'work_item' : undefined;
+  const page = entities.slice(offset, offset + limit).map((e) => renderEntity(ctx.store, e, fields, viewType));
+  return json(200, { total_count: entities.length, data: page, exceeds_total_count: false });
+}
+
+function one(ctx: RouteContext, collection: string, type: string, id: string, params: URLSearchParams): Answer {
+  const fields = fieldsParam(type, params);
+  const entity = ctx.store.get(collection, id);
+  if (!entity) throw new OctaneError(404, 'platform.entity_not_found', `No ${type} with id ${id}`);
+  return json(200, renderEntity(ctx.store, entity, fields, collection === 'work_items' ? 'work_item' : undefined));
+}
+
+function create(ctx: RouteContext, collection: string, type: string, req: RouteRequest): Answer {
+  const items = bodyItems(req.body);
+  // Validate every item first: a bad item means nothing is written.
+  const validated = items.map((item) => (collection === 'defects' ? validateDefect(ctx.store, item) : validateComment(ctx.store, item)));
+  const fields = fieldsParam(type, req.params);
+  const shown = [...new Set([collection === 'defects' ? 'name' : 'text', ...fields])];
+  const created = validated.map((f) => ctx.store.add(collection, f));
+  return json(201, { total_count: created.length, data: created.map((e) => renderEntity(ctx.store, e, shown)) });
+}

@@ -1,0 +1,110 @@
+/** Public types of the simulator; other suites code against these names, so only add, never rename. */
+
+export interface SimulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** e.g. '/octane': every route lives under it (a reverse proxy in front of Octane). */
+  pathPrefix?: string;
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
+  /** Default 'sample'. */
+  seed?: 'sample' | 'empty';
+  /** Default [{clientId:'sim-client', clientSecret:'sim-secret'}]. */
+  credentials?: Array<{ clientId: string; clientSecret: string }>;
+  /** Display name of list_node.severity.urgent; default 'Urgent' (some sites say 'Critical'). */
+  urgentName?: string;
+  /** Ids of phases and list nodes: numbers-as-strings (default) or their logical names. */
+  phaseIds?: 'numeric' | 'logical';
+  /** Added: every Nth authenticated answer of a session re-issues LWSSO_COOKIE_KEY; default 3, 0 = never. */
+  cookieReissueEvery?: number;
+  /** Added: initial latency in ms (same as setting simulator.latencyMs). */
+  latencyMs?: number;
+}
+
+export type SimEntity = { id: string; type: string; [field: string]: unknown };
+
+export interface SimStore {
+  /** Live entities of a collection ('defects', 'releases', 'phases', 'list_nodes', 'work_item_roots', 'comments', 'metaphases', 'work_items'). */
+  all(collection: string): SimEntity[];
+  get(collection: string, id: string): SimEntity | undefined;
+  /** Assigns id (unless given) and type; references are stored as {type, id}. */
+  add(collection: string, fields: Record<string, unknown>): SimEntity;
+  /**
+   * Bulk-adds defects sharing `fields` (references may be given as entities or {type,id}).
+   * `name` may be a string (used as is) or a function of the index; default 'Generated defect N'.
+   */
+  addDefects(count: number, fields: Record<string, unknown>): void;
+  find(collection: string, predicate: (e: SimEntity) => boolean): SimEntity[];
+  /** A phase or list node; throws if absent. */
+  byLogicalName(logicalName: string): SimEntity;
+  /** Exact (case-sensitive) name; throws if absent. */
+  releaseByName(name: string): SimEntity;
+}
+
+export interface Fault {
+  /** 'GET' | 'POST' ...; default any. */
+  method?: string;
+  /** A string is a substring of the request path (without query, with any prefix); default any. */
+  path?: string | RegExp;
+  /** How many matching requests it hits; default 1. */
+  times?: number;
+  /** Answer with this status instead of processing. */
+  status?: number;
+  /** Retry-After header value. */
+  retryAfter?: string;
+  /** The body is an HTML page (like a proxy), not Octane's JSON error. */
+  html?: boolean;
+  /** The JSON error's description echoes the request (headers incl. cookies, and body). */
+  echoRequest?: boolean;
+  /** Extra latency for this request. */
+  delayMs?: number;
+  /** Destroy the connection before processing, or after processing (write done, no answer). */
+  drop?: 'before' | 'after';
+  /** Process (write done), then answer this status (e.g. 502 after storing). */
+  processThenStatus?: number;
+  /** Process, then never answer (a client timeout after the write happened). */
+  hangAfterProcessing?: boolean;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** Path as received, with any prefix, without the query string. */
+  path: string;
+  /** Decoded query parameters. */
+  query: Record<string, string>;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: string;
+  /** Status sent; 0 when no answer was sent (dropped or hanging). */
+  status: number;
+  /** Added: status the processing produced, when the request was processed (also under drop/hang faults). */
+  processedStatus?: number;
+  /** Added: true when a fault hit this request. */
+  faulted?: boolean;
+  /** Added: LWSSO_COOKIE_KEY value the request carried, if any. */
+  lwsso?: string;
+  /** Added: LWSSO_COOKIE_KEY value this answer set (sign-in or re-issue), if any. */
+  setLwsso?: string;
+}
+
+export type SessionExpiryCode = 'VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT' | 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT';
+
+export interface Simulator {
+  /** e.g. 'http://127.0.0.1:40123' or with the prefix; no trailing slash. */
+  url: string;
+  sharedSpaceId: string;
+  workspaceId: string;
+  /** The first credential pair. */
+  credentials: { clientId: string; clientSecret: string };
+  store: SimStore;
+  faults: { add(fault: Fault): void; clear(): void };
+  /** Added before every answer; settable. */
+  latencyMs: number;
+  /** Every request in order. */
+  log: LoggedRequest[];
+  /** Every live session answers 401 with this error_code from now on (default the idle one). */
+  expireSessions(code?: SessionExpiryCode): void;
+  close(): Promise<void>;
+}
