@@ -216,6 +216,20 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim, name)).toHaveLength(2);
     });
 
+    it('a comment whose outcome is unknown is not sent again, and the step says it may be missing', async () => {
+      const name = uniqueName('Comment unclear');
+      const existing = seedDefect(name, 'phase.defect.opened');
+      sim.faults.add({ method: 'POST', path: '/comments', processThenStatus: 502 });
+      const { log, warnings } = recorder();
+      const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true }), client, log, {});
+      sim.faults.clear();
+      expect(r).toMatchObject({ created: false, id: existing.id, reused: { commentAdded: false } });
+      expect(sim.store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(1);
+      expect(postsTo(sim, 'comments')).toBeGreaterThan(0);
+      expect(warnings.join('\n')).toMatch(/may or may not have been added/);
+      expect(defectsNamed(sim, name)).toHaveLength(1);
+    });
+
     it('dedupe off: a second defect of the same name is created', async () => {
       const name = uniqueName('Always new');
       seedDefect(name, 'phase.defect.opened');
@@ -292,5 +306,35 @@ describe('create-defect in a workspace without a GitHub Actions origin', () => {
     expect(r.origin).toBeUndefined();
     expect('item_origin' in r.fields).toBe(false);
     expect(lines.join('\n')).toMatch(/origin is left unset/);
+  });
+});
+
+describe('dedupe on a server whose phase ids are logical names', () => {
+  let logical: Simulator;
+  let logicalClient: OctaneClient;
+  beforeAll(async () => {
+    logical = await startSimulator({ phaseIds: 'logical' });
+    logicalClient = await signedInClient(logical);
+  });
+  afterAll(async () => {
+    await logicalClient.signOut();
+    await logical.close();
+  });
+
+  it.each([
+    ['phase.defect.deferred', false],
+    ['phase.defect.closed', true]
+  ])('a defect in %s: created anew = %s', async (phase, createdAnew) => {
+    const name = uniqueName('Logical ids');
+    const old = logical.store.add('defects', {
+      name,
+      release: logical.store.releaseByName('2026.4'),
+      phase: logical.store.byLogicalName(phase),
+      parent: logical.store.all('work_item_roots')[0]!
+    });
+    const r = await runCreateDefect(settingsFor(logical, { defectName: name, dedupe: true }), logicalClient, recorder().log, {});
+    expect(r.created).toBe(createdAnew);
+    expect(defectsNamed(logical, name)).toHaveLength(createdAnew ? 2 : 1);
+    if (!createdAnew) expect(r.id).toBe(old.id);
   });
 });
