@@ -91,7 +91,7 @@ export async function runCreateDefect(
       duplicate = open[0];
       log.info(
         duplicate
-          ? `Dedupe: open defect ${duplicate.entity.id} (${duplicate.phase}) has this name in the release` +
+          ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
               (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
           : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`
       );
