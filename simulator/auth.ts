@@ -22,6 +22,14 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export class Sessions {
   /** Every LWSSO value ever issued -> its session (re-issued values share the session). */
   private readonly tokens = new Map<string, Session>();
@@ -92,7 +100,7 @@ export class Sessions {
     if (session.expiredCode) {
       throw new OctaneError(401, session.expiredCode, 'The session has expired; sign in again');
     }
-    if (decodeURIComponent(user) !== session.user) {
+    if (safeDecode(user) !== session.user) {
       throw new OctaneError(401, 'VALIDATION_TOKEN_INVALID', 'The OCTANE_USER cookie does not belong to this session');
     }
     session.answers++;

@@ -17,7 +17,9 @@ export class Faults {
     const i = this.queue.findIndex(({ fault }) => {
       if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
       if (fault.path === undefined) return true;
-      return typeof fault.path === 'string' ? path.includes(fault.path) : fault.path.test(path);
+      if (typeof fault.path === 'string') return path.includes(fault.path);
+      fault.path.lastIndex = 0; // a /g or /y RegExp keeps state between tests
+      return fault.path.test(path);
     });
     if (i < 0) return undefined;
     const entry = this.queue[i]!;

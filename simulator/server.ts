@@ -98,7 +98,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       req.socket.destroy();
       return;
     }
-    const injected = fault?.status ?? (fault && (fault.html || fault.echoRequest) ? 500 : undefined);
+    // html/echoRequest alone mean an error instead of processing (500 unless a status is given).
+    const afterProcessing = fault && (fault.processThenStatus !== undefined || fault.drop === 'after' || fault.hangAfterProcessing);
+    const injected = fault?.status ?? (fault && !afterProcessing && (fault.html || fault.echoRequest) ? 500 : undefined);
     if (fault && injected !== undefined) {
       send(res, faultAnswer(fault, injected, entry), entry);
       return;

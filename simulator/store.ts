@@ -4,6 +4,15 @@ import { COLLECTION_TYPE, TYPE_COLLECTIONS } from './schema.js';
 /** Collections whose entities share one id sequence (Octane numbers all work items together). */
 const ID_SPACE: Record<string, string> = { defects: 'work_items', work_item_roots: 'work_items' };
 
+/** Octane-like id order: numeric ids numerically, before any non-numeric (logical-name) ids. */
+export function compareIds(a: string, b: string): number {
+  const na = /^\d+$/.test(a);
+  const nb = /^\d+$/.test(b);
+  if (na && nb) return Number(a) - Number(b);
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** A reference as stored: just type and id. */
 export interface Ref {
   type: string;
@@ -78,7 +87,16 @@ export class Store implements SimStore {
     }
     if (collection === 'defects' || collection === 'work_item_roots') entity.subtype ??= entity.type;
     if (this.index.get(collection)!.has(id)) throw new Error(`duplicate id ${id} in ${collection}`);
-    list.push(entity);
+    if (fields.id !== undefined) {
+      // Keep the list in id order (GET answers rely on it) and never allocate this id later.
+      const space = ID_SPACE[collection] ?? collection;
+      if (/^\d+$/.test(id) && Number(id) >= (this.nextId.get(space) ?? 1001)) this.nextId.set(space, Number(id) + 1);
+      let at = list.length;
+      while (at > 0 && compareIds(list[at - 1]!.id, id) > 0) at--;
+      list.splice(at, 0, entity);
+    } else {
+      list.push(entity);
+    }
     this.index.get(collection)!.set(id, entity);
     return entity;
   }
