@@ -152,6 +152,25 @@ function readCaFile(path: string): string {
   }
 }
 
+type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
+
+/**
+ * https-proxy-agent upgrades the tunnel to TLS with the options of the request only, not with
+ * those given to the agent, so extra CAs would be lost behind a proxy: add them here.
+ */
+class TrustingHttpsProxyAgent extends HttpsProxyAgent<string> {
+  constructor(
+    proxy: URL,
+    private readonly ca: string[] | undefined
+  ) {
+    super(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
+  }
+
+  override connect(req: http.ClientRequest, opts: ConnectOptions) {
+    return super.connect(req, this.ca ? { ...opts, ca: this.ca } : opts);
+  }
+}
+
 export interface Route {
   agent: http.Agent;
   /** The proxy in use, without credentials ("host:port"), for messages. */
@@ -190,7 +209,7 @@ export class Network {
     // The agents send the URL's user:password as Proxy-Authorization.
     const agent =
       protocol === 'https:'
-        ? new HttpsProxyAgent(proxyUrl, { keepAlive: true, ...tlsOptions })
+        ? new TrustingHttpsProxyAgent(proxyUrl, this.ca)
         : new HttpProxyAgent(proxyUrl, { keepAlive: true });
     return { agent, proxy: where };
   }

@@ -1,0 +1,234 @@
+/**
+ * Proxies and private certificate authorities, for real: the simulator served over HTTPS with
+ * a certificate from a CA made for this run, and a CONNECT proxy on loopback that maps the
+ * name octane.example.test to the simulator (the client never resolves that name itself).
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { startSimulator } from '../../simulator/index.js';
+import type { Simulator } from '../../simulator/index.js';
+import { OctaneClient } from '../../src/octane/client.js';
+import { OctaneError, OctaneNetworkError } from '../../src/octane/errors.js';
+import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
+import { startProxy, type TestProxy } from '../helpers/connect-proxy.js';
+
+const HOST = 'octane.example.test';
+const PROXY_USER = 'builder';
+const PROXY_PASSWORD = 'pr0xy-p@ss:word';
+
+let ca: ThrowawayCa;
+let secureSim: Simulator;
+let plainSim: Simulator;
+let securePort: number;
+let plainPort: number;
+let proxy: TestProxy;
+let authProxy: TestProxy;
+
+beforeAll(async () => {
+  ca = makeThrowawayCa([HOST], ['127.0.0.1']);
+  secureSim = await startSimulator({ tls: { key: ca.key, cert: ca.cert } });
+  plainSim = await startSimulator();
+  securePort = Number(new URL(secureSim.url).port);
+  plainPort = Number(new URL(plainSim.url).port);
+  const hosts = { [HOST]: `127.0.0.1:${securePort}`, [`plain.${HOST}`]: `127.0.0.1:${plainPort}` };
+  proxy = await startProxy({ hosts });
+  authProxy = await startProxy({ hosts, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
+});
+
+afterAll(async () => {
+  await Promise.all([secureSim?.close(), plainSim?.close(), proxy?.close(), authProxy?.close()]);
+  ca?.cleanup();
+});
+
+interface Run {
+  client: OctaneClient;
+  lines: string[];
+  secrets: string[];
+  waits: number[];
+}
+
+function client(url: string, opts: { caCertificate?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Run {
+  const run = { lines: [] as string[], secrets: [] as string[], waits: [] as number[] };
+  const c = new OctaneClient({
+    connection: {
+      url,
+      sharedSpaceId: '1001',
+      workspaceId: '1002',
+      clientId: 'sim-client',
+      clientSecret: 'sim-secret',
+      timeoutMs: opts.timeoutMs ?? 5000,
+      retries: 2,
+      caCertificate: opts.caCertificate
+    },
+    env: opts.env ?? {},
+    log: (l) => run.lines.push(l),
+    debug: (l) => run.lines.push(l),
+    onSecret: (s) => run.secrets.push(s),
+    sleep: async (ms) => {
+      run.waits.push(ms);
+    }
+  });
+  return { client: c, ...run };
+}
+
+async function works(run: Run): Promise<void> {
+  const page = await run.client.list('releases', { fields: ['name'] });
+  expect(page.data.length).toBeGreaterThan(0);
+  await run.client.signOut();
+}
+
+const encodedPassword = encodeURIComponent(PROXY_PASSWORD);
+
+describe('TLS with a private CA', () => {
+  it('fails without the CA, saying what to set, and does not retry', async () => {
+    const run = client(secureSim.url);
+    const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(error).toBeInstanceOf(OctaneNetworkError);
+    expect(error.message).toContain(`127.0.0.1:${securePort}`);
+    expect(error.message).toContain('ca-certificate');
+    expect(error.message).toContain('NODE_EXTRA_CA_CERTS');
+    expect(error.message).toMatch(/not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+    expect(run.waits).toEqual([]);
+    expect(secureSim.log.filter((r) => r.path.endsWith('sign_in'))).toHaveLength(0);
+  });
+
+  it('passes with the CA as PEM text in ca-certificate', async () => {
+    await works(client(secureSim.url, { caCertificate: ca.caCert }));
+  });
+
+  it('passes with the CA as a file path in ca-certificate', async () => {
+    await works(client(secureSim.url, { caCertificate: ca.caCertPath }));
+  });
+
+  it('passes with NODE_EXTRA_CA_CERTS in the environment', async () => {
+    await works(client(secureSim.url, { env: { NODE_EXTRA_CA_CERTS: ca.caCertPath } }));
+  });
+
+  it('still checks the host name: a certificate for another name is refused even with the CA', async () => {
+    const other = makeThrowawayCa(['someone-else.example.test']);
+    const sim = await startSimulator({ tls: { key: other.key, cert: other.cert } });
+    try {
+      const run = client(sim.url, { caCertificate: other.caCert });
+      const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+      expect(error).toBeInstanceOf(OctaneNetworkError);
+      expect(error.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+      expect(error.message).toMatch(/not issued for 127\.0\.0\.1/);
+    } finally {
+      await sim.close();
+      other.cleanup();
+    }
+  });
+
+  it('a ca-certificate that holds no certificate is refused before any request', () => {
+    expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(/ca-certificate holds no PEM certificate/);
+  });
+
+  it('never follows a redirect from https to http', async () => {
+    const server = https.createServer({ key: ca.key, cert: ca.cert }, (req, res) => {
+      if (req.url?.endsWith('/sign_in')) res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Secure; HttpOnly', 'OCTANE_USER=u'] }).end();
+      else res.writeHead(301, { Location: `http://127.0.0.1:${plainPort}${req.url}` }).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const before = plainSim.log.length;
+      const run = client(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, { caCertificate: ca.caCert });
+      const error = (await run.client.list('releases', {}).catch((e: unknown) => e)) as OctaneError;
+      expect(error).toBeInstanceOf(OctaneError);
+      expect(error.message).toMatch(/redirect to http:\/\/127\.0\.0\.1:\d+ that was not followed: it would leave https/);
+      expect(plainSim.log.length).toBe(before);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
+});
+
+describe('proxies', () => {
+  const target = () => `https://${HOST}:${securePort}`;
+
+  it('tunnels https through the proxy of https_proxy (CONNECT), lower case winning over upper case', async () => {
+    const before = proxy.connects.length;
+    // HTTPS_PROXY points at a closed port: using it would fail.
+    await works(client(target(), { caCertificate: ca.caCert, env: { https_proxy: proxy.url, HTTPS_PROXY: 'http://127.0.0.1:1' } }));
+    expect(proxy.connects.slice(before)).toContain(`${HOST}:${securePort}`);
+  });
+
+  it('uses HTTPS_PROXY when there is no lower-case variable', async () => {
+    const before = proxy.connects.length;
+    await works(client(target(), { caCertificate: ca.caCert, env: { HTTPS_PROXY: proxy.url } }));
+    expect(proxy.connects.length).toBeGreaterThan(before);
+  });
+
+  it('forwards plain http through http_proxy', async () => {
+    const before = proxy.forwarded.length;
+    await works(client(`http://plain.${HOST}:${plainPort}`, { env: { http_proxy: proxy.url, https_proxy: 'http://127.0.0.1:1' } }));
+    expect(proxy.forwarded.slice(before).some((u) => u.startsWith(`http://plain.${HOST}:${plainPort}/api/`))).toBe(true);
+  });
+
+  it('sends the proxy credentials from the URL, and fails clearly without them', async () => {
+    const port = authProxy.port;
+    const without = client(target(), { caCertificate: ca.caCert, env: { https_proxy: authProxy.url } });
+    const error = (await without.client.signIn().catch((e: unknown) => e)) as OctaneError;
+    expect(error).toBeInstanceOf(OctaneError);
+    expect(error.status).toBe(407);
+    expect(error.message).toMatch(/proxy answered 407 Proxy Authentication Required .*wants credentials/);
+
+    const withCreds = client(target(), {
+      caCertificate: ca.caCert,
+      env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:${port}` }
+    });
+    const refusedBefore = authProxy.refused;
+    await works(withCreds);
+    expect(authProxy.refused).toBe(refusedBefore);
+    expect(withCreds.secrets).toContain(PROXY_PASSWORD);
+    expect(withCreds.lines.length).toBeGreaterThan(0);
+    expect(withCreds.lines.join('\n')).not.toContain(PROXY_PASSWORD);
+    expect(withCreds.lines.join('\n')).not.toContain(encodedPassword);
+  });
+
+  it('never shows the proxy password in errors or logs when the call fails', async () => {
+    const run = client(target(), {
+      // The proxy is up but Octane behind it is not: the tunnel target is a closed port.
+      env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:1` },
+      caCertificate: ca.caCert
+    });
+    const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(error).toBeInstanceOf(OctaneNetworkError);
+    expect(error.message).toMatch(/proxy at 127\.0\.0\.1:1 \(ECONNREFUSED/);
+    const text = [error.message, String(error.stack), ...run.lines].join('\n');
+    expect(text).not.toContain(PROXY_PASSWORD);
+    expect(text).not.toContain(encodedPassword);
+    expect(run.lines.filter((l) => l.includes('retry'))).toHaveLength(2);
+  });
+
+  it('bypasses the proxy for no_proxy hosts: then the name does not resolve, and the error names it', async () => {
+    const before = proxy.connects.length;
+    const run = client(target(), { caCertificate: ca.caCert, env: { https_proxy: proxy.url, no_proxy: `.example.test` } });
+    const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(error).toBeInstanceOf(OctaneNetworkError);
+    expect(error.message).toContain(`${HOST}`);
+    expect(error.message).toMatch(/does not resolve \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(proxy.connects.length).toBe(before);
+  });
+
+  it('lower-case no_proxy wins over NO_PROXY', async () => {
+    const before = proxy.connects.length;
+    await works(client(target(), { caCertificate: ca.caCert, env: { https_proxy: proxy.url, no_proxy: 'other.example', NO_PROXY: '*' } }));
+    expect(proxy.connects.length).toBeGreaterThan(before);
+  });
+
+  it('never sends loopback addresses through the proxy', async () => {
+    const before = proxy.connects.length;
+    await works(client(secureSim.url, { caCertificate: ca.caCert, env: { https_proxy: proxy.url, http_proxy: proxy.url } }));
+    await works(client(plainSim.url, { env: { https_proxy: proxy.url, http_proxy: proxy.url } }));
+    expect(proxy.connects.length).toBe(before);
+  });
+
+  it('a private CA also works through the tunnel and is still required there', async () => {
+    const run = client(target(), { env: { https_proxy: proxy.url } });
+    const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(error).toBeInstanceOf(OctaneNetworkError);
+    expect(error.message).toContain('ca-certificate');
+  });
+});
