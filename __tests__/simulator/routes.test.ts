@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { startSimulator, TRICKY_RELEASE, escapeQueryString } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
-import { cookiesOf, getJson, postJson, q, session, signIn, workspaceUrl } from './helpers.js';
+import { cookiesOf, getJson, postJson, q, session, signIn, workspaceUrl, type Json } from './helpers.js';
 
 let sim: Simulator;
 let cookie: string;
@@ -29,7 +29,7 @@ describe('authentication', () => {
   it('refuses bad keys with 401 in Octane error format', async () => {
     const res = await signIn(sim, { client_id: 'sim-client', client_secret: 'wrong' });
     expect(res.status).toBe(401);
-    const body = await res.json();
+    const body = (await res.json()) as Json;
     expect(body).toMatchObject({ error_code: 'AUTHENTICATION_FAILED', business_error: true });
     expect(typeof body.correlation_id).toBe('string');
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -38,7 +38,7 @@ describe('authentication', () => {
   it('refuses a sign-in that carries the cookie of a live session', async () => {
     const res = await signIn(sim, undefined, { cookie });
     expect(res.status).toBe(401);
-    expect((await res.json()).description).toMatch(/live session/);
+    expect(((await res.json()) as Json).description).toMatch(/live session/);
   });
 
   it('answers 401 without cookies, with only one of them, or with an unknown token', async () => {
