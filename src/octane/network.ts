@@ -167,7 +167,7 @@ class TrustingHttpsProxyAgent extends HttpsProxyAgent<string> {
   }
 
   override connect(req: http.ClientRequest, opts: ConnectOptions) {
-    return super.connect(req, this.ca ? { ...opts, ca: this.ca } : opts);
+    return super.connect(req, this.ca ? ({ ...opts, ca: this.ca } as ConnectOptions) : opts);
   }
 }
 
