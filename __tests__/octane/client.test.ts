@@ -467,6 +467,10 @@ describe('redirects', () => {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ total_count: 0, data: [] }));
       } else if (url.includes('/list_nodes')) {
         res.writeHead(302, { Location: url }).end(); // a loop
+      } else if (url.includes('/comments2')) {
+        res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ total_count: 1, data: [{ type: 'comment', id: '7' }] }));
+      } else if (url.includes('/comments')) {
+        res.writeHead(307, { Location: url.replace('/comments', '/comments2') }).end();
       } else if (url.includes('/defects')) {
         res.writeHead(302, { Location: url.replace('/defects', '/defects2') }).end();
       } else {
@@ -508,6 +512,13 @@ describe('redirects', () => {
     const error = (await client.list('list_nodes', {}).catch((e: unknown) => e)) as OctaneError;
     expect(error.message).toMatch(/more than 3 redirects/);
     expect(frontHits.filter((h) => h.includes('list_nodes'))).toHaveLength(4);
+  });
+
+  it('follows a 307 on the same host for a POST, sending it once more to the new place', async () => {
+    const { client } = fake();
+    const created = await client.create('comments', { text: 'x' });
+    expect(created.id).toBe('7');
+    expect(frontHits.filter((h) => h.startsWith('POST') && h.includes('comments'))).toHaveLength(2);
   });
 
   it('does not follow a 302 for a POST', async () => {

@@ -152,6 +152,13 @@ function readCaFile(path: string): string {
   }
 }
 
+/**
+ * Idle keep-alive connections are closed after this long, below the usual 5 s server idle
+ * timeout, so that a request is not sent on a connection the server is closing (which would
+ * make a POST look ambiguous).
+ */
+const IDLE_SOCKET_MS = 4000;
+
 type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
 
 /**
@@ -163,7 +170,7 @@ class TrustingHttpsProxyAgent extends HttpsProxyAgent<string> {
     proxy: URL,
     private readonly ca: string[] | undefined
   ) {
-    super(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
+    super(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...(ca ? { ca } : {}) });
   }
 
   override connect(req: http.ClientRequest, opts: ConnectOptions) {
@@ -200,7 +207,8 @@ export class Network {
   private makeRoute(protocol: string, proxy: string): Route {
     const tlsOptions = this.ca ? { ca: this.ca } : {};
     if (!proxy) {
-      const agent = protocol === 'https:' ? new https.Agent({ keepAlive: true, ...tlsOptions }) : new http.Agent({ keepAlive: true });
+      const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+      const agent = protocol === 'https:' ? new https.Agent({ ...keep, ...tlsOptions }) : new http.Agent(keep);
       return { agent };
     }
     const proxyUrl = parseProxy(proxy);
@@ -210,7 +218,7 @@ export class Network {
     const agent =
       protocol === 'https:'
         ? new TrustingHttpsProxyAgent(proxyUrl, this.ca)
-        : new HttpProxyAgent(proxyUrl, { keepAlive: true });
+        : new HttpProxyAgent(proxyUrl, { keepAlive: true, timeout: IDLE_SOCKET_MS });
     return { agent, proxy: where };
   }
 
