@@ -1,2 +1,120 @@
-// Placeholder until the modes land; replaced by the real wiring.
-export async function run(): Promise<void> {}
+import { randomUUID } from 'node:crypto';
+import * as actionsCore from '@actions/core';
+import { context as actionsContext } from '@actions/github';
+import type { Log } from './log.js';
+import { formatProblems, readSettings, type Settings } from './settings.js';
+import { OctaneClient } from './octane/client.js';
+import { proxySecrets } from './octane/network.js';
+import { runGate } from './modes/gate.js';
+import { runCreateDefect } from './modes/create-defect.js';
+import { gateOutputs, gateSummary, gateVerdict } from './render/gate.js';
+import { createOutputs, createSummary } from './render/create-defect.js';
+import { runContextFrom, type GithubContextLike } from './run-context.js';
+
+/** The part of @actions/core that run() uses; tests pass a recorder. */
+export type Core = Pick<
+  typeof actionsCore,
+  'getInput' | 'setSecret' | 'setOutput' | 'setFailed' | 'info' | 'warning' | 'error' | 'debug' | 'group' | 'isDebug'
+> & { summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } } };
+
+export interface RunDeps {
+  core: Core;
+  env: Record<string, string | undefined>;
+  githubContext: GithubContextLike;
+}
+
+export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
+  const { core, env } = deps;
+  // Masks come first: nothing below may print a proxy password before the runner knows it.
+  for (const secret of proxySecrets(env)) core.setSecret(secret);
+
+  const read = readSettings((name) => core.getInput(name, { trimWhitespace: false }), {
+    setSecret: (value) => core.setSecret(value)
+  });
+  if (!read.ok) {
+    core.setFailed(formatProblems(read.problems));
+    return;
+  }
+  for (const warning of read.warnings) core.warning(warning);
+  const settings = read.settings;
+  const log = inertLog(core);
+
+  const client = new OctaneClient({
+    connection: settings.connection,
+    env,
+    log: (line) => log.info(line),
+    debug: (line) => core.debug(line),
+    onSecret: (value) => core.setSecret(value)
+  });
+  try {
+    await log.group('Sign in', async () => {
+      await client.signIn();
+      log.info(`Signed in to ${settings.connection.url} (shared space ${settings.connection.sharedSpaceId}, workspace ${settings.connection.workspaceId})`);
+    });
+    await runMode(settings, client, log, deps);
+  } catch (error) {
+    core.setFailed(messageOf(error));
+    if (error instanceof Error && error.stack) core.debug(error.stack);
+  } finally {
+    await client.signOut();
+  }
+}
+
+async function runMode(settings: Settings, client: OctaneClient, log: Log, deps: RunDeps): Promise<void> {
+  const { core } = deps;
+  if (settings.mode === 'gate') {
+    const result = await runGate(settings, client, log);
+    setOutputs(core, gateOutputs(result));
+    await writeSummary(deps, gateSummary(result));
+    if (result.dryRun || result.passed) return;
+    if (settings.failOnGate) core.setFailed(gateVerdict(result));
+    else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
+    return;
+  }
+  const result = await runCreateDefect(settings, client, log, {
+    runContext: runContextFrom(deps.githubContext)
+  });
+  setOutputs(core, createOutputs(result));
+  await writeSummary(deps, createSummary(result));
+}
+
+function setOutputs(core: Core, outputs: object): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value));
+}
+
+async function writeSummary(deps: RunDeps, markdown: string): Promise<void> {
+  // Outside a runner (a local try-out) there is no summary file; that is not an error.
+  if (!deps.env.GITHUB_STEP_SUMMARY) return;
+  await deps.core.summary.addRaw(markdown, true).write();
+}
+
+/**
+ * Text from Octane (names, descriptions, errors) reaches the log through here. A line that starts
+ * with `::` would be a workflow command, so such messages are printed between stop-commands markers.
+ */
+export function inertLog(core: Core): Log {
+  const info = (message: string): void => {
+    if (!message.includes('::')) {
+      core.info(message);
+      return;
+    }
+    const token = randomUUID();
+    core.info(`::stop-commands::${token}`);
+    core.info(message);
+    core.info(`::${token}::`);
+  };
+  return {
+    info,
+    warning: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
+    group: (name, fn) => core.group(name, fn)
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function defaultDeps(): RunDeps {
+  return { core: actionsCore, env: process.env, githubContext: actionsContext };
+}

@@ -94,6 +94,18 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/**
+ * Everything a reader could see of a run: the log (less the ::add-mask:: lines, which are how the runner
+ * learns what to hide), the summary and the outputs.
+ */
+export function visibleText(run: ActionRun): string {
+  const log = run.stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  return [log, run.stderr, run.summary, JSON.stringify(run.outputs)].join('\n');
+}
+
 function commandLines(stdout: string, command: string): string[] {
   const prefix = `::${command}`;
   return stdout
