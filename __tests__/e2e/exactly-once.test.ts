@@ -1,0 +1,185 @@
+// Exactly-once defect creation (issue 3), through the bundle: the simulator stores the defect
+// and then loses the answer (dropped connection, 502/504 from a "proxy", a hang past the
+// timeout); the step must find the defect by its creation token instead of filing a second one.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { startSimulator, type Fault, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { runAction, type ActionRun } from '../helpers/run-action.js';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(async () => {
+  await sim?.close();
+});
+beforeEach(() => {
+  sim.faults.clear();
+  sim.log.length = 0;
+});
+
+/** The sample workspace's defects collection (faults match a substring of the path). */
+const DEFECTS_PATH = '/workspaces/1002/defects';
+let counter = 0;
+
+async function create(name: string, extra: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    mode: 'create-defect',
+    'octane-url': sim.url,
+    'client-id': sim.credentials.clientId,
+    'client-secret': sim.credentials.clientSecret,
+    'shared-space-id': sim.sharedSpaceId,
+    'workspace-id': sim.workspaceId,
+    'release-name': '2026.4',
+    'defect-name': name,
+    'defect-description': 'Nightly build failed',
+    // Keep the client's own waits short: one retry, so backoff stays under a second.
+    retries: '1',
+    ...extra
+  });
+}
+
+const named = (name: string): SimEntity[] => sim.store.find('defects', (d) => d.name === name);
+const posts = (): number => sim.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).length;
+const uniqueName = (what: string): string => `Exactly once ${what} #${++counter} ${Date.now()}`;
+
+function expectOneDefectReported(run: ActionRun, name: string): SimEntity {
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(0);
+  const stored = named(name);
+  expect(stored).toHaveLength(1);
+  const defect = stored[0] as SimEntity;
+  expect(run.outputs['defect-id']).toBe(defect.id);
+  expect(run.outputs['defect-url']).toBe(
+    `${sim.url}/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${defect.id}`
+  );
+  expect(run.outputs.created).toBe('true');
+  return defect;
+}
+
+/** The write happened, the answer was lost: each of these stores the defect, then fails the client. */
+const AMBIGUOUS: Array<[string, Fault, Record<string, string>]> = [
+  ['the connection drops after the defect is stored', { method: 'POST', path: DEFECTS_PATH, drop: 'after' }, {}],
+  ['a proxy answers 502 after the defect is stored', { method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 }, {}],
+  ['a proxy answers 504 after the defect is stored', { method: 'POST', path: DEFECTS_PATH, processThenStatus: 504 }, {}],
+  [
+    'the answer never comes (timeout after the write)',
+    { method: 'POST', path: DEFECTS_PATH, hangAfterProcessing: true },
+    { 'timeout-seconds': '1' }
+  ]
+];
+
+describe('a create POST whose outcome is unknown', () => {
+  for (const [what, fault, inputs] of AMBIGUOUS) {
+    for (const lookupFails of [false, true]) {
+      const title = `${what}${lookupFails ? ', and the look-up for it fails once (503)' : ''}: exactly one defect, reported`;
+      it(title, async () => {
+        const name = uniqueName(what);
+        sim.faults.add(fault);
+        if (lookupFails) sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
+
+        const run = await create(name, inputs);
+
+        const defect = expectOneDefectReported(run, name);
+        // One POST only: the defect was found by its token, not created again.
+        expect(posts()).toBe(1);
+        expect(sim.log.some((r) => r.method === 'POST' && r.path.endsWith('/defects') && r.faulted)).toBe(true);
+        expect(String(defect.description)).toMatch(/octane-action-request:[0-9a-f-]{36}/);
+        const lookups = sim.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
+        expect(lookups.length).toBe(lookupFails ? 2 : 1);
+        if (lookupFails) expect(lookups[0]?.status).toBe(503);
+        expect(run.warnings.join('\n')).toMatch(/outcome unknown/i);
+        expect(run.summary).toContain('found by its creation token');
+      });
+    }
+  }
+});
+
+describe('the look-up after an ambiguous POST, without the client\'s own retries', () => {
+  it('retries: 0 and the look-up fails once: the step asks once more itself and finds the one defect', async () => {
+    const name = uniqueName('no client retries');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 });
+    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
+
+    const run = await create(name, { retries: '0' });
+
+    expectOneDefectReported(run, name);
+    expect(posts()).toBe(1);
+    expect(run.warnings.join('\n')).toMatch(/Looking for the defect failed .*trying once more/);
+  });
+});
+
+describe('a create POST that surely did not happen', () => {
+  it('503 (not processed) is retried and creates exactly one', async () => {
+    const name = uniqueName('503');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, status: 503 });
+
+    const run = await create(name);
+
+    expectOneDefectReported(run, name);
+    expect(posts()).toBe(2);
+    expect(sim.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).map((r) => r.status)).toEqual([503, 201]);
+    expect(run.stdout).toMatch(/503.*retry 1 of 1/);
+  });
+
+  it('a connection dropped before processing: looked up, not found, sent again, exactly one', async () => {
+    const name = uniqueName('drop before');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before' });
+
+    const run = await create(name);
+
+    expectOneDefectReported(run, name);
+    expect(posts()).toBe(2);
+    expect(run.summary).not.toContain('found by its creation token');
+  });
+});
+
+describe('when it cannot be settled', () => {
+  it('the POST stores the defect and loses the answer, and every look-up fails: fails, says how to find it, never two', async () => {
+    const name = uniqueName('lookup keeps failing');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502, times: 10 });
+    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
+
+    const run = await create(name);
+
+    expect(run.code).toBe(1);
+    expect(named(name)).toHaveLength(1);
+    expect(posts()).toBe(1);
+    expect(run.outputs['defect-id']).toBeUndefined();
+    expect(run.errors).toHaveLength(1);
+    const message = run.errors[0] as string;
+    expect(message).toContain('A defect may have been created');
+    expect(message).toContain('2026.4');
+    expect(message).toContain(JSON.stringify(name));
+    // The token the reader should search for is the one stored in that defect.
+    const token = /octane-action-request:[0-9a-f-]{36}/.exec(String(named(name)[0]?.description))?.[0];
+    expect(token).toBeDefined();
+    expect(message).toContain(token as string);
+  });
+
+  it('the POST keeps dropping after storing and every look-up fails: one defect, the same message', async () => {
+    const name = uniqueName('drop and lookup keeps failing');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'after', times: 10 });
+    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
+
+    const run = await create(name);
+
+    expect(run.code).toBe(1);
+    expect(named(name)).toHaveLength(1);
+    expect(run.errors.join('\n')).toContain('A defect may have been created');
+  });
+
+  it('every POST fails ambiguously without storing: gives up after a bounded number of tries, no defect', async () => {
+    const name = uniqueName('never stored');
+    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before', times: 10 });
+
+    const run = await create(name);
+
+    expect(run.code).toBe(1);
+    expect(named(name)).toHaveLength(0);
+    expect(posts()).toBe(3);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/Could not create the defect/);
+    expect(run.errors[0]).toMatch(/octane-action-request:[0-9a-f-]{36}/);
+  });
+});
