@@ -138,19 +138,25 @@ function sortValue(v: unknown): number | string | undefined {
   return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s.toLowerCase();
 }
 
-function comparator(keys: Array<{ field: string; desc: boolean }>): (a: SimEntity, b: SimEntity) => number {
-  return (a, b) => {
-    for (const { field, desc } of keys) {
-      const va = sortValue(a[field]);
-      const vb = sortValue(b[field]);
-      let c: number;
-      if (va === undefined || vb === undefined) c = va === vb ? 0 : va === undefined ? -1 : 1;
-      else if (typeof va === 'number' && typeof vb === 'number') c = va - vb;
-      else c = String(va) < String(vb) ? -1 : String(va) > String(vb) ? 1 : 0;
-      if (c !== 0) return desc ? -c : c;
+function compareKeys(va: number | string | undefined, vb: number | string | undefined): number {
+  if (va === undefined || vb === undefined) return va === vb ? 0 : va === undefined ? -1 : 1;
+  if (typeof va === 'number' && typeof vb === 'number') return va - vb;
+  const sa = String(va);
+  const sb = String(vb);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Sorts by the keys; each entity's sort values are computed once (100,000 defects sort in tens of ms). */
+function sortEntities(entities: SimEntity[], keys: Array<{ field: string; desc: boolean }>): SimEntity[] {
+  const decorated = entities.map((e) => ({ e, v: keys.map((k) => sortValue(e[k.field])) }));
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = compareKeys(a.v[i], b.v[i]);
+      if (c !== 0) return keys[i]!.desc ? -c : c;
     }
     return 0;
-  };
+  });
+  return decorated.map((d) => d.e);
 }
 
 function list(ctx: RouteContext, collection: string, type: string, params: URLSearchParams): Answer {
@@ -183,7 +189,7 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
   if (onlyId && orderKeys[0]!.desc) {
     entities = [...entities].reverse();
   } else if (orderKeys.length && !onlyId) {
-    entities = [...entities].sort(comparator([...orderKeys, { field: 'id', desc: false }]));
+    entities = sortEntities(entities, [...orderKeys, { field: 'id', desc: false }]);
   }
   const viewType = collection === 'work_items' ? 'work_item' : undefined;
   const page = entities.slice(offset, offset + limit).map((e) => renderEntity(ctx.store, e, fields, viewType));

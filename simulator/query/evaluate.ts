@@ -112,18 +112,27 @@ function compileNode(node: QueryNode, resolve: RefResolver): Predicate {
         if (value.kind === 'cross') {
           const sub = compileNode(value.query, resolve);
           // Cache per referenced entity: a gate over 100,000 defects references only a few releases and phases.
+          // Bulk-added defects share their reference objects, so the identity cache answers most lookups.
           const cache = new Map<string, boolean>();
+          const byObject = new WeakMap<Ref, boolean>();
           const refMatches = (r: Ref): boolean => {
+            let hit = byObject.get(r);
+            if (hit !== undefined) return hit;
             const key = `${r.type}:${r.id}`;
-            let hit = cache.get(key);
+            hit = cache.get(key);
             if (hit === undefined) {
               const target = resolve(r);
               hit = target !== undefined && sub(target);
               cache.set(key, hit);
             }
+            byObject.set(r, hit);
             return hit;
           };
-          tests.push((v) => (refsOf(v) ?? []).some(refMatches));
+          tests.push((v) => {
+            if (isRef(v)) return refMatches(v);
+            const refs = refsOf(v);
+            return refs !== undefined && refs.some(refMatches);
+          });
         } else if (node.op === 'EQ' || node.op === 'IN') {
           tests.push(equalityTest(value));
         } else {
