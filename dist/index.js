@@ -44806,7 +44806,7 @@ class JsonSyntax extends Error {
  */
 class CookieJar {
     values = new Map();
-    /** Takes the Set-Cookie header values of one answer; returns the values that were set. */
+    /** Takes the Set-Cookie header values of one answer; returns the [name, value] pairs that were set. */
     store(setCookieHeaders) {
         const seen = [];
         for (const header of setCookieHeaders) {
@@ -44826,7 +44826,7 @@ class CookieJar {
                 continue;
             }
             this.values.set(name, value);
-            seen.push(value);
+            seen.push([name, value]);
         }
         return seen;
     }
@@ -48064,13 +48064,19 @@ function readCaFile(path) {
     }
 }
 /**
+ * Idle keep-alive connections are closed after this long, below the usual 5 s server idle
+ * timeout, so that a request is not sent on a connection the server is closing (which would
+ * make a POST look ambiguous).
+ */
+const IDLE_SOCKET_MS = 4000;
+/**
  * https-proxy-agent upgrades the tunnel to TLS with the options of the request only, not with
  * those given to the agent, so extra CAs would be lost behind a proxy: add them here.
  */
 class TrustingHttpsProxyAgent extends HttpsProxyAgent {
     ca;
     constructor(proxy, ca) {
-        super(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
+        super(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...(ca ? { ca } : {}) });
         this.ca = ca;
     }
     connect(req, opts) {
@@ -48099,7 +48105,8 @@ class Network {
     makeRoute(protocol, proxy) {
         const tlsOptions = this.ca ? { ca: this.ca } : {};
         if (!proxy) {
-            const agent = protocol === 'https:' ? new (external_node_https_default()).Agent({ keepAlive: true, ...tlsOptions }) : new (external_node_http_default()).Agent({ keepAlive: true });
+            const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+            const agent = protocol === 'https:' ? new (external_node_https_default()).Agent({ ...keep, ...tlsOptions }) : new (external_node_http_default()).Agent(keep);
             return { agent };
         }
         const proxyUrl = parseProxy(proxy);
@@ -48109,7 +48116,7 @@ class Network {
         // The agents send the URL's user:password as Proxy-Authorization.
         const agent = protocol === 'https:'
             ? new TrustingHttpsProxyAgent(proxyUrl, this.ca)
-            : new HttpProxyAgent(proxyUrl, { keepAlive: true });
+            : new HttpProxyAgent(proxyUrl, { keepAlive: true, timeout: IDLE_SOCKET_MS });
         return { agent, proxy: where };
     }
     /** Closes idle keep-alive connections; new requests open new ones. */
@@ -48585,8 +48592,11 @@ class OctaneClient {
             stats: this.stats,
             debug: this.debug,
             onSetCookie: (values) => {
-                for (const value of jar.store(values))
-                    this.addSecret(value);
+                // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie
+                // is a session or load-balancer token.
+                for (const [name, value] of jar.store(values))
+                    if (name !== 'OCTANE_USER')
+                        this.addSecret(value);
             }
         };
     }
@@ -49708,6 +49718,32 @@ function fieldsTable(fields) {
     return table(['Field', 'Value'], rows);
 }
 
+;// CONCATENATED MODULE: ./src/render/settings.ts
+/** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
+function settingsLines(settings) {
+    const { connection } = settings;
+    const lines = [
+        `Mode: ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written to Octane)' : ''}`,
+        `Octane: ${connection.url}, shared space ${connection.sharedSpaceId}, workspace ${connection.workspaceId}`,
+        `Client id: ${connection.clientId}`,
+        `Release: "${settings.releaseName}"`
+    ];
+    if (settings.mode === 'gate') {
+        lines.push(`Phases: ${settings.phases.join(', ')}`, `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`, `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`, `List up to: ${settings.listLimit} defects`);
+    }
+    else {
+        lines.push(`Defect: "${settings.defectName}"`);
+        if (settings.severity)
+            lines.push(`Severity: ${settings.severity}`);
+        const extra = Object.keys(settings.extraFields);
+        if (extra.length > 0)
+            lines.push(`Extra fields: ${extra.join(', ')}`);
+        lines.push(`Dedupe: ${settings.dedupe ? 'on' : 'off'}; run context: ${settings.addRunContext ? 'on' : 'off'}`);
+    }
+    lines.push(`Requests: timeout ${connection.timeoutMs / 1000} s, up to ${connection.retries} retries${connection.caCertificate ? '; extra CA certificate given' : ''}`);
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/run-context.ts
 // On these events context.sha is a merge commit (pull_request) or the base branch's head
 // (pull_request_target); the code under test is the PR's head.
@@ -49776,6 +49812,7 @@ function asRecord(v) {
 
 
 
+
 async function run(deps = defaultDeps()) {
     const { core, env } = deps;
     // Masks come first: nothing below may print a proxy password before the runner knows it.
@@ -49792,19 +49829,26 @@ async function run(deps = defaultDeps()) {
         core.warning(warning);
     const settings = read.settings;
     const log = inertLog(core);
-    const client = new OctaneClient({
-        connection: settings.connection,
-        env,
-        log: (line) => log.info(line),
-        debug: (line) => core.debug(line),
-        onSecret: (value) => core.setSecret(value)
+    await log.group('Inputs', async () => {
+        for (const line of settingsLines(settings))
+            log.info(line);
     });
+    let client;
     try {
-        await log.group('Sign in', async () => {
-            await client.signIn();
-            log.info(`Signed in to ${settings.connection.url} (shared space ${settings.connection.sharedSpaceId}, workspace ${settings.connection.workspaceId})`);
+        // Inside the try: a CA certificate that cannot be used fails the step like any other error.
+        client = new OctaneClient({
+            connection: settings.connection,
+            env,
+            log: (line) => log.info(line),
+            debug: (line) => core.debug(line),
+            onSecret: (value) => core.setSecret(value)
         });
-        await runMode(settings, client, log, deps);
+        const signedIn = client;
+        await log.group('Sign in', async () => {
+            await signedIn.signIn();
+            log.info(`Signed in to ${settings.connection.url}`);
+        });
+        await runMode(settings, signedIn, log, deps);
     }
     catch (error) {
         core.setFailed(messageOf(error));
@@ -49812,7 +49856,7 @@ async function run(deps = defaultDeps()) {
             core.debug(error.stack);
     }
     finally {
-        await client.signOut();
+        await client?.signOut();
     }
 }
 async function runMode(settings, client, log, deps) {

@@ -9,6 +9,7 @@ import { runGate } from './modes/gate.js';
 import { runCreateDefect } from './modes/create-defect.js';
 import { gateOutputs, gateSummary, gateVerdict } from './render/gate.js';
 import { createOutputs, createSummary } from './render/create-defect.js';
+import { settingsLines } from './render/settings.js';
 import { runContextFrom, type GithubContextLike } from './run-context.js';
 
 /** The part of @actions/core that run() uses; tests pass a recorder. */
@@ -38,25 +39,31 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
   for (const warning of read.warnings) core.warning(warning);
   const settings = read.settings;
   const log = inertLog(core);
-
-  const client = new OctaneClient({
-    connection: settings.connection,
-    env,
-    log: (line) => log.info(line),
-    debug: (line) => core.debug(line),
-    onSecret: (value) => core.setSecret(value)
+  await log.group('Inputs', async () => {
+    for (const line of settingsLines(settings)) log.info(line);
   });
+
+  let client: OctaneClient | undefined;
   try {
-    await log.group('Sign in', async () => {
-      await client.signIn();
-      log.info(`Signed in to ${settings.connection.url} (shared space ${settings.connection.sharedSpaceId}, workspace ${settings.connection.workspaceId})`);
+    // Inside the try: a CA certificate that cannot be used fails the step like any other error.
+    client = new OctaneClient({
+      connection: settings.connection,
+      env,
+      log: (line) => log.info(line),
+      debug: (line) => core.debug(line),
+      onSecret: (value) => core.setSecret(value)
     });
-    await runMode(settings, client, log, deps);
+    const signedIn = client;
+    await log.group('Sign in', async () => {
+      await signedIn.signIn();
+      log.info(`Signed in to ${settings.connection.url}`);
+    });
+    await runMode(settings, signedIn, log, deps);
   } catch (error) {
     core.setFailed(messageOf(error));
     if (error instanceof Error && error.stack) core.debug(error.stack);
   } finally {
-    await client.signOut();
+    await client?.signOut();
   }
 }
 

@@ -160,7 +160,10 @@ describe('secrets', () => {
     const printed = visibleText(run);
     expect(printed).toContain('::debug::');
     expect(printed).not.toContain(sim.credentials.clientSecret);
-    const cookies = sim.log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/)).map((c) => c.split('=')[1] ?? '');
+    const cookies = sim.log
+      .flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/))
+      .filter((c) => c.startsWith('LWSSO_COOKIE_KEY='))
+      .map((c) => c.slice('LWSSO_COOKIE_KEY='.length));
     expect(cookies.filter((v) => v.length > 4).length).toBeGreaterThan(0);
     for (const value of cookies.filter((v) => v.length > 4)) {
       expect(printed).not.toContain(value);

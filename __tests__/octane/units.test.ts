@@ -12,7 +12,10 @@ describe('CookieJar', () => {
       'LWSSO_COOKIE_KEY=abc123; Path=/; HttpOnly; Secure; Expires=Wed, 01 Jan 2099 00:00:00 GMT',
       'OCTANE_USER=sa; Path=/'
     ]);
-    expect(seen).toEqual(['abc123', 'sa']);
+    expect(seen).toEqual([
+      ['LWSSO_COOKIE_KEY', 'abc123'],
+      ['OCTANE_USER', 'sa']
+    ]);
     jar.store(['LWSSO_COOKIE_KEY=def456; HttpOnly']);
     expect(jar.header()).toBe('LWSSO_COOKIE_KEY=def456; OCTANE_USER=sa');
   });

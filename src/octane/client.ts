@@ -318,7 +318,9 @@ export class OctaneClient implements OctaneApi {
       stats: this.stats,
       debug: this.debug,
       onSetCookie: (values: string[]) => {
-        for (const value of jar.store(values)) this.addSecret(value);
+        // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie
+        // is a session or load-balancer token.
+        for (const [name, value] of jar.store(values)) if (name !== 'OCTANE_USER') this.addSecret(value);
       }
     };
   }

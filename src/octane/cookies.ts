@@ -6,9 +6,9 @@
 export class CookieJar {
   private readonly values = new Map<string, string>();
 
-  /** Takes the Set-Cookie header values of one answer; returns the values that were set. */
-  store(setCookieHeaders: readonly string[]): string[] {
-    const seen: string[] = [];
+  /** Takes the Set-Cookie header values of one answer; returns the [name, value] pairs that were set. */
+  store(setCookieHeaders: readonly string[]): Array<[string, string]> {
+    const seen: Array<[string, string]> = [];
     for (const header of setCookieHeaders) {
       const pair = header.split(';', 1)[0] ?? '';
       const eq = pair.indexOf('=');
@@ -23,7 +23,7 @@ export class CookieJar {
         continue;
       }
       this.values.set(name, value);
-      seen.push(value);
+      seen.push([name, value]);
     }
     return seen;
   }

@@ -1,0 +1,30 @@
+import type { Settings } from '../settings.js';
+
+/** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
+export function settingsLines(settings: Settings): string[] {
+  const { connection } = settings;
+  const lines = [
+    `Mode: ${settings.mode}${settings.dryRun ? ' (dry run: nothing is written to Octane)' : ''}`,
+    `Octane: ${connection.url}, shared space ${connection.sharedSpaceId}, workspace ${connection.workspaceId}`,
+    `Client id: ${connection.clientId}`,
+    `Release: "${settings.releaseName}"`
+  ];
+  if (settings.mode === 'gate') {
+    lines.push(
+      `Phases: ${settings.phases.join(', ')}`,
+      `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`,
+      `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`,
+      `List up to: ${settings.listLimit} defects`
+    );
+  } else {
+    lines.push(`Defect: "${settings.defectName}"`);
+    if (settings.severity) lines.push(`Severity: ${settings.severity}`);
+    const extra = Object.keys(settings.extraFields);
+    if (extra.length > 0) lines.push(`Extra fields: ${extra.join(', ')}`);
+    lines.push(`Dedupe: ${settings.dedupe ? 'on' : 'off'}; run context: ${settings.addRunContext ? 'on' : 'off'}`);
+  }
+  lines.push(
+    `Requests: timeout ${connection.timeoutMs / 1000} s, up to ${connection.retries} retries${connection.caCertificate ? '; extra CA certificate given' : ''}`
+  );
+  return lines;
+}
