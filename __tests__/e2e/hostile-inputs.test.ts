@@ -184,10 +184,11 @@ describe('accepted inputs run for real', () => {
       expect(writes()).toBe(1);
       expect(sim.store.all('defects')).toHaveLength(defectsBefore + 1);
       const defect = sim.store.get('defects', run.outputs['defect-id'] as string);
-      expect(defect?.name).toBe(c.settings?.defectName);
-      if (typeof c.settings?.defectDescription === 'string') {
+      const settings = c.accepted ? (c.settings ?? {}) : {};
+      expect(defect?.name).toBe(settings.defectName);
+      if (typeof settings.defectDescription === 'string') {
         // Stored as HTML: each line's text is there, verbatim apart from the markup around it.
-        for (const line of c.settings.defectDescription.split('\n')) expect(String(defect?.description)).toContain(line.trim());
+        for (const line of settings.defectDescription.split('\n')) expect(String(defect?.description)).toContain(line.trim());
       }
     }
   });
