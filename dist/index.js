@@ -48728,11 +48728,15 @@ function idValue(id) {
 function eq(field, value) {
     return `${assertField(field)} EQ ${quoteString(value)}`;
 }
+/** `field EQ {inner}`: a cross filter on a reference field, with an inner expression built here too. */
+function cross(field, inner) {
+    return `${assertField(field)} EQ {${inner}}`;
+}
 /** `field EQ {id EQ <id>}` (a cross filter on a reference), or `id EQ <id>` for the id itself. */
 function idEq(field, id) {
     assertField(field);
     const inner = `id EQ ${idValue(id)}`;
-    return field === 'id' ? inner : `${field} EQ {${inner}}`;
+    return field === 'id' ? inner : cross(field, inner);
 }
 /** `field EQ {id IN a,b}`, or `id IN a,b` for the id itself. At least one id. */
 function idIn(field, ids) {
@@ -48740,7 +48744,7 @@ function idIn(field, ids) {
     if (ids.length === 0)
         throw new Error(`idIn(${field}) needs at least one id: an empty IN would match nothing or everything`);
     const inner = `id IN ${ids.map(idValue).join(',')}`;
-    return field === 'id' ? inner : `${field} EQ {${inner}}`;
+    return field === 'id' ? inner : cross(field, inner);
 }
 /** Parts joined with `;`; a part that is an OR at its top level is parenthesized. Empty parts are skipped. */
 function and(...parts) {
@@ -48818,10 +48822,6 @@ class LookupErrors extends LookupError {
 }
 const PAGE_MAX = 1000;
 const SHOWN_NAMES = 20;
-/** A cross filter on a reference field: `field EQ {inner}`. */
-function cross(field, inner) {
-    return `${field} EQ {${inner}}`;
-}
 const SEVERITY_ROOT = 'list_node.severity';
 const ORIGIN_ROOT = 'list_node.item_origin';
 /** Most severe first; unknown logical names after the known ones. */
@@ -49813,6 +49813,7 @@ function asRecord(v) {
 
 
 
+
 async function run(deps = defaultDeps()) {
     const { core, env } = deps;
     // Masks come first: nothing below may print a proxy password before the runner knows it.
@@ -49911,7 +49912,13 @@ function inertLog(core) {
         group: (name, fn) => core.group(name, fn)
     };
 }
+/** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
 function messageOf(error) {
+    if (error instanceof LookupErrors) {
+        return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
+    }
+    if (error instanceof LookupError)
+        return `${error.input}: ${error.message}`;
     return error instanceof Error ? error.message : String(error);
 }
 function defaultDeps() {

@@ -2,7 +2,7 @@
 // against what Octane answered (exact for releases, case-insensitive for phases and list
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Entity, OctaneApi, Page } from './octane/api.js';
-import { eq } from './octane/query.js';
+import { cross, eq } from './octane/query.js';
 
 export interface Resolved {
   id: string;
@@ -31,11 +31,6 @@ export class LookupErrors extends LookupError {
 
 const PAGE_MAX = 1000;
 const SHOWN_NAMES = 20;
-
-/** A cross filter on a reference field: `field EQ {inner}`. */
-function cross(field: string, inner: string): string {
-  return `${field} EQ {${inner}}`;
-}
 
 const SEVERITY_ROOT = 'list_node.severity';
 const ORIGIN_ROOT = 'list_node.item_origin';

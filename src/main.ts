@@ -5,6 +5,7 @@ import type { Log } from './log.js';
 import { formatProblems, readSettings, type Settings } from './settings.js';
 import { OctaneClient } from './octane/client.js';
 import { proxySecrets } from './octane/network.js';
+import { LookupError, LookupErrors } from './lookups.js';
 import { runGate } from './modes/gate.js';
 import { runCreateDefect } from './modes/create-defect.js';
 import { gateOutputs, gateSummary, gateVerdict } from './render/gate.js';
@@ -118,7 +119,12 @@ export function inertLog(core: Core): Log {
   };
 }
 
-function messageOf(error: unknown): string {
+/** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
+export function messageOf(error: unknown): string {
+  if (error instanceof LookupErrors) {
+    return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
+  }
+  if (error instanceof LookupError) return `${error.input}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ID_PATTERN, assertId, quoteString, eq, idEq, idIn, and, or, not } from '../../src/octane/query.js';
+import { ID_PATTERN, assertId, quoteString, eq, idEq, idIn, cross, and, or, not } from '../../src/octane/query.js';
 import { parseQuery, type QueryNode } from '../../simulator/query/parser.js';
 import { matches, type EntityLike } from '../../simulator/query/evaluate.js';
 
@@ -59,6 +59,8 @@ describe('building expressions', () => {
     expect(idEq('phase', 'phase.defect.new')).toBe('phase EQ {id EQ ^phase.defect.new^}');
     expect(idIn('phase', ['1', 'phase.defect.opened', '3'])).toBe('phase EQ {id IN 1,^phase.defect.opened^,3}');
     expect(idIn('id', ['7', '8'])).toBe('id IN 7,8');
+    expect(cross('list_root', eq('logical_name', 'list_node.severity'))).toBe('list_root EQ {logical_name EQ ^list_node.severity^}');
+    expect(() => cross('list_root} || {x', 'id EQ 1')).toThrow(/field name/);
   });
 
   it('refuses a bad id or an empty list', () => {

@@ -48,11 +48,16 @@ export function eq(field: string, value: string): string {
   return `${assertField(field)} EQ ${quoteString(value)}`;
 }
 
+/** `field EQ {inner}`: a cross filter on a reference field, with an inner expression built here too. */
+export function cross(field: string, inner: string): string {
+  return `${assertField(field)} EQ {${inner}}`;
+}
+
 /** `field EQ {id EQ <id>}` (a cross filter on a reference), or `id EQ <id>` for the id itself. */
 export function idEq(field: string, id: string): string {
   assertField(field);
   const inner = `id EQ ${idValue(id)}`;
-  return field === 'id' ? inner : `${field} EQ {${inner}}`;
+  return field === 'id' ? inner : cross(field, inner);
 }
 
 /** `field EQ {id IN a,b}`, or `id IN a,b` for the id itself. At least one id. */
@@ -60,7 +65,7 @@ export function idIn(field: string, ids: string[]): string {
   assertField(field);
   if (ids.length === 0) throw new Error(`idIn(${field}) needs at least one id: an empty IN would match nothing or everything`);
   const inner = `id IN ${ids.map(idValue).join(',')}`;
-  return field === 'id' ? inner : `${field} EQ {${inner}}`;
+  return field === 'id' ? inner : cross(field, inner);
 }
 
 /** Parts joined with `;`; a part that is an OR at its top level is parenthesized. Empty parts are skipped. */
