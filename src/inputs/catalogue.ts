@@ -1,0 +1,48 @@
+// The action's inputs: their names, the defaults used when one is empty, and length limits.
+
+/** Every input, in the order of action.yml and of the problem list. */
+export const INPUT_NAMES = [
+  'mode',
+  'octane-url',
+  'client-id',
+  'client-secret',
+  'shared-space-id',
+  'workspace-id',
+  'release-name',
+  'defect-name',
+  'defect-description',
+  'severity',
+  'extra-fields',
+  'dedupe',
+  'add-run-context',
+  'dry-run',
+  'phases',
+  'severities',
+  'threshold',
+  'threshold-operator',
+  'list-limit',
+  'fail-on-gate',
+  'timeout-seconds',
+  'retries',
+  'ca-certificate'
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+
+/** Values used when an input is empty (the runner fills action.yml defaults, but not every caller does). */
+export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
+  phases: 'New, Opened, Deferred',
+  severities: '',
+  threshold: '0',
+  'threshold-operator': '<=',
+  'list-limit': '100',
+  'timeout-seconds': '30',
+  retries: '4',
+  dedupe: 'false',
+  'add-run-context': 'true',
+  'dry-run': 'false',
+  'fail-on-gate': 'true'
+};
+
+export const MAX_NAME_LENGTH = 255;
+export const MAX_DESCRIPTION_LENGTH = 100_000;
