@@ -54,6 +54,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     entry.status = answer.status;
     res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
     res.end(answer.body);
+    entry.answeredAt = performance.now();
   };
 
   const processRequest = (entry: LoggedRequest, params: URLSearchParams): Answer => {
@@ -71,6 +72,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    // Timestamps let the benchmark tell sequential round trips from parallel ones.
+    const receivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -84,7 +87,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       query: Object.fromEntries(url.searchParams),
       headers,
       body: Buffer.concat(chunks).toString('utf8'),
-      status: 0
+      status: 0,
+      receivedAt
     };
     const lwsso = parseCookies(headers['cookie']).get('LWSSO_COOKIE_KEY');
     if (lwsso !== undefined) entry.lwsso = lwsso;
@@ -96,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     if (fault?.drop === 'before') {
       req.socket.destroy();
+      entry.answeredAt = performance.now();
       return;
     }
     // html/echoRequest alone mean an error instead of processing (500 unless a status is given).
@@ -109,6 +114,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     entry.processedStatus = answer.status;
     if (fault?.drop === 'after') {
       req.socket.destroy();
+      entry.answeredAt = performance.now();
       return;
     }
     if (fault?.hangAfterProcessing) return; // never answer; close() ends the connection

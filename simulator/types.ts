@@ -87,6 +87,10 @@ export interface LoggedRequest {
   lwsso?: string;
   /** Added: LWSSO_COOKIE_KEY value this answer set (sign-in or re-issue), if any. */
   setLwsso?: string;
+  /** Added: when the request arrived (before its body was read), ms from performance.now() in the simulator's process. */
+  receivedAt: number;
+  /** Added: when the answer was written or the connection dropped (same clock); absent while no answer was sent (hang). */
+  answeredAt?: number;
 }
 
 export type SessionExpiryCode = 'VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT' | 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT';
