@@ -202,6 +202,53 @@ describe('no secret is ever visible (RUNNER_DEBUG=1, through a proxy that wants 
   });
 });
 
+describe('a long echoed error', () => {
+  /** The simulator's echo text for a logged request (see simulator/server.ts, faultAnswer). */
+  const echoOf = (r: { method: string; path: string; headers: Record<string, string>; body: string }): string =>
+    `Request rejected: ${r.method} ${r.path} headers=${JSON.stringify(r.headers)} body=${r.body}`;
+  const lwsso = (cookie: string | undefined): string => /LWSSO_COOKIE_KEY=([^;]+)/.exec(cookie ?? '')?.[1] ?? '';
+
+  async function echoRun(prefixLength: number): Promise<{ run: ActionRun; echo: string; token: string }> {
+    const local = await startSimulator({ pathPrefix: `/${'p'.repeat(prefixLength)}` });
+    try {
+      local.faults.add({ method: 'GET', path: '/releases', echoRequest: true });
+      const run = await runAction(
+        {
+          mode: 'gate',
+          'octane-url': local.url,
+          'client-id': local.credentials.clientId,
+          'client-secret': local.credentials.clientSecret,
+          'shared-space-id': local.sharedSpaceId,
+          'workspace-id': local.workspaceId,
+          'release-name': '2026.4',
+          retries: '0'
+        },
+        { env: { RUNNER_DEBUG: '1' } }
+      );
+      const faulted = local.log.find((r) => r.status === 500);
+      if (!faulted) throw new Error('the fault did not hit');
+      return { run, echo: echoOf(faulted), token: lwsso(faulted.headers.cookie) };
+    } finally {
+      await local.close();
+    }
+  }
+
+  it('cut short inside the session cookie, shows no piece of the cookie', async () => {
+    // Octane's description is cut at 1000 characters for the log; put the cut 16 characters into
+    // the cookie value by lengthening the path (a path prefix) in front of the echoed headers.
+    const probe = await echoRun(600);
+    const at = probe.echo.indexOf(probe.token);
+    expect(at).toBeGreaterThan(0);
+    const { run, echo, token } = await echoRun(600 + (1000 - 16 - at));
+    expect(echo.indexOf(token)).toBe(1000 - 16);
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toContain('Request rejected');
+    const shown = visibleText(run);
+    expect(shown).not.toContain(token);
+    expect(shown).not.toContain(token.slice(0, 12));
+  });
+});
+
 // ------------------------------------------------------------------------------------------------
 // Workflow commands injected through Octane data.
 
@@ -294,6 +341,31 @@ function decodeEntities(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/**
+ * Only the action's own commands, each of a known shape: masks of the secret and session cookies,
+ * groups, debug lines, and at most one error of the given shape.
+ */
+function expectOnlyOwnCommands(run: ActionRun, error?: RegExp): void {
+  const known = new Set([
+    injSim.credentials.clientSecret,
+    ...injSim.log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/).map((c) => c.slice(c.indexOf('=') + 1)))
+  ]);
+  const commands = commandLines(run.stdout);
+  for (const line of commands) {
+    const mask = /^::add-mask::(.*)$/.exec(line);
+    if (mask) {
+      expect(known.has(mask[1] as string)).toBe(true);
+      continue;
+    }
+    if (line.startsWith('::error::') && error) {
+      expect(line).toMatch(error);
+      continue;
+    }
+    expect(line).toMatch(/^::(group::[^:]+|endgroup::|debug::.*)$/);
+  }
+  expect(commands.filter((l) => l.startsWith('::error'))).toHaveLength(error ? 1 : 0);
+}
+
 async function runInjected(releaseName: string): Promise<ActionRun> {
   const run = await runAction(injConnection(releaseName), { env: { RUNNER_DEBUG: '1' } });
   const release = injSim.store.releaseByName(releaseName);
@@ -314,18 +386,7 @@ async function runInjected(releaseName: string): Promise<ActionRun> {
   expect(listed.map((d) => d.name).sort()).toEqual(expected.map((d) => String(d.name)).sort());
   for (const name of INJECTED) expect(listed.map((d) => d.name)).toContain(name);
 
-  // Only the action's own commands, each of a known shape.
-  const known = new Set([injSim.credentials.clientSecret, ...injSim.log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/).map((c) => c.slice(c.indexOf('=') + 1)))]);
-  const commands = commandLines(run.stdout);
-  for (const line of commands) {
-    const mask = /^::add-mask::(.*)$/.exec(line);
-    if (mask) {
-      expect(known.has(mask[1] as string)).toBe(true);
-      continue;
-    }
-    expect(line).toMatch(/^::(group::[^:]+|endgroup::|debug::.*|error::Gate failed: .*)$/);
-  }
-  expect(commands.filter((l) => l.startsWith('::error'))).toHaveLength(1);
+  expectOnlyOwnCommands(run, /^::error::Gate failed: .*$/);
   expect(run.errors).toHaveLength(1);
   expect(run.errors[0]).toMatch(/^Gate failed: /);
   expect(run.warnings).toEqual([]);
@@ -357,5 +418,37 @@ describe('workflow commands in Octane data are inert', () => {
     const run = await runInjected(INJECTED_RELEASE);
     // The name is in the verdict (inside the action's own ::error::), and nowhere as a command.
     expect(run.errors[0]).toContain(INJECTED_RELEASE);
+  });
+
+  it.each([
+    ['a created defect', 'false'],
+    ['a dry run that prints the fields', 'true']
+  ])('a defect name that looks like commands, in %s, changes no output', async (_title, dryRun) => {
+    const name = '::set-output name=created::false';
+    const before = injSim.store.all('defects').length;
+    const { phases: _p, severities: _s, ...connection } = injConnection('2026.5');
+    const run = await runAction(
+      {
+        ...connection,
+        mode: 'create-defect',
+        'defect-name': name,
+        'defect-description': '::error::forged\n::add-mask::2026.5',
+        'dry-run': dryRun
+      },
+      { env: { RUNNER_DEBUG: '1', GITHUB_REPOSITORY: 'octo/app' } }
+    );
+    expect(run.code).toBe(0);
+    expectOnlyOwnCommands(run);
+    expect(run.warnings).toEqual([]);
+    if (dryRun === 'true') {
+      expect(run.stdout).toContain(name);
+      expect(run.outputs).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
+      expect(injSim.store.all('defects')).toHaveLength(before);
+    } else {
+      expect(run.outputs.created).toBe('true');
+      expect(injSim.store.get('defects', run.outputs['defect-id'] as string)?.name).toBe(name);
+      expect(injSim.store.all('defects')).toHaveLength(before + 1);
+    }
+    expect(decodeEntities(run.summary)).toContain(name);
   });
 });
