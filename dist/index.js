@@ -44223,10 +44223,51 @@ function describeOperator(op) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-// Contract only: the reading and validation is implemented below the types.
+;// CONCATENATED MODULE: ./src/inputs/ca-certificate.ts
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+/** The PEM text; undefined when the input is empty or has a problem (reported). */
+function readCaCertificate(text, readFile, { report, show }) {
+    if (text === '')
+        return undefined;
+    if (text.includes(PEM_BEGIN)) {
+        if (!text.includes(PEM_END)) {
+            report(`looks like PEM text but has no "${PEM_END}" line`);
+            return undefined;
+        }
+        return text;
+    }
+    let content;
+    try {
+        content = readFile(text);
+    }
+    catch (error) {
+        report(`cannot read the file ${show(text)}: ${fileErrorReason(error)}; give PEM text or the path of a PEM file`);
+        return undefined;
+    }
+    if (!content.includes(PEM_BEGIN) || !content.includes(PEM_END)) {
+        report(`the file ${show(text)} does not contain a PEM certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
+        return undefined;
+    }
+    return content;
+}
+/** Short words for the usual errors, the error code otherwise. */
+function fileErrorReason(error) {
+    const code = error?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'no such file';
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EISDIR':
+            return 'it is a directory';
+    }
+    return typeof code === 'string' ? code : 'unreadable';
+}
 
-
+;// CONCATENATED MODULE: ./src/inputs/catalogue.ts
+// The action's inputs: their names, the defaults used when one is empty, and length limits.
 /** Every input, in the order of action.yml and of the problem list. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mode',
@@ -44269,34 +44310,29 @@ const INPUT_DEFAULTS = {
 };
 const MAX_NAME_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 100_000;
-/** Fields the action sets itself; extra-fields may not replace them. */
-const RESERVED_FIELDS = ['id', 'type', 'name', 'parent', 'release', 'description'];
-const MODES = ['create-defect', 'gate'];
-const CREATE_ONLY = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
-const GATE_ONLY_WITHOUT_DEFAULT = ['severities'];
-const ID_INPUT = /^[0-9]{1,18}$/;
-const WHOLE_NUMBER = /^[0-9]+$/;
-const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
-const PEM_END = '-----END CERTIFICATE-----';
+
+;// CONCATENATED MODULE: ./src/inputs/shown.ts
+// How input values appear in messages: quoted, cut short and escaped, so that a value can
+// neither break a log line nor disguise itself (line separators, bidi overrides).
 const SHOWN_LENGTH = 60;
-function formatProblems(problems) {
-    const noun = problems.length === 1 ? 'problem' : 'problems';
-    return [`The inputs have ${problems.length} ${noun}:`, ...problems.map(formatProblem)].join('\n');
-}
-/** One line of formatProblems: `- input: message`. */
-function formatProblem(problem) {
-    return `- ${problem.input}: ${problem.message}`;
-}
 /**
  * A value as it may appear in a message: double-quoted, at most SHOWN_LENGTH characters
- * (code points), with control, line-separator and bidi-override characters written as escapes
- * so a value can neither break the log line nor disguise itself.
+ * (code points), with control, line-separator and bidi-override characters written as escapes.
  */
 function showValue(value) {
     const chars = Array.from(value);
     const cut = chars.length > SHOWN_LENGTH;
     const body = (cut ? chars.slice(0, SHOWN_LENGTH) : chars).map(escapeChar).join('');
     return `"${body}${cut ? '…' : ''}"`;
+}
+/** A character as messages name it, like U+0007. */
+function codePointName(c) {
+    return `U+${hex(c)}`;
+}
+/** C0, DEL and C1 controls: never allowed in names. */
+function isControl(c) {
+    const n = c.codePointAt(0);
+    return n <= 0x1f || (n >= 0x7f && n <= 0x9f);
 }
 function escapeChar(c) {
     switch (c) {
@@ -44311,322 +44347,22 @@ function escapeChar(c) {
         case '\\':
             return '\\\\';
     }
-    return isDisplayUnsafe(c) ? unicodeEscape(c) : c;
+    return isDisplayUnsafe(c) ? `\\u${hex(c)}` : c;
 }
-function unicodeEscape(c) {
-    return `\\u${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-function codePointName(c) {
-    return `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-}
-/** C0, DEL and C1 controls: never allowed in names. */
-function isControl(c) {
-    const n = c.codePointAt(0);
-    return n <= 0x1f || (n >= 0x7f && n <= 0x9f);
+function hex(c) {
+    return c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
 }
 function isDisplayUnsafe(c) {
     const n = c.codePointAt(0);
     return isControl(c) || n === 0x2028 || n === 0x2029 || (n >= 0x202a && n <= 0x202e) || (n >= 0x2066 && n <= 0x2069);
 }
-/** Problem text for a name (or list entry); undefined when the name is fine. */
-function nameProblem(value, maxLength, show, allowed = () => false) {
-    const chars = Array.from(value);
-    if (chars.length > maxLength)
-        return `must be at most ${maxLength} characters; got ${chars.length}`;
-    const index = chars.findIndex((c) => isControl(c) && !allowed(c));
-    if (index >= 0) {
-        return `must not contain control characters; got ${codePointName(chars[index])} at character ${index + 1} of ${show(value)}`;
-    }
-    return undefined;
-}
-function readSettings(getInput, deps = {}) {
-    // Mask the secret before anything else can print, so no later message (ours or a library's)
-    // can show it.
-    const rawSecret = getInput('client-secret') ?? '';
-    if (rawSecret !== '' && deps.setSecret) {
-        deps.setSecret(rawSecret);
-        const trimmed = rawSecret.trim();
-        if (trimmed !== '' && trimmed !== rawSecret)
-            deps.setSecret(trimmed);
-    }
-    const problems = [];
-    const warnings = [];
-    // A secret pasted into the wrong input must not come back in a message: hide it before a value
-    // is cut or escaped for display, and once more in the finished message.
-    const hidden = [rawSecret, rawSecret.trim()].filter((v) => v !== '').sort((a, b) => b.length - a.length);
-    const redact = (text) => hidden.reduce((t, secret) => t.split(secret).join('***'), text);
-    const show = (v) => showValue(redact(v));
-    const problem = (input, message) => {
-        problems.push({ input, message: redact(message) });
-    };
-    /** Trimmed value; '' when unset or only whitespace. */
-    const value = (name) => (getInput(name) ?? '').trim();
-    const orDefault = (name) => value(name) || (INPUT_DEFAULTS[name] ?? '');
-    const required = (name, hint = '') => {
-        const v = value(name);
-        if (v === '') {
-            problem(name, `is required${hint}`);
-            return undefined;
-        }
-        return v;
-    };
-    // mode
-    const modeText = required('mode', ' (create-defect or gate)');
-    let mode;
-    if (modeText !== undefined) {
-        if (MODES.includes(modeText))
-            mode = modeText;
-        else
-            problem('mode', `must be create-defect or gate; got ${show(modeText)}`);
-    }
-    // connection
-    const urlText = required('octane-url', ' (like https://octane.example.com)');
-    const url = urlText === undefined ? undefined : parseServerUrl(urlText, (m) => problem('octane-url', m), show);
-    const clientId = required('client-id');
-    const clientSecret = required('client-secret');
-    const sharedSpaceId = readId('shared-space-id');
-    const workspaceId = readId('workspace-id');
-    const releaseName = readName('release-name', true);
-    function readId(name) {
-        const v = required(name);
-        if (v === undefined)
-            return undefined;
-        if (!ID_INPUT.test(v)) {
-            problem(name, `must be a number of 1 to 18 digits (like 1001); got ${show(v)}`);
-            return undefined;
-        }
-        return v;
-    }
-    function readName(name, isRequired) {
-        const v = isRequired ? required(name) : value(name);
-        if (v === undefined || v === '')
-            return undefined;
-        const p = nameProblem(v, MAX_NAME_LENGTH, show);
-        if (p) {
-            problem(name, p);
-            return undefined;
-        }
-        return v;
-    }
-    function readBoolean(name) {
-        const v = orDefault(name);
-        if (v === 'true' || v === 'True' || v === 'TRUE')
-            return true;
-        if (v === 'false' || v === 'False' || v === 'FALSE')
-            return false;
-        problem(name, `must be true or false; got ${show(v)}`);
-        return undefined;
-    }
-    function readWholeNumber(name, min, max) {
-        const v = orDefault(name);
-        const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
-            problem(name, `must be a whole number from ${min} to ${max}; got ${show(v)}`);
-            return undefined;
-        }
-        return n;
-    }
-    const dryRun = readBoolean('dry-run');
-    const timeoutSeconds = readWholeNumber('timeout-seconds', 1, 600);
-    const retries = readWholeNumber('retries', 0, 10);
-    const caCertificate = readCaCertificate(value('ca-certificate'), deps.readFile ?? ((path) => (0,external_node_fs_.readFileSync)(path, 'utf8')), (m) => problem('ca-certificate', m), show);
-    const given = (name) => value(name) !== '';
-    let modeSettings;
-    if (mode === 'create-defect') {
-        const defectName = readName('defect-name', true);
-        const description = value('defect-description');
-        const descriptionProblem = nameProblem(description, MAX_DESCRIPTION_LENGTH, show, (c) => c === '\n' || c === '\r' || c === '\t');
-        if (descriptionProblem)
-            problem('defect-description', descriptionProblem);
-        const severity = readName('severity', false);
-        const extraFields = readExtraFields(value('extra-fields'), given('severity'), (m) => problem('extra-fields', m));
-        const dedupe = readBoolean('dedupe');
-        const addRunContext = readBoolean('add-run-context');
-        for (const name of GATE_ONLY_WITHOUT_DEFAULT) {
-            if (given(name))
-                warnings.push(`Input ${name} is only used in mode gate; it is ignored.`);
-        }
-        if (defectName !== undefined && extraFields !== undefined && dedupe !== undefined && addRunContext !== undefined) {
-            modeSettings = {
-                mode,
-                defectName,
-                defectDescription: description,
-                ...(severity !== undefined ? { severity } : {}),
-                extraFields,
-                dedupe,
-                addRunContext
-            };
-        }
-    }
-    else if (mode === 'gate') {
-        const phases = readList('phases', orDefault('phases'));
-        const severities = readList('severities', value('severities'));
-        const threshold = readWholeNumber('threshold', 0, Number.MAX_SAFE_INTEGER);
-        const operatorText = orDefault('threshold-operator');
-        const operator = parseOperator(operatorText);
-        if (operator === undefined) {
-            problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${show(operatorText)}`);
-        }
-        const listLimit = readWholeNumber('list-limit', 1, 1000);
-        const failOnGate = readBoolean('fail-on-gate');
-        for (const name of CREATE_ONLY) {
-            if (given(name))
-                warnings.push(`Input ${name} is only used in mode create-defect; it is ignored.`);
-        }
-        if (operator === '<' && threshold === 0) {
-            warnings.push('threshold-operator < with threshold 0 can never hold: this gate always fails.');
-        }
-        if (phases !== undefined &&
-            severities !== undefined &&
-            threshold !== undefined &&
-            operator !== undefined &&
-            listLimit !== undefined &&
-            failOnGate !== undefined) {
-            modeSettings = { mode, phases, severities, threshold, operator, listLimit, failOnGate };
-        }
-    }
-    /**
-     * A list input: entries separated by commas or newlines, trimmed. Only separators and
-     * whitespace means the default; an empty entry between separators is a mistake (a stray
-     * comma may have swallowed a name), so it is reported rather than skipped.
-     */
-    function readList(name, text) {
-        if (text.replace(/[\s,]/g, '') === '') {
-            const fallback = INPUT_DEFAULTS[name] ?? '';
-            return fallback === '' ? [] : readList(name, fallback);
-        }
-        // A separator at the very end (a YAML block's last newline, a trailing comma) is fine, and
-        // a comma at the end of a line is one separator with that line break.
-        const entries = text
-            .replace(/[\s,]*$/, '')
-            .split(/[ \t]*(?:,[ \t]*(?:\r\n|\r|\n)?|\r\n|\r|\n)/)
-            .map((e) => e.trim());
-        const seen = new Map();
-        let ok = true;
-        entries.forEach((entry, i) => {
-            if (entry === '') {
-                problem(name, `entry ${i + 1} is empty; got ${show(text)}`);
-                ok = false;
-                return;
-            }
-            const p = nameProblem(entry, MAX_NAME_LENGTH, show);
-            if (p) {
-                problem(name, `entry ${i + 1} ${p}`);
-                ok = false;
-                return;
-            }
-            const key = entry.toLowerCase();
-            const first = seen.get(key);
-            if (first !== undefined) {
-                problem(name, `${show(entry)} is listed twice (entries are matched in any case)`);
-                ok = false;
-                return;
-            }
-            seen.set(key, entry);
-        });
-        return ok ? entries : undefined;
-    }
-    if (problems.length > 0)
-        return { ok: false, problems };
-    const connection = {
-        url: url,
-        sharedSpaceId: sharedSpaceId,
-        workspaceId: workspaceId,
-        clientId: clientId,
-        clientSecret: clientSecret,
-        timeoutMs: timeoutSeconds * 1000,
-        retries: retries,
-        ...(caCertificate !== undefined ? { caCertificate } : {})
-    };
-    const settings = { connection, releaseName: releaseName, dryRun: dryRun, ...modeSettings };
-    return { ok: true, settings, warnings };
-}
-/**
- * The server URL: http(s) with a host, a path prefix kept (reverse proxies), no trailing slash,
- * no credentials, no query or fragment (they would be glued onto every API path).
- */
-function parseServerUrl(text, report, show) {
-    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
-        // Do not echo what could be `user:password@host`.
-        if (/^[^/?#]*@/.test(text)) {
-            report('must not contain a user name or password; put credentials in client-id/client-secret, not in the URL');
-        }
-        else {
-            report(`must start with http:// or https://; got ${show(text)}`);
-        }
-        return undefined;
-    }
-    let parsed;
-    try {
-        parsed = new URL(text);
-    }
-    catch {
-        if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(text)) {
-            report('must not contain a user name or password; put credentials in client-id/client-secret, not in the URL');
-        }
-        else {
-            report(`is not a valid URL; got ${show(text)}`);
-        }
-        return undefined;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-        report(`must start with http:// or https://; got ${show(text)}`);
-        return undefined;
-    }
-    if (parsed.username !== '' || parsed.password !== '') {
-        report('must not contain a user name or password; put credentials in client-id/client-secret, not in the URL');
-        return undefined;
-    }
-    if (parsed.hostname === '') {
-        report(`must have a host name; got ${show(text)}`);
-        return undefined;
-    }
-    if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(text)) {
-        // Show only what comes before the query: it may carry a token.
-        const base = text.split(/[?#]/)[0] ?? '';
-        report(`must not have a query string or fragment (the part from "?" or "#"); got ${show(base)} followed by one`);
-        return undefined;
-    }
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
-}
-function readCaCertificate(text, readFile, report, show) {
-    if (text === '')
-        return undefined;
-    if (text.includes(PEM_BEGIN)) {
-        if (!text.includes(PEM_END)) {
-            report(`looks like PEM text but has no "${PEM_END}" line`);
-            return undefined;
-        }
-        return text;
-    }
-    let content;
-    try {
-        content = readFile(text);
-    }
-    catch (error) {
-        report(`cannot read the file ${show(text)}: ${fileErrorReason(error)}; give PEM text or the path of a PEM file`);
-        return undefined;
-    }
-    if (!content.includes(PEM_BEGIN) || !content.includes(PEM_END)) {
-        report(`the file ${show(text)} does not contain a PEM certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
-        return undefined;
-    }
-    return content;
-}
-function fileErrorReason(error) {
-    const code = error?.code;
-    switch (code) {
-        case 'ENOENT':
-            return 'no such file';
-        case 'EACCES':
-        case 'EPERM':
-            return 'permission denied';
-        case 'EISDIR':
-            return 'it is a directory';
-    }
-    return typeof code === 'string' ? code : 'unreadable';
-}
-function readExtraFields(text, severityGiven, report) {
+
+;// CONCATENATED MODULE: ./src/inputs/extra-fields.ts
+
+/** Fields the action sets itself; extra-fields may not replace them. */
+const RESERVED_FIELDS = ['id', 'type', 'name', 'parent', 'release', 'description'];
+/** The fields ({} when the input is empty); undefined when it has a problem (reported). */
+function readExtraFields(text, severityGiven, { report }) {
     if (text === '')
         return {};
     const syntaxError = findJsonError(text);
@@ -44796,6 +44532,373 @@ function findJsonError(text) {
     }
 }
 class JsonSyntax extends Error {
+}
+
+;// CONCATENATED MODULE: ./src/inputs/reader.ts
+// The generic input rules (required, defaults, ids, names, booleans, whole numbers, lists),
+// applied one input at a time. Every problem is collected, each naming its input, so a user
+// fixes a workflow in one round instead of one failed run per mistake.
+
+
+const ID_INPUT = /^[0-9]{1,18}$/;
+const WHOLE_NUMBER = /^[0-9]+$/;
+class Inputs {
+    getInput;
+    problems = [];
+    warnings = [];
+    /** The secret, raw and trimmed, longest first so the raw form is replaced whole. */
+    hidden;
+    /**
+     * `secret` is the raw client-secret: pasted into the wrong input, it must not come back in a
+     * message, so it is hidden before a value is cut or escaped, and again in the finished message.
+     */
+    constructor(getInput, secret) {
+        this.getInput = getInput;
+        this.hidden = [secret, secret.trim()].filter((v) => v !== '').sort((a, b) => b.length - a.length);
+    }
+    /** A value as it may appear in a message, with the secret hidden. */
+    show(value) {
+        return showValue(this.redact(value));
+    }
+    problem(input, message) {
+        this.problems.push({ input, message: this.redact(message) });
+    }
+    warn(message) {
+        this.warnings.push(message);
+    }
+    /** Reporting for one input, for the parsers of single inputs. */
+    reportFor(input) {
+        return { report: (message) => this.problem(input, message), show: (value) => this.show(value) };
+    }
+    /** Trimmed value; '' when unset or only whitespace. */
+    value(name) {
+        return (this.getInput(name) ?? '').trim();
+    }
+    given(name) {
+        return this.value(name) !== '';
+    }
+    orDefault(name) {
+        return this.value(name) || (INPUT_DEFAULTS[name] ?? '');
+    }
+    required(name, hint = '') {
+        const v = this.value(name);
+        if (v === '') {
+            this.problem(name, `is required${hint}`);
+            return undefined;
+        }
+        return v;
+    }
+    /** An Octane id such as a shared space or workspace: required, digits only. */
+    id(name) {
+        const v = this.required(name);
+        if (v === undefined)
+            return undefined;
+        if (!ID_INPUT.test(v)) {
+            this.problem(name, `must be a number of 1 to 18 digits (like 1001); got ${this.show(v)}`);
+            return undefined;
+        }
+        return v;
+    }
+    /** A name (release, defect, severity): one line, at most MAX_NAME_LENGTH; undefined when empty. */
+    name(name, isRequired) {
+        const v = isRequired ? this.required(name) : this.value(name);
+        if (v === undefined || v === '')
+            return undefined;
+        return this.checked(name, v, MAX_NAME_LENGTH);
+    }
+    /** Free text, possibly empty, where line breaks and tabs are the only control characters allowed. */
+    text(name, maxLength) {
+        return this.checked(name, this.value(name), maxLength, (c) => c === '\n' || c === '\r' || c === '\t');
+    }
+    boolean(name) {
+        const v = this.orDefault(name);
+        if (v === 'true' || v === 'True' || v === 'TRUE')
+            return true;
+        if (v === 'false' || v === 'False' || v === 'FALSE')
+            return false;
+        this.problem(name, `must be true or false; got ${this.show(v)}`);
+        return undefined;
+    }
+    wholeNumber(name, min, max) {
+        const v = this.orDefault(name);
+        const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+            this.problem(name, `must be a whole number from ${min} to ${max}; got ${this.show(v)}`);
+            return undefined;
+        }
+        return n;
+    }
+    /** A list of names, entries separated by commas or newlines; see parseList. */
+    list(name) {
+        return this.parseList(name, this.orDefault(name));
+    }
+    /**
+     * Entries trimmed. Only separators and whitespace means the default; an empty entry between
+     * separators is a mistake (a stray comma may have swallowed a name), so it is reported rather
+     * than skipped, as is an entry listed twice.
+     */
+    parseList(name, text) {
+        if (text.replace(/[\s,]/g, '') === '') {
+            const fallback = INPUT_DEFAULTS[name] ?? '';
+            return fallback === '' ? [] : this.parseList(name, fallback);
+        }
+        // A separator at the very end (a YAML block's last newline, a trailing comma) is fine, and
+        // a comma at the end of a line is one separator with that line break.
+        const entries = text
+            .replace(/[\s,]*$/, '')
+            .split(/[ \t]*(?:,[ \t]*(?:\r\n|\r|\n)?|\r\n|\r|\n)/)
+            .map((e) => e.trim());
+        const seen = new Set();
+        let ok = true;
+        entries.forEach((entry, i) => {
+            if (entry === '') {
+                this.problem(name, `entry ${i + 1} is empty; got ${this.show(text)}`);
+                ok = false;
+                return;
+            }
+            const p = this.lengthOrControlProblem(entry, MAX_NAME_LENGTH);
+            if (p) {
+                this.problem(name, `entry ${i + 1} ${p}`);
+                ok = false;
+                return;
+            }
+            const key = entry.toLowerCase();
+            if (seen.has(key)) {
+                this.problem(name, `${this.show(entry)} is listed twice (entries are matched in any case)`);
+                ok = false;
+                return;
+            }
+            seen.add(key);
+        });
+        return ok ? entries : undefined;
+    }
+    /** The value when it passes lengthOrControlProblem, else undefined with the problem recorded. */
+    checked(name, v, maxLength, allowed) {
+        const p = this.lengthOrControlProblem(v, maxLength, allowed);
+        if (p) {
+            this.problem(name, p);
+            return undefined;
+        }
+        return v;
+    }
+    /** Problem text for a name, list entry or text; undefined when it is fine. */
+    lengthOrControlProblem(value, maxLength, allowed = () => false) {
+        const chars = Array.from(value);
+        if (chars.length > maxLength)
+            return `must be at most ${maxLength} characters; got ${chars.length}`;
+        const index = chars.findIndex((c) => isControl(c) && !allowed(c));
+        if (index >= 0) {
+            return `must not contain control characters; got ${codePointName(chars[index])} at character ${index + 1} of ${this.show(value)}`;
+        }
+        return undefined;
+    }
+    redact(text) {
+        return this.hidden.reduce((t, secret) => t.split(secret).join('***'), text);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/server-url.ts
+const CREDENTIALS_IN_URL = 'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
+function parseServerUrl(text, { report, show }) {
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
+        // Do not echo what could be `user:password@host`.
+        if (/^[^/?#]*@/.test(text)) {
+            report(CREDENTIALS_IN_URL);
+        }
+        else {
+            report(`must start with http:// or https://; got ${show(text)}`);
+        }
+        return undefined;
+    }
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(text)) {
+            report(CREDENTIALS_IN_URL);
+        }
+        else {
+            report(`is not a valid URL; got ${show(text)}`);
+        }
+        return undefined;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        report(`must start with http:// or https://; got ${show(text)}`);
+        return undefined;
+    }
+    if (parsed.username !== '' || parsed.password !== '') {
+        report(CREDENTIALS_IN_URL);
+        return undefined;
+    }
+    if (parsed.hostname === '') {
+        report(`must have a host name; got ${show(text)}`);
+        return undefined;
+    }
+    if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(text)) {
+        // Show only what comes before the query: it may carry a token.
+        const base = text.split(/[?#]/)[0] ?? '';
+        report(`must not have a query string or fragment (the part from "?" or "#"); got ${show(base)} followed by one`);
+        return undefined;
+    }
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/problems.ts
+// What a problem with the inputs is, and how the list of them is written for the user.
+function formatProblems(problems) {
+    const noun = problems.length === 1 ? 'problem' : 'problems';
+    return [`The inputs have ${problems.length} ${noun}:`, ...problems.map(formatProblem)].join('\n');
+}
+/** One line of formatProblems: `- input: message`. */
+function formatProblem(problem) {
+    return `- ${problem.input}: ${problem.message}`;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+// The action's settings: every input read and validated once, into one typed object, with all
+// problems reported together. This is the only module that reads the inputs; src/inputs/ holds
+// the rules it applies.
+
+
+
+
+
+
+
+
+
+
+
+const MODES = ['create-defect', 'gate'];
+const CREATE_ONLY = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
+const GATE_ONLY_WITHOUT_DEFAULT = ['severities'];
+function readSettings(getInput, deps = {}) {
+    const secret = maskSecret(getInput, deps.setSecret);
+    const inputs = new Inputs(getInput, secret);
+    const mode = readMode(inputs);
+    const common = readCommon(inputs, deps.readFile ?? ((path) => (0,external_node_fs_.readFileSync)(path, 'utf8')));
+    const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
+    if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
+        return { ok: false, problems: inputs.problems };
+    }
+    return { ok: true, settings: { ...common, ...modeSettings }, warnings: inputs.warnings };
+}
+/**
+ * Registers the client secret for masking, raw and trimmed, before any other input is read, so
+ * no later message (ours or a library's) can show it. Returns it raw.
+ */
+function maskSecret(getInput, setSecret) {
+    const secret = getInput('client-secret') ?? '';
+    if (secret !== '' && setSecret) {
+        setSecret(secret);
+        const trimmed = secret.trim();
+        if (trimmed !== '' && trimmed !== secret)
+            setSecret(trimmed);
+    }
+    return secret;
+}
+function readMode(inputs) {
+    const text = inputs.required('mode', ' (create-defect or gate)');
+    if (text === undefined)
+        return undefined;
+    if (MODES.includes(text))
+        return text;
+    inputs.problem('mode', `must be create-defect or gate; got ${inputs.show(text)}`);
+    return undefined;
+}
+/** The connection, release and dry-run, used by both modes. */
+function readCommon(inputs, readFile) {
+    const urlText = inputs.required('octane-url', ' (like https://octane.example.com)');
+    const url = urlText === undefined ? undefined : parseServerUrl(urlText, inputs.reportFor('octane-url'));
+    const clientId = inputs.required('client-id');
+    const clientSecret = inputs.required('client-secret');
+    const sharedSpaceId = inputs.id('shared-space-id');
+    const workspaceId = inputs.id('workspace-id');
+    const releaseName = inputs.name('release-name', true);
+    const dryRun = inputs.boolean('dry-run');
+    const timeoutSeconds = inputs.wholeNumber('timeout-seconds', 1, 600);
+    const retries = inputs.wholeNumber('retries', 0, 10);
+    const caCertificate = readCaCertificate(inputs.value('ca-certificate'), readFile, inputs.reportFor('ca-certificate'));
+    if (url === undefined ||
+        clientId === undefined ||
+        clientSecret === undefined ||
+        sharedSpaceId === undefined ||
+        workspaceId === undefined ||
+        releaseName === undefined ||
+        dryRun === undefined ||
+        timeoutSeconds === undefined ||
+        retries === undefined) {
+        return undefined;
+    }
+    const connection = {
+        url,
+        sharedSpaceId,
+        workspaceId,
+        clientId,
+        clientSecret,
+        timeoutMs: timeoutSeconds * 1000,
+        retries,
+        ...(caCertificate !== undefined ? { caCertificate } : {})
+    };
+    return { connection, releaseName, dryRun };
+}
+function readCreateDefect(inputs) {
+    const defectName = inputs.name('defect-name', true);
+    const defectDescription = inputs.text('defect-description', MAX_DESCRIPTION_LENGTH);
+    const severity = inputs.name('severity', false);
+    const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'));
+    const dedupe = inputs.boolean('dedupe');
+    const addRunContext = inputs.boolean('add-run-context');
+    warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
+    if (defectName === undefined ||
+        defectDescription === undefined ||
+        extraFields === undefined ||
+        dedupe === undefined ||
+        addRunContext === undefined) {
+        return undefined;
+    }
+    return {
+        mode: 'create-defect',
+        defectName,
+        defectDescription,
+        ...(severity !== undefined ? { severity } : {}),
+        extraFields,
+        dedupe,
+        addRunContext
+    };
+}
+function readGate(inputs) {
+    const phases = inputs.list('phases');
+    const severities = inputs.list('severities');
+    const threshold = inputs.wholeNumber('threshold', 0, Number.MAX_SAFE_INTEGER);
+    const operatorText = inputs.orDefault('threshold-operator');
+    const operator = parseOperator(operatorText);
+    if (operator === undefined) {
+        inputs.problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${inputs.show(operatorText)}`);
+    }
+    const listLimit = inputs.wholeNumber('list-limit', 1, 1000);
+    const failOnGate = inputs.boolean('fail-on-gate');
+    warnIgnored(inputs, CREATE_ONLY, 'create-defect');
+    if (operator === '<' && threshold === 0) {
+        inputs.warn('threshold-operator < with threshold 0 can never hold: this gate always fails.');
+    }
+    if (phases === undefined ||
+        severities === undefined ||
+        threshold === undefined ||
+        operator === undefined ||
+        listLimit === undefined ||
+        failOnGate === undefined) {
+        return undefined;
+    }
+    return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+}
+/** Inputs given for the other mode are a likely mix-up, worth a warning but not a failure. */
+function warnIgnored(inputs, names, usedIn) {
+    for (const name of names) {
+        if (inputs.given(name))
+            inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/octane/cookies.ts
