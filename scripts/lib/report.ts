@@ -1,6 +1,6 @@
 // Small printing helpers for the benchmark: Markdown tables (readable in a terminal and pasted as
 // is into BENCHMARKS.md) and the machine the figures came from.
-import { cpus, totalmem, type as osType, release as osRelease } from 'node:os';
+import { cpus, loadavg, totalmem, type as osType, release as osRelease } from 'node:os';
 
 export function table(header: string[], rows: Array<Array<string | number>>, alignRight: boolean[] = []): string {
   const text = rows.map((r) => r.map(String));
@@ -15,7 +15,9 @@ export function machine(): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
   const gib = (totalmem() / 1024 ** 3).toFixed(1);
-  return `${model}, ${list.length} cores, ${gib} GiB memory, Node ${process.version}, ${osType()} ${osRelease()}`;
+  // The load shows whether other work shared the machine, which widens the spread of wall times.
+  const load = loadavg()[0]!.toFixed(2);
+  return `${model}, ${list.length} cores, ${gib} GiB memory, Node ${process.version}, ${osType()} ${osRelease()}; load average ${load} at start`;
 }
 
 export const ms = (value: number): string => `${Math.round(value)} ms`;
