@@ -45005,10 +45005,13 @@ const MAX_DESCRIPTION = 1000;
 function str(value) {
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
-function oneError(e) {
+function oneError(e, redact) {
     const errorCode = str(e.error_code);
     const correlationId = str(e.correlation_id);
+    // Redact before cutting: a cut inside an echoed secret would leave a piece no redaction matches.
     let description = str(e.description_translated) ?? str(e.description);
+    if (description)
+        description = redact(description);
     if (description && description.length > MAX_DESCRIPTION)
         description = `${description.slice(0, MAX_DESCRIPTION)}…`;
     const ids = [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter(Boolean);
@@ -45048,13 +45051,13 @@ function octaneErrorFrom(status, body, contentType, what, redact = (t) => t) {
             : [];
     if (list.length === 0)
         return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
-    const parts = list.map(oneError);
+    const parts = list.map((e) => oneError(e, redact));
     const first = parts[0];
     const text = redact(parts.map((p) => p.text).join('; '));
     return new OctaneError(`${head}: ${text}`, {
         status,
         errorCode: first.errorCode,
-        description: first.description && redact(first.description),
+        description: first.description,
         correlationId: first.correlationId
     });
 }
@@ -48704,10 +48707,15 @@ class OctaneClient {
         };
     }
     addSecret(value) {
-        if (!value || this.secrets.has(value))
+        if (!value)
             return;
-        this.secrets.add(value);
-        this.onSecret(value);
+        // An error that echoes a JSON request body shows a secret with `"` or `\` in escaped form.
+        for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+            if (this.secrets.has(form))
+                continue;
+            this.secrets.add(form);
+            this.onSecret(form);
+        }
     }
     /** Replaces every known secret (client secret, cookie values, proxy credentials) with ***. */
     redact(text) {

@@ -326,9 +326,13 @@ export class OctaneClient implements OctaneApi {
   }
 
   private addSecret(value: string | undefined): void {
-    if (!value || this.secrets.has(value)) return;
-    this.secrets.add(value);
-    this.onSecret(value);
+    if (!value) return;
+    // An error that echoes a JSON request body shows a secret with `"` or `\` in escaped form.
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+      if (this.secrets.has(form)) continue;
+      this.secrets.add(form);
+      this.onSecret(form);
+    }
   }
 
   /** Replaces every known secret (client secret, cookie values, proxy credentials) with ***. */

@@ -73,10 +73,15 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function oneError(e: OctaneErrorBody): { text: string; errorCode?: string; description?: string; correlationId?: string } {
+function oneError(
+  e: OctaneErrorBody,
+  redact: (text: string) => string
+): { text: string; errorCode?: string; description?: string; correlationId?: string } {
   const errorCode = str(e.error_code);
   const correlationId = str(e.correlation_id);
+  // Redact before cutting: a cut inside an echoed secret would leave a piece no redaction matches.
   let description = str(e.description_translated) ?? str(e.description);
+  if (description) description = redact(description);
   if (description && description.length > MAX_DESCRIPTION) description = `${description.slice(0, MAX_DESCRIPTION)}…`;
   const ids = [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter(Boolean);
   const text = [description ?? 'no description', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
@@ -123,13 +128,13 @@ export function octaneErrorFrom(
         ? [parsed as OctaneErrorBody]
         : [];
   if (list.length === 0) return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
-  const parts = list.map(oneError);
+  const parts = list.map((e) => oneError(e, redact));
   const first = parts[0]!;
   const text = redact(parts.map((p) => p.text).join('; '));
   return new OctaneError(`${head}: ${text}`, {
     status,
     errorCode: first.errorCode,
-    description: first.description && redact(first.description),
+    description: first.description,
     correlationId: first.correlationId
   });
 }
