@@ -48045,7 +48045,7 @@ function isLoopback(hostname) {
 /**
  * The proxy URL for a request to `url`, or '' for a direct connection, following the
  * https_proxy/http_proxy/no_proxy variables of `env` (lower case wins; no_proxy suffixes,
- * ports and `*`), as implemented by proxy-from-env.
+ * ports and `*`), as implemented by proxy-from-env, with bare names covering subdomains.
  *
  * proxy-from-env 2 reads only `process.env` and has no way to pass another object. The
  * action must use the environment it was handed (settings.ts owns process.env, and tests
@@ -48064,7 +48064,9 @@ function proxyForUrl(url, env) {
     const saved = names.map((name) => [name, live[name]]);
     try {
         for (const name of names) {
-            const value = PROXY_VARIABLES.includes(name) ? env[name] : undefined;
+            let value = PROXY_VARIABLES.includes(name) ? env[name] : undefined;
+            if (value !== undefined && /^no_proxy$/i.test(name))
+                value = withSubdomains(value);
             // process.env turns undefined into the string "undefined": delete instead.
             if (value === undefined)
                 delete live[name];
@@ -48081,6 +48083,17 @@ function proxyForUrl(url, env) {
                 live[name] = value;
         }
     }
+}
+/**
+ * A bare no_proxy name (`corp.example`) also covers its subdomains, as in the runner's own HTTP
+ * client; proxy-from-env matches it exactly, so each bare entry gets a `.corp.example` twin.
+ */
+function withSubdomains(noProxy) {
+    return noProxy
+        .split(/[,\s]+/)
+        .filter((entry) => entry !== '')
+        .flatMap((entry) => (/^[.*]/.test(entry) ? [entry] : [entry, `.${entry}`]))
+        .join(',');
 }
 function parseProxy(value) {
     try {

@@ -93,8 +93,11 @@ describe('proxy choice', () => {
     expect(proxyForUrl(url, { ...env, no_proxy: '.corp.example' })).toBe('');
     expect(proxyForUrl(url, { ...env, NO_PROXY: '*.corp.example' })).toBe('');
     expect(proxyForUrl(url, { ...env, NO_PROXY: 'octane.corp.example' })).toBe('');
-    // proxy-from-env matches a bare name exactly; suffixes need a leading '.' or '*'.
-    expect(proxyForUrl(url, { ...env, NO_PROXY: 'corp.example' })).toBe('http://lower:3128');
+    // A bare name covers its subdomains too, as in the runner's own HTTP client, but not look-alikes.
+    expect(proxyForUrl(url, { ...env, NO_PROXY: 'corp.example' })).toBe('');
+    expect(proxyForUrl(url, { ...env, no_proxy: 'other.example,corp.example:8443' })).toBe('');
+    expect(proxyForUrl(url, { ...env, no_proxy: 'p.corp.example' })).toBe('http://lower:3128');
+    expect(proxyForUrl(new URL('https://evilcorp.example/'), { ...env, no_proxy: 'corp.example' })).toBe('http://lower:3128');
     // lower case no_proxy wins over NO_PROXY
     expect(proxyForUrl(url, { ...env, no_proxy: 'other.example', NO_PROXY: '*' })).toBe('http://lower:3128');
     expect(proxyForUrl(url, { ...env, no_proxy: 'octane.corp.example:9999' })).toBe('http://lower:3128');

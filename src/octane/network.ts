@@ -26,7 +26,7 @@ export function isLoopback(hostname: string): boolean {
 /**
  * The proxy URL for a request to `url`, or '' for a direct connection, following the
  * https_proxy/http_proxy/no_proxy variables of `env` (lower case wins; no_proxy suffixes,
- * ports and `*`), as implemented by proxy-from-env.
+ * ports and `*`), as implemented by proxy-from-env, with bare names covering subdomains.
  *
  * proxy-from-env 2 reads only `process.env` and has no way to pass another object. The
  * action must use the environment it was handed (settings.ts owns process.env, and tests
@@ -43,7 +43,8 @@ export function proxyForUrl(url: URL, env: Env): string {
   const saved = names.map((name) => [name, live[name]] as const);
   try {
     for (const name of names) {
-      const value = (PROXY_VARIABLES as readonly string[]).includes(name) ? env[name] : undefined;
+      let value = (PROXY_VARIABLES as readonly string[]).includes(name) ? env[name] : undefined;
+      if (value !== undefined && /^no_proxy$/i.test(name)) value = withSubdomains(value);
       // process.env turns undefined into the string "undefined": delete instead.
       if (value === undefined) delete live[name];
       else live[name] = value;
@@ -55,6 +56,18 @@ export function proxyForUrl(url: URL, env: Env): string {
       else live[name] = value;
     }
   }
+}
+
+/**
+ * A bare no_proxy name (`corp.example`) also covers its subdomains, as in the runner's own HTTP
+ * client; proxy-from-env matches it exactly, so each bare entry gets a `.corp.example` twin.
+ */
+export function withSubdomains(noProxy: string): string {
+  return noProxy
+    .split(/[,\s]+/)
+    .filter((entry) => entry !== '')
+    .flatMap((entry) => (/^[.*]/.test(entry) ? [entry] : [entry, `.${entry}`]))
+    .join(',');
 }
 
 function parseProxy(value: string): URL | undefined {
