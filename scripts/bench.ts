@@ -8,6 +8,8 @@
  *      defects as its README shows, on the same simulator and data;
  * and the bundle size. Figures of a run are recorded in BENCHMARKS.md.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
@@ -72,14 +74,27 @@ async function measureAction(sim: Simulator, inputs: Record<string, string>): Pr
   }
 }
 
+/** Which bundle was measured: the last commit that touched dist/, and whether the file differs from it. */
+function bundleVersion(bytes: Buffer): string {
+  const sha = createHash('sha1').update(bytes).digest('hex').slice(0, 12);
+  try {
+    const commit = execFileSync('git', ['log', '-1', '--format=%h', '--', 'dist/index.js'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'dist/index.js'], { encoding: 'utf8' }).trim() !== '';
+    return `sha1 ${sha}, ${changed ? `uncommitted changes on top of ${commit}` : `as committed in ${commit}`}`;
+  } catch {
+    return `sha1 ${sha}`;
+  }
+}
+
 function header(): void {
+  const bytes = readFileSync(DIST);
   const size = statSync(DIST).size;
-  const gzip = gzipSync(readFileSync(DIST)).length;
+  const gzip = gzipSync(bytes).length;
   console.log('# Benchmark: octane-release-action against the simulator\n');
   console.log(`- Machine: ${machine()}`);
   console.log(`- Date: ${new Date().toISOString()}`);
   console.log('- Command: `npm run bench` (runs the committed `dist/index.js` as a child process, as the runner does)');
-  console.log(`- Bundle: dist/index.js ${kib(size)} (${kib(gzip)} gzipped)\n`);
+  console.log(`- Bundle: dist/index.js ${kib(size)} (${kib(gzip)} gzipped; ${bundleVersion(bytes)})\n`);
 }
 
 /** 1. Waves of each mode with latency on every answer. */
@@ -269,11 +284,15 @@ async function startup(): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const bundleAtStart = createHash('sha1').update(readFileSync(DIST)).digest('hex');
   header();
   await roundTrips();
   const sdk = await scale();
   await startup();
   console.log(sdk);
+  if (createHash('sha1').update(readFileSync(DIST)).digest('hex') !== bundleAtStart) {
+    console.log('\nWARNING: dist/index.js changed during the run, so these figures mix two bundles; run it again.');
+  }
   console.log(`\nBench took ${(Math.round((performance.now() - started) / 100) / 10).toFixed(1)} s.`);
 }
 
