@@ -1,39 +1,18 @@
 // The bundled action, run as the runner runs it, against the simulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { describe, expect, it } from '@jest/globals';
+import type { SimEntity } from '../../simulator/index.js';
+import { connectionInputs, refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
 import { runAction, visibleText } from '../helpers/run-action.js';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.log.length = 0;
-});
-
-function connection(): Record<string, string> {
-  return {
-    'octane-url': sim.url,
-    'client-id': sim.credentials.clientId,
-    'client-secret': sim.credentials.clientSecret,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId
-  };
-}
-
-const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;
+const sim = useSimulator();
 
 /** Defects of a release whose phase and severity have the given logical names, counted from the store. */
 function countInStore(releaseName: string, phases: string[], severities?: string[]): number {
-  const release = sim.store.releaseByName(releaseName);
-  const phaseIds = new Set(phases.map((p) => sim.store.byLogicalName(p).id));
-  const severityIds = severities && new Set(severities.map((s) => sim.store.byLogicalName(s).id));
-  return sim.store
+  const { store } = sim();
+  const release = store.releaseByName(releaseName);
+  const phaseIds = new Set(phases.map((p) => store.byLogicalName(p).id));
+  const severityIds = severities && new Set(severities.map((s) => store.byLogicalName(s).id));
+  return store
     .all('defects')
     .filter(
       (d: SimEntity) =>
@@ -43,7 +22,6 @@ function countInStore(releaseName: string, phases: string[], severities?: string
     ).length;
 }
 
-const writes = (): number => sim.log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/')).length;
 const OPEN = ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'];
 
 describe('gate', () => {
@@ -51,28 +29,28 @@ describe('gate', () => {
     const expected = countInStore('2026.4', OPEN);
     expect(expected).toBeGreaterThan(0);
 
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.4' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4' });
 
     expect(run.code).toBe(1);
     expect(run.outputs['gate-result']).toBe('failed');
     expect(run.outputs['defect-count']).toBe(String(expected));
     const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ id: string; url: string }>;
     expect(listed).toHaveLength(Math.min(expected, 100));
-    expect(listed[0]?.url).toContain(`/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${listed[0]?.id}`);
+    expect(listed[0]?.url).toContain(`/ui/entity-navigation?p=${sim().sharedSpaceId}/${sim().workspaceId}&entityType=work_item&id=${listed[0]?.id}`);
     expect(run.errors).toEqual([
       `Gate failed: ${expected} defect${expected === 1 ? '' : 's'} (release 2026.4, phases New/Opened/Deferred, every severity); allowed: <= 0`
     ]);
     expect(run.summary).toContain('Gate failed');
     expect(run.summary).toContain(listed[0]?.id as string);
-    expect(writes()).toBe(0);
-    expect(sim.log.at(-1)?.path).toMatch(/\/authentication\/sign_out$/);
+    expect(writes(sim())).toBe(0);
+    expect(sim().log.at(-1)?.path).toMatch(/\/authentication\/sign_out$/);
   });
 
   it('passes when no defect of the chosen severities is open', async () => {
     const severities = ['list_node.severity.high', 'list_node.severity.very_high', 'list_node.severity.urgent'];
     expect(countInStore('2026.5', OPEN, severities)).toBe(0);
 
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.5', severities: 'high, Very High\nurgent' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.5', severities: 'high, Very High\nurgent' });
 
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ 'gate-result': 'passed', 'defect-count': '0', defects: '[]' });
@@ -81,7 +59,7 @@ describe('gate', () => {
   });
 
   it('fails closed on a misspelt severity, naming it and the valid ones', async () => {
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.5', severities: 'Hihg' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.5', severities: 'Hihg' });
 
     expect(run.code).toBe(1);
     expect(run.outputs['gate-result']).toBeUndefined();
@@ -91,7 +69,7 @@ describe('gate', () => {
   });
 
   it('with fail-on-gate false, reports a failed check but lets the step succeed', async () => {
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.4', 'fail-on-gate': 'false' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', 'fail-on-gate': 'false' });
 
     expect(run.code).toBe(0);
     expect(run.outputs['gate-result']).toBe('failed');
@@ -102,26 +80,26 @@ describe('gate', () => {
 
 describe('create-defect', () => {
   it('files a draft defect at the backlog root with the release, and outputs its id and link', async () => {
-    const before = sim.store.all('defects').length;
+    const before = sim().store.all('defects').length;
     const run = await runAction({
       mode: 'create-defect',
-      ...connection(),
+      ...connectionInputs(sim()),
       'release-name': '2026.4',
       'defect-name': 'Build 42 broke <main>',
       'defect-description': 'First line\nSecond & last line'
     });
 
     expect(run.code).toBe(0);
-    expect(sim.store.all('defects')).toHaveLength(before + 1);
+    expect(sim().store.all('defects')).toHaveLength(before + 1);
     const id = run.outputs['defect-id'] as string;
-    const defect = sim.store.get('defects', id) as SimEntity;
+    const defect = sim().store.get('defects', id) as SimEntity;
     expect(defect.name).toBe('Build 42 broke <main>');
-    expect(refId(defect.parent)).toBe(sim.store.all('work_item_roots')[0]?.id);
-    expect(refId(defect.release)).toBe(sim.store.releaseByName('2026.4').id);
+    expect(refId(defect.parent)).toBe(sim().store.all('work_item_roots')[0]?.id);
+    expect(refId(defect.release)).toBe(sim().store.releaseByName('2026.4').id);
     expect(defect.is_draft).not.toBe(false);
     expect(String(defect.description)).toContain('Second &amp; last line');
     expect(run.outputs['defect-url']).toBe(
-      `${sim.url}/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${id}`
+      `${sim().url}/ui/entity-navigation?p=${sim().sharedSpaceId}/${sim().workspaceId}&entityType=work_item&id=${id}`
     );
     expect(run.outputs.created).toBe('true');
     expect(run.summary).toContain('Build 42 broke &lt;main&gt;');
@@ -147,20 +125,20 @@ describe('bad input', () => {
     for (const input of ['octane-url', 'client-id', 'shared-space-id', 'threshold']) expect(message).toContain(input);
     expect(run.stdout.split('\n')[0]).toBe('::add-mask::top-secret-value');
     expect(visibleText(run)).not.toContain('top-secret-value');
-    expect(sim.log).toHaveLength(0);
+    expect(sim().log).toHaveLength(0);
   });
 });
 
 describe('secrets', () => {
   it('never prints the secret or the session cookies, also with RUNNER_DEBUG=1', async () => {
     const run = await runAction(
-      { mode: 'gate', ...connection(), 'release-name': '2026.4' },
+      { mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4' },
       { env: { RUNNER_DEBUG: '1' } }
     );
     const printed = visibleText(run);
     expect(printed).toContain('::debug::');
-    expect(printed).not.toContain(sim.credentials.clientSecret);
-    const cookies = sim.log
+    expect(printed).not.toContain(sim().credentials.clientSecret);
+    const cookies = sim().log
       .flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/))
       .filter((c) => c.startsWith('LWSSO_COOKIE_KEY='))
       .map((c) => c.slice('LWSSO_COOKIE_KEY='.length));
@@ -169,6 +147,6 @@ describe('secrets', () => {
       expect(printed).not.toContain(value);
       expect(run.stdout).toContain(`::add-mask::${value}`);
     }
-    expect(run.stdout).toContain(`::add-mask::${sim.credentials.clientSecret}`);
+    expect(run.stdout).toContain(`::add-mask::${sim().credentials.clientSecret}`);
   });
 });

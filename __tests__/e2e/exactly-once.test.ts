@@ -1,22 +1,12 @@
 // Exactly-once defect creation (issue 3), through the bundle: the simulator stores the defect
 // and then loses the answer (dropped connection, 502/504 from a "proxy", a hang past the
 // timeout); the step must find the defect by its creation token instead of filing a second one.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Fault, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Fault, SimEntity } from '../../simulator/index.js';
+import { connectionInputs, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
 import { runAction, type ActionRun } from '../helpers/run-action.js';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.log.length = 0;
-});
+const sim = useSimulator();
 
 /** The sample workspace's defects collection (faults match a substring of the path). */
 const DEFECTS_PATH = '/workspaces/1002/defects';
@@ -25,11 +15,7 @@ let counter = 0;
 async function create(name: string, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
     mode: 'create-defect',
-    'octane-url': sim.url,
-    'client-id': sim.credentials.clientId,
-    'client-secret': sim.credentials.clientSecret,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId,
+    ...connectionInputs(sim()),
     'release-name': '2026.4',
     'defect-name': name,
     'defect-description': 'Nightly build failed',
@@ -39,8 +25,8 @@ async function create(name: string, extra: Record<string, string> = {}): Promise
   });
 }
 
-const named = (name: string): SimEntity[] => sim.store.find('defects', (d) => d.name === name);
-const posts = (): number => sim.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).length;
+const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
+const posts = (): number => sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).length;
 const uniqueName = (what: string): string => `Exactly once ${what} #${++counter} ${Date.now()}`;
 
 function expectOneDefectReported(run: ActionRun, name: string): SimEntity {
@@ -51,7 +37,7 @@ function expectOneDefectReported(run: ActionRun, name: string): SimEntity {
   const defect = stored[0] as SimEntity;
   expect(run.outputs['defect-id']).toBe(defect.id);
   expect(run.outputs['defect-url']).toBe(
-    `${sim.url}/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${defect.id}`
+    workItemUrl(sim(), defect.id)
   );
   expect(run.outputs.created).toBe('true');
   return defect;
@@ -75,17 +61,17 @@ describe('a create POST whose outcome is unknown', () => {
       const title = `${what}${lookupFails ? ', and the look-up for it fails once (503)' : ''}: exactly one defect, reported`;
       it(title, async () => {
         const name = uniqueName(what);
-        sim.faults.add(fault);
-        if (lookupFails) sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
+        sim().faults.add(fault);
+        if (lookupFails) sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
 
         const run = await create(name, inputs);
 
         const defect = expectOneDefectReported(run, name);
         // One POST only: the defect was found by its token, not created again.
         expect(posts()).toBe(1);
-        expect(sim.log.some((r) => r.method === 'POST' && r.path.endsWith('/defects') && r.faulted)).toBe(true);
+        expect(sim().log.some((r) => r.method === 'POST' && r.path.endsWith('/defects') && r.faulted)).toBe(true);
         expect(String(defect.description)).toMatch(/octane-action-request:[0-9a-f-]{36}/);
-        const lookups = sim.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
+        const lookups = sim().log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
         expect(lookups.length).toBe(lookupFails ? 2 : 1);
         if (lookupFails) expect(lookups[0]?.status).toBe(503);
         expect(run.warnings.join('\n')).toMatch(/outcome unknown/i);
@@ -98,8 +84,8 @@ describe('a create POST whose outcome is unknown', () => {
 describe('the look-up after an ambiguous POST, without the client\'s own retries', () => {
   it('retries: 0 and the look-up fails once: the step asks once more itself and finds the one defect', async () => {
     const name = uniqueName('no client retries');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 });
-    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 });
+    sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
 
     const run = await create(name, { retries: '0' });
 
@@ -112,19 +98,19 @@ describe('the look-up after an ambiguous POST, without the client\'s own retries
 describe('a create POST that surely did not happen', () => {
   it('503 (not processed) is retried and creates exactly one', async () => {
     const name = uniqueName('503');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, status: 503 });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, status: 503 });
 
     const run = await create(name);
 
     expectOneDefectReported(run, name);
     expect(posts()).toBe(2);
-    expect(sim.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).map((r) => r.status)).toEqual([503, 201]);
+    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects')).map((r) => r.status)).toEqual([503, 201]);
     expect(run.stdout).toMatch(/503.*retry 1 of 1/);
   });
 
   it('a connection dropped before processing: looked up, not found, sent again, exactly one', async () => {
     const name = uniqueName('drop before');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before' });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before' });
 
     const run = await create(name);
 
@@ -137,8 +123,8 @@ describe('a create POST that surely did not happen', () => {
 describe('when it cannot be settled', () => {
   it('the POST stores the defect and loses the answer, and every look-up fails: fails, says how to find it, never two', async () => {
     const name = uniqueName('lookup keeps failing');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502, times: 10 });
-    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502, times: 10 });
+    sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
 
     const run = await create(name);
 
@@ -159,8 +145,8 @@ describe('when it cannot be settled', () => {
 
   it('the POST keeps dropping after storing and every look-up fails: one defect, the same message', async () => {
     const name = uniqueName('drop and lookup keeps failing');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'after', times: 10 });
-    sim.faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'after', times: 10 });
+    sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 20 });
 
     const run = await create(name);
 
@@ -171,7 +157,7 @@ describe('when it cannot be settled', () => {
 
   it('every POST fails ambiguously without storing: gives up after a bounded number of tries, no defect', async () => {
     const name = uniqueName('never stored');
-    sim.faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before', times: 10 });
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, drop: 'before', times: 10 });
 
     const run = await create(name);
 

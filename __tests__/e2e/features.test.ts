@@ -1,31 +1,11 @@
 // Issue 4's features through the bundle, against the simulator: what a user sees (exit code,
 // outputs, summary, annotations, log groups) and what reached or was stored in Octane.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Simulator, SimEntity } from '../../simulator/index.js';
+import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
 import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.log.length = 0;
-});
-
-function connection(s: Simulator = sim): Record<string, string> {
-  return {
-    'octane-url': s.url,
-    'client-id': s.credentials.clientId,
-    'client-secret': s.credentials.clientSecret,
-    'shared-space-id': s.sharedSpaceId,
-    'workspace-id': s.workspaceId
-  };
-}
+const sim = useSimulator();
 
 /** What a runner sets for a push build of acme/shop, run 555, attempt 2. */
 const RUNNER: RunOptions = {
@@ -46,31 +26,30 @@ const RUNNER: RunOptions = {
 };
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/555/attempts/2';
 
-const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
-const apiWrites = (s: Simulator = sim): number => s.log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/')).length;
-const signedIn = (s: Simulator = sim): boolean => s.log.some((r) => r.path.endsWith('/authentication/sign_in') && r.status === 200);
-const defectGets = (s: Simulator = sim) => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
+const signedIn = (s: Simulator = sim()): boolean => s.log.some((r) => r.path.endsWith('/authentication/sign_in') && r.status === 200);
+const defectGets = (s: Simulator = sim()) => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
 
 let counter = 0;
 const uniqueName = (what: string): string => `${what} #${++counter}-${Date.now()}`;
 
 function createInputs(name: string, more: Record<string, string> = {}): Record<string, string> {
-  return { mode: 'create-defect', ...connection(), 'release-name': '2026.4', 'defect-name': name, 'defect-description': 'Build failed', ...more };
+  return { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': '2026.4', 'defect-name': name, 'defect-description': 'Build failed', ...more };
 }
 
 /** A defect placed directly in the store, as if filed earlier. */
 function existingDefect(name: string, release: string, phaseLogicalName: string): SimEntity {
-  return sim.store.add('defects', {
+  const { store } = sim();
+  return store.add('defects', {
     name,
-    release: ref(sim.store.releaseByName(release)),
-    phase: ref(sim.store.byLogicalName(phaseLogicalName)),
-    parent: ref(sim.store.all('work_item_roots')[0] as SimEntity),
-    severity: ref(sim.store.byLogicalName('list_node.severity.high'))
+    release: ref(store.releaseByName(release)),
+    phase: ref(store.byLogicalName(phaseLogicalName)),
+    parent: ref(store.all('work_item_roots')[0] as SimEntity),
+    severity: ref(store.byLogicalName('list_node.severity.high'))
   });
 }
 
-const named = (name: string): SimEntity[] => sim.store.find('defects', (d) => d.name === name);
+const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
 
 /** Log groups in order: the `::group::` title and the lines until `::endgroup::`. */
 function groups(run: ActionRun): Array<{ title: string; lines: string[] }> {
@@ -86,8 +65,6 @@ function groups(run: ActionRun): Array<{ title: string; lines: string[] }> {
   return out;
 }
 
-const urlOf = (s: Simulator, id: string): string =>
-  `${s.url}/ui/entity-navigation?p=${s.sharedSpaceId}/${s.workspaceId}&entityType=work_item&id=${id}`;
 
 describe('create-defect: created and dedupe', () => {
   it('without dedupe: created=true and a new defect even when one of that name is open', async () => {
@@ -105,20 +82,20 @@ describe('create-defect: created and dedupe', () => {
   it('dedupe with an open defect of that name in the release: comments on it with the run link, creates nothing', async () => {
     const name = uniqueName('Flaky login test');
     const open = existingDefect(name, '2026.4', 'phase.defect.opened');
-    const commentsBefore = sim.store.all('comments').length;
+    const commentsBefore = sim().store.all('comments').length;
 
     const run = await runAction(createInputs(name, { dedupe: 'true' }), RUNNER);
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(named(name)).toHaveLength(1);
-    expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': open.id, 'defect-url': urlOf(sim, open.id) });
-    const comments = sim.store.all('comments');
+    expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': open.id, 'defect-url': workItemUrl(sim(), open.id) });
+    const comments = sim().store.all('comments');
     expect(comments).toHaveLength(commentsBefore + 1);
     const comment = comments.at(-1) as SimEntity;
     expect(refId(comment.owner_work_item)).toBe(open.id);
     expect(String(comment.text)).toContain(`href="${RUN_URL}"`);
-    expect(sim.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(0);
+    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(0);
     expect(run.summary).toContain('reused an open one');
     expect(run.summary).toContain(open.id);
     expect(run.stdout).toContain(`Dedupe: open defect ${open.id} (phase "Opened")`);
@@ -133,7 +110,7 @@ describe('create-defect: created and dedupe', () => {
   ])('dedupe does not reuse a defect that is %s: files a new one, created=true', async (_what, release, phase) => {
     const name = uniqueName('Not reusable');
     const old = existingDefect(name, release, phase);
-    const commentsBefore = sim.store.all('comments').length;
+    const commentsBefore = sim().store.all('comments').length;
 
     const run = await runAction(createInputs(name, { dedupe: 'true' }), RUNNER);
 
@@ -141,9 +118,9 @@ describe('create-defect: created and dedupe', () => {
     expect(run.outputs.created).toBe('true');
     expect(named(name)).toHaveLength(2);
     expect(run.outputs['defect-id']).not.toBe(old.id);
-    const created = sim.store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
-    expect(refId(created.release)).toBe(sim.store.releaseByName('2026.4').id);
-    expect(sim.store.all('comments')).toHaveLength(commentsBefore);
+    const created = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
+    expect(refId(created.release)).toBe(sim().store.releaseByName('2026.4').id);
+    expect(sim().store.all('comments')).toHaveLength(commentsBefore);
   });
 });
 
@@ -153,12 +130,12 @@ describe('create-defect: severity', () => {
     ['by logical name', 'list_node.severity.urgent', 'list_node.severity.urgent']
   ])('%s: sets the severity reference', async (_how, input, logical) => {
     const name = uniqueName('Severity');
-    const node = sim.store.byLogicalName(logical);
+    const node = sim().store.byLogicalName(logical);
 
     const run = await runAction(createInputs(name, { severity: input }));
 
     expect(run.code).toBe(0);
-    const defect = sim.store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
+    const defect = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
     expect(refId(defect.severity)).toBe(node.id);
     expect(run.summary).toContain(`| Severity | ${String(node.name)} |`);
   });
@@ -175,7 +152,7 @@ describe('create-defect: severity', () => {
     // Not the priority list's nodes: severities only.
     expect(run.errors[0]).toContain('list_node.severity.');
     expect(run.errors[0]).not.toContain('list_node.priority');
-    expect(apiWrites()).toBe(0);
+    expect(writes(sim())).toBe(0);
     expect(named(name)).toHaveLength(0);
     expect(run.outputs['defect-id']).toBeUndefined();
   });
@@ -184,14 +161,14 @@ describe('create-defect: severity', () => {
 describe('create-defect: extra-fields', () => {
   it('merges user-defined fields and priority into the new defect', async () => {
     const name = uniqueName('Extra fields');
-    const priority = sim.store.byLogicalName('list_node.priority.high');
+    const priority = sim().store.byLogicalName('list_node.priority.high');
     const extra = JSON.stringify({ priority: { type: 'list_node', id: priority.id }, build_number_udf: '4711' });
 
     const run = await runAction(createInputs(name, { 'extra-fields': extra }));
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const defect = sim.store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
+    const defect = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
     expect(refId(defect.priority)).toBe(priority.id);
     expect(defect.build_number_udf).toBe('4711');
     expect(defect.name).toBe(name);
@@ -209,25 +186,25 @@ describe('create-defect: extra-fields', () => {
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(message);
-    expect(sim.log).toHaveLength(0);
+    expect(sim().log).toHaveLength(0);
   });
 });
 
 describe('create-defect: dry run', () => {
   it('signs in, resolves every name, prints the fields it would send, writes nothing', async () => {
     const name = uniqueName('Dry run');
-    const release = sim.store.releaseByName('2026.4');
-    const severity = sim.store.byLogicalName('list_node.severity.medium');
-    const root = sim.store.all('work_item_roots')[0] as SimEntity;
+    const release = sim().store.releaseByName('2026.4');
+    const severity = sim().store.byLogicalName('list_node.severity.medium');
+    const root = sim().store.all('work_item_roots')[0] as SimEntity;
 
     const run = await runAction(createInputs(name, { 'dry-run': 'true', severity: 'Medium', 'extra-fields': '{"team_udf": "payments"}' }), RUNNER);
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(signedIn()).toBe(true);
-    expect(sim.log.some((r) => r.method === 'GET' && r.path.endsWith('/releases'))).toBe(true);
-    expect(sim.log.some((r) => r.method === 'GET' && r.path.endsWith('/list_nodes'))).toBe(true);
-    expect(apiWrites()).toBe(0);
+    expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith('/releases'))).toBe(true);
+    expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith('/list_nodes'))).toBe(true);
+    expect(writes(sim())).toBe(0);
     expect(named(name)).toHaveLength(0);
     expect(run.outputs).toEqual({ created: 'false', 'defect-id': '', 'defect-url': '' });
     // Every field, with the resolved ids.
@@ -248,13 +225,13 @@ describe('create-defect: dry run', () => {
   it('with dedupe and an open duplicate: says it would comment, and adds no comment', async () => {
     const name = uniqueName('Dry run dedupe');
     const open = existingDefect(name, '2026.4', 'phase.defect.new');
-    const commentsBefore = sim.store.all('comments').length;
+    const commentsBefore = sim().store.all('comments').length;
 
     const run = await runAction(createInputs(name, { 'dry-run': 'true', dedupe: 'true' }), RUNNER);
 
     expect(run.code).toBe(0);
-    expect(apiWrites()).toBe(0);
-    expect(sim.store.all('comments')).toHaveLength(commentsBefore);
+    expect(writes(sim())).toBe(0);
+    expect(sim().store.all('comments')).toHaveLength(commentsBefore);
     expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': '' });
     expect(run.stdout).toContain(`would add a comment to open defect ${open.id}`);
   });
@@ -304,18 +281,18 @@ function expectedCounts(s: Simulator): { total: number; bySeverity: Record<strin
   return { total: matching.length, bySeverity, byPhase };
 }
 
-function gateInputs(more: Record<string, string> = {}, s: Simulator = sim): Record<string, string> {
-  return { mode: 'gate', ...connection(s), 'release-name': GATE_RELEASE, ...more };
+function gateInputs(more: Record<string, string> = {}, s: Simulator = sim()): Record<string, string> {
+  return { mode: 'gate', ...connectionInputs(s), 'release-name': GATE_RELEASE, ...more };
 }
 
 describe('gate: fail-on-gate, breakdown, summary', () => {
-  beforeAll(() => seedGateRelease(sim));
+  beforeAll(() => seedGateRelease(sim()));
 
   const verdict = (total: number): string =>
     `Gate failed: ${total} defects (release ${GATE_RELEASE}, phases New/Opened/Deferred, every severity); allowed: <= 0`;
 
   it('fail-on-gate false: gate-result failed, exit 0, one warning with the verdict, no error', async () => {
-    const { total } = expectedCounts(sim);
+    const { total } = expectedCounts(sim());
 
     const run = await runAction(gateInputs({ 'fail-on-gate': 'false' }));
 
@@ -329,7 +306,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('fail-on-gate true and failed: exit 1 and exactly one error annotation, the verdict', async () => {
-    const { total } = expectedCounts(sim);
+    const { total } = expectedCounts(sim());
 
     const run = await runAction(gateInputs({ 'fail-on-gate': 'true' }));
 
@@ -340,7 +317,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('counts by severity and phase are complete with list-limit 1, without paging', async () => {
-    const expected = expectedCounts(sim);
+    const expected = expectedCounts(sim());
     expect(expected.total).toBeGreaterThan(100); // more than one default page
 
     const run = await runAction(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }));
@@ -354,12 +331,12 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     expect(gets.every((r) => r.query.offset === undefined || r.query.offset === '0')).toBe(true);
     expect(gets.every((r) => Number(r.query.limit ?? '100') <= 1)).toBe(true);
     // One count for the whole filter, one per severity, one per phase: no page-by-page walk.
-    const severityCount = sim.store.find('list_nodes', (n) => String(n.logical_name).startsWith('list_node.severity.')).length;
+    const severityCount = sim().store.find('list_nodes', (n) => String(n.logical_name).startsWith('list_node.severity.')).length;
     expect(gets).toHaveLength(1 + severityCount + OPEN.size);
   });
 
   it('the summary: verdict first, then the breakdown table and a Mermaid chart, then the defects, "and N more" when cut', async () => {
-    const { total, bySeverity } = expectedCounts(sim);
+    const { total, bySeverity } = expectedCounts(sim());
 
     const run = await runAction(gateInputs({ 'list-limit': '3', 'fail-on-gate': 'false' }));
 
@@ -391,7 +368,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('dry run: prints the query, counts nothing, exit 0', async () => {
-    const release = sim.store.releaseByName(GATE_RELEASE);
+    const release = sim().store.releaseByName(GATE_RELEASE);
 
     const run = await runAction(gateInputs({ 'dry-run': 'true' }));
 
@@ -399,12 +376,12 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     expect(run.errors).toEqual([]);
     expect(signedIn()).toBe(true);
     expect(defectGets()).toHaveLength(0);
-    expect(apiWrites()).toBe(0);
+    expect(writes(sim())).toBe(0);
     expect(run.outputs['gate-result']).toBeUndefined();
     expect(run.outputs['defect-count']).toBeUndefined();
     const filter = run.stdout.split('\n').find((l) => l.startsWith('Filter: ')) ?? '';
     expect(filter).toContain(`release EQ {id EQ ${release.id}}`);
-    for (const p of OPEN) expect(filter).toContain(sim.store.byLogicalName(p).id);
+    for (const p of OPEN) expect(filter).toContain(sim().store.byLogicalName(p).id);
     expect(run.summary).toContain('dry run');
   });
 });
@@ -413,23 +390,17 @@ describe('gate: no extra sequential round trip for the breakdown', () => {
   // Every answer re-issues the session cookie, so each request carries the value set by the
   // latest answer before it was sent: requests sent together (one wave) carry the same value,
   // and a request sent after another answer carries a new one. Distinct values = waves.
-  let wavesSim: Simulator;
-  beforeAll(async () => {
-    wavesSim = await startSimulator({ cookieReissueEvery: 1, latencyMs: 30 });
-    seedGateRelease(wavesSim);
-  });
-  afterAll(async () => {
-    await wavesSim?.close();
-  });
+  const wavesSim = useSimulator({ cookieReissueEvery: 1, latencyMs: 30 });
+  beforeAll(() => seedGateRelease(wavesSim()));
 
   it('look-ups in one wave, then every count in one wave', async () => {
-    const run = await runAction(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }, wavesSim));
+    const run = await runAction(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }, wavesSim()));
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expectedCounts(wavesSim).byPhase);
-    const api = wavesSim.log.filter((r) => !r.path.includes('/authentication/'));
+    expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expectedCounts(wavesSim()).byPhase);
+    const api = wavesSim().log.filter((r) => !r.path.includes('/authentication/'));
     const lookupWaves = new Set(api.filter((r) => !r.path.endsWith('/defects')).map((r) => r.lwsso));
-    const countWaves = new Set(defectGets(wavesSim).map((r) => r.lwsso));
+    const countWaves = new Set(defectGets(wavesSim()).map((r) => r.lwsso));
     expect(lookupWaves.size).toBe(1);
     expect(countWaves.size).toBe(1);
     expect(new Set(api.map((r) => r.lwsso)).size).toBe(2);
@@ -438,11 +409,11 @@ describe('gate: no extra sequential round trip for the breakdown', () => {
 
 describe('logs: a group per stage, with what was resolved', () => {
   it('gate: sign-in, look-ups (release, phase and severity ids), the query', async () => {
-    const release = sim.store.releaseByName('2026.4');
-    const high = sim.store.byLogicalName('list_node.severity.high');
-    const urgent = sim.store.byLogicalName('list_node.severity.urgent');
+    const release = sim().store.releaseByName('2026.4');
+    const high = sim().store.byLogicalName('list_node.severity.high');
+    const urgent = sim().store.byLogicalName('list_node.severity.urgent');
 
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.4', severities: 'High, Urgent', 'fail-on-gate': 'false' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severities: 'High, Urgent', 'fail-on-gate': 'false' });
 
     const g = groups(run);
     const titles = g.map((x) => x.title);
@@ -451,7 +422,7 @@ describe('logs: a group per stage, with what was resolved', () => {
     expect(titles.indexOf('Gate query')).toBeGreaterThan(titles.indexOf('Look-ups'));
     const lookups = g.find((x) => x.title === 'Look-ups')?.lines.join('\n') ?? '';
     expect(lookups).toContain(`id ${release.id}`);
-    for (const p of OPEN) expect(lookups).toContain(`(${sim.store.byLogicalName(p).id})`);
+    for (const p of OPEN) expect(lookups).toContain(`(${sim().store.byLogicalName(p).id})`);
     expect(lookups).toContain(`High (${high.id})`);
     expect(lookups).toContain(`Urgent (${urgent.id})`);
     const query = g.find((x) => x.title === 'Gate query')?.lines.join('\n') ?? '';
@@ -460,8 +431,8 @@ describe('logs: a group per stage, with what was resolved', () => {
   });
 
   it('create-defect: sign-in, look-ups (release, severity ids), the create', async () => {
-    const release = sim.store.releaseByName('2026.4');
-    const severity = sim.store.byLogicalName('list_node.severity.low');
+    const release = sim().store.releaseByName('2026.4');
+    const severity = sim().store.byLogicalName('list_node.severity.low');
 
     const run = await runAction(createInputs(uniqueName('Logs'), { severity: 'low' }));
 
@@ -477,7 +448,7 @@ describe('logs: a group per stage, with what was resolved', () => {
   });
 
   it('the inputs are a stage of their own, first, without the secret', async () => {
-    const run = await runAction({ mode: 'gate', ...connection(), 'release-name': '2026.4', 'fail-on-gate': 'false' });
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', 'fail-on-gate': 'false' });
 
     const g = groups(run);
     const inputs = g.find((x) => /input/i.test(x.title));
@@ -486,6 +457,6 @@ describe('logs: a group per stage, with what was resolved', () => {
     const text = inputs!.lines.join('\n');
     expect(text).toContain('2026.4');
     expect(text).toContain('gate');
-    expect(text).not.toContain(sim.credentials.clientSecret);
+    expect(text).not.toContain(sim().credentials.clientSecret);
   });
 });

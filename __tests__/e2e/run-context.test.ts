@@ -1,21 +1,11 @@
 // The run context block at the end of a new defect's description, read from the runner's
 // environment (GITHUB_* and the event file) by the bundle, for the events people file from.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { describe, expect, it } from '@jest/globals';
+import type { SimEntity } from '../../simulator/index.js';
+import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
 import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim?.close();
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.log.length = 0;
-});
+const sim = useSimulator();
 
 const MERGE_SHA = '1111111111111111111111111111111111111111';
 const HEAD_SHA = '2222222222222222222222222222222222222222';
@@ -49,11 +39,7 @@ async function create(options: RunOptions, inputs: Record<string, string> = {}):
   const run = await runAction(
     {
       mode: 'create-defect',
-      'octane-url': sim.url,
-      'client-id': sim.credentials.clientId,
-      'client-secret': sim.credentials.clientSecret,
-      'shared-space-id': sim.sharedSpaceId,
-      'workspace-id': sim.workspaceId,
+      ...connectionInputs(sim()),
       'release-name': '2026.4',
       'defect-name': name,
       'defect-description': 'Integration tests failed',
@@ -63,7 +49,7 @@ async function create(options: RunOptions, inputs: Record<string, string> = {}):
   );
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
-  const defect = sim.store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
+  const defect = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
   expect(defect?.name).toBe(name);
   return { run, defect };
 }
