@@ -1,12 +1,14 @@
 // The hostile-input table (issue 3) through the bundled action, as the runner runs it, against one
 // simulator: every refused case fails with exactly its problem line and Octane sees no request at all;
 // every accepted case runs for real (the gate counts, a create writes one defect).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator, type SimEntity } from '../../simulator/index.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { SimEntity } from '../../simulator/index.js';
+import { refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
 import { hostileCases, type HostileCase } from '../fixtures/hostile-inputs.js';
 import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
 
-let sim: Simulator;
+// No reset per test: beforeAll counts what the refused runs sent, and each accepted test clears the log itself.
+const sim = useSimulator({}, { resetEachTest: false });
 let cases: HostileCase[] = [];
 const refusedRuns = new Map<string, ActionRun>();
 /** Requests the simulator saw while only refused cases were running. */
@@ -31,16 +33,16 @@ const REFUSED_TITLES = TITLES.filter((c) => !c.accepted).map((c) => c.title);
 const ACCEPTED_TITLES = TITLES.filter((c) => c.accepted).map((c) => c.title);
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  const s = sim();
   cases = hostileCases({
-    url: sim.url,
-    clientId: sim.credentials.clientId,
-    clientSecret: sim.credentials.clientSecret,
-    sharedSpaceId: sim.sharedSpaceId,
-    workspaceId: sim.workspaceId,
+    url: s.url,
+    clientId: s.credentials.clientId,
+    clientSecret: s.credentials.clientSecret,
+    sharedSpaceId: s.sharedSpaceId,
+    workspaceId: s.workspaceId,
     releaseName: '2026.4'
   });
-  sim.log.length = 0;
+  s.log.length = 0;
   await pool(
     cases.filter((c) => !c.accepted),
     4,
@@ -48,12 +50,8 @@ beforeAll(async () => {
       refusedRuns.set(c.title, await runAction(c.inputs));
     }
   );
-  requestsDuringRefused = sim.log.length;
+  requestsDuringRefused = s.log.length;
 }, 60_000);
-
-afterAll(async () => {
-  await sim?.close();
-});
 
 const byTitle = (title: string): HostileCase => {
   const c = cases.find((x) => x.title === title);
@@ -91,14 +89,12 @@ describe('refused inputs', () => {
     expect(run.outputs).toEqual({});
     expect(run.summary).toBe('');
     const shown = visibleText(run);
-    expect(shown).not.toContain(sim.credentials.clientSecret);
+    expect(shown).not.toContain(sim().credentials.clientSecret);
     for (const hidden of c.notShown ?? []) expect(shown).not.toContain(hidden);
   });
 });
 
 // --- accepted cases: an oracle computed from the store, independent of the action's code ---
-
-const refId = (v: unknown): string | undefined => (v as { id?: string } | null | undefined)?.id;
 
 function listEntries(text: string, fallback: string): string[] {
   const source = text.replace(/[\s,]/g, '') === '' ? fallback : text;
@@ -134,18 +130,19 @@ const HOLDS: Record<string, (n: number, t: number) => boolean> = {
 };
 
 function expectedGate(inputs: Record<string, string>): { count: number; passes: boolean } {
-  const release = sim.store.releaseByName((inputs['release-name'] ?? '').trim());
+  const { store } = sim();
+  const release = store.releaseByName((inputs['release-name'] ?? '').trim());
   const phases = byNames(
-    sim.store.find('phases', (p) => p.entity === 'defect'),
+    store.find('phases', (p) => p.entity === 'defect'),
     listEntries(inputs.phases ?? '', 'New, Opened, Deferred')
   );
   const severityNames = listEntries(inputs.severities ?? '', '');
-  const severityRoot = sim.store.byLogicalName('list_node.severity');
+  const severityRoot = store.byLogicalName('list_node.severity');
   const severities =
     severityNames.length === 0
       ? undefined
-      : byNames(sim.store.find('list_nodes', (n) => refId(n.list_root) === severityRoot.id), severityNames);
-  const count = sim.store
+      : byNames(store.find('list_nodes', (n) => refId(n.list_root) === severityRoot.id), severityNames);
+  const count = store
     .all('defects')
     .filter(
       (d) =>
@@ -159,16 +156,14 @@ function expectedGate(inputs: Record<string, string>): { count: number; passes: 
   return { count, passes: holds(count, threshold) };
 }
 
-const writes = (): number => sim.log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/')).length;
-
 describe('accepted inputs run for real', () => {
   it.each(ACCEPTED_TITLES)('%s', async (title) => {
     const c = byTitle(title);
-    sim.log.length = 0;
-    const defectsBefore = sim.store.all('defects').length;
+    sim().log.length = 0;
+    const defectsBefore = sim().store.all('defects').length;
     const run = await runAction(c.inputs);
     expect(run.stdout).not.toContain('The inputs have');
-    expect(sim.log.some((r) => r.path.endsWith('/authentication/sign_in'))).toBe(true);
+    expect(sim().log.some((r) => r.path.endsWith('/authentication/sign_in'))).toBe(true);
 
     if (c.mode === 'gate') {
       const { count, passes } = expectedGate(c.inputs);
@@ -176,14 +171,14 @@ describe('accepted inputs run for real', () => {
       expect(run.outputs['gate-result']).toBe(passes ? 'passed' : 'failed');
       expect(run.code).toBe(passes ? 0 : 1);
       expect(run.errors).toHaveLength(passes ? 0 : 1);
-      expect(writes()).toBe(0);
-      expect(sim.store.all('defects')).toHaveLength(defectsBefore);
+      expect(writes(sim())).toBe(0);
+      expect(sim().store.all('defects')).toHaveLength(defectsBefore);
     } else {
       expect(run.errors).toEqual([]);
       expect(run.code).toBe(0);
-      expect(writes()).toBe(1);
-      expect(sim.store.all('defects')).toHaveLength(defectsBefore + 1);
-      const defect = sim.store.get('defects', run.outputs['defect-id'] as string);
+      expect(writes(sim())).toBe(1);
+      expect(sim().store.all('defects')).toHaveLength(defectsBefore + 1);
+      const defect = sim().store.get('defects', run.outputs['defect-id'] as string);
       const settings = c.accepted ? (c.settings ?? {}) : {};
       expect(defect?.name).toBe(settings.defectName);
       if (typeof settings.defectDescription === 'string') {
