@@ -7,14 +7,17 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { startProxy, type TestProxy } from '../helpers/connect-proxy.js';
-import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
+import type { TestProxy } from '../helpers/connect-proxy.js';
+import { connectionInputs } from '../helpers/e2e-simulator.js';
+import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
+import type { ThrowawayCa } from '../helpers/throwaway-ca.js';
 import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
 
 const HOST = 'octane.example.test';
 const PROXY_USER = 'ci-bot';
 const PROXY_PASSWORD = 'S3cret/pr0xy@pass';
 
+let network: PrivateNetwork;
 let ca: ThrowawayCa;
 let sim: Simulator;
 let port: number;
@@ -32,17 +35,12 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  ca = makeThrowawayCa([HOST]);
-  sim = await startSimulator({ tls: { key: ca.key, cert: ca.cert } });
-  port = Number(new URL(sim.url).port);
-  const hosts = { [HOST]: `127.0.0.1:${port}` };
-  proxy = await startProxy({ hosts });
-  authProxy = await startProxy({ hosts, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
+  network = await startPrivateNetwork({ host: HOST, proxyAuth: { user: PROXY_USER, password: PROXY_PASSWORD } });
+  ({ ca, sim, port, proxy, authProxy } = network);
   deadPort = await freePort();
 });
 afterAll(async () => {
-  await Promise.all([sim?.close(), proxy?.close(), authProxy?.close()]);
-  ca?.cleanup();
+  await network?.close();
 });
 beforeEach(() => {
   sim.log.length = 0;
@@ -52,11 +50,8 @@ beforeEach(() => {
 function gate(extra: Record<string, string> = {}): Record<string, string> {
   return {
     mode: 'gate',
+    ...connectionInputs(sim),
     'octane-url': `https://${HOST}:${port}`,
-    'client-id': sim.credentials.clientId,
-    'client-secret': sim.credentials.clientSecret,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId,
     'release-name': '2026.5',
     severities: 'High, Very High, Urgent',
     retries: '0',
@@ -116,8 +111,7 @@ describe('proxy variables', () => {
   it('a proxy that wants credentials: given in the URL they work, and the password is masked and never shown', async () => {
     const before = authProxy.connects.length;
     const refusedBefore = authProxy.refused;
-    const proxyUrl = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${authProxy.port}`;
-    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: proxyUrl, RUNNER_DEBUG: '1' } });
+    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: authProxy.authUrl, RUNNER_DEBUG: '1' } });
     expectPassed(run);
     expect(authProxy.connects.slice(before)).toContain(target());
     expect(authProxy.refused).toBe(refusedBefore);

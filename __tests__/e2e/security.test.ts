@@ -1,9 +1,10 @@
 // Security through the bundled action (issue 3, "Security suite"): the secret, the session cookies and
 // the proxy password never reach what a reader can see, on good and bad paths, with RUNNER_DEBUG=1 and
 // when Octane echoes the request back; and workflow commands hidden in Octane data stay inert.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator, type Fault } from '../../simulator/index.js';
-import { startProxy, type TestProxy } from '../helpers/connect-proxy.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSimulator, type Fault } from '../../simulator/index.js';
+import { loopbackOf, startProxy, type TestProxy } from '../helpers/connect-proxy.js';
+import { connectionInputs, refId, useSimulator } from '../helpers/e2e-simulator.js';
 import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
 
 const HOST = 'octane.example.test';
@@ -12,45 +13,34 @@ const WRONG_SECRET = 'Wr0ng-Secret_4Vd+8=';
 const PROXY_USER = 'builder';
 const PROXY_PASSWORD = 'Pr0xy-p@ss!w0rd';
 
-let sim: Simulator;
+const sim = useSimulator({ credentials: [{ clientId: 'sim-client', clientSecret: SECRET }] });
 let proxy: TestProxy;
-let proxyUrl: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ credentials: [{ clientId: 'sim-client', clientSecret: SECRET }] });
-  const port = new URL(sim.url).port;
-  proxy = await startProxy({ hosts: { [HOST]: `127.0.0.1:${port}` }, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
-  proxyUrl = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${proxy.port}`;
+  proxy = await startProxy({ hosts: { [HOST]: loopbackOf(sim().url) }, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
 });
 afterAll(async () => {
-  await Promise.all([sim?.close(), proxy?.close()]);
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.log.length = 0;
+  await proxy?.close();
 });
 
 /** Inputs that reach the simulator by a host name, so the request goes through the proxy. */
 function inputs(extra: Record<string, string>): Record<string, string> {
   return {
-    'octane-url': `http://${HOST}:${new URL(sim.url).port}`,
-    'client-id': sim.credentials.clientId,
-    'client-secret': SECRET,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId,
+    ...connectionInputs(sim()),
+    'octane-url': `http://${HOST}:${new URL(sim().url).port}`,
     'release-name': '2026.4',
     ...extra
   };
 }
 
-const ENV = (): Record<string, string> => ({ RUNNER_DEBUG: '1', http_proxy: proxyUrl, GITHUB_REPOSITORY: 'octo/app' });
+const ENV = (): Record<string, string> => ({ RUNNER_DEBUG: '1', http_proxy: proxy.authUrl, GITHUB_REPOSITORY: 'octo/app' });
 
 /**
  * Session cookie values the client sent (so it had them), from the simulator's request log.
  * OCTANE_USER is left out: its value is the client id, which is not a secret (the log names it).
  */
 function sentCookieValues(): string[] {
-  const values = sim.log.flatMap((r) =>
+  const values = sim().log.flatMap((r) =>
     (r.headers.cookie ?? '')
       .split(/;\s*/)
       .filter((c) => !c.startsWith('OCTANE_USER='))
@@ -137,7 +127,7 @@ const SCENARIOS: Scenario[] = [
 
 describe('no secret is ever visible (RUNNER_DEBUG=1, through a proxy that wants a password)', () => {
   it.each(SCENARIOS.map((s) => [s.title, s] as const))('%s', async (_title, s) => {
-    if (s.fault) sim.faults.add(s.fault);
+    if (s.fault) sim().faults.add(s.fault);
     const before = proxy.forwarded.length;
     const run = await runAction(inputs(s.extra ?? {}), { env: ENV() });
 
@@ -150,7 +140,7 @@ describe('no secret is ever visible (RUNNER_DEBUG=1, through a proxy that wants 
     if (s.echoed) {
       const carried = s.echoed(SECRET);
       expect(carried.length).toBeGreaterThan(0);
-      const faulted = sim.log.find((r) => r.status === 500);
+      const faulted = sim().log.find((r) => r.status === 500);
       expect(faulted).toBeDefined();
       const request = `${JSON.stringify(faulted?.headers)} ${faulted?.body}`;
       expect(carried.some((secret) => request.includes(secret))).toBe(true);
@@ -163,7 +153,7 @@ describe('no secret is ever visible (RUNNER_DEBUG=1, through a proxy that wants 
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain('refused the client id and secret');
-    expect(sim.log.some((r) => r.status === 401 && r.body.includes(WRONG_SECRET))).toBe(true);
+    expect(sim().log.some((r) => r.status === 401 && r.body.includes(WRONG_SECRET))).toBe(true);
     expectNothingLeaks(run, WRONG_SECRET);
   });
 
@@ -176,11 +166,7 @@ describe('no secret is ever visible (RUNNER_DEBUG=1, through a proxy that wants 
       local.faults.add({ method: 'POST', path: '/authentication/sign_in', echoRequest: true });
       const run = await runAction(
         {
-          'octane-url': local.url,
-          'client-id': 'sim-client',
-          'client-secret': secret,
-          'shared-space-id': local.sharedSpaceId,
-          'workspace-id': local.workspaceId,
+          ...connectionInputs(local),
           'release-name': '2026.4',
           mode: 'gate',
           retries: '0'
@@ -215,11 +201,7 @@ describe('a long echoed error', () => {
       const run = await runAction(
         {
           mode: 'gate',
-          'octane-url': local.url,
-          'client-id': local.credentials.clientId,
-          'client-secret': local.credentials.clientSecret,
-          'shared-space-id': local.sharedSpaceId,
-          'workspace-id': local.workspaceId,
+          ...connectionInputs(local),
           'release-name': '2026.4',
           retries: '0'
         },
@@ -264,11 +246,11 @@ const INJECTED = [
 ];
 const INJECTED_RELEASE = '::set-output name=gate-result::passed';
 
-let injSim: Simulator;
+// Its log is kept across these tests: a run's masks are checked against every cookie sent so far.
+const injSim = useSimulator({}, { resetEachTest: false });
 
-beforeAll(async () => {
-  injSim = await startSimulator();
-  const store = injSim.store;
+beforeAll(() => {
+  const store = injSim().store;
   const root = store.all('work_item_roots')[0];
   const add = (release: string, name: string): void => {
     store.add('defects', {
@@ -285,25 +267,17 @@ beforeAll(async () => {
   store.add('releases', { name: INJECTED_RELEASE });
   for (const name of INJECTED) add(INJECTED_RELEASE, name);
 });
-afterAll(async () => {
-  await injSim?.close();
-});
 
 function injConnection(releaseName: string): Record<string, string> {
   return {
     mode: 'gate',
-    'octane-url': injSim.url,
-    'client-id': injSim.credentials.clientId,
-    'client-secret': injSim.credentials.clientSecret,
-    'shared-space-id': injSim.sharedSpaceId,
-    'workspace-id': injSim.workspaceId,
+    ...connectionInputs(injSim()),
     'release-name': releaseName,
     phases: 'New',
     severities: 'Urgent'
   };
 }
 
-const refId = (v: unknown): string | undefined => (v as { id?: string } | null | undefined)?.id;
 
 /**
  * Lines outside `::stop-commands::T` ... `::T::` regions that start with `::`, i.e. that the runner
@@ -347,8 +321,8 @@ function decodeEntities(text: string): string {
  */
 function expectOnlyOwnCommands(run: ActionRun, error?: RegExp): void {
   const known = new Set([
-    injSim.credentials.clientSecret,
-    ...injSim.log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/).map((c) => c.slice(c.indexOf('=') + 1)))
+    injSim().credentials.clientSecret,
+    ...injSim().log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/).map((c) => c.slice(c.indexOf('=') + 1)))
   ]);
   const commands = commandLines(run.stdout);
   for (const line of commands) {
@@ -368,14 +342,14 @@ function expectOnlyOwnCommands(run: ActionRun, error?: RegExp): void {
 
 async function runInjected(releaseName: string): Promise<ActionRun> {
   const run = await runAction(injConnection(releaseName), { env: { RUNNER_DEBUG: '1' } });
-  const release = injSim.store.releaseByName(releaseName);
-  const expected = injSim.store
+  const release = injSim().store.releaseByName(releaseName);
+  const expected = injSim().store
     .all('defects')
     .filter(
       (d) =>
         refId(d.release) === release.id &&
-        refId(d.phase) === injSim.store.byLogicalName('phase.defect.new').id &&
-        refId(d.severity) === injSim.store.byLogicalName('list_node.severity.urgent').id
+        refId(d.phase) === injSim().store.byLogicalName('phase.defect.new').id &&
+        refId(d.severity) === injSim().store.byLogicalName('list_node.severity.urgent').id
     );
 
   // The outputs are what the action computed, untouched by the data.
@@ -425,7 +399,7 @@ describe('workflow commands in Octane data are inert', () => {
     ['a dry run that prints the fields', 'true']
   ])('a defect name that looks like commands, in %s, changes no output', async (_title, dryRun) => {
     const name = '::set-output name=created::false';
-    const before = injSim.store.all('defects').length;
+    const before = injSim().store.all('defects').length;
     const { phases: _p, severities: _s, ...connection } = injConnection('2026.5');
     const run = await runAction(
       {
@@ -443,11 +417,11 @@ describe('workflow commands in Octane data are inert', () => {
     if (dryRun === 'true') {
       expect(run.stdout).toContain(name);
       expect(run.outputs).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
-      expect(injSim.store.all('defects')).toHaveLength(before);
+      expect(injSim().store.all('defects')).toHaveLength(before);
     } else {
       expect(run.outputs.created).toBe('true');
-      expect(injSim.store.get('defects', run.outputs['defect-id'] as string)?.name).toBe(name);
-      expect(injSim.store.all('defects')).toHaveLength(before + 1);
+      expect(injSim().store.get('defects', run.outputs['defect-id'] as string)?.name).toBe(name);
+      expect(injSim().store.all('defects')).toHaveLength(before + 1);
     }
     expect(decodeEntities(run.summary)).toContain(name);
   });

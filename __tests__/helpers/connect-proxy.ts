@@ -17,6 +17,8 @@ export interface ProxyOptions {
 
 export interface TestProxy {
   url: string;
+  /** The URL with the user and password in it (percent-encoded), as a runner's proxy variable carries them; `url` when none are wanted. */
+  authUrl: string;
   port: number;
   /** CONNECT targets as asked for ("host:port"), in order, including refused ones. */
   connects: string[];
@@ -111,8 +113,10 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
 
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const port = (server.address() as AddressInfo).port;
+  const userInfo = options.auth ? `${options.auth.user}:${encodeURIComponent(options.auth.password)}@` : '';
   return {
     url: `http://127.0.0.1:${port}`,
+    authUrl: `http://${userInfo}127.0.0.1:${port}`,
     port,
     get connects() {
       return state.connects;
@@ -130,3 +134,6 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
       })
   };
 }
+
+/** A `hosts` value: the loopback address and port of the server at `url`. */
+export const loopbackOf = (url: string): string => `127.0.0.1:${new URL(url).port}`;

@@ -11,12 +11,14 @@ import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient } from '../../src/octane/client.js';
 import { OctaneError, OctaneNetworkError } from '../../src/octane/errors.js';
 import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
-import { startProxy, type TestProxy } from '../helpers/connect-proxy.js';
+import { loopbackOf, type TestProxy } from '../helpers/connect-proxy.js';
+import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
 
 const HOST = 'octane.example.test';
 const PROXY_USER = 'builder';
 const PROXY_PASSWORD = 'pr0xy-p@ss:word';
 
+let network: PrivateNetwork;
 let ca: ThrowawayCa;
 let secureSim: Simulator;
 let plainSim: Simulator;
@@ -26,19 +28,19 @@ let proxy: TestProxy;
 let authProxy: TestProxy;
 
 beforeAll(async () => {
-  ca = makeThrowawayCa([HOST], ['127.0.0.1']);
-  secureSim = await startSimulator({ tls: { key: ca.key, cert: ca.cert } });
   plainSim = await startSimulator();
-  securePort = Number(new URL(secureSim.url).port);
   plainPort = Number(new URL(plainSim.url).port);
-  const hosts = { [HOST]: `127.0.0.1:${securePort}`, [`plain.${HOST}`]: `127.0.0.1:${plainPort}` };
-  proxy = await startProxy({ hosts });
-  authProxy = await startProxy({ hosts, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
+  network = await startPrivateNetwork({
+    host: HOST,
+    caIps: ['127.0.0.1'],
+    proxyAuth: { user: PROXY_USER, password: PROXY_PASSWORD },
+    moreHosts: { [`plain.${HOST}`]: loopbackOf(plainSim.url) }
+  });
+  ({ ca, sim: secureSim, port: securePort, proxy, authProxy } = network);
 });
 
 afterAll(async () => {
-  await Promise.all([secureSim?.close(), plainSim?.close(), proxy?.close(), authProxy?.close()]);
-  ca?.cleanup();
+  await Promise.all([network?.close(), plainSim?.close()]);
 });
 
 interface Run {
@@ -167,7 +169,6 @@ describe('proxies', () => {
   });
 
   it('sends the proxy credentials from the URL, and fails clearly without them', async () => {
-    const port = authProxy.port;
     const without = client(target(), { caCertificate: ca.caCert, env: { https_proxy: authProxy.url } });
     const error = (await without.client.signIn().catch((e: unknown) => e)) as OctaneError;
     expect(error).toBeInstanceOf(OctaneError);
@@ -176,7 +177,7 @@ describe('proxies', () => {
 
     const withCreds = client(target(), {
       caCertificate: ca.caCert,
-      env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:${port}` }
+      env: { https_proxy: authProxy.authUrl }
     });
     const refusedBefore = authProxy.refused;
     await works(withCreds);
