@@ -123,8 +123,13 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const limit = settings.listLimit;
     // One parallel batch: the whole filter (its total_count is the count), one page per
     // severity (counts by severity and the most-severe-first list), one count per phase.
-    const [whole, perSeverity, perPhase] = await Promise.all([
-      api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] }),
+    // With a severity filter every match is on a severity page, so the whole filter is only
+    // counted; without one, its page also lists the defects that have no severity.
+    const whole = allSeverities
+      ? api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] })
+      : api.list('defects', { query, fields: ['id'], limit: 1 });
+    const [wholePage, perSeverity, perPhase] = await Promise.all([
+      whole,
       Promise.all(
         severities.map((s) =>
           api.list('defects', { query: and(releaseFilter, phaseFilter, idEq('severity', s.id)), fields: LIST_FIELDS, limit, orderBy: ['id'] })
@@ -141,7 +146,7 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       )
     ]);
 
-    const count = totalOf(whole, 'the gate query');
+    const count = totalOf(wholePage, 'the gate query');
     const countsBySeverity: Record<string, number> = {};
     let severitySum = 0;
     perSeverity.forEach((page, i) => {
@@ -184,7 +189,7 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       });
     };
     perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i]!.name}`).forEach(add));
-    dataOf(whole, 'the gate query').forEach(add);
+    if (allSeverities) dataOf(wholePage, 'the gate query').forEach(add);
 
     const passed = compare(count, settings.operator, settings.threshold);
     const result: GateResult = { ...base, count, passed, defects: listed, countsBySeverity, countsByPhase };
