@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
-import { context as actionsContext } from '@actions/github';
 import type { Log } from './log.js';
 import { formatProblems, readSettings, type Settings } from './settings.js';
 import { OctaneClient } from './octane/client.js';
@@ -22,7 +21,8 @@ export type Core = Pick<
 export interface RunDeps {
   core: Core;
   env: Record<string, string | undefined>;
-  githubContext: GithubContextLike;
+  /** Only create-defect reads the run's context; loading @actions/github costs start-up time. */
+  githubContext: () => Promise<GithubContextLike>;
 }
 
 export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
@@ -80,7 +80,7 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     return;
   }
   const result = await runCreateDefect(settings, client, log, {
-    runContext: runContextFrom(deps.githubContext)
+    runContext: runContextFrom(await deps.githubContext())
   });
   setOutputs(core, createOutputs(result));
   await writeSummary(deps, createSummary(result));
@@ -129,5 +129,9 @@ export function messageOf(error: unknown): string {
 }
 
 function defaultDeps(): RunDeps {
-  return { core: actionsCore, env: process.env, githubContext: actionsContext };
+  return {
+    core: actionsCore,
+    env: process.env,
+    githubContext: async () => (await import('@actions/github')).context
+  };
 }
