@@ -1,7 +1,7 @@
 // The bundled action, run as the runner runs it, against the simulator.
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
 import { runAction, visibleText } from '../helpers/run-action.js';
 
 const sim = useSimulator();
@@ -98,9 +98,7 @@ describe('create-defect', () => {
     expect(refId(defect.release)).toBe(sim().store.releaseByName('2026.4').id);
     expect(defect.is_draft).not.toBe(false);
     expect(String(defect.description)).toContain('Second &amp; last line');
-    expect(run.outputs['defect-url']).toBe(
-      `${sim().url}/ui/entity-navigation?p=${sim().sharedSpaceId}/${sim().workspaceId}&entityType=work_item&id=${id}`
-    );
+    expect(run.outputs['defect-url']).toBe(workItemUrl(sim(), id));
     expect(run.outputs.created).toBe('true');
     expect(run.summary).toContain('Build 42 broke &lt;main&gt;');
     expect(run.summary).toContain(run.outputs['defect-url']?.replace(/&/g, '&amp;') as string);
