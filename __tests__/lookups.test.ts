@@ -1,6 +1,5 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startSimulator, type Simulator } from '../simulator/index.js';
-import type { OctaneClient } from '../src/octane/client.js';
+import { describe, it, expect } from '@jest/globals';
+import type { Simulator } from '../simulator/index.js';
 import type { Entity, OctaneApi, Page } from '../src/octane/api.js';
 import {
   LookupError,
@@ -12,7 +11,7 @@ import {
   resolvePhases,
   resolveSeverities
 } from '../src/lookups.js';
-import { signedIn, tampered, waves } from './modes/gate-helpers.js';
+import { tampered, useSignedInClient, waves, withSignedInClient } from './helpers/octane-client.js';
 
 const TRICKY = 'R1 ^x\' "(y)" \\ *';
 
@@ -32,44 +31,34 @@ async function rejection(p: Promise<unknown>): Promise<LookupError> {
 }
 
 describe('look-ups against the simulator', () => {
-  let sim: Simulator;
-  let api: OctaneClient;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await signedIn(sim);
-  });
-  afterAll(async () => {
-    await api.signOut();
-    await sim.close();
-  });
+  const { sim, client: api } = useSignedInClient();
 
   describe('findRelease', () => {
     it('finds a release by its exact name', async () => {
-      expect(await findRelease(api, '2026.4')).toEqual({ id: sim.store.releaseByName('2026.4').id, name: '2026.4' });
+      expect(await findRelease(api(), '2026.4')).toEqual({ id: sim().store.releaseByName('2026.4').id, name: '2026.4' });
     });
 
     it('finds a name made of query metacharacters, and not the look-alike it would wildcard-match', async () => {
-      const found = await findRelease(api, TRICKY);
-      expect(found.id).toBe(sim.store.releaseByName(TRICKY).id);
+      const found = await findRelease(api(), TRICKY);
+      expect(found.id).toBe(sim().store.releaseByName(TRICKY).id);
       expect(found.name).toBe(TRICKY);
       // The query that reached the server is still one name comparison.
-      const sent = sim.log.filter((r) => r.path.endsWith('/releases')).at(-1)!;
+      const sent = sim().log.filter((r) => r.path.endsWith('/releases')).at(-1)!;
       expect(sent.query.query).toMatch(/^"name EQ \^.*\^"$/);
     });
 
     it('fails on an unknown name or a case-only difference and lists the releases that exist', async () => {
-      const error = await rejection(findRelease(api, '2026.9'));
+      const error = await rejection(findRelease(api(), '2026.9'));
       expect(error.input).toBe('release-name');
-      for (const r of sim.store.all('releases')) expect(error.message).toContain(JSON.stringify(r.name as string));
-      const caseOnly = await rejection(findRelease(api, TRICKY.toLowerCase()));
+      for (const r of sim().store.all('releases')) expect(error.message).toContain(JSON.stringify(r.name as string));
+      const caseOnly = await rejection(findRelease(api(), TRICKY.toLowerCase()));
       expect(caseOnly.message).toContain(`No release named ${JSON.stringify(TRICKY.toLowerCase())}`);
     });
 
     it('refuses a name that several releases share, naming their ids', async () => {
-      const extra = sim.store.add('releases', { name: 'Twin' });
-      const other = sim.store.add('releases', { name: 'Twin' });
-      const error = await rejection(findRelease(api, 'Twin'));
+      const extra = sim().store.add('releases', { name: 'Twin' });
+      const other = sim().store.add('releases', { name: 'Twin' });
+      const error = await rejection(findRelease(api(), 'Twin'));
       expect(error.message).toContain(extra.id);
       expect(error.message).toContain(other.id);
     });
@@ -77,30 +66,30 @@ describe('look-ups against the simulator', () => {
 
   describe('resolvePhases', () => {
     it('resolves defect phases by name or logical name in any case, never story phases', async () => {
-      const found = await resolvePhases(api, ['new', 'PHASE.DEFECT.OPENED', 'Deferred']);
-      expect(found.map((p) => p.id)).toEqual([defectPhase(sim, 'New'), defectPhase(sim, 'Opened'), defectPhase(sim, 'Deferred')]);
+      const found = await resolvePhases(api(), ['new', 'PHASE.DEFECT.OPENED', 'Deferred']);
+      expect(found.map((p) => p.id)).toEqual([defectPhase(sim(), 'New'), defectPhase(sim(), 'Opened'), defectPhase(sim(), 'Deferred')]);
       expect(found.map((p) => p.name)).toEqual(['New', 'Opened', 'Deferred']);
     });
 
     it('reports every unknown name at once and lists the valid ones', async () => {
-      const error = await rejection(resolvePhases(api, ['New', 'Nwe', 'Clsed']));
+      const error = await rejection(resolvePhases(api(), ['New', 'Nwe', 'Clsed']));
       expect(error.input).toBe('phases');
       expect(error.message).toContain('"Nwe"');
       expect(error.message).toContain('"Clsed"');
-      for (const p of sim.store.find('phases', (x) => x.entity === 'defect')) expect(error.message).toContain(p.name as string);
+      for (const p of sim().store.find('phases', (x) => x.entity === 'defect')) expect(error.message).toContain(p.name as string);
     });
 
     it('refuses a story phase logical name (defect phases only)', async () => {
-      const error = await rejection(resolvePhases(api, ['phase.story.new']));
+      const error = await rejection(resolvePhases(api(), ['phase.story.new']));
       expect(error.message).toContain('"phase.story.new"');
     });
   });
 
   describe('resolveSeverities', () => {
     it('returns every severity node, most severe first, when no names are given', async () => {
-      const found = await resolveSeverities(api, []);
-      const root = sim.store.byLogicalName('list_node.severity');
-      const nodes = sim.store.find('list_nodes', (n) => (n.list_root as { id?: string } | null)?.id === root.id);
+      const found = await resolveSeverities(api(), []);
+      const root = sim().store.byLogicalName('list_node.severity');
+      const nodes = sim().store.find('list_nodes', (n) => (n.list_root as { id?: string } | null)?.id === root.id);
       expect(found.map((s) => s.id).sort()).toEqual(nodes.map((n) => n.id).sort());
       expect(found.map((s) => s.logicalName)).toEqual(
         ['urgent', 'very_high', 'high', 'medium', 'low'].map((k) => `list_node.severity.${k}`)
@@ -108,17 +97,17 @@ describe('look-ups against the simulator', () => {
     });
 
     it('matches names and logical names in any case, only in the severity list', async () => {
-      const found = await resolveSeverities(api, ['high', 'LIST_NODE.SEVERITY.URGENT']);
+      const found = await resolveSeverities(api(), ['high', 'LIST_NODE.SEVERITY.URGENT']);
       expect(found.map((s) => s.id)).toEqual([
-        sim.store.byLogicalName('list_node.severity.urgent').id,
-        sim.store.byLogicalName('list_node.severity.high').id
+        sim().store.byLogicalName('list_node.severity.urgent').id,
+        sim().store.byLogicalName('list_node.severity.high').id
       ]);
       // The priority list also has a "High"; it must not be picked.
-      expect(found.map((s) => s.id)).not.toContain(sim.store.byLogicalName('list_node.priority.high').id);
+      expect(found.map((s) => s.id)).not.toContain(sim().store.byLogicalName('list_node.priority.high').id);
     });
 
     it('fails on a typo, naming the input it came from and the valid severities', async () => {
-      const error = await rejection(resolveSeverities(api, ['Hihg'], 'severity'));
+      const error = await rejection(resolveSeverities(api(), ['Hihg'], 'severity'));
       expect(error.input).toBe('severity');
       expect(error.message).toContain('"Hihg"');
       expect(error.message).toContain('Very High');
@@ -127,22 +116,22 @@ describe('look-ups against the simulator', () => {
 
   describe('findBacklogRoot and findOriginNode', () => {
     it('finds the one backlog root', async () => {
-      const roots = sim.store.all('work_item_roots');
+      const roots = sim().store.all('work_item_roots');
       expect(roots).toHaveLength(1);
-      expect(await findBacklogRoot(api)).toMatchObject({ id: roots[0]!.id });
+      expect(await findBacklogRoot(api())).toMatchObject({ id: roots[0]!.id });
     });
 
     it('finds the GitHub Actions origin node by exact name, else nothing', async () => {
-      expect((await findOriginNode(api))?.id).toBe(sim.store.byLogicalName('list_node.item_origin.github_actions').id);
-      expect((await findOriginNode(api, 'Jenkins'))?.id).toBe(sim.store.byLogicalName('list_node.item_origin.jenkins').id);
-      expect(await findOriginNode(api, 'github actions')).toBeUndefined();
-      expect(await findOriginNode(api, 'Travis')).toBeUndefined();
+      expect((await findOriginNode(api()))?.id).toBe(sim().store.byLogicalName('list_node.item_origin.github_actions').id);
+      expect((await findOriginNode(api(), 'Jenkins'))?.id).toBe(sim().store.byLogicalName('list_node.item_origin.jenkins').id);
+      expect(await findOriginNode(api(), 'github actions')).toBeUndefined();
+      expect(await findOriginNode(api(), 'Travis')).toBeUndefined();
     });
   });
 
   describe('resolveAll', () => {
     it('runs the look-ups in one round trip', async () => {
-      const w = waves(api);
+      const w = waves(api());
       const r = await resolveAll({
         release: findRelease(w.api, '2026.4'),
         phases: resolvePhases(w.api, ['New']),
@@ -157,10 +146,10 @@ describe('look-ups against the simulator', () => {
     it('reports every bad name of every input together', async () => {
       const error = await rejection(
         resolveAll({
-          release: findRelease(api, 'No Such Release'),
-          phases: resolvePhases(api, ['Nwe']),
-          severities: resolveSeverities(api, ['Hihg']),
-          root: findBacklogRoot(api)
+          release: findRelease(api(), 'No Such Release'),
+          phases: resolvePhases(api(), ['Nwe']),
+          severities: resolveSeverities(api(), ['Hihg']),
+          root: findBacklogRoot(api())
         })
       );
       expect(error).toBeInstanceOf(LookupErrors);
@@ -169,12 +158,12 @@ describe('look-ups against the simulator', () => {
     });
 
     it('rethrows a failure that is not a bad name as it is', async () => {
-      sim.faults.add({ path: '/phases', status: 403, times: 1 });
-      const error = await resolveAll({ release: findRelease(api, 'Nope'), phases: resolvePhases(api, ['New']) }).then(
+      sim().faults.add({ path: '/phases', status: 403, times: 1 });
+      const error = await resolveAll({ release: findRelease(api(), 'Nope'), phases: resolvePhases(api(), ['New']) }).then(
         () => undefined,
         (e: unknown) => e
       );
-      sim.faults.clear();
+      sim().faults.clear();
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(LookupError);
       expect((error as Error).message).toContain('403');
@@ -184,29 +173,19 @@ describe('look-ups against the simulator', () => {
 
 describe('look-ups on other sites', () => {
   it("resolves a 'Critical' urgent severity by its name and refuses 'Urgent' there", async () => {
-    const sim = await startSimulator({ urgentName: 'Critical' });
-    const api = await signedIn(sim);
-    try {
+    await withSignedInClient({ urgentName: 'Critical' }, async (sim, api) => {
       const found = await resolveSeverities(api, ['critical']);
       expect(found).toEqual([{ id: sim.store.byLogicalName('list_node.severity.urgent').id, name: 'Critical', logicalName: 'list_node.severity.urgent' }]);
       const error = await rejection(resolveSeverities(api, ['Urgent']));
       expect(error.message).toContain('Critical');
-    } finally {
-      await api.signOut();
-      await sim.close();
-    }
+    });
   });
 
   it('treats logical-name ids as opaque ids', async () => {
-    const sim = await startSimulator({ phaseIds: 'logical' });
-    const api = await signedIn(sim);
-    try {
+    await withSignedInClient({ phaseIds: 'logical' }, async (_sim, api) => {
       expect((await resolvePhases(api, ['New'])).map((p) => p.id)).toEqual(['phase.defect.new']);
       expect((await resolveSeverities(api, ['High'])).map((s) => s.id)).toEqual(['list_node.severity.high']);
-    } finally {
-      await api.signOut();
-      await sim.close();
-    }
+    });
   });
 });
 

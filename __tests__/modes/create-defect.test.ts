@@ -1,23 +1,13 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { describe, it, expect, beforeAll } from '@jest/globals';
 import { runCreateDefect } from '../../src/modes/create-defect.js';
 import { createOutputs } from '../../src/render/create-defect.js';
 import { LookupError } from '../../src/lookups.js';
 import { runContextFrom, type GithubContextLike } from '../../src/run-context.js';
-import type { OctaneClient } from '../../src/octane/client.js';
-import { recorder, signedInClient, settingsFor, defectsNamed, postsTo, refId, uniqueName } from './create-helpers.js';
+import { refId, workItemUrl } from '../helpers/e2e-simulator.js';
+import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
+import { settingsFor, defectsNamed, postsTo, uniqueName } from './create-helpers.js';
 
-let sim: Simulator;
-let client: OctaneClient;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  client = await signedInClient(sim);
-});
-afterAll(async () => {
-  await client.signOut();
-  await sim.close();
-});
+const { sim, client } = useSignedInClient();
 
 function githubContext(over: Partial<GithubContextLike> = {}): GithubContextLike {
   return {
@@ -38,37 +28,37 @@ function githubContext(over: Partial<GithubContextLike> = {}): GithubContextLike
 
 describe('create-defect against the simulator', () => {
   it('files a draft at the backlog root, in the release, with the GitHub Actions origin and an escaped description', async () => {
-    const { log, lines } = recorder();
-    const settings = settingsFor(sim, { defectDescription: 'Step <build> failed & stopped\nsee "log"\n\nsecond paragraph' });
-    const r = await runCreateDefect(settings, client, log, { runContext: runContextFrom(githubContext()) });
+    const { log, lines } = recordingLog();
+    const settings = settingsFor(sim(), { defectDescription: 'Step <build> failed & stopped\nsee "log"\n\nsecond paragraph' });
+    const r = await runCreateDefect(settings, client(), log, { runContext: runContextFrom(githubContext()) });
 
-    const stored = defectsNamed(sim, settings.defectName);
+    const stored = defectsNamed(sim(), settings.defectName);
     expect(stored).toHaveLength(1);
     const d = stored[0]!;
     expect(r).toMatchObject({ dryRun: false, created: true, id: d.id, name: settings.defectName });
-    expect(r.url).toBe(`${sim.url}/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${d.id}`);
+    expect(r.url).toBe(workItemUrl(sim(), d.id));
     expect(createOutputs(r)).toEqual({ 'defect-id': d.id, 'defect-url': r.url, created: 'true' });
 
-    expect(refId(d.parent)).toBe(sim.store.all('work_item_roots')[0]!.id);
+    expect(refId(d.parent)).toBe(sim().store.all('work_item_roots')[0]!.id);
     expect(d.is_draft).toBe(true);
-    expect(refId(d.release)).toBe(sim.store.releaseByName('2026.4').id);
-    expect(refId(d.item_origin)).toBe(sim.store.byLogicalName('list_node.item_origin.github_actions').id);
+    expect(refId(d.release)).toBe(sim().store.releaseByName('2026.4').id);
+    expect(refId(d.item_origin)).toBe(sim().store.byLogicalName('list_node.item_origin.github_actions').id);
     expect(d.severity ?? null).toBeNull();
     const html = String(d.description);
     expect(html).toContain('Step &lt;build&gt; failed &amp; stopped<br>see &quot;log&quot;');
     expect(html).toContain('<p>second paragraph</p>');
     expect(html).not.toContain('<build>');
-    expect(postsTo(sim, 'defects')).toBeGreaterThanOrEqual(1);
+    expect(postsTo(sim(), 'defects')).toBeGreaterThanOrEqual(1);
     // The log says what resolved, by id.
-    expect(lines.join('\n')).toContain(`Release "2026.4": id ${sim.store.releaseByName('2026.4').id}`);
-    expect(lines.join('\n')).toContain(`Backlog root: id ${sim.store.all('work_item_roots')[0]!.id}`);
+    expect(lines.join('\n')).toContain(`Release "2026.4": id ${sim().store.releaseByName('2026.4').id}`);
+    expect(lines.join('\n')).toContain(`Backlog root: id ${sim().store.all('work_item_roots')[0]!.id}`);
   });
 
   it('works with a release whose name is full of query metacharacters', async () => {
     const releaseName = `R1 ^x' "(y)" \\ *`;
-    const settings = settingsFor(sim, { releaseName });
-    const r = await runCreateDefect(settings, client, recorder().log, {});
-    expect(refId(sim.store.get('defects', r.id!)!.release)).toBe(sim.store.releaseByName(releaseName).id);
+    const settings = settingsFor(sim(), { releaseName });
+    const r = await runCreateDefect(settings, client(), recordingLog().log, {});
+    expect(refId(sim().store.get('defects', r.id!)!.release)).toBe(sim().store.releaseByName(releaseName).id);
   });
 
   it.each([
@@ -76,30 +66,30 @@ describe('create-defect against the simulator', () => {
     ['very high', 'list_node.severity.very_high'],
     ['list_node.severity.urgent', 'list_node.severity.urgent']
   ])('sets severity %s (by name or logical name, any case) to the severity list node', async (given, logical) => {
-    const settings = settingsFor(sim, { severity: given });
-    const r = await runCreateDefect(settings, client, recorder().log, {});
-    const node = sim.store.byLogicalName(logical);
-    expect(refId(sim.store.get('defects', r.id!)!.severity)).toBe(node.id);
+    const settings = settingsFor(sim(), { severity: given });
+    const r = await runCreateDefect(settings, client(), recordingLog().log, {});
+    const node = sim().store.byLogicalName(logical);
+    expect(refId(sim().store.get('defects', r.id!)!.severity)).toBe(node.id);
     expect(r.severity?.id).toBe(node.id);
   });
 
   it('an unknown severity fails before any write, naming the input and the valid ones', async () => {
-    const before = postsTo(sim, 'defects');
-    const settings = settingsFor(sim, { severity: 'Hgih' });
-    const err = await runCreateDefect(settings, client, recorder().log, {}).catch((e: unknown) => e);
+    const before = postsTo(sim(), 'defects');
+    const settings = settingsFor(sim(), { severity: 'Hgih' });
+    const err = await runCreateDefect(settings, client(), recordingLog().log, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LookupError);
     expect((err as LookupError).input).toBe('severity');
     expect((err as Error).message).toContain('Hgih');
     expect((err as Error).message).toContain('Urgent');
-    expect(postsTo(sim, 'defects')).toBe(before);
-    expect(defectsNamed(sim, settings.defectName)).toHaveLength(0);
+    expect(postsTo(sim(), 'defects')).toBe(before);
+    expect(defectsNamed(sim(), settings.defectName)).toHaveLength(0);
   });
 
   it('merges extra fields (list values, user-defined fields, is_draft) but keeps name, parent and release', async () => {
-    const priorityHigh = sim.store.byLogicalName('list_node.priority.high');
-    const phaseNew = sim.store.byLogicalName('phase.defect.new');
+    const priorityHigh = sim().store.byLogicalName('list_node.priority.high');
+    const phaseNew = sim().store.byLogicalName('phase.defect.new');
     // A non-draft defect must satisfy the required-field rules: phase and severity.
-    const settings = settingsFor(sim, {
+    const settings = settingsFor(sim(), {
       severity: 'Low',
       extraFields: {
         priority: { type: 'list_node', id: priorityHigh.id },
@@ -108,8 +98,8 @@ describe('create-defect against the simulator', () => {
         is_draft: false
       }
     });
-    const r = await runCreateDefect(settings, client, recorder().log, {});
-    const d = sim.store.get('defects', r.id!)!;
+    const r = await runCreateDefect(settings, client(), recordingLog().log, {});
+    const d = sim().store.get('defects', r.id!)!;
     expect(refId(d.priority)).toBe(priorityHigh.id);
     expect(d.build_number_udf).toBe('42');
     expect(d.is_draft).toBe(false);
@@ -120,9 +110,9 @@ describe('create-defect against the simulator', () => {
 
   describe('run context', () => {
     it('push: repository, workflow and job, run link with attempt, commit, ref, actor, event', async () => {
-      const settings = settingsFor(sim);
-      const r = await runCreateDefect(settings, client, recorder().log, { runContext: runContextFrom(githubContext()) });
-      const html = String(sim.store.get('defects', r.id!)!.description);
+      const settings = settingsFor(sim());
+      const r = await runCreateDefect(settings, client(), recordingLog().log, { runContext: runContextFrom(githubContext()) });
+      const html = String(sim().store.get('defects', r.id!)!.description);
       expect(html).toContain('acme/shop');
       expect(html).toContain('Workflow: CI, job: test');
       expect(html).toContain('href="https://github.com/acme/shop/actions/runs/555/attempts/3"');
@@ -139,8 +129,8 @@ describe('create-defect against the simulator', () => {
         ref: 'refs/pull/9/merge',
         payload: { number: 9, pull_request: { number: 9, head: { sha: '2222222222222222222222222222222222222222', ref: 'fix/cart' } } }
       });
-      const r = await runCreateDefect(settingsFor(sim), client, recorder().log, { runContext: runContextFrom(ctx) });
-      const html = String(sim.store.get('defects', r.id!)!.description);
+      const r = await runCreateDefect(settingsFor(sim()), client(), recordingLog().log, { runContext: runContextFrom(ctx) });
+      const html = String(sim().store.get('defects', r.id!)!.description);
       expect(html).toContain('2222222222222222222222222222222222222222');
       expect(html).not.toContain('eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee');
       expect(html).toContain('Ref: fix/cart');
@@ -150,17 +140,17 @@ describe('create-defect against the simulator', () => {
 
     it('workflow_dispatch: the dispatched ref', async () => {
       const ctx = githubContext({ eventName: 'workflow_dispatch', ref: 'refs/heads/release/2026.4', sha: '3333333333333333333333333333333333333333' });
-      const r = await runCreateDefect(settingsFor(sim), client, recorder().log, { runContext: runContextFrom(ctx) });
-      const html = String(sim.store.get('defects', r.id!)!.description);
+      const r = await runCreateDefect(settingsFor(sim()), client(), recordingLog().log, { runContext: runContextFrom(ctx) });
+      const html = String(sim().store.get('defects', r.id!)!.description);
       expect(html).toContain('Ref: refs/heads/release/2026.4');
       expect(html).toContain('3333333333333333333333333333333333333333');
       expect(html).toContain('Event: workflow_dispatch');
     });
 
     it('add-run-context: false leaves the block out', async () => {
-      const settings = settingsFor(sim, { addRunContext: false, defectDescription: 'only this' });
-      const r = await runCreateDefect(settings, client, recorder().log, { runContext: runContextFrom(githubContext()) });
-      const html = String(sim.store.get('defects', r.id!)!.description);
+      const settings = settingsFor(sim(), { addRunContext: false, defectDescription: 'only this' });
+      const r = await runCreateDefect(settings, client(), recordingLog().log, { runContext: runContextFrom(githubContext()) });
+      const html = String(sim().store.get('defects', r.id!)!.description);
       expect(html).toContain('only this');
       expect(html).not.toContain('actions/runs');
       expect(html).not.toContain('octocat');
@@ -169,25 +159,25 @@ describe('create-defect against the simulator', () => {
 
   describe('dedupe', () => {
     function seedDefect(name: string, phase: string, release = '2026.4') {
-      return sim.store.add('defects', {
+      return sim().store.add('defects', {
         name,
-        release: sim.store.releaseByName(release),
-        phase: sim.store.byLogicalName(phase),
-        parent: sim.store.all('work_item_roots')[0]!
+        release: sim().store.releaseByName(release),
+        phase: sim().store.byLogicalName(phase),
+        parent: sim().store.all('work_item_roots')[0]!
       });
     }
 
     it('an open defect of the same name in the release gets a comment with the run link instead of a new defect', async () => {
       const name = uniqueName('Nightly failed');
       const existing = seedDefect(name, 'phase.defect.opened');
-      const { log, lines } = recorder();
-      const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true }), client, log, {
+      const { log, lines } = recordingLog();
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), log, {
         runContext: runContextFrom(githubContext({ runId: 777 }))
       });
-      expect(defectsNamed(sim, name)).toHaveLength(1);
+      expect(defectsNamed(sim(), name)).toHaveLength(1);
       expect(r).toMatchObject({ created: false, id: existing.id, reused: { id: existing.id, commentAdded: true, phase: 'Opened' } });
-      expect(createOutputs(r)).toEqual({ 'defect-id': existing.id, 'defect-url': client.workItemUrl(existing.id), created: 'false' });
-      const comments = sim.store.find('comments', (c) => refId(c.owner_work_item) === existing.id);
+      expect(createOutputs(r)).toEqual({ 'defect-id': existing.id, 'defect-url': client().workItemUrl(existing.id), created: 'false' });
+      const comments = sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id);
       expect(comments).toHaveLength(1);
       expect(String(comments[0]!.text)).toContain('Failed again');
       expect(String(comments[0]!.text)).toContain('href="https://github.com/acme/shop/actions/runs/777/attempts/3"');
@@ -199,11 +189,11 @@ describe('create-defect against the simulator', () => {
       async (phase) => {
         const name = uniqueName('Flaky');
         const old = seedDefect(name, phase);
-        const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true }), client, recorder().log, {});
+        const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), recordingLog().log, {});
         expect(r.created).toBe(true);
         expect(r.id).not.toBe(old.id);
-        expect(defectsNamed(sim, name)).toHaveLength(2);
-        expect(sim.store.find('comments', (c) => refId(c.owner_work_item) === old.id)).toHaveLength(0);
+        expect(defectsNamed(sim(), name)).toHaveLength(2);
+        expect(sim().store.find('comments', (c) => refId(c.owner_work_item) === old.id)).toHaveLength(0);
       }
     );
 
@@ -211,54 +201,54 @@ describe('create-defect against the simulator', () => {
       const name = uniqueName('Smoke failed');
       seedDefect(name, 'phase.defect.new', '2026.5');
       seedDefect(name.toUpperCase(), 'phase.defect.new');
-      const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true }), client, recorder().log, {});
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), recordingLog().log, {});
       expect(r.created).toBe(true);
-      expect(defectsNamed(sim, name)).toHaveLength(2);
+      expect(defectsNamed(sim(), name)).toHaveLength(2);
     });
 
     it('a comment whose outcome is unknown is not sent again, and the step says it may be missing', async () => {
       const name = uniqueName('Comment unclear');
       const existing = seedDefect(name, 'phase.defect.opened');
-      sim.faults.add({ method: 'POST', path: '/comments', processThenStatus: 502 });
-      const { log, warnings } = recorder();
-      const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true }), client, log, {});
-      sim.faults.clear();
+      sim().faults.add({ method: 'POST', path: '/comments', processThenStatus: 502 });
+      const { log, warnings } = recordingLog();
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), log, {});
+      sim().faults.clear();
       expect(r).toMatchObject({ created: false, id: existing.id, reused: { commentAdded: false } });
-      expect(sim.store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(1);
-      expect(postsTo(sim, 'comments')).toBeGreaterThan(0);
+      expect(sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(1);
+      expect(postsTo(sim(), 'comments')).toBeGreaterThan(0);
       expect(warnings.join('\n')).toMatch(/may or may not have been added/);
-      expect(defectsNamed(sim, name)).toHaveLength(1);
+      expect(defectsNamed(sim(), name)).toHaveLength(1);
     });
 
     it('dedupe off: a second defect of the same name is created', async () => {
       const name = uniqueName('Always new');
       seedDefect(name, 'phase.defect.opened');
-      const r = await runCreateDefect(settingsFor(sim, { defectName: name }), client, recorder().log, {});
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name }), client(), recordingLog().log, {});
       expect(r.created).toBe(true);
-      expect(defectsNamed(sim, name)).toHaveLength(2);
+      expect(defectsNamed(sim(), name)).toHaveLength(2);
     });
   });
 
   describe('dry run', () => {
     it('resolves everything, reports every field it would send, and writes nothing', async () => {
-      const settings = settingsFor(sim, { dryRun: true, severity: 'High', defectDescription: 'a <b>' });
-      const before = sim.log.length;
-      const { log, lines } = recorder();
-      const r = await runCreateDefect(settings, client, log, { runContext: runContextFrom(githubContext()) });
-      const requests = sim.log.slice(before);
+      const settings = settingsFor(sim(), { dryRun: true, severity: 'High', defectDescription: 'a <b>' });
+      const before = sim().log.length;
+      const { log, lines } = recordingLog();
+      const r = await runCreateDefect(settings, client(), log, { runContext: runContextFrom(githubContext()) });
+      const requests = sim().log.slice(before);
       expect(requests.filter((q) => q.method === 'POST')).toHaveLength(0);
       expect(requests.some((q) => q.path.endsWith('/releases'))).toBe(true);
-      expect(defectsNamed(sim, settings.defectName)).toHaveLength(0);
+      expect(defectsNamed(sim(), settings.defectName)).toHaveLength(0);
       expect(r).toMatchObject({ dryRun: true, created: false });
       expect(r.id).toBeUndefined();
       expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
       expect(r.fields).toMatchObject({
         name: settings.defectName,
         is_draft: true,
-        release: { type: 'release', id: sim.store.releaseByName('2026.4').id },
-        parent: { type: 'work_item_root', id: sim.store.all('work_item_roots')[0]!.id },
-        severity: { type: 'list_node', id: sim.store.byLogicalName('list_node.severity.high').id },
-        item_origin: { type: 'list_node', id: sim.store.byLogicalName('list_node.item_origin.github_actions').id }
+        release: { type: 'release', id: sim().store.releaseByName('2026.4').id },
+        parent: { type: 'work_item_root', id: sim().store.all('work_item_roots')[0]!.id },
+        severity: { type: 'list_node', id: sim().store.byLogicalName('list_node.severity.high').id },
+        item_origin: { type: 'list_node', id: sim().store.byLogicalName('list_node.item_origin.github_actions').id }
       });
       expect(String(r.fields.description)).toContain('a &lt;b&gt;');
       expect(lines.join('\n')).toContain(JSON.stringify(settings.defectName));
@@ -267,41 +257,34 @@ describe('create-defect against the simulator', () => {
 
     it('with dedupe, names the open defect it would comment on and writes nothing', async () => {
       const name = uniqueName('Dry dedupe');
-      const existing = sim.store.add('defects', {
+      const existing = sim().store.add('defects', {
         name,
-        release: sim.store.releaseByName('2026.4'),
-        phase: sim.store.byLogicalName('phase.defect.new'),
-        parent: sim.store.all('work_item_roots')[0]!
+        release: sim().store.releaseByName('2026.4'),
+        phase: sim().store.byLogicalName('phase.defect.new'),
+        parent: sim().store.all('work_item_roots')[0]!
       });
-      const before = sim.log.length;
-      const r = await runCreateDefect(settingsFor(sim, { defectName: name, dedupe: true, dryRun: true }), client, recorder().log, {});
-      expect(sim.log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);
+      const before = sim().log.length;
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, dryRun: true }), client(), recordingLog().log, {});
+      expect(sim().log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);
       expect(r.reused).toMatchObject({ id: existing.id, commentAdded: false });
       expect(createOutputs(r)['defect-id']).toBe('');
-      expect(sim.store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(0);
+      expect(sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(0);
     });
   });
 });
 
 describe('create-defect in a workspace without a GitHub Actions origin', () => {
-  let bare: Simulator;
-  let bareClient: OctaneClient;
-  beforeAll(async () => {
-    bare = await startSimulator();
-    const nodes = bare.store.all('list_nodes');
-    nodes.splice(nodes.indexOf(bare.store.byLogicalName('list_node.item_origin.github_actions')), 1);
-    bareClient = await signedInClient(bare);
-  });
-  afterAll(async () => {
-    await bareClient.signOut();
-    await bare.close();
+  const { sim: bare, client: bareClient } = useSignedInClient();
+  beforeAll(() => {
+    const nodes = bare().store.all('list_nodes');
+    nodes.splice(nodes.indexOf(bare().store.byLogicalName('list_node.item_origin.github_actions')), 1);
   });
 
   it('leaves the origin unset and says so', async () => {
-    const { log, lines } = recorder();
-    const settings = settingsFor(bare);
-    const r = await runCreateDefect(settings, bareClient, log, {});
-    const d = bare.store.get('defects', r.id!)!;
+    const { log, lines } = recordingLog();
+    const settings = settingsFor(bare());
+    const r = await runCreateDefect(settings, bareClient(), log, {});
+    const d = bare().store.get('defects', r.id!)!;
     expect(d.item_origin ?? null).toBeNull();
     expect(r.origin).toBeUndefined();
     expect('item_origin' in r.fields).toBe(false);
@@ -310,31 +293,22 @@ describe('create-defect in a workspace without a GitHub Actions origin', () => {
 });
 
 describe('dedupe on a server whose phase ids are logical names', () => {
-  let logical: Simulator;
-  let logicalClient: OctaneClient;
-  beforeAll(async () => {
-    logical = await startSimulator({ phaseIds: 'logical' });
-    logicalClient = await signedInClient(logical);
-  });
-  afterAll(async () => {
-    await logicalClient.signOut();
-    await logical.close();
-  });
+  const { sim: logical, client: logicalClient } = useSignedInClient({ phaseIds: 'logical' });
 
   it.each([
     ['phase.defect.deferred', false],
     ['phase.defect.closed', true]
   ])('a defect in %s: created anew = %s', async (phase, createdAnew) => {
     const name = uniqueName('Logical ids');
-    const old = logical.store.add('defects', {
+    const old = logical().store.add('defects', {
       name,
-      release: logical.store.releaseByName('2026.4'),
-      phase: logical.store.byLogicalName(phase),
-      parent: logical.store.all('work_item_roots')[0]!
+      release: logical().store.releaseByName('2026.4'),
+      phase: logical().store.byLogicalName(phase),
+      parent: logical().store.all('work_item_roots')[0]!
     });
-    const r = await runCreateDefect(settingsFor(logical, { defectName: name, dedupe: true }), logicalClient, recorder().log, {});
+    const r = await runCreateDefect(settingsFor(logical(), { defectName: name, dedupe: true }), logicalClient(), recordingLog().log, {});
     expect(r.created).toBe(createdAnew);
-    expect(defectsNamed(logical, name)).toHaveLength(createdAnew ? 2 : 1);
+    expect(defectsNamed(logical(), name)).toHaveLength(createdAnew ? 2 : 1);
     if (!createdAnew) expect(r.id).toBe(old.id);
   });
 });

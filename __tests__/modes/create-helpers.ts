@@ -1,52 +1,8 @@
-// Shared set-up for the create-defect suites: a real simulator, the real client, a log recorder.
-import type { Log } from '../../src/log.js';
-import type { CreateDefectSettings, ConnectionSettings } from '../../src/settings.js';
-import { OctaneClient } from '../../src/octane/client.js';
+// Create-defect settings and store queries for the create-defect suites; the client and recorder are in
+// ../helpers/octane-client.ts.
+import type { CreateDefectSettings } from '../../src/settings.js';
 import type { Simulator } from '../../simulator/index.js';
-
-export interface Recorded {
-  log: Log;
-  lines: string[];
-  warnings: string[];
-}
-
-export function recorder(): Recorded {
-  const lines: string[] = [];
-  const warnings: string[] = [];
-  const log: Log = {
-    info: (m) => lines.push(m),
-    warning: (m) => {
-      warnings.push(m);
-      lines.push(`warning: ${m}`);
-    },
-    debug: () => {},
-    group: async (name, fn) => {
-      lines.push(`[group] ${name}`);
-      return fn();
-    }
-  };
-  return { log, lines, warnings };
-}
-
-export function connectionFor(sim: Simulator, over: Partial<ConnectionSettings> = {}): ConnectionSettings {
-  return {
-    url: sim.url,
-    sharedSpaceId: sim.sharedSpaceId,
-    workspaceId: sim.workspaceId,
-    clientId: sim.credentials.clientId,
-    clientSecret: sim.credentials.clientSecret,
-    timeoutMs: 5000,
-    retries: 2,
-    ...over
-  };
-}
-
-/** A signed-in client; retry waits are skipped so fault tests stay quick (no timing is asserted). */
-export async function signedInClient(sim: Simulator, over: Partial<ConnectionSettings> = {}): Promise<OctaneClient> {
-  const client = new OctaneClient({ connection: connectionFor(sim, over), sleep: async () => {} });
-  await client.signIn();
-  return client;
-}
+import { connectionFor } from '../helpers/octane-client.js';
 
 let counter = 0;
 /** A defect name no other test uses, so each test counts only its own defects. */
@@ -76,8 +32,4 @@ export function defectsNamed(sim: Simulator, name: string): Array<Record<string,
 
 export function postsTo(sim: Simulator, collection: string): number {
   return sim.log.filter((r) => r.method === 'POST' && r.path.endsWith(`/${collection}`)).length;
-}
-
-export function refId(value: unknown): string | undefined {
-  return value && typeof value === 'object' ? String((value as { id?: unknown }).id) : undefined;
 }

@@ -1,10 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startSimulator, type Simulator } from '../../simulator/index.js';
-import type { OctaneClient } from '../../src/octane/client.js';
+import { describe, it, expect } from '@jest/globals';
+import type { Simulator } from '../../simulator/index.js';
 import type { Page } from '../../src/octane/api.js';
 import { runGate, NO_SEVERITY } from '../../src/modes/gate.js';
 import { LookupError, LookupErrors } from '../../src/lookups.js';
-import { gateSettings, recorder, refId, signedIn, tampered, waves } from './gate-helpers.js';
+import { refId } from '../helpers/e2e-simulator.js';
+import { recordingLog, tampered, useSignedInClient, waves, withSignedInClient } from '../helpers/octane-client.js';
+import { gateSettings } from './gate-helpers.js';
 
 const TRICKY = 'R1 ^x\' "(y)" \\ *';
 const SEVERITY_ORDER = ['urgent', 'very_high', 'high', 'medium', 'low'];
@@ -46,22 +47,12 @@ function nonZero(counts: Record<string, number> | undefined): Record<string, num
 }
 
 describe('runGate against the simulator', () => {
-  let sim: Simulator;
-  let api: OctaneClient;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await signedIn(sim);
-  });
-  afterAll(async () => {
-    await api.signOut();
-    await sim.close();
-  });
+  const { sim, client: api } = useSignedInClient();
 
   it('counts the default phases over every severity, complete breakdown, and fails at threshold 0', async () => {
-    const rec = recorder();
-    const r = await runGate(gateSettings(sim), api, rec.log);
-    const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred']);
+    const rec = recordingLog();
+    const r = await runGate(gateSettings(sim()), api(), rec.log);
+    const want = expected(sim(), '2026.4', ['New', 'Opened', 'Deferred']);
     expect(want.defects.length).toBeGreaterThan(1);
     expect(r.count).toBe(want.defects.length);
     expect(r.passed).toBe(false);
@@ -70,33 +61,33 @@ describe('runGate against the simulator', () => {
     expect(r.countsByPhase).toEqual(want.byPhase);
     expect(r.defects!.map((d) => d.id).sort()).toEqual(want.defects.map((d) => d.id).sort());
     // Most severe first.
-    const ranks = r.defects!.map((d) => rank(sim, d.severity));
+    const ranks = r.defects!.map((d) => rank(sim(), d.severity));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
     // Each listed defect carries its phase, severity and link.
     for (const d of r.defects!) {
-      const stored = sim.store.get('defects', d.id)!;
+      const stored = sim().store.get('defects', d.id)!;
       expect(d.name).toBe(stored.name);
-      expect(d.phase).toBe(sim.store.get('phases', refId(stored.phase)!)!.name);
-      expect(d.severity).toBe(sim.store.get('list_nodes', refId(stored.severity)!)!.name);
-      expect(d.url).toBe(api.workItemUrl(d.id));
+      expect(d.phase).toBe(sim().store.get('phases', refId(stored.phase)!)!.name);
+      expect(d.severity).toBe(sim().store.get('list_nodes', refId(stored.severity)!)!.name);
+      expect(d.url).toBe(api().workItemUrl(d.id));
     }
     // The log shows the stages, the resolved ids and the verdict.
     expect(rec.groups).toEqual(['Look-ups', 'Gate query']);
-    expect(rec.lines.join('\n')).toContain(`id ${sim.store.releaseByName('2026.4').id}`);
+    expect(rec.lines.join('\n')).toContain(`id ${sim().store.releaseByName('2026.4').id}`);
     expect(rec.lines.at(-1)).toMatch(new RegExp(`^Gate failed: ${r.count} defects \\(release 2026\\.4, phases New/Opened/Deferred, every severity\\); allowed: <= 0$`));
   });
 
   it('passes when the count meets the threshold', async () => {
-    const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred']).defects.length;
-    const atLimit = await runGate(gateSettings(sim, { threshold: want, operator: '<=' }), api, recorder().log);
+    const want = expected(sim(), '2026.4', ['New', 'Opened', 'Deferred']).defects.length;
+    const atLimit = await runGate(gateSettings(sim(), { threshold: want, operator: '<=' }), api(), recordingLog().log);
     expect(atLimit.passed).toBe(true);
-    const below = await runGate(gateSettings(sim, { threshold: want, operator: '<' }), api, recorder().log);
+    const below = await runGate(gateSettings(sim(), { threshold: want, operator: '<' }), api(), recordingLog().log);
     expect(below.passed).toBe(false);
   });
 
   it('filters by severity names and logical names in any case', async () => {
-    const r = await runGate(gateSettings(sim, { severities: ['HIGH', 'list_node.severity.Urgent'] }), api, recorder().log);
-    const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred'], ['high', 'urgent']);
+    const r = await runGate(gateSettings(sim(), { severities: ['HIGH', 'list_node.severity.Urgent'] }), api(), recordingLog().log);
+    const want = expected(sim(), '2026.4', ['New', 'Opened', 'Deferred'], ['high', 'urgent']);
     expect(r.count).toBe(want.defects.length);
     expect(r.severities.map((s) => s.name)).toEqual(['Urgent', 'High']);
     expect(r.countsBySeverity).toEqual({ Urgent: want.bySeverity.Urgent ?? 0, High: want.bySeverity.High ?? 0 });
@@ -104,27 +95,27 @@ describe('runGate against the simulator', () => {
   });
 
   it('counts completely but lists only list-limit defects, the most severe', async () => {
-    const r = await runGate(gateSettings(sim, { listLimit: 2 }), api, recorder().log);
-    const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred']);
+    const r = await runGate(gateSettings(sim(), { listLimit: 2 }), api(), recordingLog().log);
+    const want = expected(sim(), '2026.4', ['New', 'Opened', 'Deferred']);
     expect(want.defects.length).toBeGreaterThan(2);
     expect(r.count).toBe(want.defects.length);
     expect(r.defects).toHaveLength(2);
-    const bestRank = Math.min(...want.defects.map((d) => rank(sim, sim.store.get('list_nodes', refId(d.severity)!)!.name as string)));
-    expect(rank(sim, r.defects![0]!.severity)).toBe(bestRank);
+    const bestRank = Math.min(...want.defects.map((d) => rank(sim(), sim().store.get('list_nodes', refId(d.severity)!)!.name as string)));
+    expect(rank(sim(), r.defects![0]!.severity)).toBe(bestRank);
   });
 
   it('works for a release named with query metacharacters', async () => {
-    const r = await runGate(gateSettings(sim, { releaseName: TRICKY, phases: ['Opened'] }), api, recorder().log);
-    expect(r.release.id).toBe(sim.store.releaseByName(TRICKY).id);
-    expect(r.count).toBe(expected(sim, TRICKY, ['Opened']).defects.length);
+    const r = await runGate(gateSettings(sim(), { releaseName: TRICKY, phases: ['Opened'] }), api(), recordingLog().log);
+    expect(r.release.id).toBe(sim().store.releaseByName(TRICKY).id);
+    expect(r.count).toBe(expected(sim(), TRICKY, ['Opened']).defects.length);
   });
 
   it('fails on unknown names, all reported together, before counting anything', async () => {
-    const before = sim.log.filter((q) => q.path.endsWith('/defects')).length;
+    const before = sim().log.filter((q) => q.path.endsWith('/defects')).length;
     const error = await runGate(
-      gateSettings(sim, { releaseName: '2026.9', phases: ['New', 'Nwe'], severities: ['Hihg'] }),
-      api,
-      recorder().log
+      gateSettings(sim(), { releaseName: '2026.9', phases: ['New', 'Nwe'], severities: ['Hihg'] }),
+      api(),
+      recordingLog().log
     ).then(
       () => undefined,
       (e: unknown) => e
@@ -132,32 +123,32 @@ describe('runGate against the simulator', () => {
     expect(error).toBeInstanceOf(LookupErrors);
     expect((error as LookupError).message).toMatch(/2026\.9[\s\S]*Nwe[\s\S]*Hihg/);
     expect((error as LookupError).message).toContain('Deferred');
-    expect(sim.log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
+    expect(sim().log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
   });
 
   it('a single severity typo fails, never counts zero', async () => {
-    await expect(runGate(gateSettings(sim, { severities: ['Urgnet'] }), api, recorder().log)).rejects.toThrow(/Urgnet/);
+    await expect(runGate(gateSettings(sim(), { severities: ['Urgnet'] }), api(), recordingLog().log)).rejects.toThrow(/Urgnet/);
   });
 
   it('dry run resolves and logs the query but counts nothing', async () => {
-    const before = sim.log.filter((q) => q.path.endsWith('/defects')).length;
-    const rec = recorder();
-    const r = await runGate(gateSettings(sim, { dryRun: true }), api, rec.log);
+    const before = sim().log.filter((q) => q.path.endsWith('/defects')).length;
+    const rec = recordingLog();
+    const r = await runGate(gateSettings(sim(), { dryRun: true }), api(), rec.log);
     expect(r.dryRun).toBe(true);
     expect(r.count).toBeUndefined();
     expect(r.passed).toBeUndefined();
     expect(r.defects).toBeUndefined();
-    expect(r.query).toContain(`release EQ {id EQ ${sim.store.releaseByName('2026.4').id}}`);
+    expect(r.query).toContain(`release EQ {id EQ ${sim().store.releaseByName('2026.4').id}}`);
     expect(rec.lines.join('\n')).toContain(r.query);
-    expect(sim.log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
+    expect(sim().log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
   });
 
   it('takes two round trips after sign-in: the look-ups, then one batch of counts', async () => {
-    sim.latencyMs = 20;
-    const w = waves(api);
-    const settings = gateSettings(sim, { severities: ['High', 'Urgent'] });
-    const r = await runGate(settings, w.api, recorder().log).finally(() => {
-      sim.latencyMs = 0;
+    sim().latencyMs = 20;
+    const w = waves(api());
+    const settings = gateSettings(sim(), { severities: ['High', 'Urgent'] });
+    const r = await runGate(settings, w.api, recordingLog().log).finally(() => {
+      sim().latencyMs = 0;
     });
     expect(w.waves).toHaveLength(2);
     expect(w.waves[0]!.map((c) => c.collection).sort()).toEqual(['list_nodes', 'phases', 'releases']);
@@ -169,11 +160,9 @@ describe('runGate against the simulator', () => {
 
 describe('runGate at scale and on other sites', () => {
   it('never pages: 5,000 more defects cost the same requests and still count completely', async () => {
-    const sim = await startSimulator();
-    const api = await signedIn(sim);
-    try {
+    await withSignedInClient({}, async (sim, api) => {
       const settings = gateSettings(sim, { listLimit: 50 });
-      await runGate(settings, api, recorder().log);
+      await runGate(settings, api, recordingLog().log);
       const small = sim.log.filter((q) => q.path.endsWith('/defects')).length;
 
       const release = sim.store.releaseByName('2026.4');
@@ -182,7 +171,7 @@ describe('runGate at scale and on other sites', () => {
       // The newest defect is the most severe: listing by id alone would never show it.
       const late = sim.store.add('defects', { name: 'Late urgent', release, phase, severity: sim.store.byLogicalName('list_node.severity.urgent') });
       const start = sim.log.length;
-      const r = await runGate(settings, api, recorder().log);
+      const r = await runGate(settings, api, recordingLog().log);
       const requests = sim.log.slice(start).filter((q) => q.path.endsWith('/defects'));
       expect(requests).toHaveLength(small);
       expect(requests.every((q) => Number(q.query.limit) <= 50 && (q.query.offset ?? '0') === '0')).toBe(true);
@@ -197,61 +186,38 @@ describe('runGate at scale and on other sites', () => {
       const ranks = r.defects!.map((d) => rank(sim, d.severity));
       expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
       expect(r.defects!.at(-1)!.severity).toBe('Low');
-    } finally {
-      await api.signOut();
-      await sim.close();
-    }
+    });
   });
 
   it("reports defects without a severity in a '(no severity)' bucket and lists them last", async () => {
-    const sim = await startSimulator();
-    const api = await signedIn(sim);
-    try {
+    await withSignedInClient({}, async (sim, api) => {
       sim.store.addDefects(3, { release: sim.store.releaseByName('2026.4'), phase: sim.store.byLogicalName('phase.defect.new'), severity: null });
-      const r = await runGate(gateSettings(sim), api, recorder().log);
+      const r = await runGate(gateSettings(sim), api, recordingLog().log);
       const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred']);
       expect(r.count).toBe(want.defects.length);
       expect(r.countsBySeverity![NO_SEVERITY]).toBe(3);
       expect(r.defects!.slice(-3).map((d) => d.severity)).toEqual(['', '', '']);
       // With a severity filter they are not counted at all.
-      const filtered = await runGate(gateSettings(sim, { severities: ['Low'] }), api, recorder().log);
+      const filtered = await runGate(gateSettings(sim, { severities: ['Low'] }), api, recordingLog().log);
       expect(filtered.countsBySeverity![NO_SEVERITY]).toBeUndefined();
-    } finally {
-      await api.signOut();
-      await sim.close();
-    }
+    });
   });
 
   it("works where urgent is called 'Critical' and ids are logical names", async () => {
-    const sim = await startSimulator({ urgentName: 'Critical', phaseIds: 'logical' });
-    const api = await signedIn(sim);
-    try {
-      const r = await runGate(gateSettings(sim, { severities: ['critical', 'High'] }), api, recorder().log);
+    await withSignedInClient({ urgentName: 'Critical', phaseIds: 'logical' }, async (sim, api) => {
+      const r = await runGate(gateSettings(sim, { severities: ['critical', 'High'] }), api, recordingLog().log);
       expect(r.severities.map((s) => s.id)).toEqual(['list_node.severity.urgent', 'list_node.severity.high']);
       expect(r.phases.map((p) => p.id)).toEqual(['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred']);
       const want = expected(sim, '2026.4', ['New', 'Opened', 'Deferred'], ['urgent', 'high']);
       expect(r.count).toBe(want.defects.length);
       expect(r.countsBySeverity).toEqual({ Critical: want.bySeverity.Critical ?? 0, High: want.bySeverity.High ?? 0 });
       expect(r.defects![0]!.severity).toBe('Critical');
-    } finally {
-      await api.signOut();
-      await sim.close();
-    }
+    });
   });
 });
 
 describe('runGate fails closed on answers it cannot trust', () => {
-  let sim: Simulator;
-  let api: OctaneClient;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    api = await signedIn(sim);
-  });
-  afterAll(async () => {
-    await api.signOut();
-    await sim.close();
-  });
+  const { sim, client: api } = useSignedInClient();
 
   const isWhole = (q: string | undefined): boolean => !!q && !q.includes('severity EQ {id EQ') && !q.includes('phase EQ {id EQ');
 
@@ -262,25 +228,25 @@ describe('runGate fails closed on answers it cannot trust', () => {
     ['fractional', 0.5],
     ['not a number', Number.NaN]
   ])('a %s total_count on the count query is an error, never a pass', async (_, bad) => {
-    const broken = tampered(api, (collection, params, page) =>
+    const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && isWhole(params.query) ? { ...page, total_count: bad } : page
     );
     // threshold high enough that any count would pass: only an error keeps the gate shut.
-    await expect(runGate(gateSettings(sim, { threshold: 1_000_000 }), broken, recorder().log)).rejects.toThrow(/total_count/);
+    await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/total_count/);
   });
 
   it('a per-severity count above the total is an error', async () => {
-    const broken = tampered(api, (collection, params, page) =>
+    const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && params.query?.includes('severity EQ {id EQ') ? { ...page, total_count: (page as Page).total_count + 1000 } : page
     );
-    await expect(runGate(gateSettings(sim, { threshold: 1_000_000 }), broken, recorder().log)).rejects.toThrow(/disagree/);
+    await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
   });
 
   it('an unreadable per-phase count is an error', async () => {
-    const broken = tampered(api, (collection, params, page) =>
+    const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && params.query?.includes('phase EQ {id EQ') ? { data: [] } : page
     );
-    await expect(runGate(gateSettings(sim, { threshold: 1_000_000 }), broken, recorder().log)).rejects.toThrow(/total_count/);
+    await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/total_count/);
   });
 });
 

@@ -2,12 +2,11 @@
 // Unicode incl. astral characters), the look-up the action does through the real client against the
 // simulator finds exactly that release: the query parses (no 400), its answer holds the release and
 // none of the decoys around it, and findRelease returns its id.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { OctaneClient } from '../../src/octane/client.js';
-import type { Collection, Entity, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
+import type { OctaneApi, Page } from '../../src/octane/api.js';
 import { findRelease } from '../../src/lookups.js';
+import { tampered, useSignedInClient } from '../helpers/octane-client.js';
 
 const METACHARACTERS = ['^', "'", '"', '(', ')', '\\', '*', ';', '|', ',', '{', '}', '!'];
 const UNICODE = ['é', 'ß', 'Ω', '漢', '😀', '𝕏', '👩‍💻', '\u0301', ' ', 'a', 'Z', '0', '.', '%', '+', '&', '=', '<', '>', '?', '#', '/'];
@@ -49,48 +48,25 @@ function decoys(name: string, extra: string, at: number): Array<{ name: string; 
   return out;
 }
 
-let sim: Simulator;
-let client: OctaneClient;
+const { sim, client } = useSignedInClient({ seed: 'empty' }, { retries: 0 });
 /** The pages the look-up got, to check what the query itself matched. */
 const pages: Page[] = [];
 let api: OctaneApi;
 
-beforeAll(async () => {
-  sim = await startSimulator({ seed: 'empty' });
-  client = new OctaneClient({
-    connection: {
-      url: sim.url,
-      sharedSpaceId: sim.sharedSpaceId,
-      workspaceId: sim.workspaceId,
-      clientId: sim.credentials.clientId,
-      clientSecret: sim.credentials.clientSecret,
-      timeoutMs: 5000,
-      retries: 0
-    }
+beforeAll(() => {
+  api = tampered(client(), (_collection, params, page) => {
+    if (params.query !== undefined) pages.push(page);
+    return page;
   });
-  await client.signIn();
-  api = {
-    async list<T extends Entity = Entity>(collection: Collection, params: ListParams): Promise<Page<T>> {
-      const page = await client.list<T>(collection, params);
-      if (params.query !== undefined) pages.push(page);
-      return page;
-    },
-    create: (collection, fields) => client.create(collection, fields),
-    workItemUrl: (id) => client.workItemUrl(id)
-  };
-});
-afterAll(async () => {
-  await client?.signOut();
-  await sim?.close();
 });
 
 /** Adds the release and its decoys (each name once in the store), looks it up, checks the answer. */
 async function check(name: string, extra: string, at: number): Promise<void> {
-  const existing = new Set(sim.store.all('releases').map((r) => String(r.name)));
+  const existing = new Set(sim().store.all('releases').map((r) => String(r.name)));
   const around = decoys(name, extra, at).filter((d) => !existing.has(d.name));
   fc.pre(!existing.has(name));
-  const target = sim.store.add('releases', { name });
-  for (const d of around) sim.store.add('releases', { name: d.name });
+  const target = sim().store.add('releases', { name });
+  for (const d of around) sim().store.add('releases', { name: d.name });
 
   pages.length = 0;
   const found = await findRelease(api, name);
