@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Fault } from '../../simulator/index.js';
 import { loopbackOf, startProxy, type TestProxy } from '../helpers/connect-proxy.js';
 import { connectionInputs, refId, useSimulator } from '../helpers/e2e-simulator.js';
+import { shown as decodeEntities } from '../helpers/markup.js';
 import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
 
 const HOST = 'octane.example.test';
@@ -303,16 +304,6 @@ function commandLines(stdout: string): string[] {
   }
   expect(end).toBeUndefined();
   return out;
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#([0-9]+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
 }
 
 /**

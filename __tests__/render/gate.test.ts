@@ -1,16 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { GateResult, ListedDefect } from '../../src/modes/gate.js';
 import { gateOutputs, gateSummary, gateVerdict } from '../../src/render/gate.js';
-
-/** The summary's text as a reader sees it: character references decoded. */
-function shown(markup: string): string {
-  return markup
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-}
+import { shown } from '../helpers/markup.js';
 
 function defect(id: string, name: string, severity = 'High', phase = 'New'): ListedDefect {
   return { id, name, phase, severity, url: `https://octane.example/ui/entity-navigation?p=1001/1002&entityType=work_item&id=${id}` };

@@ -1,15 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { code, escapeCell, escapeText, link, mermaidLabel, mermaidPie, oneLine, table } from '../../src/render/markdown.js';
-
-/** What a browser shows for escaped text: numeric and the five named entities decoded. */
-function shown(markup: string): string {
-  return markup
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-}
+import { shown } from '../helpers/markup.js';
 
 describe('escapeText', () => {
   const hostile = [
