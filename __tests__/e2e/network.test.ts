@@ -85,23 +85,15 @@ describe('a private certificate authority, through a CONNECT proxy', () => {
     expect(sim.log).toHaveLength(0);
   });
 
-  it('with ca-certificate as PEM text it passes', async () => {
+  // Each way of trusting the CA: the inputs and environment it takes (the CA exists only once beforeAll ran).
+  it.each([
+    ['ca-certificate as PEM text', (c: ThrowawayCa) => ({ inputs: { 'ca-certificate': c.caCert }, env: {} })],
+    ['ca-certificate as the path of a PEM file', (c: ThrowawayCa) => ({ inputs: { 'ca-certificate': c.caCertPath }, env: {} })],
+    ['NODE_EXTRA_CA_CERTS', (c: ThrowawayCa) => ({ inputs: {}, env: { NODE_EXTRA_CA_CERTS: c.caCertPath } })]
+  ])('with %s it passes', async (_how, trust) => {
+    const { inputs, env } = trust(ca);
     const before = proxy.connects.length;
-    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: proxy.url } });
-    expectPassed(run);
-    expect(proxy.connects.slice(before)).toContain(target());
-  });
-
-  it('with ca-certificate as the path of a PEM file it passes', async () => {
-    const before = proxy.connects.length;
-    const run = await runAction(gate({ 'ca-certificate': ca.caCertPath }), { env: { https_proxy: proxy.url } });
-    expectPassed(run);
-    expect(proxy.connects.slice(before)).toContain(target());
-  });
-
-  it('with NODE_EXTRA_CA_CERTS it passes', async () => {
-    const before = proxy.connects.length;
-    const run = await runAction(gate(), { env: { https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: ca.caCertPath } });
+    const run = await runAction(gate(inputs), { env: { https_proxy: proxy.url, ...env } });
     expectPassed(run);
     expect(proxy.connects.slice(before)).toContain(target());
   });
