@@ -3,41 +3,33 @@
  * which the benchmark reads to count sequential round trips: overlapping requests overlap in the log,
  * a request sent after an answer starts after it, and a request never answered has no answeredAt.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startSimulator } from '../../simulator/index.js';
-import type { LoggedRequest, Simulator } from '../../simulator/index.js';
+import { describe, it, expect, beforeAll } from '@jest/globals';
+import type { LoggedRequest } from '../../simulator/index.js';
+import { useSimulator } from '../helpers/e2e-simulator.js';
+import { session } from './helpers.js';
 
 const LATENCY_MS = 60;
-let sim: Simulator;
+const sim = useSimulator({}, { resetEachTest: false });
 let cookie: string;
 
 beforeAll(async () => {
-  sim = await startSimulator();
-  const res = await fetch(`${sim.url}/authentication/sign_in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret })
-  });
-  cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-});
-afterAll(async () => {
-  await sim.close();
+  cookie = await session(sim());
 });
 
 function get(collection: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${sim.url}/api/shared_spaces/${sim.sharedSpaceId}/workspaces/${sim.workspaceId}/${collection}`, { headers: { cookie }, signal });
+  return fetch(`${sim().url}/api/shared_spaces/${sim().sharedSpaceId}/workspaces/${sim().workspaceId}/${collection}`, { headers: { cookie }, signal });
 }
 
 /** Runs `act` with `latency` on every answer; returns only the log entries it produced. */
 async function logged(latency: number, act: () => Promise<unknown>): Promise<LoggedRequest[]> {
-  sim.latencyMs = latency;
-  const before = sim.log.length;
+  sim().latencyMs = latency;
+  const before = sim().log.length;
   try {
     await act();
   } finally {
-    sim.latencyMs = 0;
+    sim().latencyMs = 0;
   }
-  return sim.log.slice(before);
+  return sim().log.slice(before);
 }
 
 describe('request log timestamps', () => {
@@ -69,7 +61,7 @@ describe('request log timestamps', () => {
   });
 
   it('stamps a dropped connection when it was dropped, and leaves a hanging request unanswered', async () => {
-    sim.faults.add({ path: '/releases', drop: 'before' });
+    sim().faults.add({ path: '/releases', drop: 'before' });
     const [dropped] = await logged(0, () => get('releases').then(
       () => undefined,
       () => undefined
@@ -77,7 +69,7 @@ describe('request log timestamps', () => {
     expect(dropped!.status).toBe(0);
     expect(dropped!.answeredAt).toBeGreaterThanOrEqual(dropped!.receivedAt);
 
-    sim.faults.add({ path: '/phases', hangAfterProcessing: true });
+    sim().faults.add({ path: '/phases', hangAfterProcessing: true });
     const [hanging] = await logged(0, () => get('phases', AbortSignal.timeout(200)).then(
       () => undefined,
       () => undefined
