@@ -35,6 +35,8 @@ export function useSignedInClient(
   options: SimulatorOptions = {},
   over: Partial<ConnectionSettings> = {}
 ): { sim: () => Simulator; client: () => OctaneClient } {
+  // Not built on useSimulator: jest runs afterAll hooks in the order they were declared, and the client
+  // must sign out before the simulator closes.
   let sim: Simulator | undefined;
   let client: OctaneClient | undefined;
   beforeAll(async () => {
