@@ -15,15 +15,12 @@ import { gzipSync } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import type { ActionRun } from '../__tests__/helpers/run-action.js';
+import { connectionInputs, runAction, type ActionRun } from '../__tests__/helpers/run-action.js';
 import { toWaves, describeWaves } from './lib/waves.js';
 import { median, probeEnv, runNode, type Probe } from './lib/measure.js';
 import { kib, machine, mib, ms, ratio, table } from './lib/report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// The runner helper finds dist/index.js from the working directory.
-process.chdir(ROOT);
-const { runAction } = await import('../__tests__/helpers/run-action.js');
 const DIST = resolve(ROOT, 'dist/index.js');
 
 const LATENCY_MS = 100;
@@ -34,16 +31,6 @@ const SDK_RUNS = 3;
 const STARTUP_RUNS = 15;
 const OPEN_PHASES = ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'];
 const SEVERITIES = ['urgent', 'very_high', 'high', 'medium', 'low'].map((s) => `list_node.severity.${s}`);
-
-function connection(sim: Simulator): Record<string, string> {
-  return {
-    'octane-url': sim.url,
-    'client-id': sim.credentials.clientId,
-    'client-secret': sim.credentials.clientSecret,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId
-  };
-}
 
 interface Measured {
   run: ActionRun;
@@ -66,7 +53,7 @@ async function measureAction(sim: Simulator, inputs: Record<string, string>): Pr
   sim.log.length = 0;
   try {
     const started = performance.now();
-    const run = await runAction({ ...connection(sim), ...inputs }, { env: probe.env });
+    const run = await runAction({ ...connectionInputs(sim), ...inputs }, { env: probe.env });
     const wallMs = performance.now() - started;
     return { run, wallMs, requests: sim.log.length, probe: probe.read(), defectSpanMs: defectSpan(sim) };
   } finally {

@@ -5,15 +5,10 @@
  * summary as text and the log a reader of the run would see. Exits 0 when all three behaved as
  * expected, 1 otherwise.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import type { ActionRun } from '../__tests__/helpers/run-action.js';
+import { connectionInputs, runAction, type ActionRun } from '../__tests__/helpers/run-action.js';
 import { summaryToText } from './lib/summary-text.js';
 
-// The runner helper finds dist/index.js from the working directory; make it the repository root.
-process.chdir(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
-const { runAction } = await import('../__tests__/helpers/run-action.js');
 
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const rule = (title: string): string => `\n${bold(`━━ ${title} ${'━'.repeat(Math.max(3, 76 - title.length))}`)}`;
@@ -121,13 +116,7 @@ async function main(): Promise<number> {
     console.log(`An Octane simulator with sample data is listening on ${sim.url} (shared space ${sim.sharedSpaceId}, workspace ${sim.workspaceId}).`);
     console.log('Each step below runs the committed bundle, `node dist/index.js`, exactly as a GitHub runner does:');
     console.log('inputs as INPUT_* variables, outputs and the job summary written to the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.');
-    const connection = {
-      'octane-url': sim.url,
-      'client-id': sim.credentials.clientId,
-      'client-secret': sim.credentials.clientSecret,
-      'shared-space-id': sim.sharedSpaceId,
-      'workspace-id': sim.workspaceId
-    };
+    const connection = connectionInputs(sim);
     const verdicts: Array<{ title: string; problem?: string }> = [];
     for (const scenario of scenarios()) {
       console.log(rule(scenario.title));

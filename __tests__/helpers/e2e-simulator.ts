@@ -32,16 +32,8 @@ export function useSimulator(options: SimulatorOptions = {}, hooks: SimulatorHoo
   };
 }
 
-/** The connection inputs, by their action.yml names, that reach `sim` with its first key pair. */
-export function connectionInputs(sim: Simulator): Record<string, string> {
-  return {
-    'octane-url': sim.url,
-    'client-id': sim.credentials.clientId,
-    'client-secret': sim.credentials.clientSecret,
-    'shared-space-id': sim.sharedSpaceId,
-    'workspace-id': sim.workspaceId
-  };
-}
+// Kept with the runner helper, which the demo and the bench use outside jest too.
+export { connectionInputs } from './run-action.js';
 
 /** The id of a stored reference ({type, id}), or undefined where there is none. */
 export const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;

@@ -1,10 +1,23 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Simulator } from '../../simulator/index.js';
 
 /** The bundled action, run exactly as the runner runs it. */
-export const DIST_ENTRY = resolve(process.cwd(), 'dist/index.js');
+export const DIST_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+/** The connection inputs, by their action.yml names, that reach `sim` with its first key pair. */
+export function connectionInputs(sim: Simulator): Record<string, string> {
+  return {
+    'octane-url': sim.url,
+    'client-id': sim.credentials.clientId,
+    'client-secret': sim.credentials.clientSecret,
+    'shared-space-id': sim.sharedSpaceId,
+    'workspace-id': sim.workspaceId
+  };
+}
 
 export interface ActionRun {
   code: number | null;
