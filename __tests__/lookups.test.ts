@@ -189,6 +189,41 @@ describe('look-ups on other sites', () => {
   });
 });
 
+describe('names that several nodes answer to (fail closed: never widen the filter silently)', () => {
+  it('refuses a severity name that two severity nodes share in any case, and resolves each by logical name', async () => {
+    await withSignedInClient({}, async (sim, api) => {
+      const root = sim.store.byLogicalName('list_node.severity');
+      const twin = sim.store.add('list_nodes', { name: 'HIGH', logical_name: 'list_node.severity.custom_high', list_root: root, activity_level: 0 });
+      const error = await rejection(resolveSeverities(api, ['High']));
+      expect(error.input).toBe('severities');
+      expect(error.message).toContain('"High"');
+      expect(error.message).toContain('list_node.severity.high');
+      expect(error.message).toContain('list_node.severity.custom_high');
+      expect((await resolveSeverities(api, ['list_node.severity.custom_high'])).map((s) => s.id)).toEqual([twin.id]);
+      expect((await resolveSeverities(api, ['LIST_NODE.SEVERITY.HIGH'])).map((s) => s.id)).toEqual([sim.store.byLogicalName('list_node.severity.high').id]);
+    });
+  });
+
+  it("a logical name picks its own node, not another node named like it", async () => {
+    await withSignedInClient({}, async (sim, api) => {
+      const root = sim.store.byLogicalName('list_node.severity');
+      sim.store.add('list_nodes', { name: 'list_node.severity.low', logical_name: 'list_node.severity.custom_x', list_root: root, activity_level: 0 });
+      expect((await resolveSeverities(api, ['list_node.severity.low'])).map((s) => s.id)).toEqual([sim.store.byLogicalName('list_node.severity.low').id]);
+    });
+  });
+
+  it('refuses a phase name that two defect phases share', async () => {
+    await withSignedInClient({}, async (sim, api) => {
+      sim.store.add('phases', { name: 'new', logical_name: 'phase.defect.custom_new', entity: 'defect' });
+      const error = await rejection(resolvePhases(api, ['Opened', 'New']));
+      expect(error.input).toBe('phases');
+      expect(error.message).toContain('"New"');
+      expect(error.message).toContain('phase.defect.custom_new');
+      expect(error.message).not.toContain('"Opened"');
+    });
+  });
+});
+
 describe('answers that cannot be trusted (a fake api)', () => {
   const phases: Entity[] = [{ id: '1', type: 'phase', name: 'New', logical_name: 'phase.defect.new' }];
   function fake(page: unknown): OctaneApi {

@@ -94,29 +94,34 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
 
 /**
  * Resolves names against a complete list of candidates, name or logical name, any case.
- * Every unknown name is reported in one error that lists the valid names.
+ * A logical name (unique in Octane) picks its own node; a display name must fit exactly one
+ * candidate, since silently taking several would widen the filter, and a wider count can make
+ * a gate with `>=`, `>` or `==` pass by mistake. Every unknown or ambiguous name is reported
+ * in one error that lists the valid names.
  */
 function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
   const out: Resolved[] = [];
   const unknown: string[] = [];
+  const ambiguous: string[] = [];
   const seen = new Set<string>();
+  const label = (c: Resolved): string => (c.logicalName ? `${c.name} (${c.logicalName})` : `${c.name} (id ${c.id})`);
   for (const raw of names) {
     const want = raw.trim().toLowerCase();
-    const hits = candidates.filter((c) => c.name.toLowerCase() === want || (c.logicalName ?? '').toLowerCase() === want);
+    const byLogical = candidates.filter((c) => (c.logicalName ?? '').toLowerCase() === want);
+    const hits = byLogical.length > 0 ? byLogical : candidates.filter((c) => c.name.toLowerCase() === want);
     if (hits.length === 0) unknown.push(raw);
-    for (const h of hits) {
-      if (!seen.has(h.id)) {
-        seen.add(h.id);
-        out.push(h);
-      }
+    else if (hits.length > 1) ambiguous.push(`${JSON.stringify(raw)} fits ${hits.map(label).join(' and ')}`);
+    else if (!seen.has(hits[0]!.id)) {
+      seen.add(hits[0]!.id);
+      out.push(hits[0]!);
     }
   }
-  if (unknown.length > 0) {
+  const problems: string[] = [];
+  if (unknown.length > 0) problems.push(`Unknown ${what} ${quoted(unknown)}`);
+  if (ambiguous.length > 0) problems.push(`Ambiguous ${what}: ${ambiguous.join('; ')}; write the logical name instead`);
+  if (problems.length > 0) {
     const valid = candidates.map((c) => (c.logicalName ? `${c.name} (${c.logicalName})` : c.name));
-    throw new LookupError(
-      input,
-      `Unknown ${what} ${quoted(unknown)}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`
-    );
+    throw new LookupError(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
   }
   return out;
 }
