@@ -242,6 +242,20 @@ describe('runGate fails closed on answers it cannot trust', () => {
     await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
   });
 
+  it('with a severity filter, per-severity counts below the total are an error, not a "(no severity)" bucket', async () => {
+    // A defect that changes severity between the parallel queries: with a filter every match has one
+    // of the chosen severities, so the parts must add up exactly.
+    let once = true;
+    const broken = tampered(api(), (collection, params, page) => {
+      if (collection === 'defects' && once && params.query?.includes('severity EQ {id EQ') && (page as Page).total_count > 0) {
+        once = false;
+        return { ...page, total_count: (page as Page).total_count - 1 };
+      }
+      return page;
+    });
+    await expect(runGate(gateSettings(sim(), { severities: ['High', 'Urgent'] }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
+  });
+
   it('an unreadable per-phase count is an error', async () => {
     const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && params.query?.includes('phase EQ {id EQ') ? { data: [] } : page

@@ -161,9 +161,10 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       phaseSum += n;
       addCount(countsByPhase, phases[i]!.name, n);
     });
-    // Each defect has one severity and one phase, so the parts cannot exceed the whole;
-    // if they do (or the phases do not add up), the answers disagree and none is trusted.
-    if (severitySum > count || phaseSum !== count) {
+    // Each defect has one severity and one phase, so the parts cannot exceed the whole; with a
+    // severity filter every match has one of its severities, so they must add up exactly. If
+    // not (or the phases do not add up), the answers disagree and none is trusted.
+    if (severitySum > count || (!allSeverities && severitySum !== count) || phaseSum !== count) {
       throw new Error(
         `Octane's counts disagree (total ${count}, by severity ${severitySum}, by phase ${phaseSum}); the defects may be changing. Run the gate again.`
       );
