@@ -235,6 +235,13 @@ describe('runGate fails closed on answers it cannot trust', () => {
     await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/total_count/);
   });
 
+  it('a count that Octane flags as inexact (exceeds_total_count) is an error, never a pass', async () => {
+    const broken = tampered(api(), (collection, params, page) =>
+      collection === 'defects' && isWhole(params.query) ? { ...page, exceeds_total_count: true } : page
+    );
+    await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/exceeds_total_count/);
+  });
+
   it('a per-severity count above the total is an error', async () => {
     const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && params.query?.includes('severity EQ {id EQ') ? { ...page, total_count: (page as Page).total_count + 1000 } : page
