@@ -235,6 +235,20 @@ describe('runGate fails closed on answers it cannot trust', () => {
     await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/total_count/);
   });
 
+  it('a workspace without severity nodes still counts every defect, all under "(no severity)"', async () => {
+    const noSeverities = tampered(api(), (collection, params, page) =>
+      collection === 'list_nodes' && params.query?.includes('list_node.severity') ? { total_count: 0, data: [] } : page
+    );
+    const r = await runGate(gateSettings(sim()), noSeverities, recordingLog().log);
+    const want = expected(sim(), '2026.4', ['New', 'Opened', 'Deferred']);
+    expect(r.count).toBe(want.defects.length);
+    expect(r.passed).toBe(false);
+    expect(r.countsBySeverity).toEqual({ [NO_SEVERITY]: want.defects.length });
+    expect(r.defects!.map((d) => d.id).sort()).toEqual(want.defects.map((d) => d.id).sort());
+    // Naming a severity there is an error, not a count of zero.
+    await expect(runGate(gateSettings(sim(), { severities: ['High'] }), noSeverities, recordingLog().log)).rejects.toThrow(/valid severities: none/);
+  });
+
   it('a count that Octane flags as inexact (exceeds_total_count) is an error, never a pass', async () => {
     const broken = tampered(api(), (collection, params, page) =>
       collection === 'defects' && isWhole(params.query) ? { ...page, exceeds_total_count: true } : page
