@@ -233,6 +233,15 @@ describe('answers that cannot be trusted (a fake api)', () => {
     );
   }
 
+  it('keeps only defect phases when an answer also holds phases of other entities', async () => {
+    const mixed = [
+      { id: '7', type: 'phase', name: 'New', logical_name: 'phase.story.new', entity: 'story' },
+      { id: '1', type: 'phase', name: 'New', logical_name: 'phase.defect.new', entity: 'defect' }
+    ];
+    expect((await resolvePhases(fake({ total_count: 2, data: mixed }), ['New'])).map((p) => p.id)).toEqual(['1']);
+    await expect(resolvePhases(fake({ total_count: 2, data: mixed }), ['phase.story.new'])).rejects.toThrow(/Unknown phases "phase.story.new"/);
+  });
+
   it('fails closed when the phase list is partial', async () => {
     await expect(resolvePhases(fake({ total_count: 1500, data: phases }), ['New'])).rejects.toThrow(/partial/);
   });
