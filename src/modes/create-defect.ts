@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Entity, OctaneApi, Reference } from '../octane/api.js';
-import { OutcomeUnknownError } from '../octane/errors.js';
-import { and, eq, idEq } from '../octane/query.js';
+import { OctaneError, OutcomeUnknownError } from '../octane/errors.js';
+import { and, cross, eq, idEq } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { CreateDefectSettings } from '../settings.js';
 import type { RunContext } from '../run-context.js';
@@ -38,6 +38,8 @@ export interface CreateDefectResult {
 export interface CreateDefectDeps {
   runContext?: RunContext;
   newToken?: () => string;
+  /** How the search for a lost create waits before looking again (tests pass a fast one). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
@@ -46,8 +48,16 @@ export const MAX_CREATE_POSTS = 3;
 const ORIGIN_NAME = 'GitHub Actions';
 /** Phases that mean "not open" whatever the workspace's metaphases say. */
 const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
-const CANDIDATE_LIMIT = 100;
+// The largest page Octane code asks for: the normal answer is a handful of rows, the limit
+// only matters for a name that recurs a lot in the release.
+const CANDIDATE_LIMIT = 1000;
 const RECOVERY_LIMIT = 50;
+/**
+ * After a create whose answer was lost and a search that found nothing, look once more this
+ * much later before sending it again: a server still busy with the request when the answer was
+ * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ */
+export const LATE_WRITE_WAIT_MS = 2000;
 
 export async function runCreateDefect(
   settings: CreateDefectSettings,
@@ -65,8 +75,15 @@ export async function runCreateDefect(
       root: findBacklogRoot(api),
       origin: findOriginNode(api, ORIGIN_NAME),
       severity: findSeverity(api, settings.severity),
+      // Filtered by the release's name too (its id is not known yet in this round), so that a
+      // name that recurs across many releases cannot push this release's open one off the page.
       candidates: settings.dedupe
-        ? api.list('defects', { query: eq('name', name), fields: ['id', 'name', 'release', 'phase'], orderBy: ['-id'], limit: CANDIDATE_LIMIT })
+        ? api.list('defects', {
+            query: and(eq('name', name), cross('release', eq('name', settings.releaseName))),
+            fields: ['id', 'name', 'release', 'phase'],
+            orderBy: ['-id'],
+            limit: CANDIDATE_LIMIT
+          })
         : Promise.resolve(undefined),
       phases: settings.dedupe ? listDefectPhases(api) : Promise.resolve(undefined),
       doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
@@ -126,7 +143,7 @@ export async function runCreateDefect(
       log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
       return { ...base, dryRun: true, created: false };
     }
-    const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token });
+    const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token }, deps.sleep);
     const url = api.workItemUrl(entity.id);
     log.info(`${recovered ? 'Found the defect created by an earlier attempt' : 'Created defect'} ${entity.id}: ${url}`);
     return { ...base, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
@@ -264,25 +281,35 @@ interface Identity {
 /**
  * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
  * before POSTing again (same fields, same token), so at most one defect is ever created.
+ * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
  */
 export async function createExactlyOnce(
   api: OctaneApi,
   log: Log,
   fields: Record<string, unknown>,
-  who: Identity
+  who: Identity,
+  sleep: (ms: number) => Promise<void> = defaultSleep
 ): Promise<{ entity: Entity; recovered: boolean }> {
   for (let post = 1; ; post++) {
+    let entity: Entity;
     try {
-      const entity = await api.create('defects', fields);
-      return { entity, recovered: false };
+      entity = await api.create('defects', fields);
     } catch (e) {
+      if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
+        log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
+        const existing = await findSettled(api, log, who, sleep);
+        if (existing) return recoveredFrom(log, existing);
+        throw new Error(
+          `Octane answered ${e.status} to the create, so a defect was probably created, but its answer could not be read (${e.message}) ` +
+            `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
+            `Look for a defect named ${JSON.stringify(who.name)} there before running again; it was not sent again.`,
+          { cause: e }
+        );
+      }
       if (!(e instanceof OutcomeUnknownError)) throw e;
       log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
-      const existing = await findByToken(api, log, who);
-      if (existing) {
-        log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
-        return { entity: existing, recovered: true };
-      }
+      const existing = await findSettled(api, log, who, sleep);
+      if (existing) return recoveredFrom(log, existing);
       if (post >= MAX_CREATE_POSTS) {
         throw new Error(
           `Could not create the defect: ${post} attempts got no clear answer from Octane (last: ${e.message}), ` +
@@ -291,28 +318,78 @@ export async function createExactlyOnce(
         );
       }
       log.info(`Not found: the request did not create it; sending it again (attempt ${post + 1} of ${MAX_CREATE_POSTS})`);
+      continue;
     }
+    if (post > 1) await warnIfStoredTwice(api, log, who, entity.id);
+    return { entity, recovered: false };
   }
 }
 
-/** The defect carrying the token, or undefined; two look-ups at most, then a clear error. */
-async function findByToken(api: OctaneApi, log: Log, who: Identity): Promise<Entity | undefined> {
-  const params = {
-    query: and(eq('name', who.name), idEq('release', who.release.id)),
-    fields: ['id', 'name', 'description'],
-    orderBy: ['-id'],
-    limit: RECOVERY_LIMIT
-  };
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      const page = await api.list('defects', params);
-      const data = Array.isArray(page?.data) ? page.data : [];
-      return data.find((d) => d.name === who.name && hasToken(d.description, who.token));
-    } catch (e) {
-      lastError = e;
-      log.warning(`Looking for the defect failed (${(e as Error).message})${attempt === 1 ? '; trying once more' : ''}`);
+function recoveredFrom(log: Log, existing: Entity): { entity: Entity; recovered: boolean } {
+  log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
+  return { entity: existing, recovered: true };
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
+async function findSettled(api: OctaneApi, log: Log, who: Identity, sleep: (ms: number) => Promise<void>): Promise<Entity | undefined> {
+  const first = await findByToken(api, log, who);
+  if (first.length > 0) return first[0];
+  log.info(`No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`);
+  await sleep(LATE_WRITE_WAIT_MS);
+  return (await findByToken(api, log, who))[0];
+}
+
+/**
+ * After a POST that followed a lost one succeeded: if the lost one was stored even later than the
+ * second search, two defects now carry the token. That cannot be undone here, but it is said
+ * plainly, naming both. A failure to look is only a debug line: the defect was created.
+ */
+async function warnIfStoredTwice(api: OctaneApi, log: Log, who: Identity, createdId: string): Promise<void> {
+  try {
+    const ids = [...new Set([createdId, ...(await findByToken(api, log, who, 1)).map((d) => String(d.id))])];
+    if (ids.length > 1) {
+      log.warning(
+        `Defects ${ids.join(', ')} all carry this run's creation token: an earlier request that got no answer was stored late. ` +
+          `Defect ${createdId} is reported; close the other as a duplicate.`
+      );
     }
+  } catch (e) {
+    log.debug(`Could not check for a late copy of the defect (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Every defect carrying the token, newest first. Two searches in parallel, and the token is
+ * matched in code (it is unique, so the name is not compared): by name in the release, and the
+ * release's newest defects, so the defect is found even if the server matched the escaped name
+ * differently or stored the name normalised. Both must answer before "not there" is believed;
+ * `attempts` searches at most, then a clear error.
+ */
+async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2): Promise<Entity[]> {
+  const fields = ['id', 'name', 'description'];
+  const searches = [
+    { query: and(eq('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+    { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
+  ];
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const answers = await Promise.allSettled(searches.map((params) => api.list('defects', params)));
+    const found = new Map<string, Entity>();
+    for (const a of answers) {
+      if (a.status !== 'fulfilled') continue;
+      const data = Array.isArray(a.value?.data) ? a.value.data : [];
+      for (const d of data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
+    }
+    if (found.size > 0) return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
+    const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (!failed) return [];
+    lastError = failed.reason;
+    // The last failure is not logged here: the error thrown below carries it.
+    if (attempt < attempts) log.warning(`Looking for the defect failed (${(lastError as Error).message}); trying once more`);
   }
   throw new Error(
     `A defect may have been created, but Octane could not be asked whether it was (${(lastError as Error).message}). ` +
