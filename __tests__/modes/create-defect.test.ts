@@ -206,6 +206,21 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim(), name)).toHaveLength(2);
     });
 
+    it('the open one is found when more than a page of defects share the name in other releases and newer', async () => {
+      const name = uniqueName('Recurring failure');
+      const open = seedDefect(name, 'phase.defect.opened');
+      // Newer defects of the same name elsewhere: a name-only search cut at 100 never reached the open one.
+      sim().store.addDefects(150, {
+        name,
+        release: sim().store.releaseByName('2026.5'),
+        phase: sim().store.byLogicalName('phase.defect.closed'),
+        parent: sim().store.all('work_item_roots')[0]!
+      });
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), recordingLog().log, {});
+      expect(r).toMatchObject({ created: false, id: open.id });
+      expect(defectsNamed(sim(), name).filter((d) => refId(d.release) === sim().store.releaseByName('2026.4').id)).toHaveLength(1);
+    });
+
     it('a comment whose outcome is unknown is not sent again, and the step says it may be missing', async () => {
       const name = uniqueName('Comment unclear');
       const existing = seedDefect(name, 'phase.defect.opened');
