@@ -114,7 +114,9 @@ function readMode(inputs: Inputs): Mode | undefined {
   const text = inputs.required('mode', ' (create-defect or gate)');
   if (text === undefined) return undefined;
   if ((MODES as readonly string[]).includes(text)) return text as Mode;
-  inputs.problem('mode', `must be create-defect or gate; got ${inputs.show(text)}`);
+  // Modes are matched exactly; a value that is right but for its case gets that said outright.
+  const hint = (MODES as readonly string[]).includes(text.toLowerCase()) ? ', in lower case' : '';
+  inputs.problem('mode', `must be create-defect or gate${hint}; got ${inputs.show(text)}`);
   return undefined;
 }
 
@@ -188,7 +190,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
 function readGate(inputs: Inputs): ModeSettings | undefined {
   const phases = inputs.list('phases');
   const severities = inputs.list('severities');
-  const threshold = inputs.wholeNumber('threshold', 0, Number.MAX_SAFE_INTEGER);
+  const threshold = inputs.wholeNumber('threshold', 0);
   const operatorText = inputs.orDefault('threshold-operator');
   const operator = parseOperator(operatorText);
   if (operator === undefined) {

@@ -229,7 +229,7 @@ describe('all problems together', () => {
 
   it('still checks the common inputs when the mode is invalid', () => {
     expect(lines({ ...GATE, mode: 'Gate', 'workspace-id': '' })).toEqual([
-      '- mode: must be create-defect or gate; got "Gate"',
+      '- mode: must be create-defect or gate, in lower case; got "Gate"',
       '- workspace-id: is required'
     ]);
   });
@@ -255,12 +255,33 @@ describe('all problems together', () => {
 });
 
 describe('mode', () => {
-  it.each(['create_defect', 'GATE', 'gate2', 'create defect'])('refuses %j and says the valid ones', (mode) => {
+  it.each(['create_defect', 'gate2', 'create defect'])('refuses %j and says the valid ones', (mode) => {
     expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect or gate; got ${JSON.stringify(mode)}`);
+  });
+
+  it.each(['GATE', 'Gate', 'Create-Defect'])('refuses %j and says that only the case is wrong', (mode) => {
+    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect or gate, in lower case; got ${JSON.stringify(mode)}`);
   });
 });
 
 describe('octane-url', () => {
+  it.each([
+    ['https://octane.example.com/ui/', 'https://octane.example.com', '/ui'],
+    ['https://example.com:8443/octane/UI', 'https://example.com:8443/octane', '/UI']
+  ])('warns when %j ends in the web pages\' /ui path, and says what to give', (url, base, ui) => {
+    const result = read({ ...GATE, 'octane-url': url });
+    expect(result.ok && result.warnings).toEqual([
+      `octane-url ends in ${ui}, the path of Octane's web pages, not of its API; give the server's address without it (like ${base}).`
+    ]);
+  });
+
+  it('does not warn about a path prefix that merely contains ui', () => {
+    for (const url of ['https://octane.example.com/octane-ui', 'https://ui.example.com', 'https://example.com/ui/octane']) {
+      const result = read({ ...GATE, 'octane-url': url });
+      expect(result.ok && result.warnings).toEqual([]);
+    }
+  });
+
   it('keeps a path prefix and the port, drops trailing slashes', () => {
     expect(gate({ 'octane-url': 'http://127.0.0.1:8080/octane/' }).connection.url).toBe('http://127.0.0.1:8080/octane');
     expect(gate({ 'octane-url': 'https://Octane.Example.com//' }).connection.url).toBe('https://octane.example.com');
@@ -393,10 +414,12 @@ describe('phases and severities', () => {
 });
 
 describe('numbers', () => {
-  it.each(['1.5', '-1', '1e3', '9999999999999999999', '0x10', 'three', '3 4', '9007199254740992'])('refuses threshold %j', (t) => {
-    expect(onlyLine({ ...GATE, threshold: t })).toBe(
-      `- threshold: must be a whole number from 0 to 9007199254740991; got ${showValue(t)}`
-    );
+  it.each(['1.5', '-1', '1e3', '0x10', 'three', '3 4'])('refuses threshold %j, saying what a threshold is', (t) => {
+    expect(onlyLine({ ...GATE, threshold: t })).toBe(`- threshold: must be a whole number of 0 or more, like 0 or 5; got ${showValue(t)}`);
+  });
+
+  it.each(['9999999999999999999', '9007199254740992'])('refuses threshold %j as too large', (t) => {
+    expect(onlyLine({ ...GATE, threshold: t })).toBe(`- threshold: is too large (at most 9007199254740991); got ${showValue(t)}`);
   });
 
   it('accepts the largest safe threshold and leading zeros', () => {
@@ -559,6 +582,30 @@ describe('ca-certificate', () => {
     expect(withReader(() => 'hello')).toContain(
       '- ca-certificate: the file "/etc/ca.pem" does not contain a PEM certificate ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----")'
     );
+  });
+
+  it('never echoes a private key pasted instead of the certificate, and says what is wanted', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+    const asked: string[] = [];
+    const result = read({ ...GATE, 'ca-certificate': key }, { readFile: (p) => (asked.push(p), '') });
+    const text = formatProblems((result as { problems: InputProblem[] }).problems);
+    expect(text.split('\n').slice(1)).toEqual([
+      '- ca-certificate: holds a PEM block "PRIVATE KEY", not a certificate; give the CA\'s certificate ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----")'
+    ]);
+    expect(text).not.toContain('MIIE');
+    expect(asked).toEqual([]);
+  });
+
+  it('does not take text with line breaks for a path, nor echo it', () => {
+    const body = 'MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\nMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3Jl';
+    const asked: string[] = [];
+    const result = read({ ...GATE, 'ca-certificate': body }, { readFile: (p) => (asked.push(p), '') });
+    const text = formatProblems((result as { problems: InputProblem[] }).problems);
+    expect(text.split('\n').slice(1)).toEqual([
+      '- ca-certificate: is neither PEM text (it has no "-----BEGIN CERTIFICATE-----" line) nor a file path (it has line breaks); give PEM text or the path of a PEM file'
+    ]);
+    expect(text).not.toContain('MIID');
+    expect(asked).toEqual([]);
   });
 
   it('refuses PEM text cut short', () => {

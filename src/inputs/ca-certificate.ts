@@ -19,6 +19,16 @@ export function readCaCertificate(
     }
     return text;
   }
+  // Text that cannot be a path is never echoed: it may be a private key pasted by mistake.
+  const otherPem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text);
+  if (otherPem) {
+    report(`holds a PEM block "${otherPem[1]}", not a certificate; give the CA's certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
+    return undefined;
+  }
+  if (/[\r\n]/.test(text)) {
+    report(`is neither PEM text (it has no "${PEM_BEGIN}" line) nor a file path (it has line breaks); give PEM text or the path of a PEM file`);
+    return undefined;
+  }
   let content: string;
   try {
     content = readFile(text);

@@ -11,6 +11,8 @@ export type InputReader = (name: string) => string;
 /** What a parser of one input needs: where its problems go, and how to show a value in them. */
 export interface ProblemReport {
   report(message: string): void;
+  /** A likely mistake that does not stop the run; the message names the input itself. */
+  warn(message: string): void;
   show(value: string): string;
 }
 
@@ -49,7 +51,11 @@ export class Inputs {
 
   /** Reporting for one input, for the parsers of single inputs. */
   reportFor(input: InputName): ProblemReport {
-    return { report: (message) => this.problem(input, message), show: (value) => this.show(value) };
+    return {
+      report: (message) => this.problem(input, message),
+      warn: (message) => this.warn(message),
+      show: (value) => this.show(value)
+    };
   }
 
   /** Trimmed value; '' when unset or only whitespace. */
@@ -105,14 +111,22 @@ export class Inputs {
     return undefined;
   }
 
-  wholeNumber(name: InputName, min: number, max: number): number | undefined {
+  /**
+   * A whole number from min to max; without max, any size a number holds exactly. The message
+   * then says "or more" rather than quoting 9007199254740991, which reads like a mistake.
+   */
+  wholeNumber(name: InputName, min: number, max?: number): number | undefined {
     const v = this.orDefault(name);
     const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
+    if (Number.isSafeInteger(n) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER)) return n;
+    if (max !== undefined) {
       this.problem(name, `must be a whole number from ${min} to ${max}; got ${this.show(v)}`);
-      return undefined;
+    } else if (WHOLE_NUMBER.test(v) && n >= min) {
+      this.problem(name, `is too large (at most ${Number.MAX_SAFE_INTEGER}); got ${this.show(v)}`);
+    } else {
+      this.problem(name, `must be a whole number of ${min} or more, like 0 or 5; got ${this.show(v)}`);
     }
-    return n;
+    return undefined;
   }
 
   /** A list of names, entries separated by commas or newlines; see parseList. */

@@ -5,7 +5,7 @@ import type { ProblemReport } from './reader.js';
 const CREDENTIALS_IN_URL =
   'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
 
-export function parseServerUrl(text: string, { report, show }: ProblemReport): string | undefined {
+export function parseServerUrl(text: string, { report, warn, show }: ProblemReport): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
     // Do not echo what could be `user:password@host`.
     if (/^[^/?#]*@/.test(text)) {
@@ -44,5 +44,13 @@ export function parseServerUrl(text: string, { report, show }: ProblemReport): s
     report(`must not have a query string or fragment (the part from "?" or "#"); got ${show(base)} followed by one`);
     return undefined;
   }
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+  const prefix = parsed.pathname.replace(/\/+$/, '');
+  // Copied from the browser's address bar: /ui is where Octane's web pages live, not its API.
+  if (/\/ui$/i.test(prefix)) {
+    warn(
+      `octane-url ends in ${prefix.slice(-3)}, the path of Octane's web pages, not of its API; ` +
+        `give the server's address without it (like ${parsed.protocol}//${parsed.host}${prefix.slice(0, -3)}).`
+    );
+  }
+  return `${parsed.protocol}//${parsed.host}${prefix}`;
 }
