@@ -71,9 +71,11 @@ describe('a create POST whose outcome is unknown', () => {
         expect(posts()).toBe(1);
         expect(sim().log.some((r) => r.method === 'POST' && r.path.endsWith('/defects') && r.faulted)).toBe(true);
         expect(String(defect.description)).toMatch(/octane-action-request:[0-9a-f-]{36}/);
+        // One look-up: two searches in parallel (by name, and the release's newest), plus the client's
+        // retry of the one that got the 503.
         const lookups = sim().log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
-        expect(lookups.length).toBe(lookupFails ? 2 : 1);
-        if (lookupFails) expect(lookups[0]?.status).toBe(503);
+        expect(lookups.length).toBe(lookupFails ? 3 : 2);
+        if (lookupFails) expect(lookups.filter((r) => r.status === 503)).toHaveLength(1);
         expect(run.warnings.join('\n')).toMatch(/outcome unknown/i);
         expect(run.summary).toContain('found by its creation token');
       });
@@ -82,16 +84,29 @@ describe('a create POST whose outcome is unknown', () => {
 });
 
 describe('the look-up after an ambiguous POST, without the client\'s own retries', () => {
-  it('retries: 0 and the look-up fails once: the step asks once more itself and finds the one defect', async () => {
+  it('retries: 0 and the look-up fails once (both its searches): the step asks once more itself and finds the one defect', async () => {
     const name = uniqueName('no client retries');
     sim().faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 });
-    sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503 });
+    sim().faults.add({ method: 'GET', path: DEFECTS_PATH, status: 503, times: 2 });
 
     const run = await create(name, { retries: '0' });
 
     expectOneDefectReported(run, name);
     expect(posts()).toBe(1);
     expect(run.warnings.join('\n')).toMatch(/Looking for the defect failed .*trying once more/);
+  });
+});
+
+describe('a create that Octane accepted with an answer that cannot be read', () => {
+  it('201 with an HTML body after storing: the defect is found by its token and reported, never sent again', async () => {
+    const name = uniqueName('201 unreadable');
+    sim().faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 201, html: true });
+
+    const run = await create(name);
+
+    expectOneDefectReported(run, name);
+    expect(posts()).toBe(1);
+    expect(run.summary).toContain('found by its creation token');
   });
 });
 
