@@ -39,10 +39,10 @@ describe('runContextFrom', () => {
     });
   });
 
-  it.each(['pull_request', 'pull_request_target'])('%s: the PR head commit and branch, not the merge commit', (eventName) => {
+  it('pull_request: the PR head commit and branch, not the merge commit', () => {
     const rc = runContextFrom(
       ctx({
-        eventName,
+        eventName: 'pull_request',
         sha: 'mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm',
         ref: 'refs/pull/17/merge',
         payload: { number: 17, pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } } }
@@ -51,7 +51,29 @@ describe('runContextFrom', () => {
     expect(rc?.commit).toBe('hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh');
     expect(rc?.ref).toBe('feature/login');
     expect(rc?.prNumber).toBe(17);
-    expect(rc?.event).toBe(eventName);
+    expect(rc?.event).toBe('pull_request');
+  });
+
+  it('pull_request_target: the base commit and ref the run checked out (GitHub runs it in the base context), and the PR', () => {
+    // On pull_request_target GITHUB_SHA/GITHUB_REF are the base branch's head, which actions/checkout uses by default.
+    const rc = runContextFrom(
+      ctx({
+        eventName: 'pull_request_target',
+        sha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+        ref: 'refs/heads/main',
+        payload: { number: 17, pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } } }
+      })
+    );
+    expect(rc?.commit).toBe('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');
+    expect(rc?.ref).toBe('refs/heads/main');
+    expect(rc?.prNumber).toBe(17);
+    expect(rc?.event).toBe('pull_request_target');
+  });
+
+  it('schedule: the default branch commit and ref, no pull request', () => {
+    const rc = runContextFrom(ctx({ eventName: 'schedule', sha: 'cccccccccccccccccccccccccccccccccccccccc', ref: 'refs/heads/main', payload: { schedule: '0 3 * * *' } }));
+    expect(rc).toMatchObject({ commit: 'cccccccccccccccccccccccccccccccccccccccc', ref: 'refs/heads/main', event: 'schedule' });
+    expect(rc?.prNumber).toBeUndefined();
   });
 
   it('workflow_dispatch: the dispatched ref and its commit', () => {

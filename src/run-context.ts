@@ -19,6 +19,7 @@ export interface RunContext {
   ref: string;
   actor: string;
   event: string;
+  /** The pull request, on pull_request and pull_request_target events. */
   prNumber?: number;
 }
 
@@ -38,9 +39,12 @@ export interface GithubContextLike {
   payload?: Record<string, unknown>;
 }
 
-// On these events context.sha is a merge commit (pull_request) or the base branch's head
-// (pull_request_target); the code under test is the PR's head.
+// On pull_request, context.sha is a merge commit GitHub made for the run; the PR's head is the
+// commit people know. On pull_request_target the run is in the context of the base branch
+// (context.sha is the base's head, which actions/checkout checks out), so that commit and ref
+// stay, and only the pull request is linked.
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const HEAD_IS_BUILT = new Set(['pull_request']);
 
 /** The run's context, or undefined when not running on a GitHub runner (no run id). */
 export function runContextFrom(ctx: GithubContextLike): RunContext | undefined {
@@ -66,8 +70,10 @@ export function runContextFrom(ctx: GithubContextLike): RunContext | undefined {
   if (PR_EVENTS.has(event)) {
     const pr = asRecord(ctx.payload?.['pull_request']);
     const head = asRecord(pr?.['head']);
-    if (typeof head?.['sha'] === 'string') commit = head['sha'];
-    if (typeof head?.['ref'] === 'string') ref = head['ref'];
+    if (HEAD_IS_BUILT.has(event)) {
+      if (typeof head?.['sha'] === 'string') commit = head['sha'];
+      if (typeof head?.['ref'] === 'string') ref = head['ref'];
+    }
     const num = pr?.['number'] ?? ctx.payload?.['number'];
     if (typeof num === 'number' && Number.isInteger(num)) prNumber = num;
   }
