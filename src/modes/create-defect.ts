@@ -300,9 +300,9 @@ export async function createExactlyOnce(
         const existing = await findSettled(api, log, who, sleep);
         if (existing) return recoveredFrom(log, existing);
         throw new Error(
-          `Octane answered ${e.status} to the create, so a defect was probably created, but its answer could not be read (${e.message}) ` +
+          `A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
             `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
-            `Look for a defect named ${JSON.stringify(who.name)} there before running again; it was not sent again.`,
+            `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`,
           { cause: e }
         );
       }
