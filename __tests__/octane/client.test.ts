@@ -305,6 +305,46 @@ describe('retries', () => {
   });
 });
 
+describe('the run\'s time budget', () => {
+  it.each([
+    // 60 s in all: 50 s of waits at sign-in leave no room for a 25 s wait on the next call.
+    [5_000, 'fails the next call at its first failure'],
+    // Twice a 45 s timeout is 90 s: room for the same waits.
+    [45_000, 'has room for the same waits']
+  ])('is shared by all calls of a run (timeout %i ms: %s)', async (timeoutMs) => {
+    const { client, logs } = makeClient(sim, { timeoutMs });
+    sim.faults.add({ path: 'sign_in', status: 503, retryAfter: '25', times: 2 });
+    sim.faults.add({ path: '/releases', status: 503, retryAfter: '25' });
+    const start = sim.log.length;
+    const result = await client.list('releases', {}).catch((e: unknown) => e);
+    if (timeoutMs === 5_000) {
+      expect(result).toBeInstanceOf(OctaneError);
+      expect((result as Error).message).toMatch(
+        /^Octane answered 503 Service Unavailable to GET releases.*\(gave up after 1 attempt in 0 s: another attempt would not fit in the 60 s the run has for calls to Octane\)$/
+      );
+      expect(requests(start, '/releases')).toHaveLength(1);
+    } else {
+      expect((result as { total_count: number }).total_count).toBe(sim.store.all('releases').length);
+      expect(requests(start, '/releases')).toHaveLength(2);
+    }
+    expect(logs.filter((l) => l.includes('sign-in; retry'))).toHaveLength(2);
+  });
+
+  it('a call after the budget is spent is not sent, and says why', async () => {
+    const { client } = makeClient(sim, { timeoutMs: 1000, maxTotalMs: 2500 });
+    await client.signIn();
+    sim.faults.add({ path: '/releases', delayMs: 5000, times: 5 });
+    const first = (await client.list('releases', {}).catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(first.code).toBe('TIMEOUT');
+    expect(first.message).toMatch(/gave up after 2 attempts in \d+(\.\d)? s: another attempt would not fit in the 2\.5 s/);
+    const start = sim.log.length;
+    const second = (await client.list('phases', {}).catch((e: unknown) => e)) as OctaneNetworkError;
+    expect(second).toBeInstanceOf(OctaneNetworkError);
+    expect(second.message).toMatch(/^Gave up before GET phases: the calls to Octane at 127\.0\.0\.1:\d+ in this run have taken \d+(\.\d)? s, the most allowed \(2\.5 s/);
+    expect(requests(start, '/phases')).toHaveLength(0);
+  });
+});
+
 describe('POST (create)', () => {
   const root = () => ({ type: 'work_item_root', id: sim.store.all('work_item_roots')[0]!.id });
   const named = (name: string) => sim.store.all('defects').filter((d) => d.name === name);

@@ -16,15 +16,17 @@ import {
   withMessage
 } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
-import { Network, proxySecrets, type Env } from './network.js';
+import { Network, hostPort, proxySecrets, type Env } from './network.js';
 import {
-  NOT_SENT_CODES,
+  CallBudget,
   POST_SAFE_STATUSES,
   RETRYABLE_CODES,
   RETRYABLE_STATUSES,
   backoffMs,
   retryAfterMs,
-  seconds
+  runBudgetMs,
+  seconds,
+  surelyNotSent
 } from './retry.js';
 
 export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
@@ -42,7 +44,11 @@ export interface OctaneClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source, 0 <= x < 1. */
   random?: () => number;
-  /** Budget for one call including its retries. Default 60 s. */
+  /**
+   * Time for all calls of this client together, retries and waits included (sign-out aside), so
+   * that a server that keeps failing fails the run within it. Default 60 s, or twice the
+   * per-request timeout if that is more.
+   */
   maxTotalMs?: number;
 }
 
@@ -77,7 +83,7 @@ export class OctaneClient implements OctaneApi {
   private readonly onSecret: (value: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly maxTotalMs: number;
+  private readonly budget: CallBudget;
 
   private jar = new CookieJar();
   private signedIn = false;
@@ -94,7 +100,7 @@ export class OctaneClient implements OctaneApi {
     this.onSecret = options.onSecret ?? (() => {});
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
-    this.maxTotalMs = options.maxTotalMs ?? 60_000;
+    this.budget = new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs));
     this.addSecret(options.connection.clientSecret);
     for (const s of proxySecrets(env)) this.addSecret(s);
     this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
@@ -240,16 +246,23 @@ export class OctaneClient implements OctaneApi {
    * failures and timeouts; a POST only where the server surely did not act on it.
    */
   private async withRetries(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
+    const leave = this.budget.enter();
+    try {
+      return await this.attempts(spec, jar);
+    } finally {
+      leave();
+    }
+  }
+
+  private async attempts(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
     const idempotent = spec.method === 'GET' || spec.signIn === true;
     const retries = Math.max(0, this.connection.retries);
-    const started = Date.now();
-    let sleptReal = 0;
-    let sleptPlanned = 0;
-    // Time spent on requests plus the waits asked for (works with a real or an injected sleep).
-    const elapsed = () => Date.now() - started - sleptReal + sleptPlanned;
+    const spentBefore = this.budget.spentMs();
 
     for (let attempt = 0; ; attempt++) {
-      const timeoutMs = Math.max(1, Math.min(this.connection.timeoutMs, this.maxTotalMs - elapsed()));
+      const left = this.budget.remainingMs();
+      if (left < MIN_ATTEMPT_MS) throw this.budgetSpent(spec);
+      const timeoutMs = Math.min(this.connection.timeoutMs, left);
       let error: OctaneError | OctaneNetworkError;
       let reason: string;
       let wait: number | undefined;
@@ -276,30 +289,42 @@ export class OctaneClient implements OctaneApi {
         wait = retryAfterMs(response.retryAfter);
       } catch (caught) {
         if (!(caught instanceof OctaneNetworkError)) throw caught;
-        error = caught;
-        if (!idempotent) {
-          if (!NOT_SENT_CODES.has(caught.code)) {
-            if (RETRYABLE_CODES.has(caught.code)) throw this.outcomeUnknown(spec, caught);
-            throw caught;
-          }
-        } else if (!RETRYABLE_CODES.has(caught.code)) {
-          throw caught;
-        }
+        // Library messages (proxy agents, sockets) are not ours: never let one show a secret.
+        error = this.redactedNetworkError(caught);
+        if (!idempotent && !surelyNotSent(error.code)) throw this.outcomeUnknown(spec, error);
+        if (!RETRYABLE_CODES.has(error.code)) throw error;
         reason =
-          caught.code === 'TIMEOUT'
-            ? `No answer from Octane at ${caught.server} within ${seconds(timeoutMs)} to ${spec.what}`
-            : `${spec.what} to ${caught.server} failed (${caught.code})`;
+          error.code === 'TIMEOUT'
+            ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
+            : `${spec.what} to ${error.server} failed (${error.code})`;
       }
       const delay = wait ?? backoffMs(attempt, this.random);
-      if (attempt >= retries || elapsed() + delay + MIN_ATTEMPT_MS > this.maxTotalMs) {
-        throw gaveUp(error, attempt + 1, elapsed());
+      const spent = this.budget.spentMs() - spentBefore;
+      if (attempt >= retries) throw gaveUp(error, attempt + 1, spent);
+      if (this.budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
+        throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(this.budget.totalMs)} the run has for calls to Octane`);
       }
       this.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
       const before = Date.now();
       await this.sleep(delay);
-      sleptReal += Date.now() - before;
-      sleptPlanned += delay;
+      this.budget.waited(delay, Date.now() - before);
     }
+  }
+
+  /** A call not even started: earlier calls of the run used all the time it has for Octane. */
+  private budgetSpent(spec: CallSpec): OctaneNetworkError {
+    const server = hostPort(spec.url);
+    return new OctaneNetworkError(
+      `Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
+        `the most allowed (${seconds(this.budget.totalMs)}: 60 s, or twice timeout-seconds if that is more); the retries logged above say what failed`,
+      { code: 'BUDGET', server }
+    );
+  }
+
+  private redactedNetworkError(error: OctaneNetworkError): OctaneNetworkError {
+    const message = this.redact(error.message);
+    if (message === error.message) return error;
+    return new OctaneNetworkError(message, { code: error.code, server: error.server });
   }
 
   private outcomeUnknown(spec: CallSpec, cause: OctaneError | OctaneNetworkError): OutcomeUnknownError {
@@ -404,9 +429,9 @@ function ids(error: OctaneError): string {
   return parts.length ? `, ${parts.join(', ')}` : '';
 }
 
-function gaveUp<E extends OctaneError | OctaneNetworkError>(error: E, attempts: number, elapsedMs: number): E {
-  if (attempts <= 1) return error;
-  const suffix = ` (gave up after ${attempts} attempts in ${seconds(elapsedMs)})`;
+function gaveUp<E extends OctaneError | OctaneNetworkError>(error: E, attempts: number, elapsedMs: number, why?: string): E {
+  if (attempts <= 1 && !why) return error;
+  const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
   if (error instanceof OctaneError) return withMessage(error, `${error.message}${suffix}`) as E;
   return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause }) as E;
 }

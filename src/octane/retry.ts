@@ -22,7 +22,17 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'TIMEOUT'
 ]);
 /** Connection failures after which the request surely never reached the server. */
-export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED']);
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BUDGET']);
+
+/**
+ * Whether a request that failed with this code surely never reached the server: no connection
+ * (refused, no such host) or a TLS handshake that failed before anything was sent. Any other
+ * failure (a reset, a timeout, an answer cut short, a code we do not know) may have happened
+ * after the server acted on the request, so a POST that failed so is ambiguous.
+ */
+export function surelyNotSent(code: string): boolean {
+  return NOT_SENT_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
+}
 
 /** Full jitter: a random wait between 0 and min(cap, base * 2^retry). `retry` counts from 0. */
 export function backoffMs(retry: number, random: () => number): number {
@@ -52,4 +62,54 @@ export function retryAfterMs(value: string | null | undefined, now: number = Dat
 export function seconds(ms: number): string {
   const s = ms / 1000;
   return `${s >= 10 ? Math.round(s) : Math.round(s * 10) / 10} s`;
+}
+
+/** The run's time for Octane calls: at least this long, or twice the per-request timeout if that is more. */
+export const MIN_RUN_BUDGET_MS = 60_000;
+
+export function runBudgetMs(timeoutMs: number): number {
+  return Math.max(MIN_RUN_BUDGET_MS, 2 * timeoutMs);
+}
+
+/**
+ * Time spent on calls, shared by every call of one client, so that a server that keeps failing
+ * (or answers only after long waits) fails the whole run within the budget, not each call.
+ * Only busy time counts (at least one call in flight or waiting to retry): a client kept
+ * between calls, as in tests, is not charged for idle time. A wait that an injected sleep
+ * skipped still counts as waited, so tests see the same decisions as real runs.
+ */
+export class CallBudget {
+  private active = 0;
+  private busySince = 0;
+  private busyMs = 0;
+  private skippedMs = 0;
+
+  constructor(
+    readonly totalMs: number,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** Counts the time until the returned function is called. */
+  enter(): () => void {
+    if (this.active++ === 0) this.busySince = this.now();
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      if (--this.active === 0) this.busyMs += this.now() - this.busySince;
+    };
+  }
+
+  spentMs(): number {
+    return this.busyMs + (this.active > 0 ? this.now() - this.busySince : 0) + this.skippedMs;
+  }
+
+  remainingMs(): number {
+    return this.totalMs - this.spentMs();
+  }
+
+  /** A wait of `plannedMs` that took `realMs` (less when a test's sleep skips it). */
+  waited(plannedMs: number, realMs: number): void {
+    this.skippedMs += Math.max(0, plannedMs - realMs);
+  }
 }
