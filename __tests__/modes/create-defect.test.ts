@@ -221,6 +221,15 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim(), name).filter((d) => refId(d.release) === sim().store.releaseByName('2026.4').id)).toHaveLength(1);
     });
 
+    it('finds the open one in a release whose name is full of query metacharacters, and names with them', async () => {
+      const releaseName = `R1 ^x' "(y)" \\ *`;
+      const name = uniqueName(`Broke (again) ^*; || 'q' "d" \\`);
+      const open = seedDefect(name, 'phase.defect.new', releaseName);
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, releaseName, dedupe: true }), client(), recordingLog().log, {});
+      expect(r).toMatchObject({ created: false, id: open.id });
+      expect(defectsNamed(sim(), name)).toHaveLength(1);
+    });
+
     it('a comment whose outcome is unknown is not sent again, and the step says it may be missing', async () => {
       const name = uniqueName('Comment unclear');
       const existing = seedDefect(name, 'phase.defect.opened');
