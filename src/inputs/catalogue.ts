@@ -1,6 +1,6 @@
 // The action's inputs: their names, the defaults used when one is empty, and length limits.
 
-/** Every input, in the order of action.yml and of the problem list. */
+/** Every input the action reads; __tests__/settings/docs.test.ts holds action.yml and the README to it. */
 export const INPUT_NAMES = [
   'mode',
   'octane-url',
