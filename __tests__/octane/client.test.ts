@@ -379,6 +379,37 @@ describe('POST (create)', () => {
     expect(waits).toEqual([]);
   });
 
+  it('an answer cut short after the headers (the defect was stored) is outcome-unknown, not a plain failure', async () => {
+    // The server stored the defect and began its 201 answer, then the connection broke: a caller that
+    // took this for "not created" would file the defect again on the next run.
+    let posts = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url?.endsWith('/authentication/sign_in')) {
+        res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=cut-session; Path=/'] }).end();
+        return;
+      }
+      posts++;
+      // Chunked, so the cut shows as a premature close rather than a reset.
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.write('{"total_count":1,"data":[{"type":"defect","id":"4');
+      setTimeout(() => res.destroy(), 20);
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { client, waits } = makeClient({ url: `http://127.0.0.1:${port}`, credentials: sim.credentials });
+      const error = await client.create('defects', { name: 'cut short' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect((error as Error).message).toMatch(/^Octane may or may not have processed POST defects: .*closed before a complete answer/);
+      expect(posts).toBe(1);
+      expect(waits).toEqual([]);
+      await client.signOut();
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
+
   it.each([429, 503])('is retried on %i (the server did not act) and stores one defect', async (status) => {
     const name = `retried after ${status}`;
     const { client, logs } = makeClient(sim);
