@@ -102,6 +102,25 @@ describe('run context in the stored description', () => {
     expect(text).toContain(RUN_LINK);
   });
 
+  it('pull_request_target: the base commit and ref the run used (GitHub runs it in the base context), and the PR linked', async () => {
+    const BASE_SHA = '4444444444444444444444444444444444444444';
+    const { defect } = await create({
+      env: runnerEnv({ GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_SHA: BASE_SHA, GITHUB_REF: 'refs/heads/main' }),
+      event: {
+        action: 'opened',
+        number: 42,
+        pull_request: { number: 42, head: { sha: HEAD_SHA, ref: 'feature/login' }, base: { sha: BASE_SHA, ref: 'main' } }
+      }
+    });
+    const text = String(defect.description);
+
+    expect(text).toContain(`href="https://github.com/acme/shop/commit/${BASE_SHA}"`);
+    expect(text).not.toContain(HEAD_SHA);
+    expect(text).toContain('Ref: refs/heads/main');
+    expect(text).toContain('href="https://github.com/acme/shop/pull/42"');
+    expect(text).toContain('Event: pull_request_target');
+  });
+
   it('workflow_dispatch: the dispatched ref and commit, and who dispatched it', async () => {
     const { defect } = await create({
       env: runnerEnv({ GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_REF: 'refs/heads/release/2026.4', GITHUB_ACTOR: 'release-bot' }),
