@@ -215,9 +215,18 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
   return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
 }
 
+/**
+ * severity and severities differ by one letter; written for the wrong mode, the gate would count
+ * every severity without a word, so the warning names the input that was probably meant.
+ */
+const MEANT: Readonly<Partial<Record<InputName, string>>> = {
+  severity: ' The gate filters on the severities input (plural).',
+  severities: " The new defect's severity is set with the severity input (singular)."
+};
+
 /** Inputs given for the other mode are a likely mix-up, worth a warning but not a failure. */
 function warnIgnored(inputs: Inputs, names: readonly InputName[], usedIn: Mode): void {
   for (const name of names) {
-    if (inputs.given(name)) inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.`);
+    if (inputs.given(name)) inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.${MEANT[name] ?? ''}`);
   }
 }

@@ -544,6 +544,17 @@ describe('extra-fields', () => {
     }
   });
 
+  it('names the input probably meant when severity and severities are swapped between the modes', () => {
+    const inGate = read({ ...GATE, severity: 'High' });
+    expect(inGate.ok && inGate.warnings).toEqual([
+      'Input severity is only used in mode create-defect; it is ignored. The gate filters on the severities input (plural).'
+    ]);
+    const inCreate = read({ ...CREATE, severities: 'High' });
+    expect(inCreate.ok && inCreate.warnings).toEqual([
+      "Input severities is only used in mode gate; it is ignored. The new defect's severity is set with the severity input (singular)."
+    ]);
+  });
+
   it('is only read in create-defect; the gate warns that it is ignored', () => {
     const result = read({ ...GATE, 'extra-fields': 'not json', 'defect-name': 'x' });
     expect(result.ok).toBe(true);
