@@ -126,6 +126,18 @@ describe('TLS with a private CA', () => {
     expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(/ca-certificate holds no PEM certificate/);
   });
 
+  it('a ca-certificate whose PEM block is damaged is refused before any request, naming the input', () => {
+    const before = secureSim.log.length;
+    const lines = ca.caCert.trim().split('\n');
+    // One character changed in the middle of the base64 body, as a bad copy and paste does.
+    const middle = Math.floor(lines.length / 2);
+    lines[middle] = `${lines[middle]!.slice(0, 10)}!${lines[middle]!.slice(11)}`;
+    expect(() => client(secureSim.url, { caCertificate: lines.join('\n') })).toThrow(
+      /^ca-certificate: certificate 1 of 1 cannot be read \(ERR_[A-Z0-9_]+\); copy the whole PEM block/
+    );
+    expect(secureSim.log.length).toBe(before);
+  });
+
   it('never follows a redirect from https to http', async () => {
     const server = https.createServer({ key: ca.key, cert: ca.cert }, (req, res) => {
       if (req.url?.endsWith('/sign_in')) res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Secure; HttpOnly', 'OCTANE_USER=u'] }).end();
@@ -160,6 +172,13 @@ describe('proxies', () => {
     const before = proxy.connects.length;
     await works(client(target(), { caCertificate: ca.caCert, env: { HTTPS_PROXY: proxy.url } }));
     expect(proxy.connects.length).toBeGreaterThan(before);
+  });
+
+  it('takes a proxy given without a scheme (host:port) as an http proxy, as curl and the runner do', async () => {
+    const before = proxy.connects.length;
+    const run = client(target(), { caCertificate: ca.caCert, env: { https_proxy: proxy.url.replace(/^http:\/\//, '') } });
+    await works(run);
+    expect(proxy.connects.slice(before)).toContain(`${HOST}:${securePort}`);
   });
 
   it('forwards plain http through http_proxy', async () => {

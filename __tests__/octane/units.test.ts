@@ -105,6 +105,11 @@ describe('proxy choice', () => {
     expect(proxyForUrl(url, { ...env, no_proxy: '*' })).toBe('');
     expect(proxyForUrl(url, { ...env, no_proxy: 'other.example' })).toBe('http://lower:3128');
   });
+  it('a proxy without a scheme is an http:// proxy, for https requests too', () => {
+    expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'proxy.corp:8080' })).toBe('http://proxy.corp:8080');
+    expect(proxyForUrl(new URL('http://octane.example.test/'), { HTTP_PROXY: 'proxy.corp:8080' })).toBe('http://proxy.corp:8080');
+    expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'https://proxy.corp:8443' })).toBe('https://proxy.corp:8443');
+  });
   it('never proxies loopback', () => {
     for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]']) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(true);

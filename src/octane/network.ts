@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import { getProxyForUrl } from 'proxy-from-env';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
@@ -45,6 +46,7 @@ export function proxyForUrl(url: URL, env: Env): string {
     for (const name of names) {
       let value = (PROXY_VARIABLES as readonly string[]).includes(name) ? env[name] : undefined;
       if (value !== undefined && /^no_proxy$/i.test(name)) value = withSubdomains(value);
+      else if (value) value = withScheme(value);
       // process.env turns undefined into the string "undefined": delete instead.
       if (value === undefined) delete live[name];
       else live[name] = value;
@@ -56,6 +58,16 @@ export function proxyForUrl(url: URL, env: Env): string {
       else live[name] = value;
     }
   }
+}
+
+/**
+ * A proxy given without a scheme (`proxy.corp:8080`) is an http:// proxy, as for curl and the
+ * runner's own HTTP client; proxy-from-env would give it the scheme of the request, and so speak
+ * TLS to a plain proxy for every https request.
+ */
+function withScheme(proxy: string): string {
+  const trimmed = proxy.trim();
+  return trimmed === '' || trimmed.includes('://') ? proxy : `http://${trimmed}`;
 }
 
 /**
@@ -141,18 +153,42 @@ export function trustedCertificates(options: TrustOptions): string[] | undefined
     if (certs.length === 0) {
       throw new Error('ca-certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... or the path of such a file)');
     }
+    // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
+    // set ca-certificate" although it was set: name the broken one instead.
+    certs.forEach((pem, i) => {
+      const problem = unreadable(pem);
+      if (problem) {
+        throw new Error(
+          `ca-certificate: certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
+            'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters'
+        );
+      }
+    });
     extra.push(...certs);
   }
   const nodeExtra = options.env.NODE_EXTRA_CA_CERTS?.trim();
   if (nodeExtra) {
     try {
-      extra.push(...pemCertificates(readFileSync(nodeExtra, 'utf8')));
+      const certs = pemCertificates(readFileSync(nodeExtra, 'utf8'));
+      const broken = certs.filter((pem) => unreadable(pem) !== undefined).length;
+      if (broken > 0) options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
+      extra.push(...certs);
     } catch (e) {
       options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ignoring it`);
     }
   }
   if (extra.length === 0) return undefined;
   return [...tls.rootCertificates, ...extra];
+}
+
+/** Why a PEM certificate cannot be parsed, or undefined when it can. */
+function unreadable(pem: string): string | undefined {
+  try {
+    new X509Certificate(pem);
+    return undefined;
+  } catch (e) {
+    return (e as { code?: string }).code ?? 'not a certificate';
+  }
 }
 
 function readCaFile(path: string): string {
