@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { startSimulator } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient } from '../../src/octane/client.js';
@@ -179,6 +179,32 @@ describe('proxies', () => {
     const run = client(target(), { caCertificate: ca.caCert, env: { https_proxy: proxy.url.replace(/^http:\/\//, '') } });
     await works(run);
     expect(proxy.connects.slice(before)).toContain(`${HOST}:${securePort}`);
+  });
+
+  it('a proxy whose broken answer echoes the credentials: the library error that quotes it shows none of them', async () => {
+    // The proxy agent quotes a malformed CONNECT answer line in its error; this proxy echoes the
+    // Proxy-Authorization value there, so only the client's redaction keeps it out of the message.
+    const echo = net.createServer((socket) => {
+      socket.once('data', (chunk) => {
+        const auth = /proxy-authorization: (.*)\r\n/i.exec(chunk.toString('latin1'))?.[1] ?? '';
+        socket.end(`HTTP/1.1 502 Bad Gateway\r\n${auth}\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((ok) => echo.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (echo.address() as AddressInfo).port;
+      const token = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
+      const run = client(target(), { caCertificate: ca.caCert, env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:${port}` } });
+      const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
+      expect(error).toBeInstanceOf(OctaneNetworkError);
+      expect(error.message).toMatch(/Invalid header from proxy CONNECT response: "Basic \*\*\*"/);
+      for (const secret of [token, PROXY_PASSWORD, encodedPassword]) {
+        expect(error.message).not.toContain(secret);
+        expect(String(error.stack)).not.toContain(secret);
+      }
+    } finally {
+      await new Promise<void>((ok) => echo.close(() => ok()));
+    }
   });
 
   it('forwards plain http through http_proxy', async () => {
