@@ -10,7 +10,7 @@ import { runCreateDefect } from './modes/create-defect.js';
 import { gateOutputs, gateSummary, gateVerdict } from './render/gate.js';
 import { createOutputs, createSummary } from './render/create-defect.js';
 import { settingsLines } from './render/settings.js';
-import { runContextFrom, type GithubContextLike } from './run-context.js';
+import { runContextFrom, type GithubContextLike, type RunContext } from './run-context.js';
 
 /** The part of @actions/core that run() uses; tests pass a recorder. */
 export type Core = Pick<
@@ -33,11 +33,12 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
   const read = readSettings((name) => core.getInput(name, { trimWhitespace: false }), {
     setSecret: (value) => core.setSecret(value)
   });
+  // Warnings first, also on failure: "severity given to a gate" may explain another problem.
+  for (const warning of read.warnings) core.warning(warning);
   if (!read.ok) {
     core.setFailed(formatProblems(read.problems));
     return;
   }
-  for (const warning of read.warnings) core.warning(warning);
   const settings = read.settings;
   const log = inertLog(core);
   await log.group('Inputs', async () => {
@@ -79,11 +80,19 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
     return;
   }
-  const result = await runCreateDefect(settings, client, log, {
-    runContext: runContextFrom(await deps.githubContext())
-  });
+  const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps) });
   setOutputs(core, createOutputs(result));
   await writeSummary(deps, createSummary(result));
+}
+
+/** The run's context for the description; a broken event file costs the context block, not the defect. */
+async function loadRunContext(deps: RunDeps): Promise<RunContext | undefined> {
+  try {
+    return runContextFrom(await deps.githubContext());
+  } catch (error) {
+    deps.core.warning(`The run's context could not be read (${messageOf(error)}); the description goes without it.`);
+    return undefined;
+  }
 }
 
 function setOutputs(core: Core, outputs: object): void {

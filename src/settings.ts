@@ -69,7 +69,7 @@ export type Settings = CreateDefectSettings | GateSettings;
 
 export type SettingsResult =
   | { ok: true; settings: Settings; warnings: string[] }
-  | { ok: false; problems: InputProblem[] };
+  | { ok: false; problems: InputProblem[]; warnings: string[] };
 
 export interface SettingsDeps {
   /** Registers a value for masking in the log (core.setSecret). */
@@ -91,7 +91,7 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   const common = readCommon(inputs, deps.readFile ?? ((path) => readFileSync(path, 'utf8')));
   const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
   if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
-    return { ok: false, problems: inputs.problems };
+    return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
   }
   return { ok: true, settings: { ...common, ...modeSettings } as Settings, warnings: inputs.warnings };
 }

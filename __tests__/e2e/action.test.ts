@@ -125,6 +125,15 @@ describe('bad input', () => {
     expect(visibleText(run)).not.toContain('top-secret-value');
     expect(sim().log).toHaveLength(0);
   });
+
+  it('still shows the hint about an input of the other mode when another input is wrong', async () => {
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severity: 'High', threshold: 'x' });
+
+    expect(run.code).toBe(1);
+    expect(run.warnings).toEqual([expect.stringContaining('Input severity is only used in mode create-defect')]);
+    expect(run.errors).toEqual([expect.stringContaining('- threshold:')]);
+    expect(sim().log).toHaveLength(0);
+  });
 });
 
 describe('secrets', () => {

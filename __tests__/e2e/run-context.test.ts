@@ -1,5 +1,8 @@
 // The run context block at the end of a new defect's description, read from the runner's
 // environment (GITHUB_* and the event file) by the bundle, for the events people file from.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
@@ -159,6 +162,20 @@ describe('run context in the stored description', () => {
     expect(text).not.toContain('actions/runs');
     expect(text).not.toContain('octocat');
     expect(text).not.toContain('Nightly CI');
+  });
+
+  it('an unreadable event file: a warning, no block, and the defect is still filed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'event-'));
+    const eventPath = join(dir, 'event.json');
+    writeFileSync(eventPath, '{"pull_request": ');
+    try {
+      const { run, defect } = await create({ env: runnerEnv({ GITHUB_EVENT_PATH: eventPath }) });
+
+      expect(run.warnings).toEqual([expect.stringMatching(/^The run's context could not be read \(.*JSON.*\); the description goes without it\.$/)]);
+      expect(String(defect.description)).not.toContain('actions/runs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('outside a runner (no GITHUB_RUN_ID): no block, and the defect is still filed', async () => {
