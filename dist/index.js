@@ -38403,6 +38403,16 @@ function readCaCertificate(text, readFile, { report, show }) {
         }
         return text;
     }
+    // Text that cannot be a path is never echoed: it may be a private key pasted by mistake.
+    const otherPem = /-----BEGIN ([A-Z0-9 ]{1,40})-----/.exec(text);
+    if (otherPem) {
+        report(`holds a PEM block "${otherPem[1]}", not a certificate; give the CA's certificate ("${PEM_BEGIN}" ... "${PEM_END}")`);
+        return undefined;
+    }
+    if (/[\r\n]/.test(text)) {
+        report(`is neither PEM text (it has no "${PEM_BEGIN}" line) nor a file path (it has line breaks); give PEM text or the path of a PEM file`);
+        return undefined;
+    }
     let content;
     try {
         content = readFile(text);
@@ -38434,7 +38444,7 @@ function fileErrorReason(error) {
 
 ;// CONCATENATED MODULE: ./src/inputs/catalogue.ts
 // The action's inputs: their names, the defaults used when one is empty, and length limits.
-/** Every input, in the order of action.yml and of the problem list. */
+/** Every input the action reads; __tests__/settings/docs.test.ts holds action.yml and the README to it. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'mode',
     'octane-url',
@@ -38734,7 +38744,11 @@ class Inputs {
     }
     /** Reporting for one input, for the parsers of single inputs. */
     reportFor(input) {
-        return { report: (message) => this.problem(input, message), show: (value) => this.show(value) };
+        return {
+            report: (message) => this.problem(input, message),
+            warn: (message) => this.warn(message),
+            show: (value) => this.show(value)
+        };
     }
     /** Trimmed value; '' when unset or only whitespace. */
     value(name) {
@@ -38785,14 +38799,25 @@ class Inputs {
         this.problem(name, `must be true or false; got ${this.show(v)}`);
         return undefined;
     }
+    /**
+     * A whole number from min to max; without max, any size a number holds exactly. The message
+     * then says "or more" rather than quoting 9007199254740991, which reads like a mistake.
+     */
     wholeNumber(name, min, max) {
         const v = this.orDefault(name);
         const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
+        if (Number.isSafeInteger(n) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
+            return n;
+        if (max !== undefined) {
             this.problem(name, `must be a whole number from ${min} to ${max}; got ${this.show(v)}`);
-            return undefined;
         }
-        return n;
+        else if (WHOLE_NUMBER.test(v) && n >= min) {
+            this.problem(name, `is too large (at most ${Number.MAX_SAFE_INTEGER}); got ${this.show(v)}`);
+        }
+        else {
+            this.problem(name, `must be a whole number of ${min} or more, like 0 or 5; got ${this.show(v)}`);
+        }
+        return undefined;
     }
     /** A list of names, entries separated by commas or newlines; see parseList. */
     list(name) {
@@ -38865,7 +38890,7 @@ class Inputs {
 
 ;// CONCATENATED MODULE: ./src/inputs/server-url.ts
 const CREDENTIALS_IN_URL = 'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
-function parseServerUrl(text, { report, show }) {
+function parseServerUrl(text, { report, warn, show }) {
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
         // Do not echo what could be `user:password@host`.
         if (/^[^/?#]*@/.test(text)) {
@@ -38907,7 +38932,13 @@ function parseServerUrl(text, { report, show }) {
         report(`must not have a query string or fragment (the part from "?" or "#"); got ${show(base)} followed by one`);
         return undefined;
     }
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
+    const prefix = parsed.pathname.replace(/\/+$/, '');
+    // Copied from the browser's address bar: /ui is where Octane's web pages live, not its API.
+    if (/\/ui$/i.test(prefix)) {
+        warn(`octane-url ends in ${prefix.slice(-3)}, the path of Octane's web pages, not of its API; ` +
+            `give the server's address without it (like ${parsed.protocol}//${parsed.host}${prefix.slice(0, -3)}).`);
+    }
+    return `${parsed.protocol}//${parsed.host}${prefix}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/problems.ts
@@ -38946,7 +38977,7 @@ function readSettings(getInput, deps = {}) {
     const common = readCommon(inputs, deps.readFile ?? ((path) => (0,external_node_fs_.readFileSync)(path, 'utf8')));
     const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
     if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
-        return { ok: false, problems: inputs.problems };
+        return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
     }
     return { ok: true, settings: { ...common, ...modeSettings }, warnings: inputs.warnings };
 }
@@ -38970,7 +39001,9 @@ function readMode(inputs) {
         return undefined;
     if (MODES.includes(text))
         return text;
-    inputs.problem('mode', `must be create-defect or gate; got ${inputs.show(text)}`);
+    // Modes are matched exactly; a value that is right but for its case gets that said outright.
+    const hint = MODES.includes(text.toLowerCase()) ? ', in lower case' : '';
+    inputs.problem('mode', `must be create-defect or gate${hint}; got ${inputs.show(text)}`);
     return undefined;
 }
 /** The connection, release and dry-run, used by both modes. */
@@ -39037,7 +39070,7 @@ function readCreateDefect(inputs) {
 function readGate(inputs) {
     const phases = inputs.list('phases');
     const severities = inputs.list('severities');
-    const threshold = inputs.wholeNumber('threshold', 0, Number.MAX_SAFE_INTEGER);
+    const threshold = inputs.wholeNumber('threshold', 0);
     const operatorText = inputs.orDefault('threshold-operator');
     const operator = parseOperator(operatorText);
     if (operator === undefined) {
@@ -39059,11 +39092,19 @@ function readGate(inputs) {
     }
     return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
 }
+/**
+ * severity and severities differ by one letter; written for the wrong mode, the gate would count
+ * every severity without a word, so the warning names the input that was probably meant.
+ */
+const MEANT = {
+    severity: ' The gate filters on the severities input (plural).',
+    severities: " The new defect's severity is set with the severity input (singular)."
+};
 /** Inputs given for the other mode are a likely mix-up, worth a warning but not a failure. */
 function warnIgnored(inputs, names, usedIn) {
     for (const name of names) {
         if (inputs.given(name))
-            inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.`);
+            inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.${MEANT[name] ?? ''}`);
     }
 }
 
@@ -42199,6 +42240,7 @@ function dist_omit(obj, ...keys) {
 
 
 
+
 /** The variables the runner documents for proxies (proxy-from-env reads these names). */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
 /** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
@@ -42233,6 +42275,8 @@ function proxyForUrl(url, env) {
             let value = PROXY_VARIABLES.includes(name) ? env[name] : undefined;
             if (value !== undefined && /^no_proxy$/i.test(name))
                 value = withSubdomains(value);
+            else if (value)
+                value = withScheme(value);
             // process.env turns undefined into the string "undefined": delete instead.
             if (value === undefined)
                 delete live[name];
@@ -42249,6 +42293,15 @@ function proxyForUrl(url, env) {
                 live[name] = value;
         }
     }
+}
+/**
+ * A proxy given without a scheme (`proxy.corp:8080`) is an http:// proxy, as for curl and the
+ * runner's own HTTP client; proxy-from-env would give it the scheme of the request, and so speak
+ * TLS to a plain proxy for every https request.
+ */
+function withScheme(proxy) {
+    const trimmed = proxy.trim();
+    return trimmed === '' || trimmed.includes('://') ? proxy : `http://${trimmed}`;
 }
 /**
  * A bare no_proxy name (`corp.example`) also covers its subdomains, as in the runner's own HTTP
@@ -42323,12 +42376,25 @@ function trustedCertificates(options) {
         if (certs.length === 0) {
             throw new Error('ca-certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... or the path of such a file)');
         }
+        // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
+        // set ca-certificate" although it was set: name the broken one instead.
+        certs.forEach((pem, i) => {
+            const problem = unreadable(pem);
+            if (problem) {
+                throw new Error(`ca-certificate: certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
+                    'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters');
+            }
+        });
         extra.push(...certs);
     }
     const nodeExtra = options.env.NODE_EXTRA_CA_CERTS?.trim();
     if (nodeExtra) {
         try {
-            extra.push(...pemCertificates((0,external_node_fs_.readFileSync)(nodeExtra, 'utf8')));
+            const certs = pemCertificates((0,external_node_fs_.readFileSync)(nodeExtra, 'utf8'));
+            const broken = certs.filter((pem) => unreadable(pem) !== undefined).length;
+            if (broken > 0)
+                options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
+            extra.push(...certs);
         }
         catch (e) {
             options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${e.code ?? 'error'}); ignoring it`);
@@ -42337,6 +42403,16 @@ function trustedCertificates(options) {
     if (extra.length === 0)
         return undefined;
     return [...(external_node_tls_default()).rootCertificates, ...extra];
+}
+/** Why a PEM certificate cannot be parsed, or undefined when it can. */
+function unreadable(pem) {
+    try {
+        new external_node_crypto_.X509Certificate(pem);
+        return undefined;
+    }
+    catch (e) {
+        return e.code ?? 'not a certificate';
+    }
 }
 function readCaFile(path) {
     try {
@@ -42435,7 +42511,16 @@ const RETRYABLE_CODES = new Set([
     'TIMEOUT'
 ]);
 /** Connection failures after which the request surely never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BUDGET']);
+/**
+ * Whether a request that failed with this code surely never reached the server: no connection
+ * (refused, no such host) or a TLS handshake that failed before anything was sent. Any other
+ * failure (a reset, a timeout, an answer cut short, a code we do not know) may have happened
+ * after the server acted on the request, so a POST that failed so is ambiguous.
+ */
+function surelyNotSent(code) {
+    return NOT_SENT_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
+}
 /** Full jitter: a random wait between 0 and min(cap, base * 2^retry). `retry` counts from 0. */
 function backoffMs(retry, random) {
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
@@ -42466,6 +42551,53 @@ function retryAfterMs(value, now = Date.now()) {
 function seconds(ms) {
     const s = ms / 1000;
     return `${s >= 10 ? Math.round(s) : Math.round(s * 10) / 10} s`;
+}
+/** The run's time for Octane calls: at least this long, or twice the per-request timeout if that is more. */
+const MIN_RUN_BUDGET_MS = 60_000;
+function runBudgetMs(timeoutMs) {
+    return Math.max(MIN_RUN_BUDGET_MS, 2 * timeoutMs);
+}
+/**
+ * Time spent on calls, shared by every call of one client, so that a server that keeps failing
+ * (or answers only after long waits) fails the whole run within the budget, not each call.
+ * Only busy time counts (at least one call in flight or waiting to retry): a client kept
+ * between calls, as in tests, is not charged for idle time. A wait that an injected sleep
+ * skipped still counts as waited, so tests see the same decisions as real runs.
+ */
+class CallBudget {
+    totalMs;
+    now;
+    active = 0;
+    busySince = 0;
+    busyMs = 0;
+    skippedMs = 0;
+    constructor(totalMs, now = Date.now) {
+        this.totalMs = totalMs;
+        this.now = now;
+    }
+    /** Counts the time until the returned function is called. */
+    enter() {
+        if (this.active++ === 0)
+            this.busySince = this.now();
+        let left = false;
+        return () => {
+            if (left)
+                return;
+            left = true;
+            if (--this.active === 0)
+                this.busyMs += this.now() - this.busySince;
+        };
+    }
+    spentMs() {
+        return this.busyMs + (this.active > 0 ? this.now() - this.busySince : 0) + this.skippedMs;
+    }
+    remainingMs() {
+        return this.totalMs - this.spentMs();
+    }
+    /** A wait of `plannedMs` that took `realMs` (less when a test's sleep skips it). */
+    waited(plannedMs, realMs) {
+        this.skippedMs += Math.max(0, plannedMs - realMs);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/octane/http.ts
@@ -42656,7 +42788,7 @@ class OctaneClient {
     onSecret;
     sleep;
     random;
-    maxTotalMs;
+    budget;
     jar = new CookieJar();
     signedIn = false;
     /** Counts sign-ins, so that a call that got 401 knows whether someone already signed in again. */
@@ -42671,7 +42803,7 @@ class OctaneClient {
         this.onSecret = options.onSecret ?? (() => { });
         this.sleep = options.sleep ?? defaultSleep;
         this.random = options.random ?? Math.random;
-        this.maxTotalMs = options.maxTotalMs ?? 60_000;
+        this.budget = new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs));
         this.addSecret(options.connection.clientSecret);
         for (const s of proxySecrets(env))
             this.addSecret(s);
@@ -42803,15 +42935,23 @@ class OctaneClient {
      * failures and timeouts; a POST only where the server surely did not act on it.
      */
     async withRetries(spec, jar) {
+        const leave = this.budget.enter();
+        try {
+            return await this.attempts(spec, jar);
+        }
+        finally {
+            leave();
+        }
+    }
+    async attempts(spec, jar) {
         const idempotent = spec.method === 'GET' || spec.signIn === true;
         const retries = Math.max(0, this.connection.retries);
-        const started = Date.now();
-        let sleptReal = 0;
-        let sleptPlanned = 0;
-        // Time spent on requests plus the waits asked for (works with a real or an injected sleep).
-        const elapsed = () => Date.now() - started - sleptReal + sleptPlanned;
+        const spentBefore = this.budget.spentMs();
         for (let attempt = 0;; attempt++) {
-            const timeoutMs = Math.max(1, Math.min(this.connection.timeoutMs, this.maxTotalMs - elapsed()));
+            const left = this.budget.remainingMs();
+            if (left < MIN_ATTEMPT_MS)
+                throw this.budgetSpent(spec);
+            const timeoutMs = Math.min(this.connection.timeoutMs, left);
             let error;
             let reason;
             let wait;
@@ -42839,32 +42979,41 @@ class OctaneClient {
             catch (caught) {
                 if (!(caught instanceof OctaneNetworkError))
                     throw caught;
-                error = caught;
-                if (!idempotent) {
-                    if (!NOT_SENT_CODES.has(caught.code)) {
-                        if (RETRYABLE_CODES.has(caught.code))
-                            throw this.outcomeUnknown(spec, caught);
-                        throw caught;
-                    }
-                }
-                else if (!RETRYABLE_CODES.has(caught.code)) {
-                    throw caught;
-                }
+                // Library messages (proxy agents, sockets) are not ours: never let one show a secret.
+                error = this.redactedNetworkError(caught);
+                if (!idempotent && !surelyNotSent(error.code))
+                    throw this.outcomeUnknown(spec, error);
+                if (!RETRYABLE_CODES.has(error.code))
+                    throw error;
                 reason =
-                    caught.code === 'TIMEOUT'
-                        ? `No answer from Octane at ${caught.server} within ${seconds(timeoutMs)} to ${spec.what}`
-                        : `${spec.what} to ${caught.server} failed (${caught.code})`;
+                    error.code === 'TIMEOUT'
+                        ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
+                        : `${spec.what} to ${error.server} failed (${error.code})`;
             }
             const delay = wait ?? backoffMs(attempt, this.random);
-            if (attempt >= retries || elapsed() + delay + MIN_ATTEMPT_MS > this.maxTotalMs) {
-                throw gaveUp(error, attempt + 1, elapsed());
+            const spent = this.budget.spentMs() - spentBefore;
+            if (attempt >= retries)
+                throw gaveUp(error, attempt + 1, spent);
+            if (this.budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
+                throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(this.budget.totalMs)} the run has for calls to Octane`);
             }
             this.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
             const before = Date.now();
             await this.sleep(delay);
-            sleptReal += Date.now() - before;
-            sleptPlanned += delay;
+            this.budget.waited(delay, Date.now() - before);
         }
+    }
+    /** A call not even started: earlier calls of the run used all the time it has for Octane. */
+    budgetSpent(spec) {
+        const server = hostPort(spec.url);
+        return new OctaneNetworkError(`Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
+            `the most allowed (${seconds(this.budget.totalMs)}: 60 s, or twice timeout-seconds if that is more); the retries logged above say what failed`, { code: 'BUDGET', server });
+    }
+    redactedNetworkError(error) {
+        const message = this.redact(error.message);
+        if (message === error.message)
+            return error;
+        return new OctaneNetworkError(message, { code: error.code, server: error.server });
     }
     outcomeUnknown(spec, cause) {
         return new OutcomeUnknownError(`Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
@@ -42950,10 +43099,10 @@ function ids(error) {
     const parts = [error.errorCode && `error_code ${error.errorCode}`, error.correlationId && `correlation_id ${error.correlationId}`].filter(Boolean);
     return parts.length ? `, ${parts.join(', ')}` : '';
 }
-function gaveUp(error, attempts, elapsedMs) {
-    if (attempts <= 1)
+function gaveUp(error, attempts, elapsedMs, why) {
+    if (attempts <= 1 && !why)
         return error;
-    const suffix = ` (gave up after ${attempts} attempts in ${seconds(elapsedMs)})`;
+    const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
     if (error instanceof OctaneError)
         return withMessage(error, `${error.message}${suffix}`);
     return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause });
@@ -43165,34 +43314,48 @@ async function findRelease(api, name) {
 }
 /**
  * Resolves names against a complete list of candidates, name or logical name, any case.
- * Every unknown name is reported in one error that lists the valid names.
+ * A logical name (unique in Octane) picks its own node; a display name must fit exactly one
+ * candidate, since silently taking several would widen the filter, and a wider count can make
+ * a gate with `>=`, `>` or `==` pass by mistake. Every unknown or ambiguous name is reported
+ * in one error that lists the valid names.
  */
 function matchNames(input, what, names, candidates) {
     const out = [];
     const unknown = [];
+    const ambiguous = [];
     const seen = new Set();
+    const label = (c) => (c.logicalName ? `${c.name} (${c.logicalName})` : `${c.name} (id ${c.id})`);
     for (const raw of names) {
         const want = raw.trim().toLowerCase();
-        const hits = candidates.filter((c) => c.name.toLowerCase() === want || (c.logicalName ?? '').toLowerCase() === want);
+        const byLogical = candidates.filter((c) => (c.logicalName ?? '').toLowerCase() === want);
+        const hits = byLogical.length > 0 ? byLogical : candidates.filter((c) => c.name.toLowerCase() === want);
         if (hits.length === 0)
             unknown.push(raw);
-        for (const h of hits) {
-            if (!seen.has(h.id)) {
-                seen.add(h.id);
-                out.push(h);
-            }
+        else if (hits.length > 1)
+            ambiguous.push(`${JSON.stringify(raw)} fits ${hits.map(label).join(' and ')}`);
+        else if (!seen.has(hits[0].id)) {
+            seen.add(hits[0].id);
+            out.push(hits[0]);
         }
     }
-    if (unknown.length > 0) {
+    const problems = [];
+    if (unknown.length > 0)
+        problems.push(`Unknown ${what} ${quoted(unknown)}`);
+    if (ambiguous.length > 0)
+        problems.push(`Ambiguous ${what}: ${ambiguous.join('; ')}; write the logical name instead`);
+    if (problems.length > 0) {
         const valid = candidates.map((c) => (c.logicalName ? `${c.name} (${c.logicalName})` : c.name));
-        throw new LookupError(input, `Unknown ${what} ${quoted(unknown)}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
+        throw new LookupError(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
     }
     return out;
 }
 /** Defect phases only (stories and others have phases with the same names). */
 async function resolvePhases(api, names) {
-    const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name'], limit: PAGE_MAX });
-    const phases = checkedPage(page, 'defect phases', true).map(toResolved);
+    const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'entity'], limit: PAGE_MAX });
+    // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
+    const phases = checkedPage(page, 'defect phases', true)
+        .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))
+        .map(toResolved);
     return matchNames('phases', 'phases', names, phases);
 }
 function severityRank(s) {
@@ -43491,6 +43654,10 @@ function totalOf(page, what) {
     if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
         throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
     }
+    // Octane sometimes flags a total_count as not the whole count; such a count could pass a gate.
+    if (page.exceeds_total_count === true) {
+        throw new Error(`Octane's answer for ${what} says its total_count (${total}) is not exact (exceeds_total_count); the gate cannot count, so it fails.`);
+    }
     return total;
 }
 function dataOf(page, what) {
@@ -43588,9 +43755,10 @@ async function runGate(settings, api, log) {
             phaseSum += n;
             addCount(countsByPhase, phases[i].name, n);
         });
-        // Each defect has one severity and one phase, so the parts cannot exceed the whole;
-        // if they do (or the phases do not add up), the answers disagree and none is trusted.
-        if (severitySum > count || phaseSum !== count) {
+        // Each defect has one severity and one phase, so the parts cannot exceed the whole; with a
+        // severity filter every match has one of its severities, so they must add up exactly. If
+        // not (or the phases do not add up), the answers disagree and none is trusted.
+        if (severitySum > count || (!allSeverities && severitySum !== count) || phaseSum !== count) {
             throw new Error(`Octane's counts disagree (total ${count}, by severity ${severitySum}, by phase ${phaseSum}); the defects may be changing. Run the gate again.`);
         }
         if (severitySum < count)
@@ -43732,8 +43900,16 @@ const MAX_CREATE_POSTS = 3;
 const ORIGIN_NAME = 'GitHub Actions';
 /** Phases that mean "not open" whatever the workspace's metaphases say. */
 const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
-const CANDIDATE_LIMIT = 100;
+// The largest page Octane code asks for: the normal answer is a handful of rows, the limit
+// only matters for a name that recurs a lot in the release.
+const CANDIDATE_LIMIT = 1000;
 const RECOVERY_LIMIT = 50;
+/**
+ * After a create whose answer was lost and a search that found nothing, look once more this
+ * much later before sending it again: a server still busy with the request when the answer was
+ * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ */
+const LATE_WRITE_WAIT_MS = 2000;
 async function runCreateDefect(settings, api, log, deps = {}) {
     const name = settings.defectName;
     const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
@@ -43744,8 +43920,15 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             root: findBacklogRoot(api),
             origin: findOriginNode(api, ORIGIN_NAME),
             severity: findSeverity(api, settings.severity),
+            // Filtered by the release's name too (its id is not known yet in this round), so that a
+            // name that recurs across many releases cannot push this release's open one off the page.
             candidates: settings.dedupe
-                ? api.list('defects', { query: eq('name', name), fields: ['id', 'name', 'release', 'phase'], orderBy: ['-id'], limit: CANDIDATE_LIMIT })
+                ? api.list('defects', {
+                    query: and(eq('name', name), cross('release', eq('name', settings.releaseName))),
+                    fields: ['id', 'name', 'release', 'phase'],
+                    orderBy: ['-id'],
+                    limit: CANDIDATE_LIMIT
+                })
                 : Promise.resolve(undefined),
             phases: settings.dedupe ? listDefectPhases(api) : Promise.resolve(undefined),
             doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
@@ -43797,7 +43980,7 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
             return { ...base, dryRun: true, created: false };
         }
-        const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token });
+        const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token }, deps.sleep);
         const url = api.workItemUrl(entity.id);
         log.info(`${recovered ? 'Found the defect created by an earlier attempt' : 'Created defect'} ${entity.id}: ${url}`);
         return { ...base, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
@@ -43912,49 +44095,109 @@ async function addComment(api, log, id, text) {
 /**
  * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
  * before POSTing again (same fields, same token), so at most one defect is ever created.
+ * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
  */
-async function createExactlyOnce(api, log, fields, who) {
+async function createExactlyOnce(api, log, fields, who, sleep = create_defect_defaultSleep) {
     for (let post = 1;; post++) {
+        let entity;
         try {
-            const entity = await api.create('defects', fields);
-            return { entity, recovered: false };
+            entity = await api.create('defects', fields);
         }
         catch (e) {
+            if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
+                log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
+                const existing = await findSettled(api, log, who, sleep);
+                if (existing)
+                    return recoveredFrom(log, existing);
+                throw new Error(`A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
+                    `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
+                    `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`, { cause: e });
+            }
             if (!(e instanceof OutcomeUnknownError))
                 throw e;
             log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
-            const existing = await findByToken(api, log, who);
-            if (existing) {
-                log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
-                return { entity: existing, recovered: true };
-            }
+            const existing = await findSettled(api, log, who, sleep);
+            if (existing)
+                return recoveredFrom(log, existing);
             if (post >= MAX_CREATE_POSTS) {
                 throw new Error(`Could not create the defect: ${post} attempts got no clear answer from Octane (last: ${e.message}), ` +
                     `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`, { cause: e });
             }
             log.info(`Not found: the request did not create it; sending it again (attempt ${post + 1} of ${MAX_CREATE_POSTS})`);
+            continue;
         }
+        if (post > 1)
+            await warnIfStoredTwice(api, log, who, entity.id);
+        return { entity, recovered: false };
     }
 }
-/** The defect carrying the token, or undefined; two look-ups at most, then a clear error. */
-async function findByToken(api, log, who) {
-    const params = {
-        query: and(eq('name', who.name), idEq('release', who.release.id)),
-        fields: ['id', 'name', 'description'],
-        orderBy: ['-id'],
-        limit: RECOVERY_LIMIT
-    };
+function recoveredFrom(log, existing) {
+    log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
+    return { entity: existing, recovered: true };
+}
+function create_defect_defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+/** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
+async function findSettled(api, log, who, sleep) {
+    const first = await findByToken(api, log, who);
+    if (first.length > 0)
+        return first[0];
+    log.info(`No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`);
+    await sleep(LATE_WRITE_WAIT_MS);
+    return (await findByToken(api, log, who))[0];
+}
+/**
+ * After a POST that followed a lost one succeeded: if the lost one was stored even later than the
+ * second search, two defects now carry the token. That cannot be undone here, but it is said
+ * plainly, naming both. A failure to look is only a debug line: the defect was created.
+ */
+async function warnIfStoredTwice(api, log, who, createdId) {
+    try {
+        const ids = [...new Set([createdId, ...(await findByToken(api, log, who, 1)).map((d) => String(d.id))])];
+        if (ids.length > 1) {
+            log.warning(`Defects ${ids.join(', ')} all carry this run's creation token: an earlier request that got no answer was stored late. ` +
+                `Defect ${createdId} is reported; close the other as a duplicate.`);
+        }
+    }
+    catch (e) {
+        log.debug(`Could not check for a late copy of the defect (${e.message})`);
+    }
+}
+/**
+ * Every defect carrying the token, newest first. Two searches in parallel, and the token is
+ * matched in code (it is unique, so the name is not compared): by name in the release, and the
+ * release's newest defects, so the defect is found even if the server matched the escaped name
+ * differently or stored the name normalised. Both must answer before "not there" is believed;
+ * `attempts` searches at most, then a clear error.
+ */
+async function findByToken(api, log, who, attempts = 2) {
+    const fields = ['id', 'name', 'description'];
+    const searches = [
+        { query: and(eq('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+        { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
+    ];
     let lastError;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-        try {
-            const page = await api.list('defects', params);
-            const data = Array.isArray(page?.data) ? page.data : [];
-            return data.find((d) => d.name === who.name && hasToken(d.description, who.token));
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        const answers = await Promise.allSettled(searches.map((params) => api.list('defects', params)));
+        const found = new Map();
+        for (const a of answers) {
+            if (a.status !== 'fulfilled')
+                continue;
+            const data = Array.isArray(a.value?.data) ? a.value.data : [];
+            for (const d of data)
+                if (hasToken(d.description, who.token))
+                    found.set(String(d.id), d);
         }
-        catch (e) {
-            lastError = e;
-            log.warning(`Looking for the defect failed (${e.message})${attempt === 1 ? '; trying once more' : ''}`);
-        }
+        if (found.size > 0)
+            return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
+        const failed = answers.find((a) => a.status === 'rejected');
+        if (!failed)
+            return [];
+        lastError = failed.reason;
+        // The last failure is not logged here: the error thrown below carries it.
+        if (attempt < attempts)
+            log.warning(`Looking for the defect failed (${lastError.message}); trying once more`);
     }
     throw new Error(`A defect may have been created, but Octane could not be asked whether it was (${lastError.message}). ` +
         `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
@@ -44041,9 +44284,12 @@ function settingsLines(settings) {
 }
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
-// On these events context.sha is a merge commit (pull_request) or the base branch's head
-// (pull_request_target); the code under test is the PR's head.
+// On pull_request, context.sha is a merge commit GitHub made for the run; the PR's head is the
+// commit people know. On pull_request_target the run is in the context of the base branch
+// (context.sha is the base's head, which actions/checkout checks out), so that commit and ref
+// stay, and only the pull request is linked.
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const HEAD_IS_BUILT = new Set(['pull_request']);
 /** The run's context, or undefined when not running on a GitHub runner (no run id). */
 function runContextFrom(ctx) {
     const runId = ctx.runId;
@@ -44069,10 +44315,12 @@ function runContextFrom(ctx) {
     if (PR_EVENTS.has(event)) {
         const pr = asRecord(ctx.payload?.['pull_request']);
         const head = asRecord(pr?.['head']);
-        if (typeof head?.['sha'] === 'string')
-            commit = head['sha'];
-        if (typeof head?.['ref'] === 'string')
-            ref = head['ref'];
+        if (HEAD_IS_BUILT.has(event)) {
+            if (typeof head?.['sha'] === 'string')
+                commit = head['sha'];
+            if (typeof head?.['ref'] === 'string')
+                ref = head['ref'];
+        }
         const num = pr?.['number'] ?? ctx.payload?.['number'];
         if (typeof num === 'number' && Number.isInteger(num))
             prNumber = num;
@@ -44117,12 +44365,13 @@ async function run(deps = defaultDeps()) {
     const read = readSettings((name) => core.getInput(name, { trimWhitespace: false }), {
         setSecret: (value) => core.setSecret(value)
     });
+    // Warnings first, also on failure: "severity given to a gate" may explain another problem.
+    for (const warning of read.warnings)
+        core.warning(warning);
     if (!read.ok) {
         core.setFailed(formatProblems(read.problems));
         return;
     }
-    for (const warning of read.warnings)
-        core.warning(warning);
     const settings = read.settings;
     const log = inertLog(core);
     await log.group('Inputs', async () => {
@@ -44169,11 +44418,19 @@ async function runMode(settings, client, log, deps) {
             core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
         return;
     }
-    const result = await runCreateDefect(settings, client, log, {
-        runContext: runContextFrom(await deps.githubContext())
-    });
+    const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps) });
     setOutputs(core, createOutputs(result));
     await writeSummary(deps, createSummary(result));
+}
+/** The run's context for the description; a broken event file costs the context block, not the defect. */
+async function loadRunContext(deps) {
+    try {
+        return runContextFrom(await deps.githubContext());
+    }
+    catch (error) {
+        deps.core.warning(`The run's context could not be read (${messageOf(error)}); the description goes without it.`);
+        return undefined;
+    }
 }
 function setOutputs(core, outputs) {
     for (const [name, value] of Object.entries(outputs))
