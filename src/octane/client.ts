@@ -316,7 +316,7 @@ export class OctaneClient implements OctaneApi {
     const server = hostPort(spec.url);
     return new OctaneNetworkError(
       `Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
-        `the most allowed (${seconds(this.budget.totalMs)}: 60 s, or twice timeout-seconds if that is more); the retries logged above say what failed`,
+        `the most allowed (${seconds(this.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`,
       { code: 'BUDGET', server }
     );
   }
