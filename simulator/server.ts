@@ -27,6 +27,7 @@ function errorAnswer(status: number, code: string, description: string, business
 
 function faultAnswer(fault: Fault, status: number, entry: LoggedRequest): Answer {
   const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+  if (fault.json !== undefined) return { status, headers: { 'content-type': 'application/json', ...extra }, body: JSON.stringify(fault.json) };
   if (fault.html) return { status, headers: { 'content-type': 'text/html', ...extra }, body: htmlErrorPage(status) };
   const description = fault.echoRequest
     ? // Some servers and proxies echo the request in their error; clients must never print it.
@@ -105,7 +106,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     // html/echoRequest alone mean an error instead of processing (500 unless a status is given).
     const afterProcessing = fault && (fault.processThenStatus !== undefined || fault.drop === 'after' || fault.hangAfterProcessing);
-    const injected = fault?.status ?? (fault && !afterProcessing && (fault.html || fault.echoRequest) ? 500 : undefined);
+    const injected =
+      fault?.status ?? (fault && !afterProcessing ? (fault.json !== undefined ? 200 : fault.html || fault.echoRequest ? 500 : undefined) : undefined);
     if (fault && injected !== undefined) {
       send(res, faultAnswer(fault, injected, entry), entry);
       return;

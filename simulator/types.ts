@@ -56,6 +56,8 @@ export interface Fault {
   retryAfter?: string;
   /** The body is an HTML page (like a proxy), not Octane's JSON error. */
   html?: boolean;
+  /** Answer with this body as JSON (with `status`, default 200): an answer a real server might give. */
+  json?: unknown;
   /** The JSON error's description echoes the request (headers incl. cookies, and body). */
   echoRequest?: boolean;
   /** Extra latency for this request. */

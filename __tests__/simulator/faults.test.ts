@@ -67,6 +67,20 @@ describe('faults', () => {
     expect(await res.text()).toMatch(/<html>[\s\S]*502 Bad Gateway/);
   });
 
+  it('answers a given JSON body, 200 unless a status is given, without processing', async () => {
+    sim().faults.add({ method: 'GET', path: '/releases', json: { total_count: 3, exceeds_total_count: true, data: [] } });
+    sim().faults.add({ method: 'GET', path: '/releases', status: 201, json: 'odd' });
+    const first = await fetch(workspaceUrl(sim(), 'releases'), { headers: { cookie } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await first.json()).toEqual({ total_count: 3, exceeds_total_count: true, data: [] });
+    const second = await fetch(workspaceUrl(sim(), 'releases'), { headers: { cookie } });
+    expect(second.status).toBe(201);
+    expect(await second.json()).toBe('odd');
+    const third = (await (await fetch(workspaceUrl(sim(), 'releases'), { headers: { cookie } })).json()) as { total_count: number };
+    expect(third.total_count).toBe(sim().store.all('releases').length);
+  });
+
   it('echoes the request, cookies included, in the error description', async () => {
     sim().faults.add({ status: 400, echoRequest: true });
     const { status, body } = await getJson(sim(), cookie, 'releases');
