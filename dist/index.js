@@ -42860,7 +42860,8 @@ class OctaneClient {
                 status: response.status
             });
         }
-        return { total_count: page.total_count, data: page.data };
+        const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
+        return { total_count: page.total_count, data: page.data, ...exceeds };
     }
     async create(collection, fields) {
         const url = this.collectionUrl(collection);
@@ -42868,12 +42869,14 @@ class OctaneClient {
         const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
         const json = this.parseJson(response, what);
         const entity = Array.isArray(json?.data) ? json.data[0] : undefined;
-        if (!entity || typeof entity !== 'object' || typeof entity.id !== 'string') {
+        const id = entity?.id;
+        if (!entity || typeof entity !== 'object' || !((typeof id === 'string' && id !== '') || Number.isSafeInteger(id))) {
             throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
                 status: response.status
             });
         }
-        return entity;
+        // Ids are opaque strings; a server that answers a number means the same entity.
+        return { ...entity, id: String(id) };
     }
     // ---- session ----------------------------------------------------------------------------
     async doSignIn() {
@@ -43007,7 +43010,7 @@ class OctaneClient {
     budgetSpent(spec) {
         const server = hostPort(spec.url);
         return new OctaneNetworkError(`Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
-            `the most allowed (${seconds(this.budget.totalMs)}: 60 s, or twice timeout-seconds if that is more); the retries logged above say what failed`, { code: 'BUDGET', server });
+            `the most allowed (${seconds(this.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`, { code: 'BUDGET', server });
     }
     redactedNetworkError(error) {
         const message = this.redact(error.message);
@@ -43078,7 +43081,9 @@ class OctaneClient {
             case 403:
                 return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
             case 404:
-                return withMessage(error, `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`);
+                return withMessage(error, what === 'sign-in'
+                    ? `${error.message}. Check the path of octane-url: it is the server's address, with a path prefix only if Octane sits under one`
+                    : `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`);
             case 407:
                 return withMessage(error, `The proxy answered ${statusLine(407)} to ${what}: it wants credentials. Put them in the proxy variable (https_proxy=http://user:password@host:port)`);
             default:
@@ -43655,7 +43660,7 @@ function totalOf(page, what) {
         throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
     }
     // Octane sometimes flags a total_count as not the whole count; such a count could pass a gate.
-    if (page.exceeds_total_count === true) {
+    if (page?.exceeds_total_count === true) {
         throw new Error(`Octane's answer for ${what} says its total_count (${total}) is not exact (exceeds_total_count); the gate cannot count, so it fails.`);
     }
     return total;

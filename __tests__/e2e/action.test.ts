@@ -78,6 +78,28 @@ describe('gate', () => {
   });
 });
 
+describe('fail closed on what Octane answers', () => {
+  it('a count that Octane flags as inexact (exceeds_total_count) fails the gate', async () => {
+    sim().faults.add({ method: 'GET', path: '/defects', json: { total_count: 3, exceeds_total_count: true, data: [] } });
+
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', threshold: '1000' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['gate-result']).toBeUndefined();
+    expect(run.errors).toEqual([expect.stringContaining('exceeds_total_count')]);
+  });
+
+  it('a sign-in address that is not Octane (404) points at the path of octane-url', async () => {
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'octane-url': `${sim().url}/wrong`, 'release-name': '2026.4' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('404');
+    expect(run.errors[0]).toContain('Check the path of octane-url');
+    expect(run.errors[0]).not.toContain('workspace-id');
+  });
+});
+
 describe('create-defect', () => {
   it('files a draft defect at the backlog root with the release, and outputs its id and link', async () => {
     const before = sim().store.all('defects').length;

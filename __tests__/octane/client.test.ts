@@ -359,6 +359,14 @@ describe('POST (create)', () => {
     expect(JSON.parse(post.body)).toEqual({ data: [{ name: 'created once', parent: root() }] });
   });
 
+  it('takes a numeric id as the opaque string it is', async () => {
+    sim.faults.add({ method: 'POST', path: '/defects', status: 201, json: { total_count: 1, data: [{ type: 'defect', id: 4242 }] } });
+    const { client } = makeClient(sim);
+    const d = await client.create('defects', { name: 'numeric id', parent: root() });
+    expect(d.id).toBe('4242');
+    expect(client.workItemUrl(d.id)).toMatch(/&id=4242$/);
+  });
+
   it.each([
     ['the connection drops after the defect was stored', { drop: 'after' as const }],
     ['a 502 comes back after the defect was stored', { processThenStatus: 502 }],

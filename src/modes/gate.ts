@@ -50,7 +50,7 @@ function totalOf(page: Page | undefined, what: string): number {
     throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
   }
   // Octane sometimes flags a total_count as not the whole count; such a count could pass a gate.
-  if ((page as { exceeds_total_count?: unknown }).exceeds_total_count === true) {
+  if (page?.exceeds_total_count === true) {
     throw new Error(`Octane's answer for ${what} says its total_count (${total}) is not exact (exceeds_total_count); the gate cannot count, so it fails.`);
   }
   return total;

@@ -29,6 +29,8 @@ export interface Entity {
 export interface Page<T = Entity> {
   total_count: number;
   data: T[];
+  /** Octane's flag that total_count is not exact (a capped count). */
+  exceeds_total_count?: boolean;
 }
 
 export interface ListParams {

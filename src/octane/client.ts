@@ -155,13 +155,14 @@ export class OctaneClient implements OctaneApi {
     const what = `GET ${collection}`;
     const response = await this.send({ method: 'GET', url, what });
     const json = this.parseJson(response, what);
-    const page = json as { total_count?: unknown; data?: unknown };
+    const page = json as { total_count?: unknown; data?: unknown; exceeds_total_count?: unknown };
     if (!page || typeof page !== 'object' || !Array.isArray(page.data) || typeof page.total_count !== 'number') {
       throw new OctaneError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
         status: response.status
       });
     }
-    return { total_count: page.total_count, data: page.data as T[] };
+    const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
+    return { total_count: page.total_count, data: page.data as T[], ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T> {
@@ -170,12 +171,14 @@ export class OctaneClient implements OctaneApi {
     const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
     const json = this.parseJson(response, what) as { data?: unknown };
     const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
-    if (!entity || typeof entity !== 'object' || typeof entity.id !== 'string') {
+    const id: unknown = entity?.id;
+    if (!entity || typeof entity !== 'object' || !((typeof id === 'string' && id !== '') || Number.isSafeInteger(id))) {
       throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
         status: response.status
       });
     }
-    return entity;
+    // Ids are opaque strings; a server that answers a number means the same entity.
+    return { ...entity, id: String(id) };
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -398,7 +401,12 @@ export class OctaneClient implements OctaneApi {
       case 403:
         return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
       case 404:
-        return withMessage(error, `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`);
+        return withMessage(
+          error,
+          what === 'sign-in'
+            ? `${error.message}. Check the path of octane-url: it is the server's address, with a path prefix only if Octane sits under one`
+            : `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`
+        );
       case 407:
         return withMessage(
           error,
