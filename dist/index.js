@@ -41542,6 +41542,7 @@ var external_net_ = __nccwpck_require__(9278);
 var external_tls_ = __nccwpck_require__(4756);
 // EXTERNAL MODULE: ./node_modules/debug/src/index.js
 var src = __nccwpck_require__(2830);
+var src_default = /*#__PURE__*/__nccwpck_require__.n(src);
 ;// CONCATENATED MODULE: ./node_modules/agent-base/dist/helpers.js
 
 
@@ -42241,6 +42242,7 @@ function dist_omit(obj, ...keys) {
 
 
 
+
 /** The variables the runner documents for proxies (proxy-from-env reads these names). */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
 /** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
@@ -42452,6 +42454,9 @@ class Network {
     constructor(env, trust) {
         this.env = env;
         this.ca = trustedCertificates(trust);
+        // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
+        // URL with its password and the raw request headers, cookies included, to stderr.
+        src_default().disable();
     }
     route(url) {
         const proxy = proxyForUrl(url, this.env);

@@ -103,7 +103,8 @@ describe('proxy variables', () => {
   it('a proxy that wants credentials: given in the URL they work, and the password is masked and never shown', async () => {
     const before = authProxy.connects.length;
     const refusedBefore = authProxy.refused;
-    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: authProxy.authUrl, RUNNER_DEBUG: '1' } });
+    // DEBUG=* would make the proxy agents' debug library print the proxy URL and raw headers to stderr.
+    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: authProxy.authUrl, RUNNER_DEBUG: '1', DEBUG: '*' } });
     expectPassed(run);
     expect(authProxy.connects.slice(before)).toContain(target());
     expect(authProxy.refused).toBe(refusedBefore);

@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { getProxyForUrl } from 'proxy-from-env';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
+import debugLibrary from 'debug';
 
 export type Env = Record<string, string | undefined>;
 
@@ -240,6 +241,9 @@ export class Network {
 
   constructor(private readonly env: Env, trust: TrustOptions) {
     this.ca = trustedCertificates(trust);
+    // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
+    // URL with its password and the raw request headers, cookies included, to stderr.
+    debugLibrary.disable();
   }
 
   route(url: URL): Route {
