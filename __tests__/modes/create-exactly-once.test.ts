@@ -1,7 +1,8 @@
 // Issue 3: a POST whose outcome is unknown never leads to a second defect.
 import { describe, it, expect, afterEach } from '@jest/globals';
 import type { Fault } from '../../simulator/index.js';
-import { runCreateDefect, MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS } from '../../src/modes/create-defect.js';
+import { runCreateDefect } from '../../src/modes/create-defect.js';
+import { MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS } from '../../src/modes/exactly-once.js';
 import type { OctaneApi } from '../../src/octane/api.js';
 import { createOutputs } from '../../src/render/create-defect.js';
 import { hasToken, tokenText } from '../../src/description.js';

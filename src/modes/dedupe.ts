@@ -1,0 +1,137 @@
+/**
+ * Dedupe for create-defect: an open defect with the same name in the release is reused (a
+ * comment links this run) instead of filing another. The look-ups here join create-defect's
+ * one parallel round; choosing the duplicate needs no further round trip.
+ */
+import type { Entity, OctaneApi, Page, Reference } from '../octane/api.js';
+import { OutcomeUnknownError } from '../octane/errors.js';
+import { and, cross, eq } from '../octane/query.js';
+import type { Log } from '../log.js';
+import { compareIds } from './entity-ids.js';
+
+export interface Duplicate {
+  entity: Entity;
+  /** The phase's display name, for the log and the outputs. */
+  phase: string;
+}
+
+/** Phases that mean "not open" whatever the workspace's metaphases say. */
+const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
+// The largest page Octane code asks for: the normal answer is a handful of rows, the limit
+// only matters for a name that recurs a lot in the release.
+const CANDIDATE_LIMIT = 1000;
+
+/**
+ * Defects of this name in the release, newest first. Filtered by the release's name (its id is
+ * not known yet in the look-up round), so that a name that recurs across many releases cannot
+ * push this release's open one off the page.
+ */
+export function listCandidates(api: OctaneApi, name: string, releaseName: string): Promise<Page> {
+  return api.list('defects', {
+    query: and(eq('name', name), cross('release', eq('name', releaseName))),
+    fields: ['id', 'name', 'release', 'phase'],
+    orderBy: ['-id'],
+    limit: CANDIDATE_LIMIT
+  });
+}
+
+export async function listDefectPhases(api: OctaneApi): Promise<Entity[]> {
+  const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
+  return Array.isArray(page?.data) ? page.data : [];
+}
+
+/**
+ * Ids of the workspace's "done" metaphases. Not every server exposes metaphases through the
+ * REST API; without them the closed/rejected/duplicate logical names still apply.
+ */
+export async function listDoneMetaphases(api: OctaneApi, log: Log): Promise<Set<string> | undefined> {
+  try {
+    const page = await api.list('metaphases', { fields: ['id', 'name', 'logical_name'], limit: 1000 });
+    const data = Array.isArray(page?.data) ? page.data : [];
+    return new Set(data.filter(isDoneMetaphase).map((m) => String(m.id)));
+  } catch (e) {
+    log.debug(`Metaphases are not available (${(e as Error).message}); open = not closed, rejected or duplicate`);
+    return undefined;
+  }
+}
+
+function isDoneMetaphase(m: Entity): boolean {
+  const logical = typeof m.logical_name === 'string' ? m.logical_name.toLowerCase() : '';
+  const name = typeof m.name === 'string' ? m.name.toLowerCase() : '';
+  return logical.endsWith('.done') || (logical === '' && name === 'done');
+}
+
+/** The newest open duplicate, if any; says in the log what was found and what was not checked. */
+export function chooseDuplicate(
+  log: Log,
+  candidates: Page,
+  name: string,
+  releaseId: string,
+  phases: Entity[],
+  doneMetaphases?: Set<string>
+): Duplicate | undefined {
+  const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+  if (candidates.total_count > candidates.data.length) {
+    log.warning(`Dedupe: ${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
+  }
+  const duplicate = open[0];
+  log.info(
+    duplicate
+      ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
+          (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
+      : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`
+  );
+  return duplicate;
+}
+
+function refOf(value: unknown): Reference | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? ({ ...(value as object), id: String(id) } as Reference) : undefined;
+}
+
+/**
+ * Candidates with exactly this name in this release whose phase is open, newest first.
+ * A phase that cannot be identified counts as not open: creating a second defect is a
+ * smaller harm than hiding a failure in a comment on a closed one.
+ */
+export function openDuplicates(
+  candidates: Entity[],
+  name: string,
+  releaseId: string,
+  phases: Entity[],
+  doneMetaphases?: Set<string>
+): Duplicate[] {
+  const phaseById = new Map(phases.map((p) => [String(p.id), p]));
+  const out: Duplicate[] = [];
+  for (const d of candidates) {
+    if (d.name !== name || refOf(d.release)?.id !== releaseId) continue;
+    const ref = refOf(d.phase);
+    if (!ref) continue;
+    const phase = phaseById.get(ref.id);
+    const logical = str(phase?.logical_name) ?? ref.logical_name ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+    if (!phase && !logical) continue;
+    if (logical && CLOSED_PHASES.has(logical.toLowerCase())) continue;
+    const meta = refOf(phase?.metaphase);
+    if (meta && doneMetaphases?.has(meta.id)) continue;
+    out.push({ entity: d, phase: str(phase?.name) ?? str(ref.name) ?? logical ?? ref.id });
+  }
+  return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A comment whose outcome is unknown is not repeated: reported, never duplicated. */
+export async function addComment(api: OctaneApi, log: Log, id: string, text: string): Promise<boolean> {
+  try {
+    await api.create('comments', { text, owner_work_item: { type: 'work_item', id } });
+    log.info(`Added a comment with this run's link to defect ${id}`);
+    return true;
+  } catch (e) {
+    if (!(e instanceof OutcomeUnknownError)) throw e;
+    log.warning(`The comment on defect ${id} may or may not have been added (${e.message}); it was not sent again`);
+    return false;
+  }
+}

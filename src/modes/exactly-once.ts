@@ -1,0 +1,151 @@
+/**
+ * Exactly-once creation of a defect. Every create carries a unique creation token in its
+ * description; after a POST whose outcome is unknown, the token is looked for before anything
+ * is sent again, so a lost answer never becomes a second defect.
+ */
+import type { Entity, OctaneApi } from '../octane/api.js';
+import { OctaneError, OutcomeUnknownError } from '../octane/errors.js';
+import { and, eq, idEq } from '../octane/query.js';
+import type { Log } from '../log.js';
+import type { Resolved } from '../lookups.js';
+import { hasToken, tokenText } from '../description.js';
+import { compareIds } from './entity-ids.js';
+
+/** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
+export const MAX_CREATE_POSTS = 3;
+
+const RECOVERY_LIMIT = 50;
+/**
+ * After a create whose answer was lost and a search that found nothing, look once more this
+ * much later before sending it again: a server still busy with the request when the answer was
+ * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ */
+export const LATE_WRITE_WAIT_MS = 2000;
+
+/** What identifies the defect being created: the token, and where a search finds it. */
+export interface Identity {
+  name: string;
+  release: Resolved;
+  token: string;
+}
+
+/**
+ * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
+ * before POSTing again (same fields, same token), so at most one defect is ever created.
+ * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
+ */
+export async function createExactlyOnce(
+  api: OctaneApi,
+  log: Log,
+  fields: Record<string, unknown>,
+  who: Identity,
+  sleep: (ms: number) => Promise<void> = defaultSleep
+): Promise<{ entity: Entity; recovered: boolean }> {
+  for (let post = 1; ; post++) {
+    let entity: Entity;
+    try {
+      entity = await api.create('defects', fields);
+    } catch (e) {
+      if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
+        log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
+        const existing = await findSettled(api, log, who, sleep);
+        if (existing) return recoveredFrom(log, existing);
+        throw new Error(
+          `A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
+            `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
+            `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`,
+          { cause: e }
+        );
+      }
+      if (!(e instanceof OutcomeUnknownError)) throw e;
+      log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
+      const existing = await findSettled(api, log, who, sleep);
+      if (existing) return recoveredFrom(log, existing);
+      if (post >= MAX_CREATE_POSTS) {
+        throw new Error(
+          `Could not create the defect: ${post} attempts got no clear answer from Octane (last: ${e.message}), ` +
+            `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`,
+          { cause: e }
+        );
+      }
+      log.info(`Not found: the request did not create it; sending it again (attempt ${post + 1} of ${MAX_CREATE_POSTS})`);
+      continue;
+    }
+    if (post > 1) await warnIfStoredTwice(api, log, who, entity.id);
+    return { entity, recovered: false };
+  }
+}
+
+function recoveredFrom(log: Log, existing: Entity): { entity: Entity; recovered: boolean } {
+  log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
+  return { entity: existing, recovered: true };
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
+async function findSettled(api: OctaneApi, log: Log, who: Identity, sleep: (ms: number) => Promise<void>): Promise<Entity | undefined> {
+  const first = await findByToken(api, log, who);
+  if (first.length > 0) return first[0];
+  log.info(`No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`);
+  await sleep(LATE_WRITE_WAIT_MS);
+  return (await findByToken(api, log, who))[0];
+}
+
+/**
+ * After a POST that followed a lost one succeeded: if the lost one was stored even later than the
+ * second search, two defects now carry the token. That cannot be undone here, but it is said
+ * plainly, naming both. A failure to look is only a debug line: the defect was created.
+ */
+async function warnIfStoredTwice(api: OctaneApi, log: Log, who: Identity, createdId: string): Promise<void> {
+  try {
+    const ids = [...new Set([createdId, ...(await findByToken(api, log, who, 1)).map((d) => String(d.id))])];
+    if (ids.length > 1) {
+      log.warning(
+        `Defects ${ids.join(', ')} all carry this run's creation token: an earlier request that got no answer was stored late. ` +
+          `Defect ${createdId} is reported; close the other as a duplicate.`
+      );
+    }
+  } catch (e) {
+    log.debug(`Could not check for a late copy of the defect (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Every defect carrying the token, newest first. Two searches in parallel, and the token is
+ * matched in code (it is unique, so the name is not compared): by name in the release, and the
+ * release's newest defects, so the defect is found even if the server matched the escaped name
+ * differently or stored the name normalised. Both must answer before "not there" is believed;
+ * `attempts` searches at most, then a clear error.
+ */
+async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2): Promise<Entity[]> {
+  const fields = ['id', 'name', 'description'];
+  const searches = [
+    { query: and(eq('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+    { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
+  ];
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const answers = await Promise.allSettled(searches.map((params) => api.list('defects', params)));
+    const found = new Map<string, Entity>();
+    for (const a of answers) {
+      if (a.status !== 'fulfilled') continue;
+      const data = Array.isArray(a.value?.data) ? a.value.data : [];
+      for (const d of data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
+    }
+    if (found.size > 0) return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
+    const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+    if (!failed) return [];
+    lastError = failed.reason;
+    // The last failure is not logged here: the error thrown below carries it.
+    if (attempt < attempts) log.warning(`Looking for the defect failed (${(lastError as Error).message}); trying once more`);
+  }
+  throw new Error(
+    `A defect may have been created, but Octane could not be asked whether it was (${(lastError as Error).message}). ` +
+      `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
+      `whose description contains ${tokenText(who.token)}.`,
+    { cause: lastError }
+  );
+}
