@@ -42767,7 +42767,149 @@ function networkError(error, f) {
     return new OctaneNetworkError(message, { code, server, cause: error });
 }
 
+;// CONCATENATED MODULE: ./src/octane/attempts.ts
+/**
+ * The retry loop: one request, sent again after transient failures within the run's time
+ * budget. When to retry and how long to wait is decided in retry.ts; this runs it.
+ */
+
+
+
+/** An attempt with less time than this left in the budget is not started. */
+const MIN_ATTEMPT_MS = 1000;
+class Attempts {
+    o;
+    constructor(o) {
+        this.o = o;
+    }
+    /**
+     * Runs one request with retries for transient failures, and returns the first answer that
+     * is not retried (any status). GET and sign-in are retried on 429/502/503/504, connection
+     * failures and timeouts; a POST only where the server surely did not act on it.
+     */
+    async run(spec, send) {
+        const leave = this.o.budget.enter();
+        try {
+            return await this.attempts(spec, send);
+        }
+        finally {
+            leave();
+        }
+    }
+    async attempts(spec, send) {
+        const { budget } = this.o;
+        const idempotent = spec.method === 'GET' || spec.signIn === true;
+        const retries = Math.max(0, this.o.retries);
+        const spentBefore = budget.spentMs();
+        for (let attempt = 0;; attempt++) {
+            const left = budget.remainingMs();
+            if (left < MIN_ATTEMPT_MS)
+                throw this.budgetSpent(spec);
+            const timeoutMs = Math.min(this.o.timeoutMs, left);
+            let error;
+            let reason;
+            let wait;
+            try {
+                const response = await send(timeoutMs);
+                if (!RETRYABLE_STATUSES.has(response.status))
+                    return response;
+                error = this.o.failure(response, spec.what);
+                if (!idempotent && !POST_SAFE_STATUSES.has(response.status))
+                    throw outcomeUnknown(spec, error);
+                reason = `Octane answered ${statusLine(response.status)} to ${spec.what}`;
+                wait = retryAfterMs(response.retryAfter);
+            }
+            catch (caught) {
+                if (!(caught instanceof OctaneNetworkError))
+                    throw caught;
+                // Library messages (proxy agents, sockets) are not ours: never let one show a secret.
+                error = this.redactedNetworkError(caught);
+                if (!idempotent && !surelyNotSent(error.code))
+                    throw outcomeUnknown(spec, error);
+                if (!RETRYABLE_CODES.has(error.code))
+                    throw error;
+                reason =
+                    error.code === 'TIMEOUT'
+                        ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
+                        : `${spec.what} to ${error.server} failed (${error.code})`;
+            }
+            const delay = wait ?? backoffMs(attempt, this.o.random);
+            const spent = budget.spentMs() - spentBefore;
+            if (attempt >= retries)
+                throw gaveUp(error, attempt + 1, spent);
+            if (budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
+                throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(budget.totalMs)} the run has for calls to Octane`);
+            }
+            this.o.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
+            const before = Date.now();
+            await this.o.sleep(delay);
+            budget.waited(delay, Date.now() - before);
+        }
+    }
+    /** A call not even started: earlier calls of the run used all the time it has for Octane. */
+    budgetSpent(spec) {
+        const server = hostPort(spec.url);
+        return new OctaneNetworkError(`Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.o.budget.spentMs())}, ` +
+            `the most allowed (${seconds(this.o.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`, { code: 'BUDGET', server });
+    }
+    redactedNetworkError(error) {
+        const message = this.o.redact(error.message);
+        if (message === error.message)
+            return error;
+        return new OctaneNetworkError(message, { code: error.code, server: error.server });
+    }
+}
+function outcomeUnknown(spec, cause) {
+    return new OutcomeUnknownError(`Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
+        'It was not repeated, because repeating it could create the entity twice', cause);
+}
+function gaveUp(error, attempts, elapsedMs, why) {
+    if (attempts <= 1 && !why)
+        return error;
+    const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
+    if (error instanceof OctaneError)
+        return withMessage(error, `${error.message}${suffix}`);
+    return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause });
+}
+
+;// CONCATENATED MODULE: ./src/octane/secrets.ts
+/**
+ * The secrets one client knows (client secret, cookie values, proxy credentials), so that no
+ * text from a server or a library reaches the log with one in it.
+ */
+class Secrets {
+    onSecret;
+    known = new Set();
+    /** `onSecret` hears every new form of a secret, so that the caller can mask it too. */
+    constructor(onSecret = () => { }) {
+        this.onSecret = onSecret;
+    }
+    add(value) {
+        if (!value)
+            return;
+        // An error that echoes a JSON request body shows a secret with `"` or `\` in escaped form.
+        for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+            if (this.known.has(form))
+                continue;
+            this.known.add(form);
+            this.onSecret(form);
+        }
+    }
+    /** Replaces every known secret with ***. */
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is removed whole.
+        for (const s of [...this.known].sort((a, b) => b.length - a.length)) {
+            if (s.length >= 4)
+                out = out.split(s).join('***');
+        }
+        return out;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/octane/client.ts
+
+
 
 
 
@@ -42776,8 +42918,6 @@ function networkError(error, f) {
 
 const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
-/** An attempt with less time than this left in the budget is not started. */
-const MIN_ATTEMPT_MS = 1000;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
 function defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
@@ -42787,13 +42927,10 @@ class OctaneClient {
     connection;
     base;
     network;
-    secrets = new Set();
+    secrets;
     log;
     debug;
-    onSecret;
-    sleep;
-    random;
-    budget;
+    attempts;
     jar = new CookieJar();
     signedIn = false;
     /** Counts sign-ins, so that a call that got 401 knows whether someone already signed in again. */
@@ -42805,13 +42942,20 @@ class OctaneClient {
         const env = options.env ?? {};
         this.log = options.log ?? (() => { });
         this.debug = options.debug;
-        this.onSecret = options.onSecret ?? (() => { });
-        this.sleep = options.sleep ?? defaultSleep;
-        this.random = options.random ?? Math.random;
-        this.budget = new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs));
-        this.addSecret(options.connection.clientSecret);
+        this.secrets = new Secrets(options.onSecret);
+        this.attempts = new Attempts({
+            budget: new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs)),
+            retries: options.connection.retries,
+            timeoutMs: options.connection.timeoutMs,
+            log: this.log,
+            sleep: options.sleep ?? defaultSleep,
+            random: options.random ?? Math.random,
+            failure: (response, what) => this.failure(response, what),
+            redact: (text) => this.secrets.redact(text)
+        });
+        this.secrets.add(options.connection.clientSecret);
         for (const s of proxySecrets(env))
-            this.addSecret(s);
+            this.secrets.add(s);
         this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
     }
     // ---- public API -------------------------------------------------------------------------
@@ -42844,7 +42988,7 @@ class OctaneClient {
                 timeoutMs: Math.min(SIGN_OUT_TIMEOUT_MS, this.connection.timeoutMs),
                 what: 'sign-out'
             }, this.context(this.jar)).catch((error) => {
-                this.debug?.(`sign-out failed: ${error instanceof Error ? this.redact(error.message) : 'error'}`);
+                this.debug?.(`sign-out failed: ${error instanceof Error ? this.secrets.redact(error.message) : 'error'}`);
             });
         }
         finally {
@@ -42937,95 +43081,20 @@ class OctaneClient {
         }
     }
     // ---- retries ----------------------------------------------------------------------------
-    /**
-     * Runs one request with retries for transient failures, and returns the first answer that
-     * is not retried (any status). GET and sign-in are retried on 429/502/503/504, connection
-     * failures and timeouts; a POST only where the server surely did not act on it.
-     */
-    async withRetries(spec, jar) {
-        const leave = this.budget.enter();
-        try {
-            return await this.attempts(spec, jar);
-        }
-        finally {
-            leave();
-        }
-    }
-    async attempts(spec, jar) {
-        const idempotent = spec.method === 'GET' || spec.signIn === true;
-        const retries = Math.max(0, this.connection.retries);
-        const spentBefore = this.budget.spentMs();
-        for (let attempt = 0;; attempt++) {
-            const left = this.budget.remainingMs();
-            if (left < MIN_ATTEMPT_MS)
-                throw this.budgetSpent(spec);
-            const timeoutMs = Math.min(this.connection.timeoutMs, left);
-            let error;
-            let reason;
-            let wait;
-            try {
-                const response = await exchange({
-                    method: spec.method,
-                    url: spec.url,
-                    what: spec.what,
-                    body: spec.body,
-                    timeoutMs,
-                    headers: () => {
-                        const headers = this.baseHeaders(spec.body !== undefined);
-                        const cookie = spec.signIn ? undefined : jar.header();
-                        return cookie ? { ...headers, Cookie: cookie } : headers;
-                    }
-                }, this.context(jar));
-                if (!RETRYABLE_STATUSES.has(response.status))
-                    return response;
-                error = this.failure(response, spec.what);
-                if (!idempotent && !POST_SAFE_STATUSES.has(response.status))
-                    throw this.outcomeUnknown(spec, error);
-                reason = `Octane answered ${statusLine(response.status)} to ${spec.what}`;
-                wait = retryAfterMs(response.retryAfter);
+    /** One request through the retry loop; sign-in sends no cookies, other calls the jar's. */
+    withRetries(spec, jar) {
+        return this.attempts.run(spec, (timeoutMs) => exchange({
+            method: spec.method,
+            url: spec.url,
+            what: spec.what,
+            body: spec.body,
+            timeoutMs,
+            headers: () => {
+                const headers = this.baseHeaders(spec.body !== undefined);
+                const cookie = spec.signIn ? undefined : jar.header();
+                return cookie ? { ...headers, Cookie: cookie } : headers;
             }
-            catch (caught) {
-                if (!(caught instanceof OctaneNetworkError))
-                    throw caught;
-                // Library messages (proxy agents, sockets) are not ours: never let one show a secret.
-                error = this.redactedNetworkError(caught);
-                if (!idempotent && !surelyNotSent(error.code))
-                    throw this.outcomeUnknown(spec, error);
-                if (!RETRYABLE_CODES.has(error.code))
-                    throw error;
-                reason =
-                    error.code === 'TIMEOUT'
-                        ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
-                        : `${spec.what} to ${error.server} failed (${error.code})`;
-            }
-            const delay = wait ?? backoffMs(attempt, this.random);
-            const spent = this.budget.spentMs() - spentBefore;
-            if (attempt >= retries)
-                throw gaveUp(error, attempt + 1, spent);
-            if (this.budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
-                throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(this.budget.totalMs)} the run has for calls to Octane`);
-            }
-            this.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
-            const before = Date.now();
-            await this.sleep(delay);
-            this.budget.waited(delay, Date.now() - before);
-        }
-    }
-    /** A call not even started: earlier calls of the run used all the time it has for Octane. */
-    budgetSpent(spec) {
-        const server = hostPort(spec.url);
-        return new OctaneNetworkError(`Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
-            `the most allowed (${seconds(this.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`, { code: 'BUDGET', server });
-    }
-    redactedNetworkError(error) {
-        const message = this.redact(error.message);
-        if (message === error.message)
-            return error;
-        return new OctaneNetworkError(message, { code: error.code, server: error.server });
-    }
-    outcomeUnknown(spec, cause) {
-        return new OutcomeUnknownError(`Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
-            'It was not repeated, because repeating it could create the entity twice', cause);
+        }, this.context(jar)));
     }
     // ---- helpers ----------------------------------------------------------------------------
     context(jar) {
@@ -43038,30 +43107,9 @@ class OctaneClient {
                 // is a session or load-balancer token.
                 for (const [name, value] of jar.store(values))
                     if (name !== 'OCTANE_USER')
-                        this.addSecret(value);
+                        this.secrets.add(value);
             }
         };
-    }
-    addSecret(value) {
-        if (!value)
-            return;
-        // An error that echoes a JSON request body shows a secret with `"` or `\` in escaped form.
-        for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-            if (this.secrets.has(form))
-                continue;
-            this.secrets.add(form);
-            this.onSecret(form);
-        }
-    }
-    /** Replaces every known secret (client secret, cookie values, proxy credentials) with ***. */
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is removed whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            if (s.length >= 4)
-                out = out.split(s).join('***');
-        }
-        return out;
     }
     baseHeaders(withBody) {
         const headers = { Accept: 'application/json', 'User-Agent': USER_AGENT };
@@ -43077,7 +43125,7 @@ class OctaneClient {
         return this.url(`/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`);
     }
     errorFrom(response, what) {
-        return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.redact(t));
+        return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.secrets.redact(t));
     }
     /** The error for a non-2xx answer, with a hint for the statuses that have a usual cause. */
     failure(response, what) {
@@ -43108,14 +43156,6 @@ class OctaneClient {
 function ids(error) {
     const parts = [error.errorCode && `error_code ${error.errorCode}`, error.correlationId && `correlation_id ${error.correlationId}`].filter(Boolean);
     return parts.length ? `, ${parts.join(', ')}` : '';
-}
-function gaveUp(error, attempts, elapsedMs, why) {
-    if (attempts <= 1 && !why)
-        return error;
-    const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
-    if (error instanceof OctaneError)
-        return withMessage(error, `${error.message}${suffix}`);
-    return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause });
 }
 /** query="<expr>" (quoted, then URL-encoded), fields, limit, offset, order_by. */
 function listQuery(params) {
@@ -43891,137 +43931,35 @@ function failedAgainCommentHtml(ctx) {
         `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>`);
 }
 
-;// CONCATENATED MODULE: ./src/modes/create-defect.ts
-/**
- * create-defect: files one draft defect at the backlog root, in the release, with the
- * GitHub Actions origin when the workspace has one; optionally reuses an open defect of the
- * same name (dedupe), or only shows what it would do (dry run).
- *
- * Round trips: one parallel round of look-ups, then one write (plus the client's sign-in
- * and sign-out). An ambiguous write is never repeated blindly: see createExactlyOnce.
- */
+;// CONCATENATED MODULE: ./src/modes/entity-ids.ts
+/** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
+function compareIds(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
+}
+
+;// CONCATENATED MODULE: ./src/modes/dedupe.ts
 
 
 
-
-
-/** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
-const MAX_CREATE_POSTS = 3;
-const ORIGIN_NAME = 'GitHub Actions';
 /** Phases that mean "not open" whatever the workspace's metaphases say. */
 const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
 // The largest page Octane code asks for: the normal answer is a handful of rows, the limit
 // only matters for a name that recurs a lot in the release.
 const CANDIDATE_LIMIT = 1000;
-const RECOVERY_LIMIT = 50;
 /**
- * After a create whose answer was lost and a search that found nothing, look once more this
- * much later before sending it again: a server still busy with the request when the answer was
- * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ * Defects of this name in the release, newest first. Filtered by the release's name (its id is
+ * not known yet in the look-up round), so that a name that recurs across many releases cannot
+ * push this release's open one off the page.
  */
-const LATE_WRITE_WAIT_MS = 2000;
-async function runCreateDefect(settings, api, log, deps = {}) {
-    const name = settings.defectName;
-    const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
-    const found = await log.group('Look-ups', async () => {
-        // One parallel round: everything the create needs, plus what dedupe compares against.
-        const r = await resolveAll({
-            release: findRelease(api, settings.releaseName),
-            root: findBacklogRoot(api),
-            origin: findOriginNode(api, ORIGIN_NAME),
-            severity: findSeverity(api, settings.severity),
-            // Filtered by the release's name too (its id is not known yet in this round), so that a
-            // name that recurs across many releases cannot push this release's open one off the page.
-            candidates: settings.dedupe
-                ? api.list('defects', {
-                    query: and(eq('name', name), cross('release', eq('name', settings.releaseName))),
-                    fields: ['id', 'name', 'release', 'phase'],
-                    orderBy: ['-id'],
-                    limit: CANDIDATE_LIMIT
-                })
-                : Promise.resolve(undefined),
-            phases: settings.dedupe ? listDefectPhases(api) : Promise.resolve(undefined),
-            doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
-        });
-        log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
-        log.info(`Backlog root: id ${r.root.id}`);
-        log.info(r.origin
-            ? `Origin ${JSON.stringify(r.origin.name)}: id ${r.origin.id}`
-            : `No ${JSON.stringify(ORIGIN_NAME)} node in the item-origin list; the origin is left unset`);
-        if (r.severity)
-            log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
-        let duplicate;
-        if (r.candidates && r.phases) {
-            const open = openDuplicates(r.candidates.data, name, r.release.id, r.phases, r.doneMetaphases);
-            if (r.candidates.total_count > r.candidates.data.length) {
-                log.warning(`Dedupe: ${r.candidates.total_count} defects match the name, only the newest ${r.candidates.data.length} were checked`);
-            }
-            duplicate = open[0];
-            log.info(duplicate
-                ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
-                    (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
-                : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`);
-        }
-        return { ...r, duplicate };
+function listCandidates(api, name, releaseName) {
+    return api.list('defects', {
+        query: and(eq('name', name), cross('release', eq('name', releaseName))),
+        fields: ['id', 'name', 'release', 'phase'],
+        orderBy: ['-id'],
+        limit: CANDIDATE_LIMIT
     });
-    const { release, root, origin, severity, duplicate } = found;
-    const description = buildDescription({
-        text: settings.defectDescription,
-        runContext: settings.addRunContext ? deps.runContext : undefined,
-        token
-    });
-    const fields = defectFields({ name, description, rootId: root.id, releaseId: release.id, origin, severity, extra: settings.extraFields });
-    const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), fields };
-    return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
-        if (duplicate) {
-            const id = duplicate.entity.id;
-            const url = api.workItemUrl(id);
-            const comment = failedAgainCommentHtml(deps.runContext);
-            if (settings.dryRun) {
-                log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
-                log.info(`Fields a new defect would have had:\n${JSON.stringify(fields, null, 2)}`);
-                return { ...base, dryRun: true, created: false, reused: { id, url, phase: duplicate.phase, commentAdded: false } };
-            }
-            const commentAdded = await addComment(api, log, id, comment);
-            log.info(`Reused open defect ${id}: ${url}`);
-            return { ...base, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
-        }
-        if (settings.dryRun) {
-            log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
-            return { ...base, dryRun: true, created: false };
-        }
-        const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token }, deps.sleep);
-        const url = api.workItemUrl(entity.id);
-        log.info(`${recovered ? 'Found the defect created by an earlier attempt' : 'Created defect'} ${entity.id}: ${url}`);
-        return { ...base, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
-    });
-}
-/**
- * The defect's fields. is_draft is sent as true explicitly: Octane also makes a draft when
- * it is omitted, but saying so makes the dry-run output tell the whole story and does not
- * depend on a server default; a user who wants required-field rules enforced can send
- * `"is_draft": false` in extra-fields, which may also override the origin. Name, parent,
- * release and description always win (settings already refuses them in extra-fields), and
- * the validated `severity` input wins over a severity in extra-fields.
- */
-function defectFields(p) {
-    return {
-        is_draft: true,
-        ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
-        ...p.extra,
-        ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),
-        name: p.name,
-        description: p.description,
-        parent: { type: 'work_item_root', id: p.rootId },
-        release: { type: 'release', id: p.releaseId }
-    };
-}
-/** The one severity named by the `severity` input (name or logical name), if given. */
-async function findSeverity(api, name) {
-    if (!name)
-        return undefined;
-    const [first] = await resolveSeverities(api, [name], 'severity');
-    return first;
 }
 async function listDefectPhases(api) {
     const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
@@ -44047,6 +43985,19 @@ function isDoneMetaphase(m) {
     const name = typeof m.name === 'string' ? m.name.toLowerCase() : '';
     return logical.endsWith('.done') || (logical === '' && name === 'done');
 }
+/** The newest open duplicate, if any; says in the log what was found and what was not checked. */
+function chooseDuplicate(log, candidates, name, releaseId, phases, doneMetaphases) {
+    const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+    if (candidates.total_count > candidates.data.length) {
+        log.warning(`Dedupe: ${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
+    }
+    const duplicate = open[0];
+    log.info(duplicate
+        ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
+            (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
+        : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`);
+    return duplicate;
+}
 function refOf(value) {
     if (value === null || typeof value !== 'object')
         return undefined;
@@ -44068,7 +44019,7 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
         if (!ref)
             continue;
         const phase = phaseById.get(ref.id);
-        const logical = create_defect_str(phase?.logical_name) ?? ref.logical_name ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+        const logical = dedupe_str(phase?.logical_name) ?? ref.logical_name ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
         if (!phase && !logical)
             continue;
         if (logical && CLOSED_PHASES.has(logical.toLowerCase()))
@@ -44076,17 +44027,12 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
         const meta = refOf(phase?.metaphase);
         if (meta && doneMetaphases?.has(meta.id))
             continue;
-        out.push({ entity: d, phase: create_defect_str(phase?.name) ?? create_defect_str(ref.name) ?? logical ?? ref.id });
+        out.push({ entity: d, phase: dedupe_str(phase?.name) ?? dedupe_str(ref.name) ?? logical ?? ref.id });
     }
     return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
 }
-function create_defect_str(v) {
+function dedupe_str(v) {
     return typeof v === 'string' && v !== '' ? v : undefined;
-}
-function compareIds(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
 }
 /** A comment whose outcome is unknown is not repeated: reported, never duplicated. */
 async function addComment(api, log, id, text) {
@@ -44102,12 +44048,27 @@ async function addComment(api, log, id, text) {
         return false;
     }
 }
+
+;// CONCATENATED MODULE: ./src/modes/exactly-once.ts
+
+
+
+
+/** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
+const MAX_CREATE_POSTS = 3;
+const RECOVERY_LIMIT = 50;
+/**
+ * After a create whose answer was lost and a search that found nothing, look once more this
+ * much later before sending it again: a server still busy with the request when the answer was
+ * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ */
+const LATE_WRITE_WAIT_MS = 2000;
 /**
  * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
  * before POSTing again (same fields, same token), so at most one defect is ever created.
  * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
  */
-async function createExactlyOnce(api, log, fields, who, sleep = create_defect_defaultSleep) {
+async function createExactlyOnce(api, log, fields, who, sleep = exactly_once_defaultSleep) {
     for (let post = 1;; post++) {
         let entity;
         try {
@@ -44145,7 +44106,7 @@ function recoveredFrom(log, existing) {
     log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
     return { entity: existing, recovered: true };
 }
-function create_defect_defaultSleep(ms) {
+function exactly_once_defaultSleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 /** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
@@ -44212,6 +44173,106 @@ async function findByToken(api, log, who, attempts = 2) {
     throw new Error(`A defect may have been created, but Octane could not be asked whether it was (${lastError.message}). ` +
         `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
         `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
+}
+
+;// CONCATENATED MODULE: ./src/modes/create-defect.ts
+/**
+ * create-defect: files one draft defect at the backlog root, in the release, with the
+ * GitHub Actions origin when the workspace has one; optionally reuses an open defect of the
+ * same name (dedupe), or only shows what it would do (dry run).
+ *
+ * Round trips: one parallel round of look-ups, then one write (plus the client's sign-in
+ * and sign-out). How an open defect of the same name is found and reused is in dedupe.ts; an
+ * ambiguous write is never repeated blindly: see exactly-once.ts.
+ */
+
+
+
+
+
+const ORIGIN_NAME = 'GitHub Actions';
+async function runCreateDefect(settings, api, log, deps = {}) {
+    const name = settings.defectName;
+    const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
+    const found = await log.group('Look-ups', async () => {
+        // One parallel round: everything the create needs, plus what dedupe compares against.
+        const r = await resolveAll({
+            release: findRelease(api, settings.releaseName),
+            root: findBacklogRoot(api),
+            origin: findOriginNode(api, ORIGIN_NAME),
+            severity: findSeverity(api, settings.severity),
+            candidates: settings.dedupe ? listCandidates(api, name, settings.releaseName) : Promise.resolve(undefined),
+            phases: settings.dedupe ? listDefectPhases(api) : Promise.resolve(undefined),
+            doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
+        });
+        log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
+        log.info(`Backlog root: id ${r.root.id}`);
+        log.info(r.origin
+            ? `Origin ${JSON.stringify(r.origin.name)}: id ${r.origin.id}`
+            : `No ${JSON.stringify(ORIGIN_NAME)} node in the item-origin list; the origin is left unset`);
+        if (r.severity)
+            log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
+        const duplicate = r.candidates && r.phases ? chooseDuplicate(log, r.candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+        return { ...r, duplicate };
+    });
+    const { release, root, origin, severity, duplicate } = found;
+    const description = buildDescription({
+        text: settings.defectDescription,
+        runContext: settings.addRunContext ? deps.runContext : undefined,
+        token
+    });
+    const fields = defectFields({ name, description, rootId: root.id, releaseId: release.id, origin, severity, extra: settings.extraFields });
+    const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), fields };
+    return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
+        if (duplicate) {
+            const id = duplicate.entity.id;
+            const url = api.workItemUrl(id);
+            const comment = failedAgainCommentHtml(deps.runContext);
+            if (settings.dryRun) {
+                log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
+                log.info(`Fields a new defect would have had:\n${JSON.stringify(fields, null, 2)}`);
+                return { ...base, dryRun: true, created: false, reused: { id, url, phase: duplicate.phase, commentAdded: false } };
+            }
+            const commentAdded = await addComment(api, log, id, comment);
+            log.info(`Reused open defect ${id}: ${url}`);
+            return { ...base, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
+        }
+        if (settings.dryRun) {
+            log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
+            return { ...base, dryRun: true, created: false };
+        }
+        const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token }, deps.sleep);
+        const url = api.workItemUrl(entity.id);
+        log.info(`${recovered ? 'Found the defect created by an earlier attempt' : 'Created defect'} ${entity.id}: ${url}`);
+        return { ...base, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
+    });
+}
+/**
+ * The defect's fields. is_draft is sent as true explicitly: Octane also makes a draft when
+ * it is omitted, but saying so makes the dry-run output tell the whole story and does not
+ * depend on a server default; a user who wants required-field rules enforced can send
+ * `"is_draft": false` in extra-fields, which may also override the origin. Name, parent,
+ * release and description always win (settings already refuses them in extra-fields), and
+ * the validated `severity` input wins over a severity in extra-fields.
+ */
+function defectFields(p) {
+    return {
+        is_draft: true,
+        ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
+        ...p.extra,
+        ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),
+        name: p.name,
+        description: p.description,
+        parent: { type: 'work_item_root', id: p.rootId },
+        release: { type: 'release', id: p.releaseId }
+    };
+}
+/** The one severity named by the `severity` input (name or logical name), if given. */
+async function findSeverity(api, name) {
+    if (!name)
+        return undefined;
+    const [first] = await resolveSeverities(api, [name], 'severity');
+    return first;
 }
 
 ;// CONCATENATED MODULE: ./src/render/create-defect.ts

@@ -1,33 +1,18 @@
 /**
  * The Octane REST client: sign-in with an API access key, a cookie session that is renewed
- * once when it expires, retries with backoff for transient failures (and only safe ones for
- * POST), and error messages a reader of the job log can act on.
+ * once when it expires, and error messages a reader of the job log can act on. Retries with
+ * backoff for transient failures (and only safe ones for POST) run in attempts.ts; secrets are
+ * kept out of messages by secrets.ts.
  */
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar } from './cookies.js';
-import {
-  OctaneError,
-  OctaneNetworkError,
-  OutcomeUnknownError,
-  looksLikeHtml,
-  octaneErrorFrom,
-  statusLine,
-  withMessage
-} from './errors.js';
+import { OctaneError, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
-import { Network, hostPort, proxySecrets, type Env } from './network.js';
-import {
-  CallBudget,
-  POST_SAFE_STATUSES,
-  RETRYABLE_CODES,
-  RETRYABLE_STATUSES,
-  backoffMs,
-  retryAfterMs,
-  runBudgetMs,
-  seconds,
-  surelyNotSent
-} from './retry.js';
+import { Network, proxySecrets, type Env } from './network.js';
+import { CallBudget, runBudgetMs } from './retry.js';
+import { Attempts } from './attempts.js';
+import { Secrets } from './secrets.js';
 
 export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
 
@@ -54,8 +39,6 @@ export interface OctaneClientOptions {
 
 export const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
-/** An attempt with less time than this left in the budget is not started. */
-const MIN_ATTEMPT_MS = 1000;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
 
 interface CallSpec {
@@ -77,13 +60,10 @@ export class OctaneClient implements OctaneApi {
   private readonly connection: ConnectionSettings;
   private readonly base: string;
   private readonly network: Network;
-  private readonly secrets = new Set<string>();
+  private readonly secrets: Secrets;
   private readonly log: (line: string) => void;
   private readonly debug: ((line: string) => void) | undefined;
-  private readonly onSecret: (value: string) => void;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
-  private readonly budget: CallBudget;
+  private readonly attempts: Attempts;
 
   private jar = new CookieJar();
   private signedIn = false;
@@ -97,12 +77,19 @@ export class OctaneClient implements OctaneApi {
     const env = options.env ?? {};
     this.log = options.log ?? (() => {});
     this.debug = options.debug;
-    this.onSecret = options.onSecret ?? (() => {});
-    this.sleep = options.sleep ?? defaultSleep;
-    this.random = options.random ?? Math.random;
-    this.budget = new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs));
-    this.addSecret(options.connection.clientSecret);
-    for (const s of proxySecrets(env)) this.addSecret(s);
+    this.secrets = new Secrets(options.onSecret);
+    this.attempts = new Attempts({
+      budget: new CallBudget(options.maxTotalMs ?? runBudgetMs(options.connection.timeoutMs)),
+      retries: options.connection.retries,
+      timeoutMs: options.connection.timeoutMs,
+      log: this.log,
+      sleep: options.sleep ?? defaultSleep,
+      random: options.random ?? Math.random,
+      failure: (response, what) => this.failure(response, what),
+      redact: (text) => this.secrets.redact(text)
+    });
+    this.secrets.add(options.connection.clientSecret);
+    for (const s of proxySecrets(env)) this.secrets.add(s);
     this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
   }
 
@@ -140,7 +127,7 @@ export class OctaneClient implements OctaneApi {
         },
         this.context(this.jar)
       ).catch((error: unknown) => {
-        this.debug?.(`sign-out failed: ${error instanceof Error ? this.redact(error.message) : 'error'}`);
+        this.debug?.(`sign-out failed: ${error instanceof Error ? this.secrets.redact(error.message) : 'error'}`);
       });
     } finally {
       this.jar.clear();
@@ -243,98 +230,24 @@ export class OctaneClient implements OctaneApi {
 
   // ---- retries ----------------------------------------------------------------------------
 
-  /**
-   * Runs one request with retries for transient failures, and returns the first answer that
-   * is not retried (any status). GET and sign-in are retried on 429/502/503/504, connection
-   * failures and timeouts; a POST only where the server surely did not act on it.
-   */
-  private async withRetries(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
-    const leave = this.budget.enter();
-    try {
-      return await this.attempts(spec, jar);
-    } finally {
-      leave();
-    }
-  }
-
-  private async attempts(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
-    const idempotent = spec.method === 'GET' || spec.signIn === true;
-    const retries = Math.max(0, this.connection.retries);
-    const spentBefore = this.budget.spentMs();
-
-    for (let attempt = 0; ; attempt++) {
-      const left = this.budget.remainingMs();
-      if (left < MIN_ATTEMPT_MS) throw this.budgetSpent(spec);
-      const timeoutMs = Math.min(this.connection.timeoutMs, left);
-      let error: OctaneError | OctaneNetworkError;
-      let reason: string;
-      let wait: number | undefined;
-      try {
-        const response = await exchange(
-          {
-            method: spec.method,
-            url: spec.url,
-            what: spec.what,
-            body: spec.body,
-            timeoutMs,
-            headers: () => {
-              const headers = this.baseHeaders(spec.body !== undefined);
-              const cookie = spec.signIn ? undefined : jar.header();
-              return cookie ? { ...headers, Cookie: cookie } : headers;
-            }
-          },
-          this.context(jar)
-        );
-        if (!RETRYABLE_STATUSES.has(response.status)) return response;
-        error = this.failure(response, spec.what);
-        if (!idempotent && !POST_SAFE_STATUSES.has(response.status)) throw this.outcomeUnknown(spec, error);
-        reason = `Octane answered ${statusLine(response.status)} to ${spec.what}`;
-        wait = retryAfterMs(response.retryAfter);
-      } catch (caught) {
-        if (!(caught instanceof OctaneNetworkError)) throw caught;
-        // Library messages (proxy agents, sockets) are not ours: never let one show a secret.
-        error = this.redactedNetworkError(caught);
-        if (!idempotent && !surelyNotSent(error.code)) throw this.outcomeUnknown(spec, error);
-        if (!RETRYABLE_CODES.has(error.code)) throw error;
-        reason =
-          error.code === 'TIMEOUT'
-            ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
-            : `${spec.what} to ${error.server} failed (${error.code})`;
-      }
-      const delay = wait ?? backoffMs(attempt, this.random);
-      const spent = this.budget.spentMs() - spentBefore;
-      if (attempt >= retries) throw gaveUp(error, attempt + 1, spent);
-      if (this.budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
-        throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(this.budget.totalMs)} the run has for calls to Octane`);
-      }
-      this.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
-      const before = Date.now();
-      await this.sleep(delay);
-      this.budget.waited(delay, Date.now() - before);
-    }
-  }
-
-  /** A call not even started: earlier calls of the run used all the time it has for Octane. */
-  private budgetSpent(spec: CallSpec): OctaneNetworkError {
-    const server = hostPort(spec.url);
-    return new OctaneNetworkError(
-      `Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.budget.spentMs())}, ` +
-        `the most allowed (${seconds(this.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`,
-      { code: 'BUDGET', server }
-    );
-  }
-
-  private redactedNetworkError(error: OctaneNetworkError): OctaneNetworkError {
-    const message = this.redact(error.message);
-    if (message === error.message) return error;
-    return new OctaneNetworkError(message, { code: error.code, server: error.server });
-  }
-
-  private outcomeUnknown(spec: CallSpec, cause: OctaneError | OctaneNetworkError): OutcomeUnknownError {
-    return new OutcomeUnknownError(
-      `Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
-        'It was not repeated, because repeating it could create the entity twice',
-      cause
+  /** One request through the retry loop; sign-in sends no cookies, other calls the jar's. */
+  private withRetries(spec: CallSpec, jar: CookieJar): Promise<ExchangeResponse> {
+    return this.attempts.run(spec, (timeoutMs) =>
+      exchange(
+        {
+          method: spec.method,
+          url: spec.url,
+          what: spec.what,
+          body: spec.body,
+          timeoutMs,
+          headers: () => {
+            const headers = this.baseHeaders(spec.body !== undefined);
+            const cookie = spec.signIn ? undefined : jar.header();
+            return cookie ? { ...headers, Cookie: cookie } : headers;
+          }
+        },
+        this.context(jar)
+      )
     );
   }
 
@@ -348,29 +261,9 @@ export class OctaneClient implements OctaneApi {
       onSetCookie: (values: string[]) => {
         // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie
         // is a session or load-balancer token.
-        for (const [name, value] of jar.store(values)) if (name !== 'OCTANE_USER') this.addSecret(value);
+        for (const [name, value] of jar.store(values)) if (name !== 'OCTANE_USER') this.secrets.add(value);
       }
     };
-  }
-
-  private addSecret(value: string | undefined): void {
-    if (!value) return;
-    // An error that echoes a JSON request body shows a secret with `"` or `\` in escaped form.
-    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-      if (this.secrets.has(form)) continue;
-      this.secrets.add(form);
-      this.onSecret(form);
-    }
-  }
-
-  /** Replaces every known secret (client secret, cookie values, proxy credentials) with ***. */
-  private redact(text: string): string {
-    let out = text;
-    // Longest first, so a secret that contains another is removed whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (s.length >= 4) out = out.split(s).join('***');
-    }
-    return out;
   }
 
   private baseHeaders(withBody: boolean): Record<string, string> {
@@ -391,7 +284,7 @@ export class OctaneClient implements OctaneApi {
   }
 
   private errorFrom(response: ExchangeResponse, what: string): OctaneError {
-    return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.redact(t));
+    return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.secrets.redact(t));
   }
 
   /** The error for a non-2xx answer, with a hint for the statuses that have a usual cause. */
@@ -435,13 +328,6 @@ function ids(error: OctaneError): string {
     Boolean
   );
   return parts.length ? `, ${parts.join(', ')}` : '';
-}
-
-function gaveUp<E extends OctaneError | OctaneNetworkError>(error: E, attempts: number, elapsedMs: number, why?: string): E {
-  if (attempts <= 1 && !why) return error;
-  const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
-  if (error instanceof OctaneError) return withMessage(error, `${error.message}${suffix}`) as E;
-  return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause }) as E;
 }
 
 /** query="<expr>" (quoted, then URL-encoded), fields, limit, offset, order_by. */
