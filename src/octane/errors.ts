@@ -148,10 +148,3 @@ export function withMessage(error: OctaneError, message: string): OctaneError {
     correlationId: error.correlationId
   });
 }
-
-/** The reason part of an error message, e.g. "403 Forbidden: ... (error_code X)". */
-export function detailOf(error: OctaneError, what: string): string {
-  const prefix = `Octane answered `;
-  const m = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return m.replace(` to ${what}`, '');
-}
