@@ -3,6 +3,7 @@
  * description; after a POST whose outcome is unknown, the token is looked for before anything
  * is sent again, so a lost answer never becomes a second defect.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Entity, OctaneApi } from '../octane/api.js';
 import { OctaneError, OutcomeUnknownError } from '../octane/errors.js';
 import { and, eq, idEq } from '../octane/query.js';
@@ -39,7 +40,7 @@ export async function createExactlyOnce(
   log: Log,
   fields: Record<string, unknown>,
   who: Identity,
-  sleep: (ms: number) => Promise<void> = defaultSleep
+  sleep: (ms: number) => Promise<void> = wait
 ): Promise<{ entity: Entity; recovered: boolean }> {
   for (let post = 1; ; post++) {
     let entity: Entity;
@@ -79,10 +80,6 @@ export async function createExactlyOnce(
 function recoveredFrom(log: Log, existing: Entity): { entity: Entity; recovered: boolean } {
   log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
   return { entity: existing, recovered: true };
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */

@@ -4,6 +4,7 @@
  * backoff for transient failures (and only safe ones for POST) run in attempts.ts; secrets are
  * kept out of messages by secrets.ts.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar } from './cookies.js';
@@ -50,10 +51,6 @@ interface CallSpec {
   signIn?: boolean;
 }
 
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export class OctaneClient implements OctaneApi {
   readonly stats = { requests: 0, bytesReceived: 0 };
 
@@ -83,7 +80,7 @@ export class OctaneClient implements OctaneApi {
       retries: options.connection.retries,
       timeoutMs: options.connection.timeoutMs,
       log: this.log,
-      sleep: options.sleep ?? defaultSleep,
+      sleep: options.sleep ?? wait,
       random: options.random ?? Math.random,
       failure: (response, what) => this.failure(response, what),
       redact: (text) => this.secrets.redact(text)
