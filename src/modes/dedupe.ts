@@ -3,11 +3,11 @@
  * comment links this run) instead of filing another. The look-ups here join create-defect's
  * one parallel round; choosing the duplicate needs no further round trip.
  */
-import type { Entity, OctaneApi, Page, Reference } from '../octane/api.js';
+import type { Entity, OctaneApi, Page } from '../octane/api.js';
 import { OutcomeUnknownError } from '../octane/errors.js';
 import { and, cross, eq } from '../octane/query.js';
 import type { Log } from '../log.js';
-import { compareIds } from './entity-ids.js';
+import { compareIds, refOf } from './entity-ids.js';
 
 export interface Duplicate {
   entity: Entity;
@@ -82,12 +82,6 @@ export function chooseDuplicate(
       : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`
   );
   return duplicate;
-}
-
-function refOf(value: unknown): Reference | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const id = (value as { id?: unknown }).id;
-  return typeof id === 'string' || typeof id === 'number' ? ({ ...(value as object), id: String(id) } as Reference) : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { and, idEq, idIn } from '../octane/query.js';
 import { findRelease, resolveAll, resolvePhases, resolveSeverities, type Resolved } from '../lookups.js';
 import { oneLine } from '../render/markdown.js';
 import { gateVerdict } from '../render/gate.js';
+import { refOf } from './entity-ids.js';
 
 export interface ListedDefect {
   id: string;
@@ -59,14 +60,6 @@ function totalOf(page: Page | undefined, what: string): number {
 function dataOf(page: Page, what: string): Entity[] {
   if (!Array.isArray(page.data)) throw new Error(`Octane's answer for ${what} has no data list; the gate cannot list defects.`);
   return page.data;
-}
-
-function refId(value: unknown): string | undefined {
-  if (value && typeof value === 'object' && 'id' in value) {
-    const id = (value as { id: unknown }).id;
-    if (typeof id === 'string' || typeof id === 'number') return String(id);
-  }
-  return undefined;
 }
 
 function refName(value: unknown): string {
@@ -183,8 +176,8 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       const id = String(e.id);
       if (seen.has(id) || listed.length >= limit) return;
       seen.add(id);
-      const sevId = refId(e.severity);
-      const phId = refId(e.phase);
+      const sevId = refOf(e.severity)?.id;
+      const phId = refOf(e.phase)?.id;
       listed.push({
         id,
         name: typeof e.name === 'string' ? e.name : '',
