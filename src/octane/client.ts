@@ -8,7 +8,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar } from './cookies.js';
-import { OctaneError, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
+import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
@@ -321,9 +321,7 @@ export class OctaneClient implements OctaneApi {
 }
 
 function ids(error: OctaneError): string {
-  const parts = [error.errorCode && `error_code ${error.errorCode}`, error.correlationId && `correlation_id ${error.correlationId}`].filter(
-    Boolean
-  );
+  const parts = idParts(error.errorCode, error.correlationId);
   return parts.length ? `, ${parts.join(', ')}` : '';
 }
 

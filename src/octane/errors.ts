@@ -83,9 +83,14 @@ function oneError(
   let description = str(e.description_translated) ?? str(e.description);
   if (description) description = redact(description);
   if (description && description.length > MAX_DESCRIPTION) description = `${description.slice(0, MAX_DESCRIPTION)}…`;
-  const ids = [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter(Boolean);
+  const ids = idParts(errorCode, correlationId);
   const text = [description ?? 'no description', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
   return { text, errorCode, description, correlationId };
+}
+
+/** Octane's ids of an error as message parts ("error_code X", "correlation_id Y"), for support to trace it. */
+export function idParts(errorCode: string | undefined, correlationId: string | undefined): string[] {
+  return [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter((p): p is string => !!p);
 }
 
 export function looksLikeHtml(body: string, contentType: string | null): boolean {
