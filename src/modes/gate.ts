@@ -74,6 +74,18 @@ function addCount(counts: Record<string, number>, key: string, n: number): void 
   counts[key] = (counts[key] ?? 0) + n;
 }
 
+/** The count of each part's page under the part's name, and their sum; pages[i] belongs to parts[i]. */
+function tally(pages: Page[], parts: Resolved[], what: string): { counts: Record<string, number>; sum: number } {
+  const counts: Record<string, number> = {};
+  let sum = 0;
+  pages.forEach((page, i) => {
+    const n = totalOf(page, `${what} ${parts[i]!.name}`);
+    sum += n;
+    addCount(counts, parts[i]!.name, n);
+  });
+  return { counts, sum };
+}
+
 /** Names in log lines: one line each, so Octane data can never start a workflow command. */
 function names(list: Resolved[]): string {
   return list.map((r) => `${oneLine(r.name)} (${oneLine(r.id)})`).join(', ');
@@ -144,20 +156,8 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     ]);
 
     const count = totalOf(wholePage, 'the gate query');
-    const countsBySeverity: Record<string, number> = {};
-    let severitySum = 0;
-    perSeverity.forEach((page, i) => {
-      const n = totalOf(page, `severity ${severities[i]!.name}`);
-      severitySum += n;
-      addCount(countsBySeverity, severities[i]!.name, n);
-    });
-    const countsByPhase: Record<string, number> = {};
-    let phaseSum = 0;
-    perPhase.forEach((page, i) => {
-      const n = totalOf(page, `phase ${phases[i]!.name}`);
-      phaseSum += n;
-      addCount(countsByPhase, phases[i]!.name, n);
-    });
+    const { counts: countsBySeverity, sum: severitySum } = tally(perSeverity, severities, 'severity');
+    const { counts: countsByPhase, sum: phaseSum } = tally(perPhase, phases, 'phase');
     // Each defect has one severity and one phase, so the parts cannot exceed the whole; with a
     // severity filter every match has one of its severities, so they must add up exactly. If
     // not (or the phases do not add up), the answers disagree and none is trusted.
