@@ -87,7 +87,7 @@ export class OctaneClient implements OctaneApi {
     });
     this.secrets.add(options.connection.clientSecret);
     for (const s of proxySecrets(env)) this.secrets.add(s);
-    this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
+    this.network = new Network({ caCertificate: options.connection.caCertificate, env, warn: this.log });
   }
 
   // ---- public API -------------------------------------------------------------------------

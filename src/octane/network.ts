@@ -237,9 +237,12 @@ export interface Route {
 /** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
 export class Network {
   private readonly agents = new Map<string, Route>();
+  private readonly env: Env;
   private readonly ca: string[] | undefined;
 
-  constructor(private readonly env: Env, trust: TrustOptions) {
+  /** `trust.env` also holds the proxy variables that choose each route. */
+  constructor(trust: TrustOptions) {
+    this.env = trust.env;
     this.ca = trustedCertificates(trust);
     // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
     // URL with its password and the raw request headers, cookies included, to stderr.
