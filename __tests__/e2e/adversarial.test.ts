@@ -1,0 +1,521 @@
+// Adversarial end-to-end probes: odd workflow inputs (Windows line endings, huge or oddly encoded text) and a
+// hostile or broken Octane (malformed pages, inconsistent counts, 401 everywhere, odd cookies, slowness),
+// each through the bundled action against the simulator, asserting what the user would see.
+// Behaviours found wrong are kept as `it.skip` with the defect named, so that the fix can un-skip them.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SimEntity } from '../../simulator/index.js';
+import { connectionInputs, refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
+import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
+
+const sim = useSimulator();
+const DEFECTS = '/defects';
+
+const gate = (inputs: Record<string, string> = {}): Promise<ActionRun> =>
+  runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', ...inputs });
+
+const create = (inputs: Record<string, string> = {}): Promise<ActionRun> =>
+  runAction({
+    mode: 'create-defect',
+    ...connectionInputs(sim()),
+    'release-name': '2026.4',
+    'defect-name': 'adversarial probe',
+    'add-run-context': 'false',
+    ...inputs
+  });
+
+/** The defect the run reports in its outputs, from the store. */
+function createdDefect(run: ActionRun): SimEntity {
+  const defect = sim().store.get('defects', run.outputs['defect-id'] ?? '');
+  if (!defect) throw new Error(`no stored defect for ${JSON.stringify(run.outputs)}`);
+  return defect;
+}
+
+/** Requests the simulator got after the first sign-out (the run was over by then). */
+const requestsAfterSignOut = (): number => {
+  const i = sim().log.findIndex((r) => r.path.endsWith('/authentication/sign_out'));
+  return i < 0 ? 0 : sim().log.length - i - 1;
+};
+
+/** A page with one defect whose fields are `fields` (the rest well-formed: New, Urgent). */
+function pageOf(fields: Record<string, unknown>): { total_count: number; data: unknown[] } {
+  const phase = sim().store.byLogicalName('phase.defect.new');
+  const severity = sim().store.byLogicalName('list_node.severity.urgent');
+  const entity = { id: '1002', type: 'defect', name: 'odd', phase: { type: 'phase', id: phase.id }, severity: { type: 'list_node', id: severity.id }, ...fields };
+  return { total_count: 1, data: [JSON.parse(JSON.stringify(entity)) as unknown] };
+}
+
+describe('Windows line endings (CRLF) in list and text inputs', () => {
+  it('phases and severities separated by CRLF give the same gate as with LF', async () => {
+    const lf = await gate({ phases: 'New\nOpened\nDeferred', severities: 'High\nUrgent' });
+    const crlf = await gate({ phases: 'New\r\nOpened\r\nDeferred\r\n', severities: 'High\r\nUrgent\r\n' });
+
+    expect(lf.code).toBe(1);
+    expect(crlf.code).toBe(lf.code);
+    expect(crlf.outputs).toEqual(lf.outputs);
+    expect(crlf.errors).toEqual(lf.errors);
+    expect(crlf.errors[0]).toContain('phases New/Opened/Deferred, severities Urgent/High');
+  });
+
+  it('a CRLF description keeps its lines and stores no carriage return; a CRLF-terminated severity resolves', async () => {
+    const run = await create({ 'defect-description': 'line one\r\nline two\r\n\r\nline four', severity: 'High\r\n' });
+
+    expect(run.code).toBe(0);
+    const defect = createdDefect(run);
+    const description = String(defect.description);
+    expect(description).not.toContain('\r');
+    expect(description).toMatch(/line one<br>line two<\/p>\s*<p>line four/);
+    expect(refId(defect.severity)).toBe(sim().store.byLogicalName('list_node.severity.high').id);
+  });
+
+  it('a CRLF inside the defect name is refused as not one line, and nothing reaches Octane', async () => {
+    const run = await create({ 'defect-name': 'first line\r\nsecond line' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('defect-name');
+    expect(sim().log).toHaveLength(0);
+  });
+});
+
+describe('a description at and over the 100,000-character limit', () => {
+  it('exactly 100,000 characters is filed whole, also with the run context appended', async () => {
+    const text = 'x'.repeat(100_000);
+    const plain = await create({ 'defect-description': text });
+    const withContext = await create({ 'defect-description': text, 'add-run-context': 'true' });
+
+    for (const run of [plain, withContext]) {
+      expect(run.code).toBe(0);
+      expect(run.outputs.created).toBe('true');
+      expect(String(createdDefect(run).description)).toContain(text);
+    }
+  });
+
+  it('100,000 characters that all need escaping (<) are filed as text, not markup', async () => {
+    const run = await create({ 'defect-description': '<'.repeat(100_000) });
+
+    expect(run.code).toBe(0);
+    const description = String(createdDefect(run).description);
+    expect(description).toContain('&lt;'.repeat(100_000));
+    expect(description).not.toContain('<<');
+  });
+
+  it('100,001 characters is refused, naming the input and the limit, with no request to Octane', async () => {
+    const run = await create({ 'defect-description': 'x'.repeat(100_001) });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual(['The inputs have 1 problem:\n- defect-description: must be at most 100000 characters; got 100001']);
+    expect(sim().log).toHaveLength(0);
+  });
+});
+
+describe('Unicode normalization: release "Café" stored NFC, input NFD', () => {
+  const NFC = 'Caf\u00e9';
+  const NFD = 'Cafe\u0301';
+  beforeAll(() => {
+    sim().store.add('releases', { name: NFC });
+  });
+
+  it('the NFC name matches; the NFD spelling fails closed (exit 1, no count, no outputs)', async () => {
+    const ok = await gate({ 'release-name': NFC });
+    expect(ok.code).toBe(0);
+    expect(ok.outputs['gate-result']).toBe('passed');
+    sim().log.length = 0;
+
+    const run = await gate({ 'release-name': NFD });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^release-name: No release named /);
+    expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith(DEFECTS))).toBe(false);
+  });
+
+  // DEFECT (clarity): the message reads `No release named "Café" in the workspace; releases there: "Café", ...`:
+  // two names that look identical, and nothing says they differ in Unicode normalization (NFD vs NFC).
+  // The action should either match after NFC-normalizing both sides, or say why the look-alike does not match.
+  it.skip('the NFD spelling either matches or the message says the names differ only in Unicode form', async () => {
+    const run = await gate({ 'release-name': NFD });
+    if (run.code === 0) return;
+    expect(run.errors[0]).toMatch(/normali[sz]|Unicode|NFC|NFD/i);
+  });
+});
+
+describe('%, CR, :: and %0A in names that reach annotations', () => {
+  it('an unknown severity "100%0A::warning::pwn" is named literally in one error annotation and forges nothing', async () => {
+    const run = await gate({ severities: 'High, 100%0A::warning::pwn' });
+
+    expect(run.code).toBe(1);
+    expect(run.warnings).toEqual([]);
+    expect(run.errors).toHaveLength(1);
+    // Decoded as the runner decodes it: the text reads exactly as typed, on one line.
+    expect(run.errors[0]).toMatch(/^severities: Unknown severities "100%0A::warning::pwn"; valid severities: Low/);
+    expect(run.errors[0]).not.toContain('\n');
+    // Raw, the % is escaped so the runner cannot turn %0A into a line break.
+    expect(run.stdout).toContain('100%250A::warning::pwn');
+    expect(run.outputs).toEqual({});
+  });
+
+  it('a CR in the release name is refused before any request, naming the character and where it is', async () => {
+    const run = await gate({ 'release-name': '50%0A::error::x %25 \r y' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('release-name: must not contain control characters; got U+000D');
+    expect(sim().log).toHaveLength(0);
+  });
+
+  it('a release really named "R%0A::x%25" is found, and the verdict annotation reads the name as stored', async () => {
+    const name = 'R%0A::x%25';
+    sim().store.add('releases', { name });
+    sim().store.addDefects(1, {
+      release: sim().store.releaseByName(name),
+      phase: sim().store.byLogicalName('phase.defect.new'),
+      severity: sim().store.byLogicalName('list_node.severity.low')
+    });
+
+    const run = await gate({ 'release-name': name });
+
+    expect(run.code).toBe(1);
+    expect(run.warnings).toEqual([]);
+    expect(run.errors).toEqual([`Gate failed: 1 defect (release ${name}, phases New/Opened/Deferred, every severity); allowed: <= 0`]);
+    expect(run.outputs['defect-count']).toBe('1');
+  });
+});
+
+describe('a release stored in Octane with leading and trailing spaces', () => {
+  beforeAll(() => {
+    sim().store.add('releases', { name: ' 2026.9 ' });
+  });
+
+  it('the trimmed input does not silently match another release: it fails closed and shows the spaced name quoted', async () => {
+    const run = await gate({ 'release-name': '2026.9' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.errors[0]).toMatch(/^release-name: No release named "2026\.9" in the workspace; releases there: .*" 2026\.9 "/);
+  });
+
+  // DEFECT (unreachable release): the runner trims inputs, so a release stored as " 2026.9 " can never be named;
+  // the README says "leading and trailing spaces are ignored", which a user reads as ignored on both sides. The
+  // step fails with "No release named "2026.9"; releases there: " 2026.9 "" and no hint that Octane's name carries
+  // spaces and must be renamed. Either match on the trimmed name (when exactly one release trims to it) or say so.
+  it.skip('the trimmed input matches the spaced release, or the message says its stored name has spaces', async () => {
+    const run = await gate({ 'release-name': '2026.9' });
+    if (run.code === 0) {
+      expect(run.outputs['gate-result']).toBe('passed');
+      return;
+    }
+    // "workspace" is in every such message; ask for the word itself.
+    expect(run.errors[0]).toMatch(/\bspaces?\b|leading|trailing/i);
+  });
+});
+
+describe('Octane answers pages with malformed entities (every defects answer; counts stay consistent)', () => {
+  const cases: Array<[string, Record<string, unknown>, { name: string; phase: string; severity: string }]> = [
+    ['no name', { name: undefined }, { name: '', phase: 'New', severity: 'Urgent' }],
+    ['name null', { name: null }, { name: '', phase: 'New', severity: 'Urgent' }],
+    ['name an object', { name: { evil: true } }, { name: '', phase: 'New', severity: 'Urgent' }],
+    ['no phase reference', { phase: undefined }, { name: 'odd', phase: '', severity: 'Urgent' }],
+    ['phase null', { phase: null }, { name: 'odd', phase: '', severity: 'Urgent' }],
+    ['phase of an unknown id', { phase: { type: 'phase', id: '9999' } }, { name: 'odd', phase: '', severity: 'Urgent' }],
+    ['severity a bare string id', { severity: 'SEVERITY' }, { name: 'odd', phase: 'New', severity: '' }],
+    ['severity null', { severity: null }, { name: 'odd', phase: 'New', severity: '' }]
+  ];
+
+  it.each(cases)('%s: the count still fails the gate, the defect is listed with a blank for what is missing', async (_title, fields, shown) => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf(fields), times: 100 });
+
+    const run = await gate({ phases: 'New', severities: 'Urgent' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['defect-count']).toBe('1');
+    expect(run.errors).toEqual(['Gate failed: 1 defect (release 2026.4, phase New, severity Urgent); allowed: <= 0']);
+    const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<Record<string, string>>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: '1002', ...shown });
+    expect(visibleText(run)).not.toContain('[object Object]');
+    expect(visibleText(run)).not.toContain('undefined');
+  });
+
+  it('ids as numbers are read as ids', async () => {
+    const phase = sim().store.byLogicalName('phase.defect.new');
+    const severity = sim().store.byLogicalName('list_node.severity.urgent');
+    sim().faults.add({
+      method: 'GET',
+      path: DEFECTS,
+      json: pageOf({ id: 1002, phase: { type: 'phase', id: Number(phase.id) }, severity: { type: 'list_node', id: Number(severity.id) } }),
+      times: 100
+    });
+
+    const run = await gate({ phases: 'New', severities: 'Urgent' });
+
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.outputs.defects ?? '[]')).toEqual([
+      expect.objectContaining({ id: '1002', name: 'odd', phase: 'New', severity: 'Urgent', url: expect.stringMatching(/&id=1002$/) })
+    ]);
+  });
+
+  it('an id with URL and HTML metacharacters is encoded in the link and escaped in the summary', async () => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf({ id: '1002&x=<b>' }), times: 100 });
+
+    const run = await gate({ phases: 'New', severities: 'Urgent' });
+
+    expect(run.code).toBe(1);
+    const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ url: string }>;
+    expect(listed[0]?.url).toMatch(/&id=1002%26x%3D%3Cb%3E$/);
+    expect(run.summary).not.toContain('<b>');
+  });
+
+  // DEFECT (hostile server): a listed defect without an id is output as {"id":"undefined", ...} with the link
+  // ".../entity-navigation?...&id=undefined", and the summary shows a link text "undefined".
+  // Reproduce: faults.add({method:'GET', path:'/defects', json:{total_count:1, data:[{type:'defect', name:'x',
+  // phase:{type:'phase',id:'1001'}, severity:{type:'list_node',id:'1006'}}]}, times:100}); gate with phases New,
+  // severities Urgent. Expected: an empty id and no link (or the page treated as unreadable), never "undefined".
+  it.skip('a listed defect without an id is never shown as "undefined"', async () => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf({ id: undefined }), times: 100 });
+
+    const run = await gate({ phases: 'New', severities: 'Urgent' });
+
+    expect(run.code).toBe(1);
+    expect(visibleText(run)).not.toContain('undefined');
+  });
+});
+
+describe('Octane answers pages whose counts cannot be trusted', () => {
+  it('total_count larger than the page, with list-limit above it: the gate fails closed saying the counts disagree', async () => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: { ...pageOf({}), total_count: 50 } });
+
+    const run = await gate({ 'list-limit': '100' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^Octane's counts disagree \(total \d+, by severity \d+, by phase \d+\).*Run the gate again\.$/);
+  });
+
+  it('200 {"data": []} with no total_count on every defects answer: fails, saying the answer is not a page', async () => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: { data: [] }, times: 100 });
+
+    const run = await gate();
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.errors).toEqual(['Octane answered GET defects with JSON that is not a page of entities (no data array or total_count)']);
+    expect(run.summary).toBe('');
+  });
+
+  it.each([
+    ['-1', -1],
+    ['1.5', 1.5]
+  ])('total_count %s: the gate cannot count and says so', async (shown, value) => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: { total_count: value, data: [] }, times: 100 });
+
+    const run = await gate();
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({});
+    expect(run.errors).toEqual([`Octane's answer for the gate query has no valid total_count (${shown}); the gate cannot count, so it fails.`]);
+  });
+
+  it('a release look-up answering {"data": []} without total_count fails, naming the collection', async () => {
+    sim().faults.add({ method: 'GET', path: '/releases', json: { data: [] } });
+
+    const run = await gate();
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual(['Octane answered GET releases with JSON that is not a page of entities (no data array or total_count)']);
+  });
+
+  // DEFECT (work after the verdict, leaked session): when one query of the counting wave fails for a reason that is
+  // not retried (here one answer {"data": []}), the action prints the error and signs out while the other queries
+  // are still in flight. They then get 401, are logged as "failed (ECONNRESET); retry 1 of 4", then "The Octane
+  // session was refused (401); signing in again", and SIGN IN AGAIN (up to 3 new sessions seen), finish their GETs,
+  // and those sessions are never signed out. The log after the ::error:: is misleading, and Octane keeps open
+  // sessions. Reproduce: faults.add({method:'GET', path:'/defects', json:{data:[]}, times:1}); default gate on
+  // 2026.4: ~20 requests follow the sign_out, including POST sign_in. Expected: cancel (or await, without retrying
+  // or signing in) the sibling requests before signing out; nothing after the sign-out.
+  it.skip('one failed count query: nothing is sent after the sign-out, and no session is left open', async () => {
+    sim().faults.add({ method: 'GET', path: DEFECTS, json: { data: [] }, times: 1 });
+
+    const run = await gate();
+
+    expect(run.code).toBe(1);
+    expect(requestsAfterSignOut()).toBe(0);
+    const signIns = sim().log.filter((r) => r.path.endsWith('/authentication/sign_in')).length;
+    const signOuts = sim().log.filter((r) => r.path.endsWith('/authentication/sign_out')).length;
+    expect(signOuts).toBe(signIns);
+  });
+});
+
+describe('authentication trouble after sign-in', () => {
+  it('401 on every API call: one new sign-in, a clear message about the key, a bounded number of requests, signed out', async () => {
+    sim().faults.add({ path: '/api/', status: 401, times: 1000 });
+
+    const run = await gate();
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(/^Octane answered 401 Unauthorized to GET \w+: .*it still failed after signing in again, so the API access key may have lost its access$/);
+    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_in'))).toHaveLength(2);
+    expect(sim().log.length).toBeLessThanOrEqual(10);
+    expect(sim().log.at(-1)?.path).toMatch(/\/authentication\/sign_out$/);
+  });
+
+  it('401 on every API call in create-defect: the same message, and no defect written', async () => {
+    sim().faults.add({ path: '/api/', status: 401, times: 1000 });
+    const before = sim().store.all('defects').length;
+
+    const run = await create();
+
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toContain('it still failed after signing in again');
+    expect(writes(sim())).toBe(0);
+    expect(sim().store.all('defects')).toHaveLength(before);
+  });
+});
+
+describe('sign-in cookies with unusual attributes (a front proxy rewriting Set-Cookie)', () => {
+  let front: http.Server;
+  let frontUrl = '';
+  let rewrite: (cookie: string) => string = (c) => c;
+  beforeAll(async () => {
+    front = http.createServer((req, res) => {
+      const target = new URL(sim().url);
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          const headers = { ...answer.headers };
+          if (headers['set-cookie']) headers['set-cookie'] = headers['set-cookie'].map((c) => rewrite(c));
+          res.writeHead(answer.statusCode ?? 502, headers);
+          answer.pipe(res);
+        }
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+  });
+
+  it.each([
+    ['Secure over plain http', (c: string) => `${c}; Secure`],
+    ['a Domain attribute naming the host', (c: string) => `${c}; Domain=127.0.0.1`],
+    ['a Domain attribute naming another host', (c: string) => `${c}; Domain=other.example`],
+    ['lower-case attributes and SameSite', (c: string) => c.replace('HttpOnly', 'httponly; samesite=Strict')]
+  ])('%s: the session still works with the one configured server, and the gate runs', async (_title, fn) => {
+    rewrite = fn;
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'octane-url': frontUrl, 'release-name': '2026.4', retries: '1' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toMatch(/^Gate failed: \d+ defects \(release 2026\.4/);
+    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_in'))).toHaveLength(1);
+    expect(sim().log.filter((r) => r.path.includes('/api/')).every((r) => r.status === 200 && r.lwsso !== undefined)).toBe(true);
+  });
+
+  it('a session cookie that expires at once (Max-Age=0) is reported as no session cookie, pointing at octane-url', async () => {
+    rewrite = (c) => `${c}; Max-Age=0`;
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'octane-url': frontUrl, 'release-name': '2026.4' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([
+      "Octane answered 200 OK to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server"
+    ]);
+    expect(sim().log.some((r) => r.path.includes('/api/'))).toBe(false);
+  });
+});
+
+describe('a slow server, and retries: 0', () => {
+  it('release look-up slower than timeout-seconds with retries 0: one attempt, a message naming the wait and the request', async () => {
+    sim().faults.add({ method: 'GET', path: '/releases', delayMs: 2_300, times: 100 });
+
+    const run = await gate({ 'timeout-seconds': '2', retries: '0' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors).toEqual([expect.stringMatching(/^Octane at 127\.0\.0\.1:\d+ gave no answer within 2 s to GET releases \(timeout\)$/)]);
+    expect(sim().log.filter((r) => r.path.endsWith('/releases'))).toHaveLength(1);
+  });
+
+  it('every answer just under the timeout (1.7 s of 2 s): the gate completes with the right count', async () => {
+    const expected = (await gate()).outputs['defect-count'];
+    sim().log.length = 0;
+    sim().latencyMs = 1_700;
+    try {
+      const run = await gate({ 'timeout-seconds': '2' });
+      expect(run.code).toBe(1);
+      expect(run.outputs['defect-count']).toBe(expected);
+      expect(sim().log.every((r) => r.status === 200)).toBe(true);
+    } finally {
+      sim().latencyMs = 0;
+    }
+  }, 60_000);
+
+  it('retries 0 and a 503 on the create: fails naming the 503, and no defect is filed', async () => {
+    const name = 'adversarial retries-0 create';
+    sim().faults.add({ method: 'POST', path: DEFECTS, status: 503 });
+
+    const run = await create({ 'defect-name': name, retries: '0' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toMatch(/^Octane answered 503 Service Unavailable to POST defects/);
+    expect(sim().store.find('defects', (d) => d.name === name)).toHaveLength(0);
+    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith(DEFECTS))).toHaveLength(1);
+  });
+});
+
+describe('threshold edges', () => {
+  it("'==' with threshold 0 and zero matching defects passes", async () => {
+    const run = await gate({ 'release-name': '2026.5', severities: 'Urgent', 'threshold-operator': '==', threshold: '0' });
+
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'passed', 'defect-count': '0', defects: '[]' });
+    expect(run.summary).toContain('Gate passed');
+  });
+
+  it("'EQ' with threshold 0 and open defects fails, showing the operator", async () => {
+    const run = await gate({ 'threshold-operator': 'EQ', threshold: '0' });
+
+    expect(run.code).toBe(1);
+    expect(run.errors[0]).toMatch(/; allowed: == 0$/);
+  });
+});
+
+describe('list-limit 1000 with 5,000 matching defects', () => {
+  beforeAll(() => {
+    const release = sim().store.add('releases', { name: 'adversarial big' });
+    sim().store.addDefects(5_000, {
+      release,
+      phase: sim().store.byLogicalName('phase.defect.new'),
+      severity: sim().store.byLogicalName('list_node.severity.high')
+    });
+  });
+
+  it('counts all 5,000, lists exactly 1,000, in a bounded number of requests and bytes', async () => {
+    const run = await gate({ 'release-name': 'adversarial big', 'list-limit': '1000' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['defect-count']).toBe('5000');
+    expect(JSON.parse(run.outputs.defects ?? '[]')).toHaveLength(1000);
+    expect(JSON.parse(run.outputs['counts-by-severity'] ?? '{}')).toMatchObject({ High: 5000 });
+    // No paging through the 5,000: sign-in, 3 look-ups, the list, 5 severity counts, 3 phase counts, sign-out.
+    expect(sim().log.length).toBeLessThanOrEqual(15);
+    expect(sim().log.every((r) => Number(r.query.limit ?? '0') <= 1000)).toBe(true);
+    // Well under GitHub's 1 MiB limits for a step summary and a job's outputs.
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(512 * 1024);
+    expect(Buffer.byteLength(JSON.stringify(run.outputs))).toBeLessThan(512 * 1024);
+    expect(run.summary).toContain('and 4000 more');
+  });
+
+  // DEFECT (clarity, minor): at list-limit 1000, the maximum, the summary still says
+  // "… and 4000 more (listed 1000 of 5000; raise `list-limit` to see more)" — list-limit cannot be raised.
+  // Expected: no "raise list-limit" advice when it is already 1000 (e.g. "see the rest in Octane").
+  it.skip('at the maximum list-limit the summary does not advise raising it', async () => {
+    const run = await gate({ 'release-name': 'adversarial big', 'list-limit': '1000' });
+
+    expect(run.summary).toContain('and 4000 more');
+    expect(run.summary).not.toMatch(/raise `?list-limit/);
+  });
+});
