@@ -103,7 +103,7 @@ export function openDuplicates(
     const ref = refOf(d.phase);
     if (!ref) continue;
     const phase = phaseById.get(ref.id);
-    const logical = str(phase?.logical_name) ?? ref.logical_name ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+    const logical = str(phase?.logical_name) ?? str(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
     if (!phase && !logical) continue;
     if (logical && CLOSED_PHASES.has(logical.toLowerCase())) continue;
     const meta = refOf(phase?.metaphase);

@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { openDuplicates } from '../../src/modes/dedupe.js';
+
+const phases = [
+  { id: '1', type: 'phase', name: 'New', logical_name: 'phase.defect.new' },
+  { id: '5', type: 'phase', name: 'Closed', logical_name: 'phase.defect.closed' }
+];
+const candidate = (id: string, phase: unknown) => ({ id, type: 'defect', name: 'Build broke', release: { type: 'release', id: '7' }, phase });
+
+describe('openDuplicates on odd phase references', () => {
+  it('a reference with a non-string logical_name and an unknown id is not taken as open, and does not throw', () => {
+    const found = openDuplicates([candidate('10', { type: 'phase', id: '99', logical_name: 42 })], 'Build broke', '7', phases);
+    expect(found).toEqual([]);
+  });
+
+  it('a known open phase is still found next to it, and a closed one is not', () => {
+    const found = openDuplicates(
+      [candidate('10', { type: 'phase', id: '99', logical_name: 42 }), candidate('11', { type: 'phase', id: '1' }), candidate('12', { type: 'phase', id: '5' })],
+      'Build broke',
+      '7',
+      phases
+    );
+    expect(found.map((d) => [d.entity.id, d.phase])).toEqual([['11', 'New']]);
+  });
+});
