@@ -39108,6 +39108,8 @@ function warnIgnored(inputs, names, usedIn) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/octane/cookies.ts
 /**
  * The few cookies an Octane session needs (LWSSO_COOKIE_KEY, OCTANE_USER, and whatever a load
@@ -39221,9 +39223,13 @@ function oneError(e, redact) {
         description = redact(description);
     if (description && description.length > MAX_DESCRIPTION)
         description = `${description.slice(0, MAX_DESCRIPTION)}…`;
-    const ids = [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter(Boolean);
+    const ids = idParts(errorCode, correlationId);
     const text = [description ?? 'no description', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
     return { text, errorCode, description, correlationId };
+}
+/** Octane's ids of an error as message parts ("error_code X", "correlation_id Y"), for support to trace it. */
+function idParts(errorCode, correlationId) {
+    return [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter((p) => !!p);
 }
 function looksLikeHtml(body, contentType) {
     if (contentType && /html/i.test(contentType))
@@ -39276,12 +39282,6 @@ function withMessage(error, message) {
         description: error.description,
         correlationId: error.correlationId
     });
-}
-/** The reason part of an error message, e.g. "403 Forbidden: ... (error_code X)". */
-function detailOf(error, what) {
-    const prefix = `Octane answered `;
-    const m = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    return m.replace(` to ${what}`, '');
 }
 
 ;// CONCATENATED MODULE: external "node:https"
@@ -42448,11 +42448,12 @@ class TrustingHttpsProxyAgent extends HttpsProxyAgent {
 }
 /** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
 class Network {
-    env;
     agents = new Map();
+    env;
     ca;
-    constructor(env, trust) {
-        this.env = env;
+    /** `trust.env` also holds the proxy variables that choose each route. */
+    constructor(trust) {
+        this.env = trust.env;
         this.ca = trustedCertificates(trust);
         // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
         // URL with its password and the raw request headers, cookies included, to stderr.
@@ -42835,6 +42836,8 @@ class Attempts {
             }
             const delay = wait ?? backoffMs(attempt, this.o.random);
             const spent = budget.spentMs() - spentBefore;
+            if (this.o.closed())
+                throw error;
             if (attempt >= retries)
                 throw gaveUp(error, attempt + 1, spent);
             if (budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
@@ -42844,6 +42847,8 @@ class Attempts {
             const before = Date.now();
             await this.o.sleep(delay);
             budget.waited(delay, Date.now() - before);
+            if (this.o.closed())
+                throw error;
         }
     }
     /** A call not even started: earlier calls of the run used all the time it has for Octane. */
@@ -42908,6 +42913,13 @@ class Secrets {
 }
 
 ;// CONCATENATED MODULE: ./src/octane/client.ts
+/**
+ * The Octane REST client: sign-in with an API access key, a cookie session that is renewed
+ * once when it expires, and error messages a reader of the job log can act on. Retries with
+ * backoff for transient failures (and only safe ones for POST) run in attempts.ts; secrets are
+ * kept out of messages by secrets.ts.
+ */
+
 
 
 
@@ -42919,9 +42931,6 @@ class Secrets {
 const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
 class OctaneClient {
     stats = { requests: 0, bytesReceived: 0 };
     connection;
@@ -42936,6 +42945,12 @@ class OctaneClient {
     /** Counts sign-ins, so that a call that got 401 knows whether someone already signed in again. */
     generation = 0;
     signingIn;
+    /** Set by close(): the run is over, so no call signs in again or retries any more. */
+    closed = false;
+    /** Ends the waits between retries when the run is closed. */
+    stop = new AbortController();
+    /** Calls not yet settled, so that close() can let them finish before signing out. */
+    inFlight = new Set();
     constructor(options) {
         this.connection = options.connection;
         this.base = options.connection.url.replace(/\/+$/, '');
@@ -42948,15 +42963,16 @@ class OctaneClient {
             retries: options.connection.retries,
             timeoutMs: options.connection.timeoutMs,
             log: this.log,
-            sleep: options.sleep ?? defaultSleep,
+            sleep: options.sleep ?? ((ms) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: this.stop.signal }).catch(() => undefined)),
             random: options.random ?? Math.random,
             failure: (response, what) => this.failure(response, what),
-            redact: (text) => this.secrets.redact(text)
+            redact: (text) => this.secrets.redact(text),
+            closed: () => this.closed
         });
         this.secrets.add(options.connection.clientSecret);
         for (const s of proxySecrets(env))
             this.secrets.add(s);
-        this.network = new Network(env, { caCertificate: options.connection.caCertificate, env, warn: this.log });
+        this.network = new Network({ caCertificate: options.connection.caCertificate, env, warn: this.log });
     }
     // ---- public API -------------------------------------------------------------------------
     workItemUrl(id) {
@@ -42965,12 +42981,26 @@ class OctaneClient {
     }
     /** Signs in (again); concurrent callers share one sign-in. */
     signIn() {
+        if (this.closed)
+            return Promise.reject(new OctaneError('The run has ended; not signing in to Octane again', { status: 0 }));
         if (!this.signingIn) {
             this.signingIn = this.doSignIn().finally(() => {
                 this.signingIn = undefined;
             });
         }
         return this.signingIn;
+    }
+    /**
+     * Ends the run: calls still in flight (the rest of a parallel batch after one of them failed)
+     * stop retrying and never sign in again, and the session is signed out. Never throws.
+     */
+    async close() {
+        this.closed = true;
+        this.stop.abort();
+        // The rest of a parallel batch may still be on the wire: let it land before the sign-out,
+        // so that nothing reaches Octane after it.
+        await Promise.allSettled([...this.inFlight]);
+        await this.signOut();
     }
     /** Ends the session, best effort: never throws, no retries, short timeout. */
     async signOut() {
@@ -43053,11 +43083,18 @@ class OctaneClient {
         this.signedIn = true;
         this.generation++;
     }
+    /** A workspace call, tracked until it settles (see close). */
+    send(spec) {
+        const call = this.sendInSession(spec);
+        this.inFlight.add(call);
+        call.then(() => this.inFlight.delete(call), () => this.inFlight.delete(call));
+        return call;
+    }
     /**
      * A workspace call with the session: signs in first if needed, and on a 401 signs in again
      * once (shared with other calls that got the same 401) and repeats the call once.
      */
-    async send(spec) {
+    async sendInSession(spec) {
         for (let renewed = false;; renewed = true) {
             if (this.signingIn)
                 await this.signingIn;
@@ -43074,6 +43111,8 @@ class OctaneClient {
             if (renewed) {
                 throw withMessage(error, `${error.message}; it still failed after signing in again, so the API access key may have lost its access`);
             }
+            if (this.closed)
+                throw error;
             const why = error.errorCode && EXPIRED_CODES.has(error.errorCode) ? `expired (${error.errorCode})` : 'was refused (401)';
             this.log(`The Octane session ${why}; signing in again and repeating ${spec.what}`);
             if (this.generation === generation)
@@ -43154,7 +43193,7 @@ class OctaneClient {
     }
 }
 function ids(error) {
-    const parts = [error.errorCode && `error_code ${error.errorCode}`, error.correlationId && `correlation_id ${error.correlationId}`].filter(Boolean);
+    const parts = idParts(error.errorCode, error.correlationId);
     return parts.length ? `, ${parts.join(', ')}` : '';
 }
 /** query="<expr>" (quoted, then URL-encoded), fields, limit, offset, order_by. */
@@ -43690,7 +43729,23 @@ function gateSummary(r) {
     return parts.join('\n') + '\n';
 }
 
+;// CONCATENATED MODULE: ./src/modes/entity-ids.ts
+/** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
+function compareIds(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
+}
+/** A reference field as Octane answered it, its id as a string (some servers answer numbers); undefined when it has no id. */
+function refOf(value) {
+    if (value === null || typeof value !== 'object')
+        return undefined;
+    const id = value.id;
+    return typeof id === 'string' || typeof id === 'number' ? { ...value, id: String(id) } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/modes/gate.ts
+
 
 
 
@@ -43715,14 +43770,6 @@ function dataOf(page, what) {
         throw new Error(`Octane's answer for ${what} has no data list; the gate cannot list defects.`);
     return page.data;
 }
-function refId(value) {
-    if (value && typeof value === 'object' && 'id' in value) {
-        const id = value.id;
-        if (typeof id === 'string' || typeof id === 'number')
-            return String(id);
-    }
-    return undefined;
-}
 function refName(value) {
     if (value && typeof value === 'object' && 'name' in value) {
         const name = value.name;
@@ -43733,6 +43780,17 @@ function refName(value) {
 }
 function addCount(counts, key, n) {
     counts[key] = (counts[key] ?? 0) + n;
+}
+/** The count of each part's page under the part's name, and their sum; pages[i] belongs to parts[i]. */
+function tally(pages, parts, what) {
+    const counts = {};
+    let sum = 0;
+    pages.forEach((page, i) => {
+        const n = totalOf(page, `${what} ${parts[i].name}`);
+        sum += n;
+        addCount(counts, parts[i].name, n);
+    });
+    return { counts, sum };
 }
 /** Names in log lines: one line each, so Octane data can never start a workflow command. */
 function names(list) {
@@ -43791,20 +43849,8 @@ async function runGate(settings, api, log) {
             })))
         ]);
         const count = totalOf(wholePage, 'the gate query');
-        const countsBySeverity = {};
-        let severitySum = 0;
-        perSeverity.forEach((page, i) => {
-            const n = totalOf(page, `severity ${severities[i].name}`);
-            severitySum += n;
-            addCount(countsBySeverity, severities[i].name, n);
-        });
-        const countsByPhase = {};
-        let phaseSum = 0;
-        perPhase.forEach((page, i) => {
-            const n = totalOf(page, `phase ${phases[i].name}`);
-            phaseSum += n;
-            addCount(countsByPhase, phases[i].name, n);
-        });
+        const { counts: countsBySeverity, sum: severitySum } = tally(perSeverity, severities, 'severity');
+        const { counts: countsByPhase, sum: phaseSum } = tally(perPhase, phases, 'phase');
         // Each defect has one severity and one phase, so the parts cannot exceed the whole; with a
         // severity filter every match has one of its severities, so they must add up exactly. If
         // not (or the phases do not add up), the answers disagree and none is trusted.
@@ -43822,8 +43868,8 @@ async function runGate(settings, api, log) {
             if (seen.has(id) || listed.length >= limit)
                 return;
             seen.add(id);
-            const sevId = refId(e.severity);
-            const phId = refId(e.phase);
+            const sevId = refOf(e.severity)?.id;
+            const phId = refOf(e.phase)?.id;
             listed.push({
                 id,
                 name: typeof e.name === 'string' ? e.name : '',
@@ -43931,14 +43977,6 @@ function failedAgainCommentHtml(ctx) {
         `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>`);
 }
 
-;// CONCATENATED MODULE: ./src/modes/entity-ids.ts
-/** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
-function compareIds(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
-}
-
 ;// CONCATENATED MODULE: ./src/modes/dedupe.ts
 
 
@@ -43998,12 +44036,6 @@ function chooseDuplicate(log, candidates, name, releaseId, phases, doneMetaphase
         : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`);
     return duplicate;
 }
-function refOf(value) {
-    if (value === null || typeof value !== 'object')
-        return undefined;
-    const id = value.id;
-    return typeof id === 'string' || typeof id === 'number' ? { ...value, id: String(id) } : undefined;
-}
 /**
  * Candidates with exactly this name in this release whose phase is open, newest first.
  * A phase that cannot be identified counts as not open: creating a second defect is a
@@ -44019,7 +44051,7 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
         if (!ref)
             continue;
         const phase = phaseById.get(ref.id);
-        const logical = dedupe_str(phase?.logical_name) ?? ref.logical_name ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+        const logical = dedupe_str(phase?.logical_name) ?? dedupe_str(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
         if (!phase && !logical)
             continue;
         if (logical && CLOSED_PHASES.has(logical.toLowerCase()))
@@ -44050,6 +44082,12 @@ async function addComment(api, log, id, text) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/exactly-once.ts
+/**
+ * Exactly-once creation of a defect. Every create carries a unique creation token in its
+ * description; after a POST whose outcome is unknown, the token is looked for before anything
+ * is sent again, so a lost answer never becomes a second defect.
+ */
+
 
 
 
@@ -44068,7 +44106,7 @@ const LATE_WRITE_WAIT_MS = 2000;
  * before POSTing again (same fields, same token), so at most one defect is ever created.
  * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
  */
-async function createExactlyOnce(api, log, fields, who, sleep = exactly_once_defaultSleep) {
+async function createExactlyOnce(api, log, fields, who, sleep = promises_namespaceObject.setTimeout) {
     for (let post = 1;; post++) {
         let entity;
         try {
@@ -44105,9 +44143,6 @@ async function createExactlyOnce(api, log, fields, who, sleep = exactly_once_def
 function recoveredFrom(log, existing) {
     log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
     return { entity: existing, recovered: true };
-}
-function exactly_once_defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 /** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
 async function findSettled(api, log, who, sleep) {
@@ -44472,7 +44507,7 @@ async function run(deps = defaultDeps()) {
             core.debug(error.stack);
     }
     finally {
-        await client?.signOut();
+        await client?.close();
     }
 }
 async function runMode(settings, client, log, deps) {

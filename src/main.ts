@@ -65,7 +65,7 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
     core.setFailed(messageOf(error));
     if (error instanceof Error && error.stack) core.debug(error.stack);
   } finally {
-    await client?.signOut();
+    await client?.close();
   }
 }
 

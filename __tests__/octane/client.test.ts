@@ -482,6 +482,31 @@ describe('secrets', () => {
   });
 });
 
+describe('close', () => {
+  it('ends a wait between retries at once: no further attempt, no new sign-in, then signs out', async () => {
+    sim.faults.add({ method: 'GET', path: '/phases', status: 503, retryAfter: '20', times: 5 });
+    const { client, logs } = makeClient(sim, { sleep: undefined });
+    const start = sim.log.length;
+    const call = client.list('phases', { limit: 1 });
+    const failed = call.then(
+      () => 'answered',
+      (e: Error) => e.message
+    );
+    while (requests(start, '/phases').length === 0) await new Promise((r) => setTimeout(r, 10));
+    while (logs.length === 0) await new Promise((r) => setTimeout(r, 10));
+
+    const closing = Date.now();
+    await client.close();
+
+    expect(Date.now() - closing).toBeLessThan(5000);
+    expect(await failed).toMatch(/503 Service Unavailable/);
+    expect(requests(start, '/phases')).toHaveLength(1);
+    expect(requests(start, 'sign_in')).toHaveLength(1);
+    expect(sim.log.at(-1)?.path).toMatch(/sign_out$/);
+    await expect(client.list('phases', { limit: 1 })).rejects.toThrow(/run has ended/);
+  });
+});
+
 describe('stats', () => {
   it('counts every request and the bytes of every body', async () => {
     const start = sim.log.length;

@@ -39,6 +39,8 @@ export interface AttemptsOptions {
   /** The error for an answer that is not a success, hint included. */
   failure: (response: ExchangeResponse, what: string) => OctaneError;
   redact: (text: string) => string;
+  /** True once the run has ended: a call still in flight then fails quietly instead of retrying. */
+  closed: () => boolean;
 }
 
 export class Attempts {
@@ -91,6 +93,7 @@ export class Attempts {
       }
       const delay = wait ?? backoffMs(attempt, this.o.random);
       const spent = budget.spentMs() - spentBefore;
+      if (this.o.closed()) throw error;
       if (attempt >= retries) throw gaveUp(error, attempt + 1, spent);
       if (budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
         throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(budget.totalMs)} the run has for calls to Octane`);
@@ -99,6 +102,7 @@ export class Attempts {
       const before = Date.now();
       await this.o.sleep(delay);
       budget.waited(delay, Date.now() - before);
+      if (this.o.closed()) throw error;
     }
   }
 

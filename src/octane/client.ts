@@ -67,6 +67,12 @@ export class OctaneClient implements OctaneApi {
   /** Counts sign-ins, so that a call that got 401 knows whether someone already signed in again. */
   private generation = 0;
   private signingIn: Promise<void> | undefined;
+  /** Set by close(): the run is over, so no call signs in again or retries any more. */
+  private closed = false;
+  /** Ends the waits between retries when the run is closed. */
+  private readonly stop = new AbortController();
+  /** Calls not yet settled, so that close() can let them finish before signing out. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: OctaneClientOptions) {
     this.connection = options.connection;
@@ -80,10 +86,11 @@ export class OctaneClient implements OctaneApi {
       retries: options.connection.retries,
       timeoutMs: options.connection.timeoutMs,
       log: this.log,
-      sleep: options.sleep ?? wait,
+      sleep: options.sleep ?? ((ms) => wait(ms, undefined, { signal: this.stop.signal }).catch(() => undefined)),
       random: options.random ?? Math.random,
       failure: (response, what) => this.failure(response, what),
-      redact: (text) => this.secrets.redact(text)
+      redact: (text) => this.secrets.redact(text),
+      closed: () => this.closed
     });
     this.secrets.add(options.connection.clientSecret);
     for (const s of proxySecrets(env)) this.secrets.add(s);
@@ -99,12 +106,26 @@ export class OctaneClient implements OctaneApi {
 
   /** Signs in (again); concurrent callers share one sign-in. */
   signIn(): Promise<void> {
+    if (this.closed) return Promise.reject(new OctaneError('The run has ended; not signing in to Octane again', { status: 0 }));
     if (!this.signingIn) {
       this.signingIn = this.doSignIn().finally(() => {
         this.signingIn = undefined;
       });
     }
     return this.signingIn;
+  }
+
+  /**
+   * Ends the run: calls still in flight (the rest of a parallel batch after one of them failed)
+   * stop retrying and never sign in again, and the session is signed out. Never throws.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stop.abort();
+    // The rest of a parallel batch may still be on the wire: let it land before the sign-out,
+    // so that nothing reaches Octane after it.
+    await Promise.allSettled([...this.inFlight]);
+    await this.signOut();
   }
 
   /** Ends the session, best effort: never throws, no retries, short timeout. */
@@ -201,11 +222,22 @@ export class OctaneClient implements OctaneApi {
     this.generation++;
   }
 
+  /** A workspace call, tracked until it settles (see close). */
+  private send(spec: CallSpec): Promise<ExchangeResponse> {
+    const call = this.sendInSession(spec);
+    this.inFlight.add(call);
+    call.then(
+      () => this.inFlight.delete(call),
+      () => this.inFlight.delete(call)
+    );
+    return call;
+  }
+
   /**
    * A workspace call with the session: signs in first if needed, and on a 401 signs in again
    * once (shared with other calls that got the same 401) and repeats the call once.
    */
-  private async send(spec: CallSpec): Promise<ExchangeResponse> {
+  private async sendInSession(spec: CallSpec): Promise<ExchangeResponse> {
     for (let renewed = false; ; renewed = true) {
       if (this.signingIn) await this.signingIn;
       if (!this.signedIn) await this.signIn();
@@ -219,6 +251,7 @@ export class OctaneClient implements OctaneApi {
       if (renewed) {
         throw withMessage(error, `${error.message}; it still failed after signing in again, so the API access key may have lost its access`);
       }
+      if (this.closed) throw error;
       const why = error.errorCode && EXPIRED_CODES.has(error.errorCode) ? `expired (${error.errorCode})` : 'was refused (401)';
       this.log(`The Octane session ${why}; signing in again and repeating ${spec.what}`);
       if (this.generation === generation) await this.signIn();
