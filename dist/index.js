@@ -38486,6 +38486,8 @@ const INPUT_DEFAULTS = {
 };
 const MAX_NAME_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 100_000;
+/** The most defects a gate lists (list-limit); the count itself is never limited. */
+const MAX_LIST_LIMIT = 1000;
 
 ;// CONCATENATED MODULE: ./src/inputs/shown.ts
 // How input values appear in messages: quoted, cut short and escaped, so that a value can
@@ -39076,7 +39078,7 @@ function readGate(inputs) {
     if (operator === undefined) {
         inputs.problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${inputs.show(operatorText)}`);
     }
-    const listLimit = inputs.wholeNumber('list-limit', 1, 1000);
+    const listLimit = inputs.wholeNumber('list-limit', 1, MAX_LIST_LIMIT);
     const failOnGate = inputs.boolean('fail-on-gate');
     warnIgnored(inputs, CREATE_ONLY, 'create-defect');
     if (operator === '<' && threshold === 0) {
@@ -43645,6 +43647,7 @@ function mermaidPie(title, counts) {
 ;// CONCATENATED MODULE: ./src/render/gate.ts
 
 
+
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 function gateOutputs(r) {
     if (r.dryRun || r.count === undefined || r.passed === undefined)
@@ -43715,8 +43718,10 @@ function defectsSection(r) {
     }
     parts.push(table(['ID', 'Name', 'Phase', 'Severity'], defects.map((d) => [markdown_link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)])));
     const more = count - defects.length;
-    if (more > 0)
-        parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; raise \`list-limit\` to see more).`);
+    if (more > 0) {
+        const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
+        parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; ${hint}).`);
+    }
     return parts.join('\n');
 }
 /** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
@@ -43864,10 +43869,12 @@ async function runGate(settings, api, log) {
         const listed = [];
         const seen = new Set();
         const add = (e) => {
-            const id = String(e.id);
-            if (seen.has(id) || listed.length >= limit)
+            // A broken answer may lack an id: list it without one rather than as "undefined".
+            const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+            if (listed.length >= limit || (id && seen.has(id)))
                 return;
-            seen.add(id);
+            if (id)
+                seen.add(id);
             const sevId = refOf(e.severity)?.id;
             const phId = refOf(e.phase)?.id;
             listed.push({
@@ -43875,7 +43882,7 @@ async function runGate(settings, api, log) {
                 name: typeof e.name === 'string' ? e.name : '',
                 phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
                 severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
-                url: api.workItemUrl(id)
+                url: id ? api.workItemUrl(id) : ''
             });
         };
         perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i].name}`).forEach(add));

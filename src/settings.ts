@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Operator } from './operators.js';
 import { parseOperator, VALID_OPERATORS_TEXT } from './operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
-import { MAX_DESCRIPTION_LENGTH, type InputName } from './inputs/catalogue.js';
+import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
@@ -196,7 +196,7 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
   if (operator === undefined) {
     inputs.problem('threshold-operator', `must be one of ${VALID_OPERATORS_TEXT}; got ${inputs.show(operatorText)}`);
   }
-  const listLimit = inputs.wholeNumber('list-limit', 1, 1000);
+  const listLimit = inputs.wholeNumber('list-limit', 1, MAX_LIST_LIMIT);
   const failOnGate = inputs.boolean('fail-on-gate');
   warnIgnored(inputs, CREATE_ONLY, 'create-defect');
   if (operator === '<' && threshold === 0) {

@@ -267,12 +267,9 @@ describe('Octane answers pages with malformed entities (every defects answer; co
     expect(run.summary).not.toContain('<b>');
   });
 
-  // DEFECT (hostile server): a listed defect without an id is output as {"id":"undefined", ...} with the link
-  // ".../entity-navigation?...&id=undefined", and the summary shows a link text "undefined".
-  // Reproduce: faults.add({method:'GET', path:'/defects', json:{total_count:1, data:[{type:'defect', name:'x',
-  // phase:{type:'phase',id:'1001'}, severity:{type:'list_node',id:'1006'}}]}, times:100}); gate with phases New,
-  // severities Urgent. Expected: an empty id and no link (or the page treated as unreadable), never "undefined".
-  it.skip('a listed defect without an id is never shown as "undefined"', async () => {
+  // A hostile server's defect without an id was once output as {"id":"undefined"} with a link ending "&id=undefined";
+  // now it is listed with an empty id and no link.
+  it('a listed defect without an id is never shown as "undefined"', async () => {
     sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf({ id: undefined }), times: 100 });
 
     const run = await gate({ phases: 'New', severities: 'Urgent' });
@@ -327,14 +324,9 @@ describe('Octane answers pages whose counts cannot be trusted', () => {
     expect(run.errors).toEqual(['Octane answered GET releases with JSON that is not a page of entities (no data array or total_count)']);
   });
 
-  // DEFECT (work after the verdict, leaked session): when one query of the counting wave fails for a reason that is
-  // not retried (here one answer {"data": []}), the action prints the error and signs out while the other queries
-  // are still in flight. They then get 401, are logged as "failed (ECONNRESET); retry 1 of 4", then "The Octane
-  // session was refused (401); signing in again", and SIGN IN AGAIN (up to 3 new sessions seen), finish their GETs,
-  // and those sessions are never signed out. The log after the ::error:: is misleading, and Octane keeps open
-  // sessions. Reproduce: faults.add({method:'GET', path:'/defects', json:{data:[]}, times:1}); default gate on
-  // 2026.4: ~20 requests follow the sign_out, including POST sign_in. Expected: cancel (or await, without retrying
-  // or signing in) the sibling requests before signing out; nothing after the sign-out.
+  // When one query of the counting wave failed, the step once signed out while the others were still in flight;
+  // they got 401, logged retries under the verdict and signed in again, leaving sessions open. The client's close()
+  // now lets them land first and stops retries and new sign-ins.
   it('one failed count query: nothing is sent after the sign-out, and no session is left open', async () => {
     sim().faults.add({ method: 'GET', path: DEFECTS, json: { data: [] }, times: 1 });
 
@@ -509,10 +501,8 @@ describe('list-limit 1000 with 5,000 matching defects', () => {
     expect(run.summary).toContain('and 4000 more');
   });
 
-  // DEFECT (clarity, minor): at list-limit 1000, the maximum, the summary still says
-  // "… and 4000 more (listed 1000 of 5000; raise `list-limit` to see more)" — list-limit cannot be raised.
-  // Expected: no "raise list-limit" advice when it is already 1000 (e.g. "see the rest in Octane").
-  it.skip('at the maximum list-limit the summary does not advise raising it', async () => {
+  // At list-limit 1000, the maximum, the summary once advised raising list-limit; it cannot be raised.
+  it('at the maximum list-limit the summary does not advise raising it', async () => {
     const run = await gate({ 'release-name': 'adversarial big', 'list-limit': '1000' });
 
     expect(run.summary).toContain('and 4000 more');

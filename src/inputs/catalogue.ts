@@ -46,3 +46,6 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_DESCRIPTION_LENGTH = 100_000;
+
+/** The most defects a gate lists (list-limit); the count itself is never limited. */
+export const MAX_LIST_LIMIT = 1000;

@@ -173,9 +173,10 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const listed: ListedDefect[] = [];
     const seen = new Set<string>();
     const add = (e: Entity): void => {
-      const id = String(e.id);
-      if (seen.has(id) || listed.length >= limit) return;
-      seen.add(id);
+      // A broken answer may lack an id: list it without one rather than as "undefined".
+      const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+      if (listed.length >= limit || (id && seen.has(id))) return;
+      if (id) seen.add(id);
       const sevId = refOf(e.severity)?.id;
       const phId = refOf(e.phase)?.id;
       listed.push({
@@ -183,7 +184,7 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
         name: typeof e.name === 'string' ? e.name : '',
         phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
         severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
-        url: api.workItemUrl(id)
+        url: id ? api.workItemUrl(id) : ''
       });
     };
     perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i]!.name}`).forEach(add));

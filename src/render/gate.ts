@@ -2,6 +2,7 @@
 import type { GateResult } from '../modes/gate.js';
 import { describeOperator } from '../operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from './markdown.js';
+import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
 
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 export function gateOutputs(r: GateResult): Record<string, string> {
@@ -81,7 +82,10 @@ function defectsSection(r: GateResult): string {
     )
   );
   const more = count - defects.length;
-  if (more > 0) parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; raise \`list-limit\` to see more).`);
+  if (more > 0) {
+    const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
+    parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; ${hint}).`);
+  }
   return parts.join('\n');
 }
 
