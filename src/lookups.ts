@@ -2,7 +2,7 @@
 // against what Octane answered (exact for releases, case-insensitive for phases and list
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Entity, OctaneApi, Page } from './octane/api.js';
-import { cross, eq } from './octane/query.js';
+import { cross, eq, or } from './octane/query.js';
 
 export interface Resolved {
   id: string;
@@ -70,9 +70,14 @@ function quoted(names: string[]): string {
 
 /** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
 export async function findRelease(api: OctaneApi, name: string): Promise<Resolved> {
-  const page = await api.list('releases', { query: eq('name', name), fields: ['id', 'name'], limit: PAGE_MAX });
+  // Canonically equivalent spellings (é as one code point or as e + accent) are the same name to
+  // a reader, and inputs and Octane need not agree on the form: ask for each, compare in NFC.
+  const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
+  const query = or(...forms.map((form) => eq('name', form)));
+  const page = await api.list('releases', { query, fields: ['id', 'name'], limit: PAGE_MAX });
   const data = checkedPage(page, 'releases', false);
-  const exact = data.filter((r) => r.name === name);
+  const wanted = name.normalize('NFC');
+  const exact = data.filter((r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted);
   if (exact.length === 1) return toResolved(exact[0]!);
   if (exact.length > 1) {
     throw new LookupError(
@@ -89,7 +94,12 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
   const some = checkedPage(somePage, 'releases', false);
   const more = somePage.total_count - some.length;
   const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
-  throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}`);
+  const spaced = [...data, ...some].map((r) => text(r.name)).find((n) => n !== name && n.trim() === name);
+  const hint =
+    spaced === undefined
+      ? ''
+      : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
+  throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
 }
 
 /**
