@@ -1,7 +1,7 @@
 // Adversarial end-to-end probes: odd workflow inputs (Windows line endings, huge or oddly encoded text) and a
 // hostile or broken Octane (malformed pages, inconsistent counts, 401 everywhere, odd cookies, slowness),
 // each through the bundled action against the simulator, asserting what the user would see.
-// Behaviours found wrong are kept as `it.skip` with the defect named, so that the fix can un-skip them.
+// Each behaviour these probes once found wrong was fixed; its test says what a user now sees.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
