@@ -8,6 +8,12 @@ import type { Simulator } from '../../simulator/index.js';
 /** The bundled action, run exactly as the runner runs it. */
 export const DIST_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
+/**
+ * The Node.js that runs the bundle: the one running the tests, or ACTION_NODE (CI points it at
+ * Node 24, the runner's `runs.using`, while the tests themselves run on Node 20).
+ */
+export const ACTION_NODE = process.env.ACTION_NODE || process.execPath;
+
 /** The connection inputs, by their action.yml names, that reach `sim` with its first key pair. */
 export function connectionInputs(sim: Simulator): Record<string, string> {
   return {
@@ -78,7 +84,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
 
 function spawnNode(env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DIST_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ACTION_NODE, [DIST_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
