@@ -43536,6 +43536,16 @@ const HTML_ENTITIES = {
     '"': '&quot;',
     "'": '&#39;'
 };
+/** The URL when it is http(s), else undefined: nothing else (javascript:, data:) may become a link. */
+function httpUrl(url) {
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/render/markdown.ts
 // Building blocks for the job summary (GitHub-flavoured Markdown with inline HTML).
@@ -43598,16 +43608,8 @@ function code(text) {
  */
 function markdown_link(text, url) {
     const label = escapeCell(text);
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return label;
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return label;
-    return `<a href="${escapeHtml(parsed.href)}">${label}</a>`;
+    const parsed = httpUrl(url);
+    return parsed ? `<a href="${escapeHtml(parsed.href)}">${label}</a>` : label;
 }
 /** A Markdown table from markup cells (escape text with escapeCell first). */
 function table(header, rows, align = []) {
@@ -43811,6 +43813,7 @@ function names(list) {
     return list.map((r) => `${oneLine(r.name)} (${oneLine(r.id)})`).join(', ');
 }
 async function runGate(settings, api, log) {
+    const allSeverities = settings.severities.length === 0;
     const found = await log.group('Look-ups', async () => {
         const r = await resolveAll({
             release: findRelease(api, settings.releaseName),
@@ -43819,11 +43822,10 @@ async function runGate(settings, api, log) {
         });
         log.info(`Release: ${oneLine(r.release.name)} (id ${oneLine(r.release.id)})`);
         log.info(`Phases: ${names(r.phases)}`);
-        log.info(`Severities: ${settings.severities.length === 0 ? 'every severity' : names(r.severities)}`);
+        log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities)}`);
         return r;
     });
     const { release, phases, severities } = found;
-    const allSeverities = settings.severities.length === 0;
     const releaseFilter = idEq('release', release.id);
     const phaseFilter = idIn('phase', phases.map((p) => p.id));
     const severityFilter = allSeverities ? undefined : idIn('severity', severities.map((s) => s.id));
@@ -43954,18 +43956,9 @@ function plainTextToHtml(text) {
 }
 /** A link when the URL is http(s), escaped plain text otherwise (never a javascript: link). */
 function safeLink(url, label) {
-    if (!isHttpUrl(url))
+    if (!httpUrl(url))
         return escapeHtml(label);
     return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
-}
-function isHttpUrl(url) {
-    try {
-        const u = new URL(url);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-    }
-    catch {
-        return false;
-    }
 }
 function runLinkHtml(ctx) {
     return safeLink(ctx.runUrl, `${ctx.workflow || 'workflow'} run (attempt ${ctx.runAttempt})`);

@@ -8,7 +8,7 @@
  * sanitiser (at worst it becomes visible). hasToken() therefore looks for the text only,
  * whatever markup is left around it.
  */
-import { escapeHtml } from './html.js';
+import { escapeHtml, httpUrl } from './html.js';
 import type { RunContext } from './run-context.js';
 
 const TOKEN_PREFIX = 'octane-action-request:';
@@ -60,17 +60,8 @@ export function plainTextToHtml(text: string): string {
 
 /** A link when the URL is http(s), escaped plain text otherwise (never a javascript: link). */
 export function safeLink(url: string, label: string): string {
-  if (!isHttpUrl(url)) return escapeHtml(label);
+  if (!httpUrl(url)) return escapeHtml(label);
   return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 export function runLinkHtml(ctx: RunContext): string {

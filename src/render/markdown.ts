@@ -1,7 +1,7 @@
 // Building blocks for the job summary (GitHub-flavoured Markdown with inline HTML).
 // Every function that takes plain text escapes it; functions that take "markup" expect
 // strings already produced here, so untrusted text is escaped exactly once.
-import { escapeHtml } from '../html.js';
+import { escapeHtml, httpUrl } from '../html.js';
 
 /**
  * Markdown metacharacters that could start emphasis, code, links, tables or auto-links,
@@ -65,14 +65,8 @@ export function code(text: string): string {
  */
 export function link(text: string, url: string): string {
   const label = escapeCell(text);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return label;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return label;
-  return `<a href="${escapeHtml(parsed.href)}">${label}</a>`;
+  const parsed = httpUrl(url);
+  return parsed ? `<a href="${escapeHtml(parsed.href)}">${label}</a>` : label;
 }
 
 export type Align = 'left' | 'right' | 'center';
