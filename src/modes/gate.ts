@@ -92,6 +92,7 @@ function names(list: Resolved[]): string {
 }
 
 export async function runGate(settings: GateSettings, api: OctaneApi, log: Log): Promise<GateResult> {
+  const allSeverities = settings.severities.length === 0;
   const found = await log.group('Look-ups', async () => {
     const r = await resolveAll({
       release: findRelease(api, settings.releaseName),
@@ -100,11 +101,10 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     });
     log.info(`Release: ${oneLine(r.release.name)} (id ${oneLine(r.release.id)})`);
     log.info(`Phases: ${names(r.phases)}`);
-    log.info(`Severities: ${settings.severities.length === 0 ? 'every severity' : names(r.severities)}`);
+    log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities)}`);
     return r;
   });
   const { release, phases, severities } = found;
-  const allSeverities = settings.severities.length === 0;
 
   const releaseFilter = idEq('release', release.id);
   const phaseFilter = idIn('phase', phases.map((p) => p.id));
