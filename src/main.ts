@@ -74,7 +74,7 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
   if (settings.mode === 'gate') {
     const result = await runGate(settings, client, log);
     setOutputs(core, gateOutputs(result));
-    await writeSummary(deps, gateSummary(result));
+    await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
     if (result.dryRun || result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
