@@ -74,7 +74,7 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
   if (settings.mode === 'gate') {
     const result = await runGate(settings, client, log);
     setOutputs(core, gateOutputs(result));
-    await writeSummary(deps, gateSummary(result));
+    await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
     if (result.dryRun || result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
@@ -137,9 +137,24 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The real core.setFailed also sets process.exitCode; a stand-in for @actions/core, such as the
+ * one @github/local-action loads in its place, may only record the failure, and the try-out would
+ * then exit 0. The exit code belongs to the process, so the process's own deps set it as well.
+ */
+export function exitingOnFailure(core: Core, proc: { exitCode?: NodeJS.Process['exitCode'] } = process): Core {
+  return {
+    ...core,
+    setFailed: (message) => {
+      core.setFailed(message);
+      proc.exitCode = 1;
+    }
+  };
+}
+
 function defaultDeps(): RunDeps {
   return {
-    core: actionsCore,
+    core: exitingOnFailure(actionsCore),
     env: process.env,
     githubContext: async () => (await import('@actions/github')).context
   };

@@ -355,7 +355,8 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     const mermaid = at('```mermaid');
     expect(mermaid).toBeGreaterThan(breakdown);
     const chart = s.slice(mermaid, s.indexOf('```', mermaid + 3) + 3);
-    expect(chart).toMatch(/^```mermaid\npie /);
+    // The severity chart comes first, coloured by severity through Mermaid's theme variables.
+    expect(chart).toMatch(/^```mermaid\n%%\{init: \{"themeVariables": \{"pie1": "#[0-9a-f]{6}".*\}%%\npie /);
     expect(chart).toContain(`"High" : ${bySeverity.High}`);
     const defects = at('### Defects');
     expect(defects).toBeGreaterThan(mermaid);

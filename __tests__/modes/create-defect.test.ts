@@ -279,6 +279,55 @@ describe('create-defect against the simulator', () => {
       expect(lines.join('\n')).toMatch(/nothing was written/);
     });
 
+    it('fails where the real create would: a referenced id in extra-fields that does not exist', async () => {
+      const priority = sim().store.byLogicalName('list_node.priority.high');
+      const extraFields = {
+        priority: { type: 'list_node', id: '987654' },
+        phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.opened').id },
+        team_udf: 'core'
+      };
+      const dry = settingsFor(sim(), { dryRun: true, extraFields });
+      const before = sim().log.length;
+      const error = await runCreateDefect(dry, client(), recordingLog().log, {}).then(
+        () => undefined,
+        (e: unknown) => e
+      );
+      expect(error).toBeInstanceOf(LookupError);
+      expect((error as LookupError).input).toBe('extra-fields');
+      expect((error as LookupError).message).toContain('"priority" (list_node "987654") does not exist');
+      expect((error as LookupError).message).not.toContain('"phase"');
+      expect(sim().log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);
+
+      // The real create with the same fields is indeed refused, and with an existing id it is not.
+      const real = settingsFor(sim(), { extraFields });
+      await expect(runCreateDefect(real, client(), recordingLog().log, {})).rejects.toThrow(/400/);
+      expect(defectsNamed(sim(), real.defectName)).toHaveLength(0);
+      const good = { ...extraFields, priority: { type: 'list_node', id: priority.id } };
+      const { log, lines } = recordingLog();
+      await expect(runCreateDefect(settingsFor(sim(), { dryRun: true, extraFields: good }), client(), log, {})).resolves.toMatchObject({ dryRun: true });
+      expect(lines.join('\n')).toContain('all 2 references exist');
+    });
+
+    it('checks each element of a multi-reference, refuses a malformed id, and names the types it cannot check', async () => {
+      const high = sim().store.byLogicalName('list_node.priority.high').id;
+      const extraFields = {
+        labels_udf: { data: [{ type: 'list_node', id: high }, { type: 'list_node', id: '555555' }] },
+        owner: { type: 'workspace_user', id: '1009' },
+        team: { type: 'team', id: '1 OR 1' },
+        item_origin: { type: 'list_node', id: 'a b' }
+      };
+      const { log, lines } = recordingLog();
+      const error = await runCreateDefect(settingsFor(sim(), { dryRun: true, extraFields }), client(), log, {}).then(
+        () => undefined,
+        (e: unknown) => e
+      );
+      const message = (error as LookupError).message;
+      expect(message).toContain('"labels_udf" (list_node "555555") does not exist');
+      expect(message).not.toContain(`"${high}"`);
+      expect(message).toContain('"item_origin" (list_node "a b") is not an Octane id');
+      expect(lines.join('\n')).toMatch(/not checked, no collection known for "owner" \(workspace_user "1009"\), "team" \(team "1 OR 1"\)/);
+    });
+
     it('with dedupe, names the open defect it would comment on and writes nothing', async () => {
       const name = uniqueName('Dry dedupe');
       const existing = sim().store.add('defects', {

@@ -140,6 +140,48 @@ describe('gateSummary', () => {
     for (const l of pieLines) expect(l.slice(5, l.lastIndexOf('"'))).not.toMatch(/[<>`:|[\]"\n]/);
   });
 
+  it('says in the heading that a failed gate with fail-on-gate false let the step pass', () => {
+    const reported = gateSummary(result({ count: 2, passed: false }), { failOnGate: false });
+    const heading = reported.split('\n')[0]!;
+    expect(heading).toMatch(/^## .*Gate failed/);
+    expect(heading).toContain('the step passed');
+    expect(heading).toContain('fail-on-gate is false');
+    expect(heading).not.toContain('❌');
+    // The default (and fail-on-gate true) still reads as a failed step.
+    expect(gateSummary(result({ count: 2, passed: false })).split('\n')[0]).toBe('## ❌ Gate failed');
+    expect(gateSummary(result({ count: 0, passed: true, defects: [] }), { failOnGate: false }).split('\n')[0]).toBe('## ✅ Gate passed');
+  });
+
+  it('gives the Filter table a header row with words in it', () => {
+    const lines = gateSummary(result()).split('\n');
+    const header = lines[lines.indexOf('### Filter') + 2]!;
+    const cells = header.split('|').slice(1, -1).map((c) => c.trim());
+    expect(cells).toEqual(['Setting', 'Value']);
+    expect(lines[lines.indexOf('### Filter') + 4]).toMatch(/^\| Release \| 2026\.4 /);
+  });
+
+  it('colours the severity chart by severity, Urgent red through Low grey, whatever the counts', () => {
+    const severities = [
+      { id: '5', name: 'Urgent', logicalName: 'list_node.severity.urgent' },
+      { id: '4', name: 'Very High', logicalName: 'list_node.severity.very_high' },
+      { id: '3', name: 'High', logicalName: 'list_node.severity.high' },
+      { id: '2', name: 'Medium', logicalName: 'list_node.severity.medium' },
+      { id: '1', name: 'Low', logicalName: 'list_node.severity.low' }
+    ];
+    const s = gateSummary(result({ severities, count: 15, passed: false, countsBySeverity: { Urgent: 1, 'Very High': 2, High: 3, Medium: 3, Low: 6 } }));
+    const chart = s.slice(s.indexOf('```mermaid'), s.indexOf('```', s.indexOf('```mermaid') + 3));
+    const init = /%%\{init: (.*)\}%%/.exec(chart);
+    const vars = (JSON.parse(init![1]!) as { themeVariables: Record<string, string> }).themeVariables;
+    const slices = [...chart.matchAll(/^ {4}"(.*)" : (\d+)$/gm)].map((m) => m[1]!);
+    // Largest first, ties most severe first: the order in which Mermaid draws them, old and new.
+    expect(slices).toEqual(['Low', 'High', 'Medium', 'Very High', 'Urgent']);
+    const colourOf = Object.fromEntries(slices.map((name, i) => [name, vars[`pie${i + 1}`]]));
+    expect(colourOf).toEqual({ Urgent: '#cf222e', 'Very High': '#e8590c', High: '#fb8f44', Medium: '#d4a72c', Low: '#8c959f' });
+    // The phase chart keeps the theme's colours.
+    const phaseChart = s.slice(s.lastIndexOf('```mermaid'));
+    expect(phaseChart).not.toContain('%%{init');
+  });
+
   it('in a dry run shows the verdict and filter but no counts', () => {
     const s = gateSummary(result({ dryRun: true, count: undefined, passed: undefined, defects: undefined, countsBySeverity: undefined, countsByPhase: undefined }));
     expect(s).toContain('Dry run');

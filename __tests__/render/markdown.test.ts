@@ -80,6 +80,13 @@ describe('mermaid', () => {
     expect(pie.split('\n')).toEqual(['```mermaid', 'pie showData title By severity', '    "High x" : 3', '    "(unnamed)" : 2', '```']);
   });
 
+  it('sets pie1, pie2, ... to the colours of the slices it draws, skipping the zeros with their colours', () => {
+    const pie = mermaidPie('t', [['a', 2], ['b', 0], ['c', 1]], ['#111111', '#222222', '#333333']);
+    expect(pie.split('\n').slice(0, 3)).toEqual(['```mermaid', '%%{init: {"themeVariables": {"pie1": "#111111", "pie2": "#333333"}}}%%', 'pie showData title t']);
+    // A colour that is not #rrggbb never reaches the chart, and then no colour is set at all.
+    expect(mermaidPie('t', [['a', 1], ['b', 1]], ['#111111', 'red"}}}%%'])).not.toContain('%%');
+  });
+
   it('draws nothing when every count is zero', () => {
     expect(mermaidPie('t', [['a', 0]])).toBe('');
     expect(mermaidPie('t', [])).toBe('');

@@ -16,6 +16,7 @@ import { findBacklogRoot, findOriginNode, findRelease, resolveAll, resolveSeveri
 import { buildDescription, failedAgainCommentHtml } from '../description.js';
 import { addComment, chooseDuplicate, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
 import { createExactlyOnce } from './exactly-once.js';
+import { checkExtraReferences } from './extra-references.js';
 
 export interface CreateDefectResult {
   dryRun: boolean;
@@ -103,6 +104,7 @@ export async function runCreateDefect(
       return { ...base, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
     }
     if (settings.dryRun) {
+      await checkExtraReferences(api, settings.extraFields, log);
       log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
       return { ...base, dryRun: true, created: false };
     }

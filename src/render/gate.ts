@@ -38,9 +38,10 @@ export function gateVerdict(r: GateResult): string {
   return `Gate ${r.passed ? 'passed' : 'failed'}: ${plural(r.count, 'defect', 'defects')} (${filterText(r)}); ${allowed}`;
 }
 
-function heading(r: GateResult): string {
+function heading(r: GateResult, failOnGate: boolean): string {
   if (r.dryRun || r.passed === undefined) return '## 🔎 Gate dry run';
-  return r.passed ? '## ✅ Gate passed' : '## ❌ Gate failed';
+  if (r.passed) return '## ✅ Gate passed';
+  return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
 }
 
 function filterSection(r: GateResult): string {
@@ -52,7 +53,34 @@ function filterSection(r: GateResult): string {
     ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
     ['Query', code(r.query)]
   ];
-  return ['### Filter', '', table(['', ''], rows)].join('\n');
+  return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
+}
+
+/** Pie colours by the severity's logical name, Urgent red through Low grey. */
+const SEVERITY_COLOURS: Record<string, string> = {
+  'list_node.severity.urgent': '#cf222e',
+  'list_node.severity.very_high': '#e8590c',
+  'list_node.severity.high': '#fb8f44',
+  'list_node.severity.medium': '#d4a72c',
+  'list_node.severity.low': '#8c959f'
+};
+/** A workspace's own severity node, and the defects without a severity. */
+const OTHER_SEVERITY_COLOUR = '#8250df';
+const NO_SEVERITY_COLOUR = '#d0d7de';
+
+/**
+ * The severity chart's slices with their colours. Mermaid up to 11.x draws the slices largest
+ * first whatever their order in the text, and gives pie1 to the largest (mermaid-js/mermaid
+ * issues 5314 and 5899; PR 7295 keeps the text's order). Slices sorted by count, ties most
+ * severe first, are drawn in the same order by both, so each colour lands on its severity.
+ */
+function severitySlices(r: GateResult): { counts: Array<[string, number]>; colours: string[] } {
+  const rank = new Map(r.severities.map((s, i) => [s.name, i]));
+  const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
+  const counts = Object.entries(r.countsBySeverity ?? {})
+    .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
+    .sort(([, m], [, n]) => n - m);
+  return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
 }
 
 function breakdownSection(r: GateResult): string {
@@ -62,7 +90,8 @@ function breakdownSection(r: GateResult): string {
   parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
   parts.push('');
   parts.push(table(['Phase', 'Defects'], byPhase.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
-  const charts = [mermaidPie('Defects by severity', bySeverity), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
+  const slices = severitySlices(r);
+  const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
   for (const c of charts) parts.push('', c);
   return parts.join('\n');
 }
@@ -90,8 +119,8 @@ function defectsSection(r: GateResult): string {
 }
 
 /** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
-export function gateSummary(r: GateResult): string {
-  const parts = [heading(r), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?: boolean } = {}): string {
+  const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
   if (!r.dryRun && r.count !== undefined) parts.push('', breakdownSection(r), '', defectsSection(r));
   else parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
   return parts.join('\n') + '\n';

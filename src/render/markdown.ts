@@ -102,15 +102,23 @@ export function mermaidLabel(text: string, max = 40): string {
   return label === '' ? '(unnamed)' : label;
 }
 
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+
 /**
  * A ```mermaid pie chart of the positive counts, or '' when there is nothing to draw
- * (Mermaid cannot draw a pie of zeros).
+ * (Mermaid cannot draw a pie of zeros). `colours[i]` (#rrggbb) colours `counts[i]`: Mermaid's
+ * theme variables pie1, pie2, ... go to the slices in the order they are drawn, so the
+ * caller orders the slices as Mermaid draws them.
  */
-export function mermaidPie(title: string, counts: Array<[string, number]>): string {
-  const slices = counts.filter(([, n]) => Number.isFinite(n) && n > 0);
-  if (slices.length === 0) return '';
-  const lines = ['```mermaid', `pie showData title ${mermaidLabel(title, 60)}`];
-  for (const [label, n] of slices) lines.push(`    "${mermaidLabel(label)}" : ${n}`);
+export function mermaidPie(title: string, counts: Array<[string, number]>, colours: string[] = []): string {
+  const kept = counts.map((c, i) => ({ c, colour: colours[i] })).filter(({ c: [, n] }) => Number.isFinite(n) && n > 0);
+  if (kept.length === 0) return '';
+  const lines = ['```mermaid'];
+  const variables = kept.map(({ colour }, i) => (colour && HEX_COLOUR.test(colour) ? `"pie${i + 1}": "${colour}"` : undefined));
+  // Only a whole set: a gap would let the theme's colour for that place stand beside ours.
+  if (kept.length <= 12 && variables.every((v) => v !== undefined)) lines.push(`%%{init: {"themeVariables": {${variables.join(', ')}}}}%%`);
+  lines.push(`pie showData title ${mermaidLabel(title, 60)}`);
+  for (const { c: [label, n] } of kept) lines.push(`    "${mermaidLabel(label)}" : ${n}`);
   lines.push('```');
   return lines.join('\n');
 }
