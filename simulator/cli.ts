@@ -1,10 +1,11 @@
 /**
  * Runs the simulator on its own:
  *   npx tsx simulator/cli.ts [--port 8080] [--host 127.0.0.1] [--latency 100] [--seed sample|empty] [--prefix /octane]
- *                            [--urgent-name Critical] [--phase-ids numeric|logical]
+ *                            [--urgent-name Critical] [--phase-ids numeric|logical] [--profile NAME]
  * Prints where it listens and the sample credentials, and runs until Ctrl-C.
  */
 import { startSimulator } from './index.js';
+import { PROFILE_NAMES, isProfileName } from './profiles.js';
 import type { SimulatorOptions } from './types.js';
 
 function parseArgs(argv: string[]): { options: SimulatorOptions; help: boolean } {
@@ -41,6 +42,12 @@ function parseArgs(argv: string[]): { options: SimulatorOptions; help: boolean }
         options.phaseIds = v;
         break;
       }
+      case '--profile': {
+        const v = value();
+        if (!isProfileName(v)) throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}, not '${v}'`);
+        options.profile = v;
+        break;
+      }
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown argument '${arg}' (try --help)`);
     }
@@ -57,11 +64,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (parsed.help) {
-    console.log('Usage: npx tsx simulator/cli.ts [--port 8080] [--host 127.0.0.1] [--latency ms] [--seed sample|empty] [--prefix /octane] [--urgent-name Critical] [--phase-ids numeric|logical]');
+    console.log('Usage: npx tsx simulator/cli.ts [--port 8080] [--host 127.0.0.1] [--latency ms] [--seed sample|empty] [--prefix /octane] [--urgent-name Critical] [--phase-ids numeric|logical] [--profile NAME]');
+    console.log(`Profiles: ${PROFILE_NAMES.join(', ')}`);
     return;
   }
   const sim = await startSimulator(parsed.options);
   console.log(`Octane simulator listening on ${sim.url}`);
+  console.log(`  profile ${parsed.options.profile ?? 'default'}`);
   console.log(`  shared space ${sim.sharedSpaceId}, workspace ${sim.workspaceId}`);
   console.log(`  client id ${sim.credentials.clientId}, client secret ${sim.credentials.clientSecret} (sample credentials, not a secret)`);
   console.log(`  releases: ${sim.store.all('releases').map((r) => JSON.stringify(r.name)).join(', ')}; defects: ${sim.store.all('defects').length}`);

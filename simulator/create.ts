@@ -4,7 +4,8 @@ import { OctaneError } from './errors.js';
 import type { SimEntity } from './types.js';
 
 const DEFECT_FIELDS = new Set([
-  'type', 'name', 'description', 'parent', 'release', 'phase', 'severity', 'priority', 'owner', 'team', 'item_origin', 'is_draft', 'detected_by'
+  'type', 'name', 'description', 'parent', 'release', 'phase', 'severity', 'priority', 'owner', 'team', 'item_origin', 'is_draft', 'detected_by',
+  'qa_owner', 'sprint', 'milestone', 'detected_in_release', 'defect_type', 'product_areas', 'user_tags'
 ]);
 const COMMENT_FIELDS = new Set(['type', 'text', 'owner_work_item', 'author']);
 
@@ -45,13 +46,23 @@ function reference(store: Store, item: Record<string, unknown>, field: string, r
     bad('platform.invalid_reference_type', `Field '${field}' of ${entityType} must reference ${rule.types.join(' or ')}, not '${v.type}'`);
   }
   const ref = { type: v.type, id: String(v.id) };
-  // References to entity types this simulator does not hold (users, teams) are accepted as given.
-  if (['workspace_user', 'team'].includes(ref.type)) return ref;
   const target = store.resolve(ref);
   if (!target) bad('platform.entity_not_found', `Field '${field}' of ${entityType} references ${ref.type} ${ref.id}, which does not exist`);
   const problem = rule.check?.(target);
   if (problem) bad('platform.invalid_field_value', `Field '${field}' of ${entityType}: ${problem}`);
   return ref;
+}
+
+/** A multi-reference `{"data": [refs]}` (a bare array is refused, as Octane wants the wrapper). */
+function multiReference(store: Store, item: Record<string, unknown>, field: string, rule: RefRule): { data: Ref[] } | undefined {
+  const value = item[field];
+  if (value === undefined || value === null) return value === null ? { data: [] } : undefined;
+  const data = (value as { data?: unknown }).data;
+  if (typeof value !== 'object' || Array.isArray(value) || !Array.isArray(data)) {
+    bad('platform.invalid_field_value', `Field '${field}' of defect must be a multi-reference {"data": [{"type": "...", "id": "..."}]}`);
+  }
+  const refs = data.map((element, i) => reference(store, { [`${field}[${i}]`]: element }, `${field}[${i}]`, rule, 'defect'));
+  return { data: refs.filter((r): r is Ref => Boolean(r)) };
 }
 
 function inList(store: Store, rootLogical: string): (target: SimEntity) => string | undefined {
@@ -88,8 +99,14 @@ export function validateDefect(store: Store, item: Record<string, unknown>): Rec
   fields.severity = reference(store, item, 'severity', { types: ['list_node'], check: inList(store, 'list_node.severity') }, 'defect');
   fields.priority = reference(store, item, 'priority', { types: ['list_node'], check: inList(store, 'list_node.priority') }, 'defect');
   fields.item_origin = reference(store, item, 'item_origin', { types: ['list_node'], check: inList(store, 'list_node.item_origin') }, 'defect');
-  for (const field of ['owner', 'detected_by']) fields[field] = reference(store, item, field, { types: ['workspace_user'] }, 'defect');
+  for (const field of ['owner', 'qa_owner', 'detected_by']) fields[field] = reference(store, item, field, { types: ['workspace_user'] }, 'defect');
   fields.team = reference(store, item, 'team', { types: ['team'] }, 'defect');
+  fields.sprint = reference(store, item, 'sprint', { types: ['sprint'] }, 'defect');
+  fields.milestone = reference(store, item, 'milestone', { types: ['milestone'] }, 'defect');
+  fields.detected_in_release = reference(store, item, 'detected_in_release', { types: ['release'] }, 'defect');
+  fields.defect_type = reference(store, item, 'defect_type', { types: ['list_node'], check: inList(store, 'list_node.defect_type') }, 'defect');
+  fields.product_areas = multiReference(store, item, 'product_areas', { types: ['product_area'] });
+  fields.user_tags = multiReference(store, item, 'user_tags', { types: ['user_tag'] });
 
   // A draft (is_draft omitted or true) skips the workspace's required-field rules.
   const draft = item.is_draft !== false;

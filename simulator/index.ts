@@ -1,6 +1,7 @@
 /** The Octane REST simulator: start it with startSimulator(); see simulator/README.md. */
 export { startSimulator } from './server.js';
-export type { SimulatorOptions, Simulator, SimStore, SimEntity, Fault, LoggedRequest, SessionExpiryCode } from './types.js';
+export type { SimulatorOptions, Simulator, SimStore, SimEntity, Fault, LoggedRequest, SessionExpiryCode, ServerProfile, ProfileName } from './types.js';
+export { PROFILES, PROFILE_NAMES, resolveProfile } from './profiles.js';
 export { parseQuery, parseQueryParameter, escapeQueryString, QuerySyntaxError } from './query/parser.js';
 export type { QueryNode, QueryValue, CompareOp } from './query/parser.js';
 export { matches, compileQuery } from './query/evaluate.js';

@@ -9,7 +9,7 @@ import { checkQuery } from './query/check.js';
 import { compileQuery } from './query/evaluate.js';
 import { renderEntity } from './render.js';
 import { bodyItems, validateComment, validateDefect } from './create.js';
-import type { SimEntity } from './types.js';
+import type { ServerProfile, SimEntity } from './types.js';
 
 export interface RouteRequest {
   method: string;
@@ -33,6 +33,7 @@ export interface RouteContext {
   sessions: Sessions;
   sharedSpaceId: string;
   workspaceId: string;
+  profile: Required<ServerProfile>;
 }
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -175,7 +176,7 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
   if (rawQuery !== null) {
     let node;
     try {
-      node = parseQueryParameter(rawQuery);
+      node = parseQueryParameter(rawQuery, { escaping: ctx.profile.escaping });
     } catch (e) {
       if (e instanceof QuerySyntaxError) throw new OctaneError(400, 'platform.query_parse_error', `Invalid query: ${e.message}`);
       throw e;
@@ -192,23 +193,45 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
     entities = sortEntities(entities, [...orderKeys, { field: 'id', desc: false }]);
   }
   const viewType = collection === 'work_items' ? 'work_item' : undefined;
-  const page = entities.slice(offset, offset + limit).map((e) => renderEntity(ctx.store, e, fields, viewType));
-  return json(200, { total_count: entities.length, data: page, exceeds_total_count: false });
+  const page = entities.slice(offset, offset + limit).map((e) => renderEntity(ctx.store, e, fields, viewType, renderOptions(ctx)));
+  return json(200, { ...totals(ctx.profile, entities.length, page.length, limit), data: page });
+}
+
+/** total_count and exceeds_total_count as the profile's reading of the flag has them (issue 7, Part 1.2). */
+function totals(profile: Required<ServerProfile>, real: number, returned: number, limit: number): { total_count: number; exceeds_total_count: boolean } {
+  switch (profile.exceedsTotalCount) {
+    case 'when-paged':
+      return { total_count: real, exceeds_total_count: real > returned };
+    case 'limit-above-total':
+      return { total_count: real, exceeds_total_count: limit > real };
+    case 'capped':
+      return { total_count: Math.min(real, profile.totalCountCap), exceeds_total_count: real > profile.totalCountCap };
+    case 'never':
+      return { total_count: real, exceeds_total_count: false };
+  }
+}
+
+function renderOptions(ctx: RouteContext): { numericIds: boolean } {
+  return { numericIds: ctx.profile.numericIds };
 }
 
 function one(ctx: RouteContext, collection: string, type: string, id: string, params: URLSearchParams): Answer {
   const fields = fieldsParam(type, params);
   const entity = ctx.store.get(collection, id);
   if (!entity) throw new OctaneError(404, 'platform.entity_not_found', `No ${type} with id ${id}`);
-  return json(200, renderEntity(ctx.store, entity, fields, collection === 'work_items' ? 'work_item' : undefined));
+  return json(200, renderEntity(ctx.store, entity, fields, collection === 'work_items' ? 'work_item' : undefined, renderOptions(ctx)));
 }
 
 function create(ctx: RouteContext, collection: string, type: string, req: RouteRequest): Answer {
   const items = bodyItems(req.body);
+  if (ctx.profile.isDraft === 'needs-tech-preview' && items.some((i) => 'is_draft' in i) && !/^\s*true\s*$/i.test(req.headers['alm-octane-tech-preview'] ?? '')) {
+    // Newer servers document is_draft as technical preview (the ValueEdge REST docs): without the header they refuse it.
+    throw new OctaneError(400, 'platform.tech_preview_header_required', "Field 'is_draft' is a technical preview: send the header ALM-OCTANE-TECH-PREVIEW: true to use it");
+  }
   // Validate every item first: a bad item means nothing is written.
   const validated = items.map((item) => (collection === 'defects' ? validateDefect(ctx.store, item) : validateComment(ctx.store, item)));
   const fields = fieldsParam(type, req.params);
   const shown = [...new Set([collection === 'defects' ? 'name' : 'text', ...fields])];
   const created = validated.map((f) => ctx.store.add(collection, f));
-  return json(201, { total_count: created.length, data: created.map((e) => renderEntity(ctx.store, e, shown)) });
+  return json(201, { total_count: created.length, data: created.map((e) => renderEntity(ctx.store, e, shown, undefined, renderOptions(ctx))) });
 }

@@ -15,7 +15,13 @@ export const COLLECTION_TYPE: Record<string, string> = {
   work_items: 'work_item',
   work_item_roots: 'work_item_root',
   comments: 'comment',
-  metaphases: 'metaphase'
+  metaphases: 'metaphase',
+  teams: 'team',
+  sprints: 'sprint',
+  milestones: 'milestone',
+  product_areas: 'product_area',
+  user_tags: 'user_tag',
+  workspace_users: 'workspace_user'
 };
 
 /** The collections that hold entities of a type ('work_item' spans several). */
@@ -27,7 +33,13 @@ export const TYPE_COLLECTIONS: Record<string, string[]> = {
   work_item: ['work_item_roots', 'defects'],
   work_item_root: ['work_item_roots'],
   comment: ['comments'],
-  metaphase: ['metaphases']
+  metaphase: ['metaphases'],
+  team: ['teams'],
+  sprint: ['sprints'],
+  milestone: ['milestones'],
+  product_area: ['product_areas'],
+  user_tag: ['user_tags'],
+  workspace_user: ['workspace_users']
 };
 
 const common: Record<string, FieldDef> = {
@@ -48,8 +60,15 @@ const workItem: Record<string, FieldDef> = {
   priority: { kind: 'ref', target: 'list_node' },
   item_origin: { kind: 'ref', target: 'list_node' },
   owner: { kind: 'ref', target: 'workspace_user' },
+  qa_owner: { kind: 'ref', target: 'workspace_user' },
   detected_by: { kind: 'ref', target: 'workspace_user' },
   team: { kind: 'ref', target: 'team' },
+  sprint: { kind: 'ref', target: 'sprint' },
+  milestone: { kind: 'ref', target: 'milestone' },
+  detected_in_release: { kind: 'ref', target: 'release' },
+  defect_type: { kind: 'ref', target: 'list_node' },
+  product_areas: { kind: 'multiref', target: 'product_area' },
+  user_tags: { kind: 'multiref', target: 'user_tag' },
   is_draft: { kind: 'boolean' }
 };
 
@@ -58,10 +77,16 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
   work_item: workItem,
   work_item_root: { ...common, subtype: { kind: 'string' } },
   release: { ...common, start_date: { kind: 'date' }, end_date: { kind: 'date' } },
-  phase: { ...common, logical_name: { kind: 'string' }, entity: { kind: 'string' }, metaphase: { kind: 'ref', target: 'metaphase' } },
-  list_node: { ...common, logical_name: { kind: 'string' }, list_root: { kind: 'ref', target: 'list_node' }, activity_level: { kind: 'number' } },
+  phase: { ...common, logical_name: { kind: 'string' }, entity: { kind: 'string' }, index: { kind: 'number' }, metaphase: { kind: 'ref', target: 'metaphase' } },
+  list_node: { ...common, logical_name: { kind: 'string' }, list_root: { kind: 'ref', target: 'list_node' }, index: { kind: 'number' }, activity_level: { kind: 'number' } },
   comment: { ...common, text: { kind: 'string' }, owner_work_item: { kind: 'ref', target: 'work_item' }, author: { kind: 'ref', target: 'workspace_user' } },
-  metaphase: { ...common, logical_name: { kind: 'string' } }
+  metaphase: { ...common, logical_name: { kind: 'string' } },
+  team: common,
+  sprint: { ...common, release: { kind: 'ref', target: 'release' }, start_date: { kind: 'date' }, end_date: { kind: 'date' } },
+  milestone: { ...common, release: { kind: 'ref', target: 'release' }, date: { kind: 'date' } },
+  product_area: { ...common, parent: { kind: 'ref', target: 'product_area' } },
+  user_tag: common,
+  workspace_user: { ...common, full_name: { kind: 'string' }, email: { kind: 'string' } }
 };
 
 /** Field definition, or undefined when the type has no such field. User-defined fields (`*_udf`) exist on work items. */
@@ -72,5 +97,5 @@ export function fieldDef(type: string, field: string): FieldDef | undefined {
   return undefined;
 }
 
-/** Types whose references come back with their logical_name as well. */
-export const HAS_LOGICAL_NAME = new Set(['phase', 'list_node', 'metaphase']);
+/** Types whose references come back with their `index` (their place in the list or workflow) as well. */
+export const REF_HAS_INDEX = new Set(['phase', 'list_node']);

@@ -8,6 +8,7 @@ import { Sessions, parseCookies } from './auth.js';
 import { Faults } from './faults.js';
 import { OctaneError, errorBody, htmlErrorPage, defaultErrorCode, reason } from './errors.js';
 import { route, type Answer, type RouteContext } from './routes.js';
+import { resolveProfile } from './profiles.js';
 import type { Fault, LoggedRequest, SessionExpiryCode, Simulator, SimulatorOptions } from './types.js';
 
 const SHARED_SPACE_ID = '1001';
@@ -44,12 +45,20 @@ function normalisePrefix(prefix: string | undefined): string {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const prefix = normalisePrefix(options.pathPrefix);
   const credentials = options.credentials?.length ? options.credentials : [{ clientId: 'sim-client', clientSecret: 'sim-secret' }];
+  const profile = resolveProfile(options.profile);
+  // The older `phaseIds` option wins over the profile's, so existing callers keep what they asked for.
+  if (options.phaseIds) profile.phaseIds = options.phaseIds;
   const store = new Store();
-  seedStore(store, { seed: options.seed ?? 'sample', urgentName: options.urgentName ?? 'Urgent', phaseIds: options.phaseIds ?? 'numeric' });
+  seedStore(store, {
+    seed: options.seed ?? 'sample',
+    urgentName: options.urgentName ?? 'Urgent',
+    phaseIds: profile.phaseIds,
+    stockWorkspace: profile.stockWorkspace
+  });
   const sessions = new Sessions(credentials, Boolean(options.tls), options.cookieReissueEvery ?? 3);
   const faults = new Faults();
   const log: LoggedRequest[] = [];
-  const ctx: RouteContext = { store, sessions, sharedSpaceId: SHARED_SPACE_ID, workspaceId: WORKSPACE_ID };
+  const ctx: RouteContext = { store, sessions, sharedSpaceId: SHARED_SPACE_ID, workspaceId: WORKSPACE_ID, profile };
 
   const send = (res: http.ServerResponse, answer: Answer, entry: LoggedRequest): void => {
     entry.status = answer.status;
@@ -153,6 +162,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults: { add: (f) => faults.add(f), clear: () => faults.clear() },
     latencyMs: options.latencyMs ?? 0,
     log,
+    profile,
     expireSessions: (code: SessionExpiryCode = 'VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT') => sessions.expireAll(code),
     close: () =>
       new Promise<void>((resolve) => {

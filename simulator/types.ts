@@ -21,12 +21,57 @@ export interface SimulatorOptions {
   cookieReissueEvery?: number;
   /** Added: initial latency in ms (same as setting simulator.latencyMs). */
   latencyMs?: number;
+  /**
+   * Added: how the server behaves where real servers may differ (see PROFILES in profiles.ts); a name or the
+   * settings themselves. Default 'default'. `phaseIds` given here as an option wins over the profile's.
+   */
+  profile?: ProfileName | ServerProfile;
 }
+
+/** Server behaviours that public sources leave open; each named profile picks one plausible answer. */
+export interface ServerProfile {
+  /** 'accept' (default): is_draft accepted. 'needs-tech-preview': a body with is_draft and without the header
+   *  `ALM-OCTANE-TECH-PREVIEW: true` answers 400. */
+  isDraft?: 'accept' | 'needs-tech-preview';
+  /** exceeds_total_count on GET pages: 'never' (default) always false; 'when-paged' true whenever total_count >
+   *  data.length; 'limit-above-total' true whenever limit > total_count; 'capped' total_count = min(real,
+   *  totalCountCap), true when real > cap (the page's rows are still the real ones at offset..offset+limit). */
+  exceedsTotalCount?: 'never' | 'when-paged' | 'limit-above-total' | 'capped';
+  /** Default 2000. */
+  totalCountCap?: number;
+  /** Backslashes inside ^...^ / '...': 'any' (default) escapes any character; 'ci-sdk' only \ " ' ( ), before
+   *  anything else it is a literal backslash; 'none' a backslash is an ordinary character. */
+  escaping?: 'any' | 'ci-sdk' | 'none';
+  /** Ids of phases, list nodes and metaphases: 'numeric' (default) or their logical names. */
+  phaseIds?: 'numeric' | 'logical';
+  /** Ids in answers (entities, references, created items) as JSON numbers, not strings. Default false. */
+  numericIds?: boolean;
+  /** Default true: the grouping resource .../defects/groups exists (not served yet: issue 9). */
+  groups?: boolean;
+  /** Added: seed a stock workspace's names: phase "Proposed Closed", item-origin nodes ALM, AGM, Jira,
+   *  XL Release, Service Anywhere and no GitHub node. Default false (the simulator's own sample names). */
+  stockWorkspace?: boolean;
+}
+
+export type ProfileName =
+  | 'default'
+  | 'stock-workspace'
+  | 'is-draft-tech-preview'
+  | 'exceeds-never'
+  | 'exceeds-when-paged'
+  | 'exceeds-limit-above-total'
+  | 'exceeds-capped'
+  | 'escape-any'
+  | 'escape-ci-sdk'
+  | 'escape-none'
+  | 'logical-ids'
+  | 'numeric-json-ids';
 
 export type SimEntity = { id: string; type: string; [field: string]: unknown };
 
 export interface SimStore {
-  /** Live entities of a collection ('defects', 'releases', 'phases', 'list_nodes', 'work_item_roots', 'comments', 'metaphases', 'work_items'). */
+  /** Live entities of a collection ('defects', 'releases', 'phases', 'list_nodes', 'work_item_roots', 'comments', 'metaphases',
+   *  'work_items', 'teams', 'sprints', 'milestones', 'product_areas', 'user_tags', 'workspace_users'). */
   all(collection: string): SimEntity[];
   get(collection: string, id: string): SimEntity | undefined;
   /** Assigns id (unless given) and type; references are stored as {type, id}. */
@@ -112,5 +157,7 @@ export interface Simulator {
   log: LoggedRequest[];
   /** Every live session answers 401 with this error_code from now on (default the idle one). */
   expireSessions(code?: SessionExpiryCode): void;
+  /** Added: the profile in force, every setting filled in. */
+  profile: Required<ServerProfile>;
   close(): Promise<void>;
 }

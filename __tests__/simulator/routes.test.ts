@@ -96,15 +96,16 @@ describe('cookie re-issue', () => {
 });
 
 describe('GET collections', () => {
-  it('answers id and type only unless fields are asked for; references carry name and logical_name', async () => {
+  it('answers id and type only unless fields are asked for; references carry type, id and name (phases and list nodes also index), never logical_name', async () => {
     const plain = await getJson(sim(), cookie, 'defects?limit=1');
     expect(Object.keys(plain.body.data[0]).sort()).toEqual(['id', 'type']);
     const rich = await getJson(sim(), cookie, 'defects?limit=1&fields=name,phase,severity,release');
     const d = rich.body.data[0];
-    expect(d.phase).toMatchObject({ type: 'phase', name: expect.any(String), logical_name: expect.stringMatching(/^phase\.defect\./) });
-    expect(d.severity).toMatchObject({ type: 'list_node', logical_name: expect.stringMatching(/^list_node\.severity\./) });
-    expect(d.release).toMatchObject({ type: 'release', name: expect.any(String) });
-    expect(d.release.logical_name).toBeUndefined();
+    const stored = sim().store.get('defects', d.id)!;
+    const phase = sim().store.get('phases', (stored.phase as { id: string }).id)!;
+    expect(d.phase).toEqual({ type: 'phase', id: phase.id, name: phase.name, index: phase.index });
+    expect(Object.keys(d.severity).sort()).toEqual(['id', 'index', 'name', 'type']);
+    expect(d.release).toEqual({ type: 'release', id: expect.any(String), name: expect.any(String) });
   });
 
   it('counts every match in total_count and pages with limit/offset', async () => {
@@ -166,7 +167,9 @@ describe('GET collections', () => {
     expect(phases.body.data.map((p: { logical_name: string }) => p.logical_name)).toContain('phase.defect.proposeclose');
     const sev = await getJson(sim(), cookie, `list_nodes?query=${q('list_root EQ {logical_name EQ ^list_node.severity^}')}&fields=name,logical_name,list_root`);
     expect(sev.body.data.map((n: { name: string }) => n.name)).toEqual(['Low', 'Medium', 'High', 'Very High', 'Urgent']);
-    expect(sev.body.data[0].list_root).toMatchObject({ type: 'list_node', logical_name: 'list_node.severity' });
+    const root = sim().store.byLogicalName('list_node.severity');
+    expect(sev.body.data[0].list_root).toMatchObject({ type: 'list_node', id: root.id, name: root.name });
+    expect(sev.body.data[0].list_root.logical_name).toBeUndefined();
   });
 
   it('lists defects under work_items as work_item with subtype defect', async () => {

@@ -13,7 +13,7 @@ export function checkQuery(node: QueryNode, type: string): void {
       checkQuery(node.operand, type);
       return;
     case 'compare': {
-      // Types without a schema here (workspace_user, team) are not simulated: allow id and name.
+      // Types without a schema here are not simulated: allow id and name.
       const def = TYPE_FIELDS[type] ? fieldDef(type, node.field) : ['id', 'name'].includes(node.field) ? { kind: 'string' as const } : undefined;
       if (!def) {
         throw new OctaneError(400, 'platform.query_field_not_exist', `Field '${node.field}' does not exist in entity '${type}'`);

@@ -183,7 +183,7 @@ class Parser {
 }
 
 /** Parses a query expression (without the enclosing double quotes). Throws QuerySyntaxError. */
-export function parseQuery(text: string): QueryNode {
+export function parseQuery(text: string, _options?: { escaping?: 'any' | 'ci-sdk' | 'none' }): QueryNode {
   return new Parser(text).parse();
 }
 
@@ -191,11 +191,11 @@ export function parseQuery(text: string): QueryNode {
  * Parses the raw `query` parameter as sent (after URL decoding): it must be enclosed in double quotes.
  * Throws QuerySyntaxError otherwise.
  */
-export function parseQueryParameter(raw: string): QueryNode {
+export function parseQueryParameter(raw: string, options?: { escaping?: 'any' | 'ci-sdk' | 'none' }): QueryNode {
   if (raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) {
     throw new QuerySyntaxError('the query must be enclosed in double quotes', 0);
   }
-  return parseQuery(raw.slice(1, -1));
+  return parseQuery(raw.slice(1, -1), options);
 }
 
 /** Escapes text so that it is literal inside ^...^ (backslash before every metacharacter). */

@@ -10,7 +10,13 @@ export type Collection =
   | 'work_items'
   | 'work_item_roots'
   | 'comments'
-  | 'metaphases';
+  | 'metaphases'
+  | 'teams'
+  | 'sprints'
+  | 'milestones'
+  | 'product_areas'
+  | 'user_tags'
+  | 'workspace_users';
 
 export interface Reference {
   type: string;
