@@ -14,7 +14,7 @@ import type { CreateDefectSettings } from '../settings.js';
 import type { RunContext } from '../run-context.js';
 import { findBacklogRoot, findOriginNode, findRelease, resolveAll, resolveSeverities, type Resolved } from '../lookups.js';
 import { buildDescription, failedAgainCommentHtml } from '../description.js';
-import { addComment, chooseDuplicate, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
+import { addComment, chooseDuplicate, confirmCandidates, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
 import { createExactlyOnce } from './exactly-once.js';
 
 export interface CreateDefectResult {
@@ -74,8 +74,8 @@ export async function runCreateDefect(
     );
     if (r.severity) log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
 
-    const duplicate =
-      r.candidates && r.phases ? chooseDuplicate(log, r.candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+    const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
+    const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
     return { ...r, duplicate };
   });
 
