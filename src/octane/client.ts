@@ -7,6 +7,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
+import { withStringIds } from './answers.js';
 import { CookieJar } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
@@ -167,7 +168,7 @@ export class OctaneClient implements OctaneApi {
       });
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    return { total_count: page.total_count, data: page.data as T[], ...exceeds };
+    return { total_count: page.total_count, data: page.data.map(withStringIds) as T[], ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T> {
@@ -183,7 +184,7 @@ export class OctaneClient implements OctaneApi {
       });
     }
     // Ids are opaque strings; a server that answers a number means the same entity.
-    return { ...entity, id: String(id) };
+    return withStringIds(entity);
   }
 
   // ---- session ----------------------------------------------------------------------------
