@@ -133,7 +133,13 @@ export function openDuplicates(
   phases: Entity[],
   doneMetaphases?: Set<string>
 ): Duplicate[] {
-  const phaseById = new Map(phases.map((p) => [String(p.id), p]));
+  // By id, and by logical name too: a reference may carry either as its id (servers differ).
+  const phaseById = new Map<string, Entity>();
+  for (const p of phases) {
+    const logical = str(p.logical_name);
+    if (logical && !phaseById.has(logical)) phaseById.set(logical, p);
+  }
+  for (const p of phases) phaseById.set(String(p.id), p);
   const out: Duplicate[] = [];
   for (const d of candidates) {
     if (d.name !== name || refOf(d.release)?.id !== releaseId) continue;
