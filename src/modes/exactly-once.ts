@@ -45,7 +45,8 @@ export async function createExactlyOnce(
   for (let post = 1; ; post++) {
     let entity: Entity;
     try {
-      entity = await api.create('defects', fields);
+      // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
+      entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
     } catch (e) {
       if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
         log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
