@@ -1,8 +1,9 @@
 // Name -> id look-ups shared by both modes. Every name a user gives is matched in code
 // against what Octane answered (exact for releases, case-insensitive for phases and list
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
-import type { Entity, OctaneApi, Page } from './octane/api.js';
-import { cross, eq, or } from './octane/query.js';
+import type { Collection, Entity, OctaneApi, Page } from './octane/api.js';
+import { OctaneError } from './octane/errors.js';
+import { cross, eq, hasMetacharacters, like, or } from './octane/query.js';
 
 export interface Resolved {
   id: string;
@@ -30,6 +31,8 @@ export class LookupErrors extends LookupError {
 }
 
 const PAGE_MAX = 1000;
+/** Pages a wildcard search for a name reads at most (5,000 rows) before it gives up, failing closed. */
+const WALK_PAGES = 5;
 const SHOWN_NAMES = 20;
 
 const SEVERITY_ROOT = 'list_node.severity';
@@ -73,11 +76,24 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
   // Canonically equivalent spellings (é as one code point or as e + accent) are the same name to
   // a reader, and inputs and Octane need not agree on the form: ask for each, compare in NFC.
   const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
-  const query = or(...forms.map((form) => eq('name', form)));
-  const page = await api.list('releases', { query, fields: ['id', 'name'], limit: PAGE_MAX });
-  const data = checkedPage(page, 'releases', false);
   const wanted = name.normalize('NFC');
-  const exact = data.filter((r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted);
+  const isExact = (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
+  const fields = ['id', 'name'];
+  const tricky = hasMetacharacters(name);
+  let found: { rows: Entity[]; total: number; complete: boolean } | undefined;
+  try {
+    const page = await api.list('releases', { query: or(...forms.map((form) => eq('name', form))), fields, limit: PAGE_MAX });
+    const rows = checkedPage(page, 'releases', false);
+    found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+  } catch (e) {
+    // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
+    if (!(tricky && isRefusedQuery(e))) throw e;
+  }
+  if (tricky && (found === undefined || !found.rows.some(isExact))) {
+    found = await walk(api, 'releases', or(...forms.map((form) => like('name', form))), fields, 'releases');
+  }
+  const { rows, total, complete } = found!;
+  const exact = rows.filter(isExact);
   if (exact.length === 1) return toResolved(exact[0]!);
   if (exact.length > 1) {
     throw new LookupError(
@@ -85,21 +101,44 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
       `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`
     );
   }
-  if (page.total_count > data.length) {
-    // A server that treats `*` as a wildcard even when escaped can answer many near names.
-    throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${data.length} of ${page.total_count} similar names.`);
+  if (!complete) {
+    // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
+    throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
   }
   // Only on this failure path: a short list of what is there, to spot the typo.
   const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
   const some = checkedPage(somePage, 'releases', false);
   const more = somePage.total_count - some.length;
   const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
-  const spaced = [...data, ...some].map((r) => text(r.name)).find((n) => n !== name && n.trim() === name);
+  const spaced = [...rows, ...some].map((r) => text(r.name)).find((n) => n !== name && n.trim() === name);
   const hint =
     spaced === undefined
       ? ''
       : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
   throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+}
+
+/** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
+export function isRefusedQuery(e: unknown): boolean {
+  return e instanceof OctaneError && e.status === 400;
+}
+
+/**
+ * Every row of a query, page by page in id order, at most WALK_PAGES pages; `complete` says
+ * whether all were read. A page ends it only when it is empty, or short and the count agrees: a
+ * server may cap total_count, or answer less than the limit before the end.
+ */
+async function walk(api: OctaneApi, collection: Collection, query: string, fields: string[], what: string): Promise<{ rows: Entity[]; total: number; complete: boolean }> {
+  const rows: Entity[] = [];
+  let total = 0;
+  for (let n = 0; n < WALK_PAGES; n++) {
+    const page = await api.list(collection, { query, fields, limit: PAGE_MAX, offset: rows.length, orderBy: ['id'] });
+    const data = checkedPage(page, what, false);
+    rows.push(...data);
+    total = Math.max(page.total_count, rows.length);
+    if (data.length === 0 || (data.length < PAGE_MAX && rows.length >= page.total_count)) return { rows, total, complete: true };
+  }
+  return { rows, total, complete: false };
 }
 
 /**

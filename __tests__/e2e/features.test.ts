@@ -214,11 +214,11 @@ describe('create-defect: dry run', () => {
       `"id": "${severity.id}"`,
       `"id": "${root.id}"`,
       '"team_udf": "payments"',
-      '"is_draft": true',
       RUN_URL
     ]) {
       expect(run.stdout).toContain(expected);
     }
+    expect(run.stdout).not.toContain('is_draft');
     expect(run.summary).toContain('dry run, nothing written');
   });
 

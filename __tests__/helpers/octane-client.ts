@@ -104,7 +104,7 @@ export function recordingLog(): RecordingLog {
 function wrapList(api: OctaneApi, list: (collection: Collection, params: ListParams) => Promise<Page>): OctaneApi {
   return {
     list: <T extends Entity = Entity>(collection: Collection, params: ListParams) => list(collection, params) as Promise<Page<T>>,
-    create: (collection, fields) => api.create(collection, fields),
+    create: (collection, fields, options) => api.create(collection, fields, options),
     workItemUrl: (id) => api.workItemUrl(id)
   };
 }

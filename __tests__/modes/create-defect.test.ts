@@ -40,7 +40,11 @@ describe('create-defect against the simulator', () => {
     expect(createOutputs(r)).toEqual({ 'defect-id': d.id, 'defect-url': r.url, created: 'true' });
 
     expect(refId(d.parent)).toBe(sim().store.all('work_item_roots')[0]!.id);
+    // A draft because is_draft was left out (it is tech preview on newer servers), not sent.
     expect(d.is_draft).toBe(true);
+    const post = sim().log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects')).at(-1)!;
+    expect(JSON.parse(post.body).data[0]).not.toHaveProperty('is_draft');
+    expect(post.headers).not.toHaveProperty('alm-octane-tech-preview');
     expect(refId(d.release)).toBe(sim().store.releaseByName('2026.4').id);
     expect(refId(d.item_origin)).toBe(sim().store.byLogicalName('list_node.item_origin.github_actions').id);
     expect(d.severity ?? null).toBeNull();
@@ -103,6 +107,9 @@ describe('create-defect against the simulator', () => {
     expect(refId(d.priority)).toBe(priorityHigh.id);
     expect(d.build_number_udf).toBe('42');
     expect(d.is_draft).toBe(false);
+    // is_draft given by the user: sent, with the tech-preview header newer servers ask for.
+    const post = sim().log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects')).at(-1)!;
+    expect(post.headers['alm-octane-tech-preview']).toBe('true');
     expect(refId(d.phase)).toBe(phaseNew.id);
     expect(d.name).toBe(settings.defectName);
     expect(r.fields).toMatchObject({ build_number_udf: '42', name: settings.defectName });
@@ -268,12 +275,12 @@ describe('create-defect against the simulator', () => {
       expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
       expect(r.fields).toMatchObject({
         name: settings.defectName,
-        is_draft: true,
         release: { type: 'release', id: sim().store.releaseByName('2026.4').id },
         parent: { type: 'work_item_root', id: sim().store.all('work_item_roots')[0]!.id },
         severity: { type: 'list_node', id: sim().store.byLogicalName('list_node.severity.high').id },
         item_origin: { type: 'list_node', id: sim().store.byLogicalName('list_node.item_origin.github_actions').id }
       });
+      expect(r.fields).not.toHaveProperty('is_draft');
       expect(String(r.fields.description)).toContain('a &lt;b&gt;');
       expect(lines.join('\n')).toContain(JSON.stringify(settings.defectName));
       expect(lines.join('\n')).toMatch(/nothing was written/);

@@ -23,3 +23,29 @@ describe('openDuplicates on odd phase references', () => {
     expect(found.map((d) => [d.entity.id, d.phase])).toEqual([['11', 'New']]);
   });
 });
+
+describe('openDuplicates on the reference shapes servers answer', () => {
+  const meta = { done: { type: 'metaphase', id: '40' }, open: { type: 'metaphase', id: '41' } };
+  const numericPhases = [
+    { id: '1', type: 'phase', name: 'Opened', logical_name: 'phase.defect.opened', metaphase: meta.open },
+    { id: '6', type: 'phase', name: 'Proposed Closed', logical_name: 'phase.defect.proposeclose', metaphase: meta.done }
+  ];
+  const done = new Set(['40']);
+
+  it('a bare {type, id, name, index} reference is matched to the listed phase by id', () => {
+    const found = openDuplicates([candidate('10', { type: 'phase', id: '1', name: 'Opened', index: 1 })], 'Build broke', '7', numericPhases, done);
+    expect(found.map((d) => [d.entity.id, d.phase])).toEqual([['10', 'Opened']]);
+    expect(openDuplicates([candidate('11', { type: 'phase', id: '6', name: 'Proposed Closed' })], 'Build broke', '7', numericPhases, done)).toEqual([]);
+  });
+
+  it('a reference whose id is a logical name finds the phase listed with a numeric id, and its metaphase', () => {
+    const found = openDuplicates(
+      [candidate('10', { type: 'phase', id: 'phase.defect.proposeclose', name: 'Proposed Closed' }), candidate('11', { type: 'phase', id: 'phase.defect.opened' })],
+      'Build broke',
+      '7',
+      numericPhases,
+      done
+    );
+    expect(found.map((d) => [d.entity.id, d.phase])).toEqual([['11', 'Opened']]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ID_PATTERN, assertId, quoteString, eq, idEq, idIn, cross, and, or, not } from '../../src/octane/query.js';
+import { ID_PATTERN, assertId, quoteString, eq, idEq, idIn, cross, and, or, not, like, hasMetacharacters } from '../../src/octane/query.js';
 import { parseQuery, type QueryNode } from '../../simulator/query/parser.js';
 import { matches, type EntityLike } from '../../simulator/query/evaluate.js';
 
@@ -113,5 +113,35 @@ describe('meaning, as the simulator evaluates it', () => {
 
   it('negates a whole expression', () => {
     expect(select(not(or(idEq('phase', '2'), idEq('phase', '3'))))).toEqual(['12']);
+  });
+});
+
+describe('like: a name pattern that needs no escaping', () => {
+  it('is exactly eq for a name without metacharacters', () => {
+    for (const name of ['2026.4', 'Build failed #12', 'a!b<c>=d 😀', '']) {
+      expect(hasMetacharacters(name)).toBe(false);
+      expect(like('name', name)).toBe(eq('name', name));
+    }
+  });
+
+  it('puts one * for each run of metacharacters, and no backslash or delimiter remains', () => {
+    expect(like('name', `R1 ^x' "(y)" \\ *`)).toBe('name EQ ^R1 *x* *y* * *^');
+    expect(like('name', '***')).toBe('name EQ ^*^');
+    for (const name of [`\\^'"()*;|,{}`, 'a^;name EQ ^b', 'x\\']) {
+      expect(hasMetacharacters(name)).toBe(true);
+      expect(like('name', name).slice('name EQ ^'.length, -1)).not.toMatch(/[\\^'"();|,{}]/);
+    }
+  });
+
+  it('matches the name under every reading of backslashes', () => {
+    const name = `fix (\\*) ; a|b, {c} ^end'`;
+    for (const escaping of ['any', 'ci-sdk', 'none'] as const) {
+      const node = parseQuery(like('name', name), { escaping });
+      expect(matches(node, { id: '1', type: 'release', name }, () => undefined)).toBe(true);
+    }
+  });
+
+  it('refuses a field that is not a plain field name', () => {
+    expect(() => like('name EQ ^x^||name', 'a')).toThrow(/field/);
   });
 });

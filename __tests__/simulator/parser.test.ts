@@ -99,3 +99,55 @@ describe('parseQuery', () => {
     for (const bad of ['id EQ 1', '"id EQ 1', 'id EQ 1"', '"']) expect(() => parseQueryParameter(bad)).toThrow(QuerySyntaxError);
   });
 });
+
+describe('parseQuery escaping modes (Octane documents none)', () => {
+  const str = (text: string, escaping: 'any' | 'ci-sdk' | 'none') => {
+    const q = parseQuery(`name EQ ^${text}^`, { escaping });
+    return (q as Extract<QueryNode, { kind: 'compare' }>).values[0];
+  };
+
+  it("defaults to 'any': a backslash makes any next character literal", () => {
+    expect(parseQuery(String.raw`name EQ ^a\^b\;c\*^`)).toEqual(parseQuery(String.raw`name EQ ^a\^b\;c\*^`, { escaping: 'any' }));
+    expect(str(String.raw`a\^b\;c\*`, 'any')).toEqual({ kind: 'string', value: 'a^b;c*', segments: ['a^b;c*'] });
+  });
+
+  it("'ci-sdk' escapes only \\ \" ' ( ) and keeps any other backslash as text", () => {
+    expect(str(String.raw`a\\b\"c\'d\(e\)`, 'ci-sdk')).toEqual({ kind: 'string', value: `a\\b"c'd(e)`, segments: [`a\\b"c'd(e)`] });
+    expect(str(String.raw`a\;b\,c\{d\}`, 'ci-sdk')).toMatchObject({ value: String.raw`a\;b\,c\{d\}` });
+    // \* is a literal backslash followed by a wildcard.
+    expect(str(String.raw`a\*b`, 'ci-sdk')).toEqual({ kind: 'string', value: String.raw`a\*b`, segments: ['a\\', 'b'] });
+    const star = parseQuery(String.raw`name EQ ^a\*b^`, { escaping: 'ci-sdk' });
+    expect(matches(star, entity({ name: 'a\\xyzb' }), none)).toBe(true);
+    expect(matches(star, entity({ name: 'a*b' }), none)).toBe(false);
+  });
+
+  it("'ci-sdk': \\^ ends the string, so what follows is read as query syntax", () => {
+    expect(() => parseQuery(String.raw`name EQ ^a\^b^`, { escaping: 'ci-sdk' })).toThrow(QuerySyntaxError);
+    // A string that ends in a backslash is just that.
+    expect(str('a\\', 'ci-sdk')).toMatchObject({ value: 'a\\' });
+    // What follows \^ is syntax: here it happens to be a valid query that means something else.
+    const q = parseQuery(String.raw`name EQ ^a\^||name EQ ^b^`, { escaping: 'ci-sdk' });
+    expect(matches(q, entity({ name: 'b' }), none)).toBe(true);
+  });
+
+  it("'none': a backslash is an ordinary character", () => {
+    expect(str(String.raw`a\\b\(c\)`, 'none')).toEqual({ kind: 'string', value: String.raw`a\\b\(c\)`, segments: [String.raw`a\\b\(c\)`] });
+    expect(str(String.raw`a\*b`, 'none')).toMatchObject({ segments: ['a\\', 'b'] });
+    expect(() => parseQuery(String.raw`name EQ ^a\^b^`, { escaping: 'none' })).toThrow(QuerySyntaxError);
+    expect(() => parseQuery(String.raw`name EQ 'a\'b'`, { escaping: 'none' })).toThrow(QuerySyntaxError);
+    expect(str('a\\', 'none')).toMatchObject({ value: 'a\\' });
+  });
+
+  it('treats an unescaped * as a wildcard under every mode', () => {
+    for (const escaping of ['any', 'ci-sdk', 'none'] as const) {
+      const q = parseQuery('name EQ ^R1 *x* *y*^', { escaping });
+      expect(matches(q, entity({ name: `R1 ^x' "(y)" \\ *` }), none)).toBe(true);
+      expect(matches(q, entity({ name: 'R2 x y' }), none)).toBe(false);
+    }
+  });
+
+  it('passes the mode on from parseQueryParameter', () => {
+    expect(() => parseQueryParameter(String.raw`"name EQ ^a\^b^"`, { escaping: 'none' })).toThrow(QuerySyntaxError);
+    expect(parseQueryParameter(String.raw`"name EQ ^a\^b^"`)).toMatchObject({ values: [{ value: 'a^b' }] });
+  });
+});

@@ -8,8 +8,8 @@
  *   OP      := EQ LT GT LE GE | = < > <= >=
  *   value   := ^string^ | 'string' | number | null | true | false | '{' expr '}'  (a cross filter)
  *
- * Inside a string a backslash makes the next character literal (so \^ \\ \* \' \" \( \) are plain text)
- * and an unescaped '*' is a wildcard. Anything else is a QuerySyntaxError.
+ * Inside a string an unescaped '*' is a wildcard. What a backslash means is not documented, so it
+ * depends on `escaping` (see ParseOptions). Anything else is a QuerySyntaxError.
  */
 
 export type CompareOp = 'EQ' | 'LT' | 'GT' | 'LE' | 'GE' | 'IN' | 'BTW';
@@ -37,11 +37,31 @@ export class QuerySyntaxError extends Error {
   }
 }
 
+/**
+ * How a backslash inside a string is read, one mode per plausible server (Octane documents none):
+ *  'any'    a backslash makes any next character literal (so \^ \\ \* \' \" \( \) are plain text);
+ *  'ci-sdk' only \ " ' ( ) can be escaped (the CI SDK's set); before anything else the backslash is
+ *           a literal character and the next one keeps its meaning, so `\^` ends the string and
+ *           `\*` is a backslash followed by a wildcard;
+ *  'none'   a backslash is an ordinary character.
+ */
+export type Escaping = 'any' | 'ci-sdk' | 'none';
+
+export interface ParseOptions {
+  /** Default 'any'. */
+  escaping?: Escaping;
+}
+
+const CI_SDK_ESCAPABLE = new Set(['\\', '"', "'", '(', ')']);
+
 const WORD_OPS: Record<string, CompareOp> = { EQ: 'EQ', LT: 'LT', GT: 'GT', LE: 'LE', GE: 'GE', IN: 'IN', BTW: 'BTW' };
 
 class Parser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly escaping: Escaping = 'any'
+  ) {}
 
   parse(): QueryNode {
     const node = this.expr();
@@ -165,11 +185,19 @@ class Parser {
       if (c === undefined) throw new QuerySyntaxError('unterminated string', start);
       this.pos++;
       if (c === quote) break;
-      if (c === '\\') {
+      if (c === '\\' && this.escaping !== 'none') {
         const next = this.text[this.pos];
-        if (next === undefined) throw new QuerySyntaxError('backslash at the end of a string', this.pos - 1);
-        current += next;
-        this.pos++;
+        if (this.escaping === 'any') {
+          if (next === undefined) throw new QuerySyntaxError('backslash at the end of a string', this.pos - 1);
+          current += next;
+          this.pos++;
+        } else if (next !== undefined && CI_SDK_ESCAPABLE.has(next)) {
+          current += next;
+          this.pos++;
+        } else {
+          // Not escapable here: the backslash is text and the next character is read as usual.
+          current += c;
+        }
       } else if (c === '*') {
         segments.push(current);
         current = '';
@@ -183,15 +211,15 @@ class Parser {
 }
 
 /** Parses a query expression (without the enclosing double quotes). Throws QuerySyntaxError. */
-export function parseQuery(text: string, _options?: { escaping?: 'any' | 'ci-sdk' | 'none' }): QueryNode {
-  return new Parser(text).parse();
+export function parseQuery(text: string, options: ParseOptions = {}): QueryNode {
+  return new Parser(text, options.escaping).parse();
 }
 
 /**
  * Parses the raw `query` parameter as sent (after URL decoding): it must be enclosed in double quotes.
  * Throws QuerySyntaxError otherwise.
  */
-export function parseQueryParameter(raw: string, options?: { escaping?: 'any' | 'ci-sdk' | 'none' }): QueryNode {
+export function parseQueryParameter(raw: string, options: ParseOptions = {}): QueryNode {
   if (raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) {
     throw new QuerySyntaxError('the query must be enclosed in double quotes', 0);
   }

@@ -1,5 +1,5 @@
 /**
- * create-defect: files one draft defect at the backlog root, in the release, with the
+ * create-defect: files one defect (a draft: is_draft is omitted) at the backlog root, in the release, with the
  * GitHub Actions origin when the workspace has one; optionally reuses an open defect of the
  * same name (dedupe), or only shows what it would do (dry run).
  *
@@ -14,7 +14,7 @@ import type { CreateDefectSettings } from '../settings.js';
 import type { RunContext } from '../run-context.js';
 import { findBacklogRoot, findOriginNode, findRelease, resolveAll, resolveSeverities, type Resolved } from '../lookups.js';
 import { buildDescription, failedAgainCommentHtml } from '../description.js';
-import { addComment, chooseDuplicate, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
+import { addComment, chooseDuplicate, confirmCandidates, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
 import { createExactlyOnce } from './exactly-once.js';
 import { checkExtraReferences } from './extra-references.js';
 
@@ -75,8 +75,8 @@ export async function runCreateDefect(
     );
     if (r.severity) log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
 
-    const duplicate =
-      r.candidates && r.phases ? chooseDuplicate(log, r.candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+    const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
+    const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
     return { ...r, duplicate };
   });
 
@@ -126,16 +126,15 @@ interface FieldParts {
 }
 
 /**
- * The defect's fields. is_draft is sent as true explicitly: Octane also makes a draft when
- * it is omitted, but saying so makes the dry-run output tell the whole story and does not
- * depend on a server default; a user who wants required-field rules enforced can send
- * `"is_draft": false` in extra-fields, which may also override the origin. Name, parent,
- * release and description always win (settings already refuses them in extra-fields), and
- * the validated `severity` input wins over a severity in extra-fields.
+ * The defect's fields. is_draft is not sent: Octane makes a draft when it is omitted, and newer
+ * servers document is_draft as technical preview, to be sent only with a tech-preview header. A
+ * user who wants required-field rules enforced sends `"is_draft": false` in extra-fields (the
+ * create then carries that header), which may also override the origin. Name, parent, release and
+ * description always win (settings already refuses them in extra-fields), and the validated
+ * `severity` input wins over a severity in extra-fields.
  */
 export function defectFields(p: FieldParts): Record<string, unknown> {
   return {
-    is_draft: true,
     ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
     ...p.extra,
     ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),

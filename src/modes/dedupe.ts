@@ -1,12 +1,14 @@
 /**
  * Dedupe for create-defect: an open defect with the same name in the release is reused (a
  * comment links this run) instead of filing another. The look-ups here join create-defect's
- * one parallel round; choosing the duplicate needs no further round trip.
+ * one parallel round; choosing the duplicate needs no further round trip, except for a name with
+ * query metacharacters that its escaped form did not find (see confirmCandidates).
  */
 import type { Entity, OctaneApi, Page } from '../octane/api.js';
 import { OutcomeUnknownError } from '../octane/errors.js';
-import { and, cross, eq } from '../octane/query.js';
+import { and, cross, eq, hasMetacharacters, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
+import { isRefusedQuery } from '../lookups.js';
 import { compareIds, refOf } from './entity-ids.js';
 
 export interface Duplicate {
@@ -20,16 +22,51 @@ const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', '
 // The largest page Octane code asks for: the normal answer is a handful of rows, the limit
 // only matters for a name that recurs a lot in the release.
 const CANDIDATE_LIMIT = 1000;
+const CANDIDATE_FIELDS = ['id', 'name', 'release', 'phase'];
 
 /**
  * Defects of this name in the release, newest first. Filtered by the release's name (its id is
  * not known yet in the look-up round), so that a name that recurs across many releases cannot
- * push this release's open one off the page.
+ * push this release's open one off the page. A server that reads the escaped names another way
+ * may refuse the query (400): then an empty page marked `refused`, and confirmCandidates looks again.
  */
-export function listCandidates(api: OctaneApi, name: string, releaseName: string): Promise<Page> {
+export async function listCandidates(api: OctaneApi, name: string, releaseName: string): Promise<Candidates> {
+  try {
+    return await api.list('defects', {
+      query: and(eq('name', name), cross('release', eq('name', releaseName))),
+      fields: CANDIDATE_FIELDS,
+      orderBy: ['-id'],
+      limit: CANDIDATE_LIMIT
+    });
+  } catch (e) {
+    if ((hasMetacharacters(name) || hasMetacharacters(releaseName)) && isRefusedQuery(e)) return { total_count: 0, data: [], refused: true };
+    throw e;
+  }
+}
+
+export type Candidates = Page & { refused?: boolean };
+
+/**
+ * The candidates to choose from, once the release's id is known. When a name with query
+ * metacharacters found no defect of exactly that name in the release (its escaped form may mean
+ * something else to this server, or was refused), one more search that needs no escaping: the
+ * release by id and the name as a wildcard pattern, matched exactly in code by openDuplicates.
+ * Names without metacharacters never take this second round trip.
+ */
+export async function confirmCandidates(
+  api: OctaneApi,
+  log: Log,
+  candidates: Candidates,
+  name: string,
+  releaseName: string,
+  releaseId: string
+): Promise<Page> {
+  if (!hasMetacharacters(name) && !hasMetacharacters(releaseName)) return candidates;
+  if (!candidates.refused && candidates.data.some((d) => d.name === name && refOf(d.release)?.id === releaseId)) return candidates;
+  log.debug(`Dedupe: ${candidates.refused ? 'Octane refused the escaped name' : 'no exact match for the escaped name'}; searching again with a wildcard pattern`);
   return api.list('defects', {
-    query: and(eq('name', name), cross('release', eq('name', releaseName))),
-    fields: ['id', 'name', 'release', 'phase'],
+    query: and(like('name', name), idEq('release', releaseId)),
+    fields: CANDIDATE_FIELDS,
     orderBy: ['-id'],
     limit: CANDIDATE_LIMIT
   });
@@ -96,7 +133,13 @@ export function openDuplicates(
   phases: Entity[],
   doneMetaphases?: Set<string>
 ): Duplicate[] {
-  const phaseById = new Map(phases.map((p) => [String(p.id), p]));
+  // By id, and by logical name too: a reference may carry either as its id (servers differ).
+  const phaseById = new Map<string, Entity>();
+  for (const p of phases) {
+    const logical = str(p.logical_name);
+    if (logical && !phaseById.has(logical)) phaseById.set(logical, p);
+  }
+  for (const p of phases) phaseById.set(String(p.id), p);
   const out: Duplicate[] = [];
   for (const d of candidates) {
     if (d.name !== name || refOf(d.release)?.id !== releaseId) continue;

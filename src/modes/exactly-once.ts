@@ -6,7 +6,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Entity, OctaneApi } from '../octane/api.js';
 import { OctaneError, OutcomeUnknownError } from '../octane/errors.js';
-import { and, eq, idEq } from '../octane/query.js';
+import { and, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { Resolved } from '../lookups.js';
 import { hasToken, tokenText } from '../description.js';
@@ -45,7 +45,8 @@ export async function createExactlyOnce(
   for (let post = 1; ; post++) {
     let entity: Entity;
     try {
-      entity = await api.create('defects', fields);
+      // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
+      entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
     } catch (e) {
       if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
         log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
@@ -113,14 +114,17 @@ async function warnIfStoredTwice(api: OctaneApi, log: Log, who: Identity, create
 /**
  * Every defect carrying the token, newest first. Two searches in parallel, and the token is
  * matched in code (it is unique, so the name is not compared): by name in the release, and the
- * release's newest defects, so the defect is found even if the server matched the escaped name
- * differently or stored the name normalised. Both must answer before "not there" is believed;
+ * release's newest defects, so the defect is found even if the server stored the name normalised.
+ * The name is a wildcard pattern (`like`: `*` for each run of query metacharacters, the same as an
+ * exact `eq` for other names), which every server reads alike whatever it does with backslashes:
+ * an escaped name could be refused (400) or mean another name, and on this path a second search
+ * costs time the run may not have. Both must answer before "not there" is believed;
  * `attempts` searches at most, then a clear error.
  */
 async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2): Promise<Entity[]> {
   const fields = ['id', 'name', 'description'];
   const searches = [
-    { query: and(eq('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+    { query: and(like('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
     { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
   ];
   let lastError: unknown;

@@ -50,6 +50,14 @@ export interface ListParams {
   orderBy?: string[];
 }
 
+export interface CreateOptions {
+  /**
+   * Send `ALM-OCTANE-TECH-PREVIEW: true`: newer servers document some fields (is_draft) as
+   * technical preview, which a client may send only with that header.
+   */
+  techPreview?: boolean;
+}
+
 export interface OctaneApi {
   /** GET a workspace collection. Retried on transient failures. */
   list<T extends Entity = Entity>(collection: Collection, params: ListParams): Promise<Page<T>>;
@@ -58,7 +66,7 @@ export interface OctaneApi {
    * Retried only where the server surely did not act (429, 503, connection refused);
    * an ambiguous failure (timeout, reset after sending, 502/504) throws OutcomeUnknownError.
    */
-  create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T>;
+  create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options?: CreateOptions): Promise<T>;
   /** Link to an entity in the Octane UI. */
   workItemUrl(id: string): string;
 }

@@ -6,7 +6,8 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
-import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
+import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
+import { withStringIds } from './answers.js';
 import { CookieJar } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
@@ -49,6 +50,8 @@ interface CallSpec {
   body?: string;
   /** Sign-in sends no cookies and keeps the ones it gets in a fresh jar. */
   signIn?: boolean;
+  /** Adds ALM-OCTANE-TECH-PREVIEW: true (see CreateOptions). */
+  techPreview?: boolean;
 }
 
 export class OctaneClient implements OctaneApi {
@@ -167,13 +170,13 @@ export class OctaneClient implements OctaneApi {
       });
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    return { total_count: page.total_count, data: page.data as T[], ...exceeds };
+    return { total_count: page.total_count, data: page.data.map(withStringIds) as T[], ...exceeds };
   }
 
-  async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T> {
+  async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {
     const url = this.collectionUrl(collection);
     const what = `POST ${collection}`;
-    const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
+    const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
     const json = this.parseJson(response, what) as { data?: unknown };
     const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
     const id: unknown = entity?.id;
@@ -183,7 +186,7 @@ export class OctaneClient implements OctaneApi {
       });
     }
     // Ids are opaque strings; a server that answers a number means the same entity.
-    return { ...entity, id: String(id) };
+    return withStringIds(entity);
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -272,6 +275,7 @@ export class OctaneClient implements OctaneApi {
           timeoutMs,
           headers: () => {
             const headers = this.baseHeaders(spec.body !== undefined);
+            if (spec.techPreview) headers['ALM-OCTANE-TECH-PREVIEW'] = 'true';
             const cookie = spec.signIn ? undefined : jar.header();
             return cookie ? { ...headers, Cookie: cookie } : headers;
           }

@@ -10,6 +10,12 @@
  * behaviour for its own set), and a server that read `\*` differently could at worst return too
  * few or too many rows, never run a different query: callers therefore confirm every match by
  * exact comparison in code (see the modes), so a name is never matched by a wildcard.
+ *
+ * Servers differ exactly there (a CI-SDK-style server reads `\^` as a backslash that ends the
+ * string, and refuses the rest with 400; one that escapes nothing looks for a literal backslash),
+ * so a name with a metacharacter may be refused or not found by its escaped query. `like` is the
+ * fallback that needs no escaping at all: `*`, a wildcard on every server, in place of each run of
+ * metacharacters. It matches the name and perhaps near names: callers compare in code.
  */
 
 /** Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else. */
@@ -18,6 +24,7 @@ export const ID_PATTERN = /^[A-Za-z0-9_.]{1,255}$/;
 const FIELD_PATTERN = /^[a-z_][a-z0-9_]*$/;
 const NUMERIC_ID = /^[0-9]+$/;
 const ESCAPED = /[\\^'"()*;|,{}]/g;
+const ESCAPED_RUNS = /[\\^'"()*;|,{}]+/g;
 
 export function assertId(id: string): string {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
@@ -35,6 +42,20 @@ function assertField(field: string): string {
 /** `^text^` with every metacharacter preceded by a backslash. */
 export function quoteString(text: string): string {
   return `^${text.replace(ESCAPED, (c) => `\\${c}`)}^`;
+}
+
+/** Whether the text has a character that must be escaped in a query string (so servers may read it differently). */
+export function hasMetacharacters(text: string): boolean {
+  return /[\\^'"()*;|,{}]/.test(text);
+}
+
+/**
+ * `field EQ ^pattern^` with `*` in place of each run of metacharacters: no backslash, no
+ * delimiter, so every server reads it the same way. For text without metacharacters this is
+ * exactly `eq(field, text)`. It may also match other names: confirm each match in code.
+ */
+export function like(field: string, text: string): string {
+  return `${assertField(field)} EQ ^${text.replace(ESCAPED_RUNS, '*')}^`;
 }
 
 /** An id as a query value: numbers bare (as Octane's own examples write them), logical names quoted. */
