@@ -39112,6 +39112,37 @@ function warnIgnored(inputs, names, usedIn) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/octane/answers.ts
+/**
+ * Ids are opaque strings, but some servers answer them as JSON numbers (entities, references,
+ * multi-references). They are made strings once, here, as answers are read, so that no later
+ * code (comparisons, links, the job summary's escaping) meets a number where it expects text.
+ * Nothing else changes: an id of any other shape stays as it came, for the readers to refuse.
+ */
+function stringId(value) {
+    const id = value.id;
+    return typeof id === 'number' && Number.isFinite(id) ? { ...value, id: String(id) } : value;
+}
+function isReference(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && 'id' in value;
+}
+/** The entity with string ids: its own, each reference's, and each in a multi-reference's `data`. */
+function withStringIds(entity) {
+    if (typeof entity !== 'object' || entity === null || Array.isArray(entity))
+        return entity;
+    const out = { ...stringId(entity) };
+    for (const [field, value] of Object.entries(out)) {
+        if (field === 'id' || typeof value !== 'object' || value === null)
+            continue;
+        const data = value.data;
+        if (Array.isArray(data))
+            out[field] = { ...value, data: data.map((r) => (isReference(r) ? stringId(r) : r)) };
+        else if (isReference(value))
+            out[field] = stringId(value);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/octane/cookies.ts
 /**
  * The few cookies an Octane session needs (LWSSO_COOKIE_KEY, OCTANE_USER, and whatever a load
@@ -42930,6 +42961,7 @@ class Secrets {
 
 
 
+
 const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
@@ -43042,12 +43074,12 @@ class OctaneClient {
             });
         }
         const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-        return { total_count: page.total_count, data: page.data, ...exceeds };
+        return { total_count: page.total_count, data: page.data.map(withStringIds), ...exceeds };
     }
-    async create(collection, fields) {
+    async create(collection, fields, options = {}) {
         const url = this.collectionUrl(collection);
         const what = `POST ${collection}`;
-        const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
+        const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
         const json = this.parseJson(response, what);
         const entity = Array.isArray(json?.data) ? json.data[0] : undefined;
         const id = entity?.id;
@@ -43057,7 +43089,7 @@ class OctaneClient {
             });
         }
         // Ids are opaque strings; a server that answers a number means the same entity.
-        return { ...entity, id: String(id) };
+        return withStringIds(entity);
     }
     // ---- session ----------------------------------------------------------------------------
     async doSignIn() {
@@ -43132,6 +43164,8 @@ class OctaneClient {
             timeoutMs,
             headers: () => {
                 const headers = this.baseHeaders(spec.body !== undefined);
+                if (spec.techPreview)
+                    headers['ALM-OCTANE-TECH-PREVIEW'] = 'true';
                 const cookie = spec.signIn ? undefined : jar.header();
                 return cookie ? { ...headers, Cookie: cookie } : headers;
             }
@@ -43227,12 +43261,19 @@ function listQuery(params) {
  * behaviour for its own set), and a server that read `\*` differently could at worst return too
  * few or too many rows, never run a different query: callers therefore confirm every match by
  * exact comparison in code (see the modes), so a name is never matched by a wildcard.
+ *
+ * Servers differ exactly there (a CI-SDK-style server reads `\^` as a backslash that ends the
+ * string, and refuses the rest with 400; one that escapes nothing looks for a literal backslash),
+ * so a name with a metacharacter may be refused or not found by its escaped query. `like` is the
+ * fallback that needs no escaping at all: `*`, a wildcard on every server, in place of each run of
+ * metacharacters. It matches the name and perhaps near names: callers compare in code.
  */
 /** Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else. */
 const ID_PATTERN = /^[A-Za-z0-9_.]{1,255}$/;
 const FIELD_PATTERN = /^[a-z_][a-z0-9_]*$/;
 const NUMERIC_ID = /^[0-9]+$/;
 const ESCAPED = /[\\^'"()*;|,{}]/g;
+const ESCAPED_RUNS = /[\\^'"()*;|,{}]+/g;
 function assertId(id) {
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
         // The id came from Octane; show its shape, not a possibly huge value.
@@ -43248,6 +43289,18 @@ function assertField(field) {
 /** `^text^` with every metacharacter preceded by a backslash. */
 function quoteString(text) {
     return `^${text.replace(ESCAPED, (c) => `\\${c}`)}^`;
+}
+/** Whether the text has a character that must be escaped in a query string (so servers may read it differently). */
+function hasMetacharacters(text) {
+    return /[\\^'"()*;|,{}]/.test(text);
+}
+/**
+ * `field EQ ^pattern^` with `*` in place of each run of metacharacters: no backslash, no
+ * delimiter, so every server reads it the same way. For text without metacharacters this is
+ * exactly `eq(field, text)`. It may also match other names: confirm each match in code.
+ */
+function like(field, text) {
+    return `${assertField(field)} EQ ^${text.replace(ESCAPED_RUNS, '*')}^`;
 }
 /** An id as a query value: numbers bare (as Octane's own examples write them), logical names quoted. */
 function idValue(id) {
@@ -43332,6 +43385,7 @@ function topLevel(expression) {
 
 ;// CONCATENATED MODULE: ./src/lookups.ts
 
+
 /** A name that does not resolve; `input` is the action input it came from. */
 class LookupError extends Error {
     input;
@@ -43351,6 +43405,8 @@ class LookupErrors extends LookupError {
     }
 }
 const PAGE_MAX = 1000;
+/** Pages a wildcard search for a name reads at most (5,000 rows) before it gives up, failing closed. */
+const WALK_PAGES = 5;
 const SHOWN_NAMES = 20;
 const SEVERITY_ROOT = 'list_node.severity';
 const ORIGIN_ROOT = 'list_node.item_origin';
@@ -43387,30 +43443,67 @@ async function findRelease(api, name) {
     // Canonically equivalent spellings (é as one code point or as e + accent) are the same name to
     // a reader, and inputs and Octane need not agree on the form: ask for each, compare in NFC.
     const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
-    const query = or(...forms.map((form) => eq('name', form)));
-    const page = await api.list('releases', { query, fields: ['id', 'name'], limit: PAGE_MAX });
-    const data = checkedPage(page, 'releases', false);
     const wanted = name.normalize('NFC');
-    const exact = data.filter((r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted);
+    const isExact = (r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
+    const fields = ['id', 'name'];
+    const tricky = hasMetacharacters(name);
+    let found;
+    try {
+        const page = await api.list('releases', { query: or(...forms.map((form) => eq('name', form))), fields, limit: PAGE_MAX });
+        const rows = checkedPage(page, 'releases', false);
+        found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+    }
+    catch (e) {
+        // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
+        if (!(tricky && isRefusedQuery(e)))
+            throw e;
+    }
+    if (tricky && (found === undefined || !found.rows.some(isExact))) {
+        found = await walk(api, 'releases', or(...forms.map((form) => like('name', form))), fields, 'releases');
+    }
+    const { rows, total, complete } = found;
+    const exact = rows.filter(isExact);
     if (exact.length === 1)
         return toResolved(exact[0]);
     if (exact.length > 1) {
         throw new LookupError('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => lookups_text(r.id)).join(', ')}); rename all but one in Octane.`);
     }
-    if (page.total_count > data.length) {
-        // A server that treats `*` as a wildcard even when escaped can answer many near names.
-        throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${data.length} of ${page.total_count} similar names.`);
+    if (!complete) {
+        // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
+        throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
     }
     // Only on this failure path: a short list of what is there, to spot the typo.
     const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
     const some = checkedPage(somePage, 'releases', false);
     const more = somePage.total_count - some.length;
     const list = some.length === 0 ? 'none' : quoted(some.map((r) => lookups_text(r.name))) + (more > 0 ? ` and ${more} more` : '');
-    const spaced = [...data, ...some].map((r) => lookups_text(r.name)).find((n) => n !== name && n.trim() === name);
+    const spaced = [...rows, ...some].map((r) => lookups_text(r.name)).find((n) => n !== name && n.trim() === name);
     const hint = spaced === undefined
         ? ''
         : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
     throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+}
+/** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
+function isRefusedQuery(e) {
+    return e instanceof OctaneError && e.status === 400;
+}
+/**
+ * Every row of a query, page by page in id order, at most WALK_PAGES pages; `complete` says
+ * whether all were read. A page ends it only when it is empty, or short and the count agrees: a
+ * server may cap total_count, or answer less than the limit before the end.
+ */
+async function walk(api, collection, query, fields, what) {
+    const rows = [];
+    let total = 0;
+    for (let n = 0; n < WALK_PAGES; n++) {
+        const page = await api.list(collection, { query, fields, limit: PAGE_MAX, offset: rows.length, orderBy: ['id'] });
+        const data = checkedPage(page, what, false);
+        rows.push(...data);
+        total = Math.max(page.total_count, rows.length);
+        if (data.length === 0 || (data.length < PAGE_MAX && rows.length >= page.total_count))
+            return { rows, total, complete: true };
+    }
+    return { rows, total, complete: false };
 }
 /**
  * Resolves names against a complete list of candidates, name or logical name, any case.
@@ -43640,16 +43733,24 @@ function mermaidLabel(text, max = 40) {
     const label = cut.length > max ? `${cut.slice(0, max - 1).join('').trimEnd()}…` : cleaned;
     return label === '' ? '(unnamed)' : label;
 }
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 /**
  * A ```mermaid pie chart of the positive counts, or '' when there is nothing to draw
- * (Mermaid cannot draw a pie of zeros).
+ * (Mermaid cannot draw a pie of zeros). `colours[i]` (#rrggbb) colours `counts[i]`: Mermaid's
+ * theme variables pie1, pie2, ... go to the slices in the order they are drawn, so the
+ * caller orders the slices as Mermaid draws them.
  */
-function mermaidPie(title, counts) {
-    const slices = counts.filter(([, n]) => Number.isFinite(n) && n > 0);
-    if (slices.length === 0)
+function mermaidPie(title, counts, colours = []) {
+    const kept = counts.map((c, i) => ({ c, colour: colours[i] })).filter(({ c: [, n] }) => Number.isFinite(n) && n > 0);
+    if (kept.length === 0)
         return '';
-    const lines = ['```mermaid', `pie showData title ${mermaidLabel(title, 60)}`];
-    for (const [label, n] of slices)
+    const lines = ['```mermaid'];
+    const variables = kept.map(({ colour }, i) => (colour && HEX_COLOUR.test(colour) ? `"pie${i + 1}": "${colour}"` : undefined));
+    // Only a whole set: a gap would let the theme's colour for that place stand beside ours.
+    if (kept.length <= 12 && variables.every((v) => v !== undefined))
+        lines.push(`%%{init: {"themeVariables": {${variables.join(', ')}}}}%%`);
+    lines.push(`pie showData title ${mermaidLabel(title, 60)}`);
+    for (const { c: [label, n] } of kept)
         lines.push(`    "${mermaidLabel(label)}" : ${n}`);
     lines.push('```');
     return lines.join('\n');
@@ -43691,10 +43792,12 @@ function gateVerdict(r) {
         return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
     return `Gate ${r.passed ? 'passed' : 'failed'}: ${plural(r.count, 'defect', 'defects')} (${filterText(r)}); ${allowed}`;
 }
-function heading(r) {
+function heading(r, failOnGate) {
     if (r.dryRun || r.passed === undefined)
         return '## 🔎 Gate dry run';
-    return r.passed ? '## ✅ Gate passed' : '## ❌ Gate failed';
+    if (r.passed)
+        return '## ✅ Gate passed';
+    return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
 }
 function filterSection(r) {
     const names = (list) => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
@@ -43705,7 +43808,32 @@ function filterSection(r) {
         ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
         ['Query', code(r.query)]
     ];
-    return ['### Filter', '', table(['', ''], rows)].join('\n');
+    return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
+}
+/** Pie colours by the severity's logical name, Urgent red through Low grey. */
+const SEVERITY_COLOURS = {
+    'list_node.severity.urgent': '#cf222e',
+    'list_node.severity.very_high': '#e8590c',
+    'list_node.severity.high': '#fb8f44',
+    'list_node.severity.medium': '#d4a72c',
+    'list_node.severity.low': '#8c959f'
+};
+/** A workspace's own severity node, and the defects without a severity. */
+const OTHER_SEVERITY_COLOUR = '#8250df';
+const NO_SEVERITY_COLOUR = '#d0d7de';
+/**
+ * The severity chart's slices with their colours. Mermaid up to 11.x draws the slices largest
+ * first whatever their order in the text, and gives pie1 to the largest (mermaid-js/mermaid
+ * issues 5314 and 5899; PR 7295 keeps the text's order). Slices sorted by count, ties most
+ * severe first, are drawn in the same order by both, so each colour lands on its severity.
+ */
+function severitySlices(r) {
+    const rank = new Map(r.severities.map((s, i) => [s.name, i]));
+    const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
+    const counts = Object.entries(r.countsBySeverity ?? {})
+        .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
+        .sort(([, m], [, n]) => n - m);
+    return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
 }
 function breakdownSection(r) {
     const bySeverity = Object.entries(r.countsBySeverity ?? {});
@@ -43714,7 +43842,8 @@ function breakdownSection(r) {
     parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
     parts.push('');
     parts.push(table(['Phase', 'Defects'], byPhase.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
-    const charts = [mermaidPie('Defects by severity', bySeverity), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
+    const slices = severitySlices(r);
+    const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
     for (const c of charts)
         parts.push('', c);
     return parts.join('\n');
@@ -43736,8 +43865,8 @@ function defectsSection(r) {
     return parts.join('\n');
 }
 /** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
-function gateSummary(r) {
-    const parts = [heading(r), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+function gateSummary(r, { failOnGate = true } = {}) {
+    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
     if (!r.dryRun && r.count !== undefined)
         parts.push('', breakdownSection(r), '', defectsSection(r));
     else
@@ -43990,20 +44119,50 @@ function failedAgainCommentHtml(ctx) {
 
 
 
+
 /** Phases that mean "not open" whatever the workspace's metaphases say. */
 const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
 // The largest page Octane code asks for: the normal answer is a handful of rows, the limit
 // only matters for a name that recurs a lot in the release.
 const CANDIDATE_LIMIT = 1000;
+const CANDIDATE_FIELDS = ['id', 'name', 'release', 'phase'];
 /**
  * Defects of this name in the release, newest first. Filtered by the release's name (its id is
  * not known yet in the look-up round), so that a name that recurs across many releases cannot
- * push this release's open one off the page.
+ * push this release's open one off the page. A server that reads the escaped names another way
+ * may refuse the query (400): then an empty page marked `refused`, and confirmCandidates looks again.
  */
-function listCandidates(api, name, releaseName) {
+async function listCandidates(api, name, releaseName) {
+    try {
+        return await api.list('defects', {
+            query: and(eq('name', name), cross('release', eq('name', releaseName))),
+            fields: CANDIDATE_FIELDS,
+            orderBy: ['-id'],
+            limit: CANDIDATE_LIMIT
+        });
+    }
+    catch (e) {
+        if ((hasMetacharacters(name) || hasMetacharacters(releaseName)) && isRefusedQuery(e))
+            return { total_count: 0, data: [], refused: true };
+        throw e;
+    }
+}
+/**
+ * The candidates to choose from, once the release's id is known. When a name with query
+ * metacharacters found no defect of exactly that name in the release (its escaped form may mean
+ * something else to this server, or was refused), one more search that needs no escaping: the
+ * release by id and the name as a wildcard pattern, matched exactly in code by openDuplicates.
+ * Names without metacharacters never take this second round trip.
+ */
+async function confirmCandidates(api, log, candidates, name, releaseName, releaseId) {
+    if (!hasMetacharacters(name) && !hasMetacharacters(releaseName))
+        return candidates;
+    if (!candidates.refused && candidates.data.some((d) => d.name === name && refOf(d.release)?.id === releaseId))
+        return candidates;
+    log.debug(`Dedupe: ${candidates.refused ? 'Octane refused the escaped name' : 'no exact match for the escaped name'}; searching again with a wildcard pattern`);
     return api.list('defects', {
-        query: and(eq('name', name), cross('release', eq('name', releaseName))),
-        fields: ['id', 'name', 'release', 'phase'],
+        query: and(like('name', name), idEq('release', releaseId)),
+        fields: CANDIDATE_FIELDS,
         orderBy: ['-id'],
         limit: CANDIDATE_LIMIT
     });
@@ -44051,7 +44210,15 @@ function chooseDuplicate(log, candidates, name, releaseId, phases, doneMetaphase
  * smaller harm than hiding a failure in a comment on a closed one.
  */
 function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
-    const phaseById = new Map(phases.map((p) => [String(p.id), p]));
+    // By id, and by logical name too: a reference may carry either as its id (servers differ).
+    const phaseById = new Map();
+    for (const p of phases) {
+        const logical = dedupe_str(p.logical_name);
+        if (logical && !phaseById.has(logical))
+            phaseById.set(logical, p);
+    }
+    for (const p of phases)
+        phaseById.set(String(p.id), p);
     const out = [];
     for (const d of candidates) {
         if (d.name !== name || refOf(d.release)?.id !== releaseId)
@@ -44119,7 +44286,8 @@ async function createExactlyOnce(api, log, fields, who, sleep = promises_namespa
     for (let post = 1;; post++) {
         let entity;
         try {
-            entity = await api.create('defects', fields);
+            // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
+            entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
         }
         catch (e) {
             if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
@@ -44182,14 +44350,17 @@ async function warnIfStoredTwice(api, log, who, createdId) {
 /**
  * Every defect carrying the token, newest first. Two searches in parallel, and the token is
  * matched in code (it is unique, so the name is not compared): by name in the release, and the
- * release's newest defects, so the defect is found even if the server matched the escaped name
- * differently or stored the name normalised. Both must answer before "not there" is believed;
+ * release's newest defects, so the defect is found even if the server stored the name normalised.
+ * The name is a wildcard pattern (`like`: `*` for each run of query metacharacters, the same as an
+ * exact `eq` for other names), which every server reads alike whatever it does with backslashes:
+ * an escaped name could be refused (400) or mean another name, and on this path a second search
+ * costs time the run may not have. Both must answer before "not there" is believed;
  * `attempts` searches at most, then a clear error.
  */
 async function findByToken(api, log, who, attempts = 2) {
     const fields = ['id', 'name', 'description'];
     const searches = [
-        { query: and(eq('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+        { query: and(like('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
         { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
     ];
     let lastError;
@@ -44219,9 +44390,92 @@ async function findByToken(api, log, who, attempts = 2) {
         `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
 }
 
+;// CONCATENATED MODULE: ./src/modes/extra-references.ts
+
+
+/** Entity type -> the workspace collection that holds it. */
+const COLLECTION_OF = {
+    list_node: 'list_nodes',
+    phase: 'phases',
+    release: 'releases',
+    defect: 'defects',
+    work_item: 'work_items',
+    work_item_root: 'work_item_roots'
+};
+/** Ids asked for in one GET; far below the 1000 a page may hold, and extra-fields rarely has more than a few. */
+const CHUNK = 100;
+function referenceOf(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return undefined;
+    const { type, id } = value;
+    if (typeof type !== 'string')
+        return undefined;
+    if (typeof id === 'string')
+        return { type, id };
+    if (typeof id === 'number' && Number.isSafeInteger(id))
+        return { type, id: String(id) };
+    return undefined;
+}
+/** Every `{type, id}` in the fields, and each element of a multi-reference `{data: [...]}`. */
+function referencesIn(fields) {
+    const out = [];
+    for (const [field, value] of Object.entries(fields)) {
+        const data = value && typeof value === 'object' ? value.data : undefined;
+        const items = Array.isArray(data) ? data : [value];
+        for (const item of items) {
+            const ref = referenceOf(item);
+            if (ref)
+                out.push({ field, ...ref });
+        }
+    }
+    return out;
+}
+const extra_references_shown = (r) => `"${r.field}" (${r.type} ${JSON.stringify(r.id.slice(0, 40))})`;
+/** Throws a LookupError for extra-fields naming each reference that does not exist. */
+async function checkExtraReferences(api, fields, log) {
+    const refs = referencesIn(fields);
+    if (refs.length === 0)
+        return;
+    const unchecked = refs.filter((r) => COLLECTION_OF[r.type] === undefined);
+    const malformed = refs.filter((r) => COLLECTION_OF[r.type] !== undefined && !ID_PATTERN.test(r.id));
+    const checkable = refs.filter((r) => COLLECTION_OF[r.type] !== undefined && ID_PATTERN.test(r.id));
+    const byCollection = new Map();
+    for (const r of checkable) {
+        const collection = COLLECTION_OF[r.type];
+        const ids = byCollection.get(collection) ?? [];
+        if (!ids.includes(r.id))
+            ids.push(r.id);
+        byCollection.set(collection, ids);
+    }
+    const asked = [...byCollection].flatMap(([collection, ids]) => Array.from({ length: Math.ceil(ids.length / CHUNK) }, (_, i) => ({ collection, ids: ids.slice(i * CHUNK, (i + 1) * CHUNK) })));
+    const pages = await Promise.all(asked.map(({ collection, ids }) => api.list(collection, { query: idIn('id', ids), fields: ['id'], limit: ids.length })));
+    const found = new Set();
+    pages.forEach((page, i) => {
+        if (!Array.isArray(page?.data))
+            throw new Error(`Octane's answer for ${asked[i].collection} by id is unreadable (no data list); the dry run cannot check extra-fields.`);
+        for (const e of page.data) {
+            if (typeof e.id === 'string' || typeof e.id === 'number')
+                found.add(`${asked[i].collection}|${String(e.id)}`);
+        }
+    });
+    const missing = checkable.filter((r) => !found.has(`${COLLECTION_OF[r.type]}|${r.id}`));
+    if (unchecked.length > 0) {
+        log.info(`extra-fields: not checked, no collection known for ${unchecked.map(extra_references_shown).join(', ')}; the real create checks them`);
+    }
+    const problems = [
+        ...malformed.map((r) => `${extra_references_shown(r)} is not an Octane id`),
+        ...missing.map((r) => `${extra_references_shown(r)} does not exist in the workspace`)
+    ];
+    if (problems.length > 0) {
+        throw new LookupError('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
+    }
+    if (checkable.length > 0)
+        log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
+}
+
 ;// CONCATENATED MODULE: ./src/modes/create-defect.ts
 /**
- * create-defect: files one draft defect at the backlog root, in the release, with the
+ * create-defect: files one defect (a draft: is_draft is omitted) at the backlog root, in the release, with the
  * GitHub Actions origin when the workspace has one; optionally reuses an open defect of the
  * same name (dedupe), or only shows what it would do (dry run).
  *
@@ -44229,6 +44483,7 @@ async function findByToken(api, log, who, attempts = 2) {
  * and sign-out). How an open defect of the same name is found and reused is in dedupe.ts; an
  * ambiguous write is never repeated blindly: see exactly-once.ts.
  */
+
 
 
 
@@ -44256,7 +44511,8 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             : `No ${JSON.stringify(ORIGIN_NAME)} node in the item-origin list; the origin is left unset`);
         if (r.severity)
             log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
-        const duplicate = r.candidates && r.phases ? chooseDuplicate(log, r.candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+        const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
+        const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
         return { ...r, duplicate };
     });
     const { release, root, origin, severity, duplicate } = found;
@@ -44282,6 +44538,7 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             return { ...base, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
         }
         if (settings.dryRun) {
+            await checkExtraReferences(api, settings.extraFields, log);
             log.info(`Dry run: would create this defect; nothing was written:\n${JSON.stringify(fields, null, 2)}`);
             return { ...base, dryRun: true, created: false };
         }
@@ -44292,16 +44549,15 @@ async function runCreateDefect(settings, api, log, deps = {}) {
     });
 }
 /**
- * The defect's fields. is_draft is sent as true explicitly: Octane also makes a draft when
- * it is omitted, but saying so makes the dry-run output tell the whole story and does not
- * depend on a server default; a user who wants required-field rules enforced can send
- * `"is_draft": false` in extra-fields, which may also override the origin. Name, parent,
- * release and description always win (settings already refuses them in extra-fields), and
- * the validated `severity` input wins over a severity in extra-fields.
+ * The defect's fields. is_draft is not sent: Octane makes a draft when it is omitted, and newer
+ * servers document is_draft as technical preview, to be sent only with a tech-preview header. A
+ * user who wants required-field rules enforced sends `"is_draft": false` in extra-fields (the
+ * create then carries that header), which may also override the origin. Name, parent, release and
+ * description always win (settings already refuses them in extra-fields), and the validated
+ * `severity` input wins over a severity in extra-fields.
  */
 function defectFields(p) {
     return {
-        is_draft: true,
         ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
         ...p.extra,
         ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),
@@ -44524,7 +44780,7 @@ async function runMode(settings, client, log, deps) {
     if (settings.mode === 'gate') {
         const result = await runGate(settings, client, log);
         setOutputs(core, gateOutputs(result));
-        await writeSummary(deps, gateSummary(result));
+        await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
         if (result.dryRun || result.passed)
             return;
         if (settings.failOnGate)
@@ -44588,9 +44844,23 @@ function messageOf(error) {
         return `${error.input}: ${error.message}`;
     return error instanceof Error ? error.message : String(error);
 }
+/**
+ * The real core.setFailed also sets process.exitCode; a stand-in for @actions/core, such as the
+ * one @github/local-action loads in its place, may only record the failure, and the try-out would
+ * then exit 0. The exit code belongs to the process, so the process's own deps set it as well.
+ */
+function exitingOnFailure(core, proc = process) {
+    return {
+        ...core,
+        setFailed: (message) => {
+            core.setFailed(message);
+            proc.exitCode = 1;
+        }
+    };
+}
 function defaultDeps() {
     return {
-        core: core_namespaceObject,
+        core: exitingOnFailure(core_namespaceObject),
         env: process.env,
         githubContext: async () => (await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413))).context
     };

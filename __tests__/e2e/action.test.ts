@@ -79,8 +79,9 @@ describe('gate', () => {
 });
 
 describe('fail closed on what Octane answers', () => {
-  it('a count that Octane flags as inexact (exceeds_total_count) fails the gate', async () => {
-    sim().faults.add({ method: 'GET', path: '/defects', json: { total_count: 3, exceeds_total_count: true, data: [] } });
+  it('a flagged count (exceeds_total_count) that its own rows contradict fails the gate, never passes', async () => {
+    // Every defects answer claims 3 matches, flags the count, and lists none: the gate cannot settle it.
+    sim().faults.add({ method: 'GET', path: '/defects', json: { total_count: 3, exceeds_total_count: true, data: [] }, times: 100 });
 
     const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', threshold: '1000' });
 

@@ -1,10 +1,15 @@
 import { describe, it, expect } from '@jest/globals';
-import type { GateResult, ListedDefect } from '../../src/modes/gate.js';
+import type { GateResult, ListedDefect, Tally } from '../../src/modes/gate.js';
 import { gateOutputs, gateSummary, gateVerdict } from '../../src/render/gate.js';
 import { shown } from '../helpers/markup.js';
 
 function defect(id: string, name: string, severity = 'High', phase = 'New'): ListedDefect {
   return { id, name, phase, severity, url: `https://octane.example/ui/entity-navigation?p=1001/1002&entityType=work_item&id=${id}` };
+}
+
+/** Exact counts by name, as the gate returns them. */
+function counts(entries: Record<string, number>): Map<string, Tally> {
+  return new Map(Object.entries(entries).map(([k, n]) => [k, { n, exact: true }]));
 }
 
 function result(over: Partial<GateResult> = {}): GateResult {
@@ -27,8 +32,8 @@ function result(over: Partial<GateResult> = {}): GateResult {
     operator: '<=',
     threshold: 0,
     defects,
-    countsBySeverity: { Urgent: 1, High: 1 },
-    countsByPhase: { New: 1, Opened: 1 },
+    countsBySeverity: counts({ Urgent: 1, High: 1 }),
+    countsByPhase: counts({ New: 1, Opened: 1 }),
     ...over
   };
 }
@@ -67,7 +72,7 @@ describe('gateVerdict', () => {
 
 describe('gateOutputs', () => {
   it('sets the count, the result, the defects and the breakdown as JSON', () => {
-    const r = result({ count: 5, passed: false, countsBySeverity: { Urgent: 3, High: 2 }, countsByPhase: { New: 4, Opened: 1 } });
+    const r = result({ count: 5, passed: false, countsBySeverity: counts({ Urgent: 3, High: 2 }), countsByPhase: counts({ New: 4, Opened: 1 }) });
     const out = gateOutputs(r);
     expect(out['defect-count']).toBe('5');
     expect(out['gate-result']).toBe('failed');
@@ -104,7 +109,7 @@ describe('gateSummary', () => {
   });
 
   it('shows a passed gate with a check mark', () => {
-    const s = gateSummary(result({ defects: [], count: 0, passed: true, countsBySeverity: { Urgent: 0, High: 0 }, countsByPhase: { New: 0, Opened: 0 } }));
+    const s = gateSummary(result({ defects: [], count: 0, passed: true, countsBySeverity: counts({ Urgent: 0, High: 0 }), countsByPhase: counts({ New: 0, Opened: 0 }) }));
     expect(s).toMatch(/^## ✅ Gate passed/);
     expect(s).toContain('No matching defects.');
     expect(s).not.toContain('```mermaid'); // no pie of zeros
@@ -124,8 +129,8 @@ describe('gateSummary', () => {
       defects: [defect('9', evil, evil, evil)],
       count: 1,
       passed: false,
-      countsBySeverity: { [evil]: 1 },
-      countsByPhase: { [evil]: 1 }
+      countsBySeverity: counts({ [evil]: 1 }),
+      countsByPhase: counts({ [evil]: 1 })
     });
     const s = gateSummary(r);
     expect(s).not.toContain('<script');
@@ -168,7 +173,7 @@ describe('gateSummary', () => {
       { id: '2', name: 'Medium', logicalName: 'list_node.severity.medium' },
       { id: '1', name: 'Low', logicalName: 'list_node.severity.low' }
     ];
-    const s = gateSummary(result({ severities, count: 15, passed: false, countsBySeverity: { Urgent: 1, 'Very High': 2, High: 3, Medium: 3, Low: 6 } }));
+    const s = gateSummary(result({ severities, count: 15, passed: false, countsBySeverity: counts({ Urgent: 1, 'Very High': 2, High: 3, Medium: 3, Low: 6 }) }));
     const chart = s.slice(s.indexOf('```mermaid'), s.indexOf('```', s.indexOf('```mermaid') + 3));
     const init = /%%\{init: (.*)\}%%/.exec(chart);
     const vars = (JSON.parse(init![1]!) as { themeVariables: Record<string, string> }).themeVariables;

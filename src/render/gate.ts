@@ -1,19 +1,38 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
-import type { GateResult } from '../modes/gate.js';
+import type { GateResult, Tally } from '../modes/gate.js';
 import { describeOperator } from '../operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from './markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
+
+/** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
+function outputCount(t: Tally): number | string {
+  return t.exact ? t.n : `${t.n}+`;
+}
+
+/**
+ * Name -> count as JSON. Built as a list of pairs and joined by hand, not through an object: the names come
+ * from Octane, and an object would turn a severity named `__proto__` into its prototype instead of a key.
+ */
+function countsJson(counts: Map<string, Tally> | undefined): string {
+  const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
+  return `{${pairs.join(',')}}`;
+}
 
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 export function gateOutputs(r: GateResult): Record<string, string> {
   if (r.dryRun || r.count === undefined || r.passed === undefined) return {};
   return {
-    'defect-count': String(r.count),
+    'defect-count': String(outputCount({ n: r.count, exact: r.countExact !== false })),
     'gate-result': r.passed ? 'passed' : 'failed',
     defects: JSON.stringify((r.defects ?? []).map(({ id, name, phase, severity, url }) => ({ id, name, phase, severity, url }))),
-    'counts-by-severity': JSON.stringify(r.countsBySeverity ?? {}),
-    'counts-by-phase': JSON.stringify(r.countsByPhase ?? {})
+    'counts-by-severity': countsJson(r.countsBySeverity),
+    'counts-by-phase': countsJson(r.countsByPhase)
   };
+}
+
+/** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
+function countText(n: number, exact: boolean): string {
+  return `${exact ? '' : 'at least '}${plural(n, 'defect', 'defects')}`;
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -35,7 +54,7 @@ function filterText(r: GateResult): string {
 export function gateVerdict(r: GateResult): string {
   const allowed = `allowed: ${r.operator} ${r.threshold}`;
   if (r.dryRun || r.count === undefined) return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
-  return `Gate ${r.passed ? 'passed' : 'failed'}: ${plural(r.count, 'defect', 'defects')} (${filterText(r)}); ${allowed}`;
+  return `Gate ${r.passed ? 'passed' : 'failed'}: ${countText(r.count, r.countExact !== false)} (${filterText(r)}); ${allowed}`;
 }
 
 function heading(r: GateResult, failOnGate: boolean): string {
@@ -77,21 +96,33 @@ const NO_SEVERITY_COLOUR = '#d0d7de';
 function severitySlices(r: GateResult): { counts: Array<[string, number]>; colours: string[] } {
   const rank = new Map(r.severities.map((s, i) => [s.name, i]));
   const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
-  const counts = Object.entries(r.countsBySeverity ?? {})
+  const counts: Array<[string, number]> = [...(r.countsBySeverity ?? [])]
+    .map(([name, t]): [string, number] => [name, t.n])
     .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
     .sort(([, m], [, n]) => n - m);
   return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
 }
 
 function breakdownSection(r: GateResult): string {
-  const bySeverity = Object.entries(r.countsBySeverity ?? {});
-  const byPhase = Object.entries(r.countsByPhase ?? {});
+  const bySeverity = [...(r.countsBySeverity ?? [])];
+  const byPhase = [...(r.countsByPhase ?? [])];
+  const cell = (t: Tally): string => (t.exact ? String(t.n) : `at least ${t.n}`);
   const parts = ['### Breakdown', ''];
-  parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+  parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
   parts.push('');
-  parts.push(table(['Phase', 'Defects'], byPhase.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+  parts.push(table(['Phase', 'Defects'], byPhase.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+  const exact = (list: Array<[string, Tally]>): boolean => list.every(([, t]) => t.exact);
+  if (!exact(bySeverity) || !exact(byPhase)) {
+    parts.push(
+      '',
+      'Counts marked "at least" are lower bounds: Octane flagged them as possibly not exact (`exceeds_total_count`). ' +
+        'Defects without a severity are then not counted separately, and there is no chart.'
+    );
+    return parts.join('\n');
+  }
+  const pie = (list: Array<[string, Tally]>): Array<[string, number]> => list.map(([k, t]) => [k, t.n]);
   const slices = severitySlices(r);
-  const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
+  const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter((c) => c !== '');
   for (const c of charts) parts.push('', c);
   return parts.join('\n');
 }
@@ -113,7 +144,8 @@ function defectsSection(r: GateResult): string {
   const more = count - defects.length;
   if (more > 0) {
     const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
-    parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; ${hint}).`);
+    const atLeast = r.countExact === false ? 'at least ' : '';
+    parts.push('', `… and ${atLeast}${more} more (listed ${defects.length} of ${atLeast}${count}; ${hint}).`);
   }
   return parts.join('\n');
 }
