@@ -43760,17 +43760,33 @@ function mermaidPie(title, counts, colours = []) {
 
 
 
+/** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
+function outputCount(t) {
+    return t.exact ? t.n : `${t.n}+`;
+}
+/**
+ * Name -> count as JSON. Built as a list of pairs and joined by hand, not through an object: the names come
+ * from Octane, and an object would turn a severity named `__proto__` into its prototype instead of a key.
+ */
+function countsJson(counts) {
+    const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
+    return `{${pairs.join(',')}}`;
+}
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 function gateOutputs(r) {
     if (r.dryRun || r.count === undefined || r.passed === undefined)
         return {};
     return {
-        'defect-count': String(r.count),
+        'defect-count': String(outputCount({ n: r.count, exact: r.countExact !== false })),
         'gate-result': r.passed ? 'passed' : 'failed',
         defects: JSON.stringify((r.defects ?? []).map(({ id, name, phase, severity, url }) => ({ id, name, phase, severity, url }))),
-        'counts-by-severity': JSON.stringify(r.countsBySeverity ?? {}),
-        'counts-by-phase': JSON.stringify(r.countsByPhase ?? {})
+        'counts-by-severity': countsJson(r.countsBySeverity),
+        'counts-by-phase': countsJson(r.countsByPhase)
     };
+}
+/** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
+function countText(n, exact) {
+    return `${exact ? '' : 'at least '}${plural(n, 'defect', 'defects')}`;
 }
 function plural(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
@@ -43790,7 +43806,7 @@ function gateVerdict(r) {
     const allowed = `allowed: ${r.operator} ${r.threshold}`;
     if (r.dryRun || r.count === undefined)
         return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
-    return `Gate ${r.passed ? 'passed' : 'failed'}: ${plural(r.count, 'defect', 'defects')} (${filterText(r)}); ${allowed}`;
+    return `Gate ${r.passed ? 'passed' : 'failed'}: ${countText(r.count, r.countExact !== false)} (${filterText(r)}); ${allowed}`;
 }
 function heading(r, failOnGate) {
     if (r.dryRun || r.passed === undefined)
@@ -43830,20 +43846,29 @@ const NO_SEVERITY_COLOUR = '#d0d7de';
 function severitySlices(r) {
     const rank = new Map(r.severities.map((s, i) => [s.name, i]));
     const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
-    const counts = Object.entries(r.countsBySeverity ?? {})
+    const counts = [...(r.countsBySeverity ?? [])]
+        .map(([name, t]) => [name, t.n])
         .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
         .sort(([, m], [, n]) => n - m);
     return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
 }
 function breakdownSection(r) {
-    const bySeverity = Object.entries(r.countsBySeverity ?? {});
-    const byPhase = Object.entries(r.countsByPhase ?? {});
+    const bySeverity = [...(r.countsBySeverity ?? [])];
+    const byPhase = [...(r.countsByPhase ?? [])];
+    const cell = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
     const parts = ['### Breakdown', ''];
-    parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+    parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
     parts.push('');
-    parts.push(table(['Phase', 'Defects'], byPhase.map(([k, n]) => [escapeCell(k), String(n)]), ['left', 'right']));
+    parts.push(table(['Phase', 'Defects'], byPhase.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+    const exact = (list) => list.every(([, t]) => t.exact);
+    if (!exact(bySeverity) || !exact(byPhase)) {
+        parts.push('', 'Counts marked "at least" are lower bounds: Octane flagged them as possibly not exact (`exceeds_total_count`). ' +
+            'Defects without a severity are then not counted separately, and there is no chart.');
+        return parts.join('\n');
+    }
+    const pie = (list) => list.map(([k, t]) => [k, t.n]);
     const slices = severitySlices(r);
-    const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', byPhase)].filter((c) => c !== '');
+    const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter((c) => c !== '');
     for (const c of charts)
         parts.push('', c);
     return parts.join('\n');
@@ -43860,7 +43885,8 @@ function defectsSection(r) {
     const more = count - defects.length;
     if (more > 0) {
         const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
-        parts.push('', `… and ${more} more (listed ${defects.length} of ${count}; ${hint}).`);
+        const atLeast = r.countExact === false ? 'at least ' : '';
+        parts.push('', `… and ${atLeast}${more} more (listed ${defects.length} of ${atLeast}${count}; ${hint}).`);
     }
     return parts.join('\n');
 }
@@ -43898,17 +43924,36 @@ function refOf(value) {
 
 const NO_SEVERITY = '(no severity)';
 const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
-/** A total_count we can trust, or an error: a gate must never pass on an unreadable answer. */
-function totalOf(page, what) {
+/**
+ * How far the gate lists ids when Octane flags a count as not exact and only the exact number up to
+ * threshold + 1 can settle the verdict: pages of 1000 (the largest page official Octane code asks for),
+ * at most 10 of them. Beyond that the step fails closed.
+ */
+const SETTLE_PAGE = 1000;
+const SETTLE_PAGES = 10;
+function validTotal(page, what) {
     const total = page?.total_count;
     if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
         throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
     }
-    // Octane sometimes flags a total_count as not the whole count; such a count could pass a gate.
-    if (page?.exceeds_total_count === true) {
-        throw new Error(`Octane's answer for ${what} says its total_count (${total}) is not exact (exceeds_total_count); the gate cannot count, so it fails.`);
-    }
     return total;
+}
+/**
+ * The count a first page (offset 0, `limit` rows asked for) gives. `exceeds_total_count` is undocumented and
+ * servers are read several ways (never set; set whenever more rows exist than the page holds; set whenever
+ * limit > total_count; set when total_count was capped at a server maximum). Under every reading a flagged
+ * total_count is at most the real count, and an unflagged one is exact. A flagged page that had room to spare
+ * holds every match, so its rows are the exact count (a capped total_count is only smaller); any other flagged
+ * page gives a lower bound.
+ */
+function tallyOf(page, limit, what) {
+    const total = validTotal(page, what);
+    if (page?.exceeds_total_count !== true)
+        return { n: total, exact: true };
+    const rows = Array.isArray(page.data) ? page.data.length : 0;
+    if (rows < limit && rows >= total)
+        return { n: rows, exact: true };
+    return { n: Math.max(total, rows), exact: false };
 }
 function dataOf(page, what) {
     if (!Array.isArray(page.data))
@@ -43923,19 +43968,112 @@ function refName(value) {
     }
     return '';
 }
-function addCount(counts, key, n) {
-    counts[key] = (counts[key] ?? 0) + n;
+function sumOf(tallies) {
+    let n = 0;
+    let exact = true;
+    for (const t of tallies) {
+        n += t.n;
+        exact &&= t.exact;
+    }
+    return { n, exact };
 }
-/** The count of each part's page under the part's name, and their sum; pages[i] belongs to parts[i]. */
-function tally(pages, parts, what) {
-    const counts = {};
-    let sum = 0;
+/** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
+function tally(pages, parts, limit, what) {
+    const counts = new Map();
     pages.forEach((page, i) => {
-        const n = totalOf(page, `${what} ${parts[i].name}`);
-        sum += n;
-        addCount(counts, parts[i].name, n);
+        const name = parts[i].name;
+        const t = tallyOf(page, limit, `${what} ${name}`);
+        const before = counts.get(name);
+        counts.set(name, before ? sumOf([before, t]) : t);
     });
-    return { counts, sum };
+    return counts;
+}
+function disagree(whole, bySeverity, byPhase) {
+    const text = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
+    return new Error(`Octane's counts disagree (total ${text(whole)}, by severity ${text(bySeverity)}, by phase ${text(byPhase)}); the defects may be changing. Run the gate again.`);
+}
+/**
+ * Checks the parts against the whole and settles what the parts prove. Each defect has one phase, so the phases
+ * split the whole exactly; so do the severities of a severity filter (without one, the rest has no severity).
+ * So: parts above the whole, or exact parts that do not add up, mean the answers disagree and none is trusted;
+ * exact parts that split the whole make it exact; parts whose lower bounds add up to an exact whole are exact.
+ */
+function reconcile(whole, bySeverity, byPhase, allSeverities) {
+    const sev = sumOf(bySeverity.values());
+    const ph = sumOf(byPhase.values());
+    let w = whole;
+    if (!w.exact) {
+        const split = ph.exact ? ph : !allSeverities && sev.exact ? sev : undefined;
+        if (split && split.n < w.n)
+            throw disagree(w, sev, ph);
+        w = split ?? { n: Math.max(w.n, sev.n, ph.n), exact: false };
+    }
+    if (w.exact) {
+        if (sev.n > w.n || ph.n > w.n || (ph.exact && ph.n !== w.n) || (!allSeverities && sev.exact && sev.n !== w.n))
+            throw disagree(w, sev, ph);
+    }
+    const settle = (parts, sum) => w.exact && !sum.exact && sum.n === w.n ? new Map([...parts].map(([k, t]) => [k, { n: t.n, exact: true }])) : parts;
+    const severities = settle(bySeverity, sev);
+    const phases = settle(byPhase, ph);
+    const sevNow = sumOf(severities.values());
+    // Without a severity filter the rest has no severity; it is known only when every part is exact.
+    if (allSeverities && w.exact && sevNow.exact && sevNow.n < w.n) {
+        const before = severities.get(NO_SEVERITY);
+        severities.set(NO_SEVERITY, { n: (before?.n ?? 0) + w.n - sevNow.n, exact: true });
+    }
+    return { whole: w, bySeverity: severities, byPhase: phases };
+}
+/**
+ * The verdict when the real count is only known to be at least `lower`, or undefined when counts at or above
+ * it disagree. Every operator's answer changes only at threshold and threshold + 1, so checking `lower` and
+ * those two points (where they are not below it) covers every possible count.
+ */
+function verdictAtLeast(lower, op, threshold) {
+    const points = [lower, threshold, threshold + 1].filter((c) => c >= lower);
+    const answers = new Set(points.map((c) => compare(c, op, threshold)));
+    return answers.size === 1 ? [...answers][0] : undefined;
+}
+/**
+ * Lists the gate query's ids, up to threshold + 1, to settle a verdict that a flagged count leaves open: fewer
+ * rows than that are the exact count; that many prove the count is above the threshold. `lower` is what the
+ * first answers already proved; a listing that finds fewer is a contradiction and fails.
+ */
+async function settleByListing(api, query, lower, settings, log) {
+    const need = settings.threshold + 1;
+    const cap = SETTLE_PAGE * SETTLE_PAGES;
+    const want = Math.min(need, cap);
+    log.info(`Octane flagged the count as possibly not exact (exceeds_total_count; at least ${lower}), which does not settle count ${settings.operator} ${settings.threshold}: listing up to ${want} matching ids.`);
+    const ids = new Set();
+    let atLeast = lower;
+    let short = false;
+    while (ids.size < want && !short) {
+        const limit = Math.min(SETTLE_PAGE, want - ids.size);
+        const page = await api.list('defects', { query, fields: ['id'], limit, offset: ids.size, orderBy: ['id'] });
+        atLeast = Math.max(atLeast, validTotal(page, 'the gate query'));
+        const data = dataOf(page, 'the gate query');
+        for (const e of data) {
+            const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+            // A row without an id, or seen twice, means the pages shift under us: the count could be off.
+            if (!id || ids.has(id))
+                throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
+            ids.add(id);
+        }
+        short = data.length < limit;
+    }
+    if (short) {
+        // Octane stopped early: what was listed is every match, unless a total_count (never above the real
+        // count) says there are more; then a page was cut short and the listing proves nothing.
+        if (ids.size < atLeast) {
+            throw new Error(`Octane's answers for the gate query contradict each other (exceeds_total_count): at least ${atLeast} match, but listing them found ${ids.size}. The gate cannot count, so it fails.`);
+        }
+        log.info(`Listed every match: the count is exactly ${ids.size}.`);
+        return { n: ids.size, exact: true };
+    }
+    if (want < need) {
+        throw new Error(`Octane flagged the count as not exact (exceeds_total_count) and at least ${Math.max(atLeast, ids.size)} defects match; settling count ${settings.operator} ${settings.threshold} would need listing ${need} of them, more than the ${cap} the gate lists. Use a threshold below ${cap} or narrow the filter.`);
+    }
+    log.info(`Listed ${ids.size} matches, more than the threshold ${settings.threshold}: the count is at least ${Math.max(atLeast, ids.size)}.`);
+    return { n: Math.max(atLeast, ids.size), exact: false };
 }
 /** Names in log lines: one line each, so Octane data can never start a workflow command. */
 function names(list) {
@@ -43993,17 +44131,29 @@ async function runGate(settings, api, log) {
                 limit: 1
             })))
         ]);
-        const count = totalOf(wholePage, 'the gate query');
-        const { counts: countsBySeverity, sum: severitySum } = tally(perSeverity, severities, 'severity');
-        const { counts: countsByPhase, sum: phaseSum } = tally(perPhase, phases, 'phase');
-        // Each defect has one severity and one phase, so the parts cannot exceed the whole; with a
-        // severity filter every match has one of its severities, so they must add up exactly. If
-        // not (or the phases do not add up), the answers disagree and none is trusted.
-        if (severitySum > count || (!allSeverities && severitySum !== count) || phaseSum !== count) {
-            throw new Error(`Octane's counts disagree (total ${count}, by severity ${severitySum}, by phase ${phaseSum}); the defects may be changing. Run the gate again.`);
+        const wholeLimit = allSeverities ? limit : 1;
+        let counts = reconcile(tallyOf(wholePage, wholeLimit, 'the gate query'), tally(perSeverity, severities, limit, 'severity'), tally(perPhase, phases, 1, 'phase'), allSeverities);
+        let passed = counts.whole.exact
+            ? compare(counts.whole.n, settings.operator, settings.threshold)
+            : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
+        if (passed === undefined) {
+            // Only here, when a flagged count leaves the verdict open, does the gate spend more requests.
+            const listed = await settleByListing(api, query, counts.whole.n, settings, log);
+            counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
+            passed = counts.whole.exact
+                ? compare(counts.whole.n, settings.operator, settings.threshold)
+                : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
+            // A listing of threshold + 1 ids always settles it; if not, something is wrong: fail closed.
+            if (passed === undefined)
+                throw new Error(`The gate could not settle count ${settings.operator} ${settings.threshold} (at least ${counts.whole.n}); it fails.`);
         }
-        if (severitySum < count)
-            addCount(countsBySeverity, NO_SEVERITY, count - severitySum);
+        else if (!counts.whole.exact) {
+            log.info(`Octane flagged the count as possibly not exact (exceeds_total_count): at least ${counts.whole.n} defects match, which settles count ${settings.operator} ${settings.threshold} whatever the exact number.`);
+        }
+        const inexact = [...counts.bySeverity, ...counts.byPhase].filter(([, t]) => !t.exact).map(([k]) => oneLine(k));
+        if (inexact.length > 0) {
+            log.info(`Counts for ${inexact.join(', ')} are lower bounds: Octane flagged them as possibly not exact (exceeds_total_count).`);
+        }
         const phaseName = new Map(phases.map((p) => [p.id, p.name]));
         const severityName = new Map(severities.map((s) => [s.id, s.name]));
         const listed = [];
@@ -44028,8 +44178,15 @@ async function runGate(settings, api, log) {
         perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i].name}`).forEach(add));
         if (allSeverities)
             dataOf(wholePage, 'the gate query').forEach(add);
-        const passed = compare(count, settings.operator, settings.threshold);
-        const result = { ...base, count, passed, defects: listed, countsBySeverity, countsByPhase };
+        const result = {
+            ...base,
+            count: counts.whole.n,
+            countExact: counts.whole.exact,
+            passed,
+            defects: listed,
+            countsBySeverity: counts.bySeverity,
+            countsByPhase: counts.byPhase
+        };
         log.info(gateVerdict(result));
         return result;
     });
