@@ -106,12 +106,30 @@ async function writeSummary(deps: RunDeps, markdown: string): Promise<void> {
 }
 
 /**
- * Text from Octane (names, descriptions, errors) reaches the log through here. A line that starts
- * with `::` would be a workflow command, so such messages are printed between stop-commands markers.
+ * Characters that .NET's linguistic string search, which the runner uses to find `::` and `##[`
+ * (String.StartsWith/IndexOf without StringComparison, ICU on Linux), may step over: controls and
+ * format characters such as U+00AD. Removing them before looking errs towards wrapping a line.
+ */
+const IGNORABLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** True when the runner could read a workflow command in `message`, in its `::` or legacy `##[` form. */
+export function mayHoldCommand(message: string): boolean {
+  const folded = message.replace(IGNORABLE, '');
+  return folded.includes('::') || folded.includes('##[');
+}
+
+/**
+ * Text from Octane (names, descriptions, errors) and from inputs reaches the log through here. The
+ * runner acts on `::command::` at the start of a line and on legacy `##[command]` anywhere in one
+ * (actions/runner ActionCommand.cs, TryParseV2 and TryParse), so a message that could hold either is
+ * printed between stop-commands markers with a fresh token; while stopped, the runner acts on
+ * nothing but that token, in either form (ActionCommandManager.cs, TryProcessCommand).
+ * Warnings, errors and debug lines need no markers: @actions/core escapes CR, LF and % in them, and the
+ * runner reads the whole line as that one command.
  */
 export function inertLog(core: Core): Log {
   const info = (message: string): void => {
-    if (!message.includes('::')) {
+    if (!mayHoldCommand(message)) {
       core.info(message);
       return;
     }

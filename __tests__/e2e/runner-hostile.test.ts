@@ -1,0 +1,114 @@
+// The bundled action under a hostile runner (issue 7, part 2): names and inputs that hold workflow
+// commands in the legacy `##[...]` form stay inert in every line it prints, read the way the runner
+// reads a step's output (helpers/runner-commands.ts).
+import { describe, expect, it } from '@jest/globals';
+import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { runnerCommands } from '../helpers/runner-commands.js';
+import { runAction, type ActionRun } from '../helpers/run-action.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const OWN_GROUPS = new Set(['Inputs', 'Sign in', 'Look-ups', 'Gate query', 'Create defect', 'Create defect (dry run)']);
+/** What the action itself issues; anything else the runner would act on came from outside. */
+const OWN_COMMANDS = new Set(['add-mask', 'debug', 'warning', 'error', 'group', 'endgroup', 'stop-commands', 'resume']);
+
+/**
+ * The runner acts on nothing in the run's output but the action's own commands: no legacy form at
+ * all, every stop-commands token a fresh UUID that is resumed, groups only the action's titles, and
+ * nothing on stderr. Returns the text the runner prints as plain text while commands are stopped.
+ */
+function expectOnlyOwnCommands(run: ActionRun): string {
+  const scan = runnerCommands(run.stdout);
+  expect(scan.stoppedWith).toBeUndefined();
+  expect(scan.commands.filter((c) => c.form === 'legacy')).toEqual([]);
+  expect(scan.commands.filter((c) => !OWN_COMMANDS.has(c.name))).toEqual([]);
+  const stops = scan.commands.filter((c) => c.name === 'stop-commands');
+  for (const stop of stops) expect(stop.data).toMatch(UUID);
+  expect(scan.commands.filter((c) => c.name === 'resume')).toHaveLength(stops.length);
+  expect(new Set(stops.map((s) => s.data)).size).toBe(stops.length);
+  for (const group of scan.commands.filter((c) => c.name === 'group')) expect(OWN_GROUPS).toContain(group.data);
+  expect(runnerCommands(run.stderr).commands).toEqual([]);
+  return scan.inert.join('\n');
+}
+
+/** The data of the run's ::error:: commands, decoded as the runner does. */
+const errorsOf = (run: ActionRun): string => run.errors.join('\n');
+
+describe('legacy ##[command] text from Octane and from inputs', () => {
+  const PHASE = 'New ##[set-output name=gate-result;]passed';
+  const SEVERITY = 'Urgent ##[stop-commands]x';
+  const RELEASE = 'R7 ##[add-path]/tmp/evil';
+  const DEFECT = '##[set-env name=NODE_OPTIONS;]--require=/tmp/evil.js';
+  // U+00AD between the two #: .NET's linguistic IndexOf may skip it, so it must be inert too.
+  const SOFT = 'Soft #\u00AD#[set-output name=defect-count;]0';
+  const sim = useSimulator();
+
+  const hostileStore = (): void => {
+    const s = sim();
+    s.store.byLogicalName('phase.defect.new').name = PHASE;
+    s.store.byLogicalName('list_node.severity.urgent').name = SEVERITY;
+    const release = s.store.add('releases', { name: RELEASE });
+    const phase = s.store.byLogicalName('phase.defect.new');
+    const severity = s.store.byLogicalName('list_node.severity.urgent');
+    const parent = s.store.all('work_item_roots')[0];
+    for (const name of [DEFECT, SOFT, '::set-output name=defect-count::0']) {
+      s.store.add('defects', { name, release, phase, severity, parent });
+    }
+  };
+
+  it('a failing gate on them: every name is printed, and the runner acts on none of them', async () => {
+    hostileStore();
+    const run = await runAction({
+      ...connectionInputs(sim()),
+      mode: 'gate',
+      'release-name': RELEASE,
+      phases: `${PHASE}, Opened`,
+      severities: `${SEVERITY}, High`
+    });
+    expect(run.code).toBe(1);
+    const inert = expectOnlyOwnCommands(run);
+    // The names did reach the log (in the Inputs group and the look-ups), as text.
+    for (const text of [PHASE, SEVERITY, RELEASE]) expect(inert).toContain(text);
+    expect(errorsOf(run)).toContain(`Gate failed: 3 defects (release ${RELEASE}, phases ${PHASE}/Opened, severities ${SEVERITY}/High)`);
+    expect(run.outputs['gate-result']).toBe('failed');
+    expect(run.outputs['defect-count']).toBe('3');
+    expect(JSON.parse(run.outputs.defects ?? '[]').map((d: { name: string }) => d.name).sort()).toEqual(
+      [DEFECT, SOFT, '::set-output name=defect-count::0'].sort()
+    );
+  });
+
+  it('a name that does not resolve: the error lists the hostile names, still inert', async () => {
+    const run = await runAction({
+      ...connectionInputs(sim()),
+      mode: 'gate',
+      'release-name': RELEASE,
+      phases: 'Nope ##[set-output name=gate-result;]passed'
+    });
+    expect(run.code).toBe(1);
+    expectOnlyOwnCommands(run);
+    expect(errorsOf(run)).toContain('Nope ##[set-output name=gate-result;]passed');
+    expect(errorsOf(run)).toContain(PHASE);
+    expect(run.outputs).toEqual({});
+  });
+
+  it("Octane's error description and a hostile defect name on a create: inert", async () => {
+    sim().faults.add({
+      method: 'POST',
+      path: '/defects',
+      status: 400,
+      json: { error_code: 'platform.bad', description: 'Refused ##[set-output name=defect-id;]666 ##[error]x', correlation_id: 'c1' }
+    });
+    const run = await runAction({
+      ...connectionInputs(sim()),
+      mode: 'create-defect',
+      'release-name': RELEASE,
+      'defect-name': 'Build broke ##[add-mask]a',
+      severity: SEVERITY
+    });
+    expect(run.code).toBe(1);
+    const inert = expectOnlyOwnCommands(run);
+    expect(inert).toContain('Build broke ##[add-mask]a');
+    expect(inert).toContain(`Severity ${JSON.stringify(SEVERITY)}`);
+    expect(errorsOf(run)).toContain('Refused ##[set-output name=defect-id;]666 ##[error]x');
+    expect(run.outputs).toEqual({});
+  });
+});
