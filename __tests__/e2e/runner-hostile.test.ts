@@ -112,3 +112,45 @@ describe('legacy ##[command] text from Octane and from inputs', () => {
     expect(run.outputs).toEqual({});
   });
 });
+
+describe('1,000 listed defects with 255-character names', () => {
+  const sim = useSimulator({ seed: 'empty' });
+  // Characters that cost the most: `|` and `<` grow to entities in the summary, `"` and U+0001 to
+  // escapes in the JSON output, the emoji is 4 bytes of UTF-8 and 2 UTF-16 code units.
+  const FILL = ['|', '"', '\u{1F600}', '\u0001', '<', 'é'];
+  const nameOf = (i: number): string => {
+    const chars = Array.from(`Defect ${i}: `);
+    while (chars.length < 255) chars.push(FILL[chars.length % FILL.length]!);
+    return chars.join('');
+  };
+
+  it('keep the summary under 512 KiB and the outputs under 256 KiB, and say where the list was cut', async () => {
+    const s = sim();
+    const release = s.store.releaseByName('2026.4');
+    s.store.addDefects(1000, {
+      name: nameOf,
+      release,
+      phase: s.store.byLogicalName('phase.defect.new'),
+      severity: s.store.byLogicalName('list_node.severity.high'),
+      parent: s.store.all('work_item_roots')[0]
+    });
+    const run = await runAction({ ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4', 'list-limit': '1000' }, { timeoutMs: 120_000 });
+    expect(run.code).toBe(1);
+    expect(run.outputs['defect-count']).toBe('1000');
+
+    expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(512 * 1024);
+    const rows = run.summary.split('\n').filter((line) => line.startsWith('| <a href=')).length;
+    expect(rows).toBeGreaterThan(0);
+    expect(run.summary).toContain(`… and ${1000 - rows} more (listed ${rows} of 1000; the list was cut to keep this summary under 512 KiB; see the rest in Octane).`);
+
+    const outputBytes = Object.entries(run.outputs).reduce((n, [name, value]) => n + 2 * (name.length + value.length), 0);
+    expect(outputBytes).toBeLessThanOrEqual(256 * 1024);
+    const listed = JSON.parse(run.outputs.defects ?? '') as Array<{ id: string; name: string }>;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(1000);
+    const stored = new Map(s.store.all('defects').map((d) => [d.id, d.name]));
+    for (const d of listed) expect(d.name).toBe(stored.get(d.id));
+    expect(run.summary).toContain(`The \`defects\` output lists ${listed.length} of them, to keep the step's outputs under 256 KiB`);
+    expect(JSON.parse(run.outputs['counts-by-severity'] ?? '')).toMatchObject({ High: 1000, Low: 0 });
+  }, 130_000);
+});
