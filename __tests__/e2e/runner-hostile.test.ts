@@ -1,10 +1,16 @@
 // The bundled action under a hostile runner (issue 7, part 2): names and inputs that hold workflow
 // commands in the legacy `##[...]` form stay inert in every line it prints, read the way the runner
-// reads a step's output (helpers/runner-commands.ts).
+// reads a step's output (helpers/runner-commands.ts); a cancelled run winds down as the runner expects;
+// the summary and the outputs stay within GitHub's limits.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import type { Simulator } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
 import { runnerCommands } from '../helpers/runner-commands.js';
-import { runAction, type ActionRun } from '../helpers/run-action.js';
+import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../helpers/run-action.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OWN_GROUPS = new Set(['Inputs', 'Sign in', 'Look-ups', 'Gate query', 'Create defect', 'Create defect (dry run)']);
@@ -153,4 +159,131 @@ describe('1,000 listed defects with 255-character names', () => {
     expect(run.summary).toContain(`The \`defects\` output lists ${listed.length} of them, to keep the step's outputs under 256 KiB`);
     expect(JSON.parse(run.outputs['counts-by-severity'] ?? '')).toMatchObject({ High: 1000, Low: 0 });
   }, 130_000);
+});
+
+interface CancelledRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From the signal to the process's exit. */
+  exitMs: number;
+  stdout: string;
+  errors: string[];
+  outputs: Record<string, string>;
+  /** Index in sim.log of the first request after the signal was sent. */
+  logAtSignal: number;
+}
+
+/**
+ * Starts the bundle as the runner does, waits until `ready(sim)` holds (a request is on the wire),
+ * sends `signal` as the runner does on cancel, and waits for the exit.
+ */
+async function runAndSignal(sim: Simulator, inputs: Record<string, string>, signal: NodeJS.Signals, ready: () => boolean): Promise<CancelledRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'octane-cancel-'));
+  const outputFile = join(dir, 'output');
+  writeFileSync(outputFile, '');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, GITHUB_OUTPUT: outputFile };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  try {
+    const child = spawn(ACTION_NODE, [DIST_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', () => {});
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, sig) => resolve({ code, signal: sig }))
+    );
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    for (let waited = 0; !ready(); waited += 20) {
+      if (waited > 20_000) throw new Error('the run never got to the point where it is cancelled');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const logAtSignal = sim.log.length;
+    const sent = performance.now();
+    child.kill(signal);
+    const { code, signal: bySignal } = await exited;
+    const exitMs = performance.now() - sent;
+    clearTimeout(killer);
+    const errors = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error::'))
+      .map((l) => l.slice('::error::'.length).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+    return { code, signal: bySignal, exitMs, stdout, errors, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), logAtSignal };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('a cancelled run', () => {
+  const sim = useSimulator();
+  const isSignOut = (path: string): boolean => path.endsWith('/authentication/sign_out');
+  /** The gate's whole batch has arrived (1 + 5 severities + 3 phases on the sample seed), so none lands after the signal. */
+  const gateOnTheWire = (s: Simulator): boolean => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects')).length >= 9;
+
+  /** After the signal: the session was signed out, and nothing reached Octane after that. */
+  function expectSignedOutLast(run: CancelledRun): void {
+    const after = sim().log.slice(run.logAtSignal);
+    const signOuts = after.filter((r) => isSignOut(r.path));
+    expect(signOuts).toHaveLength(1);
+    expect(signOuts[0]!.status).toBe(200);
+    expect(isSignOut(sim().log[sim().log.length - 1]!.path)).toBe(true);
+  }
+
+  it('SIGINT while Octane holds a create: exits 1 at once, signed out, naming the token the created defect carries', async () => {
+    const s = sim();
+    s.faults.add({ method: 'POST', path: '/defects', hangAfterProcessing: true });
+    const before = new Set(s.store.all('defects').map((d) => d.id));
+    const run = await runAndSignal(
+      s,
+      { ...connectionInputs(s), mode: 'create-defect', 'release-name': '2026.4', 'defect-name': 'Cancelled mid-create' },
+      'SIGINT',
+      () => s.log.some((r) => r.method === 'POST' && r.path.endsWith('/defects') && r.processedStatus !== undefined)
+    );
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(1);
+    expect(run.exitMs).toBeLessThan(3000);
+    // The simulator stored the defect; the message names the creation token it carries.
+    const created = s.store.all('defects').filter((d) => !before.has(d.id));
+    expect(created).toHaveLength(1);
+    const token = /octane-action-request:[0-9a-f-]{36}/.exec(String(created[0]!.description))?.[0];
+    expect(token).toBeDefined();
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('The run was cancelled (SIGINT): its calls to Octane were stopped and a sign-out was sent.');
+    expect(run.errors[0]).toContain(
+      `A defect may have been created: the run was cancelled while Octane was creating it. Before running again, look in release "2026.4" for a defect named "Cancelled mid-create" whose description contains ${token}.`
+    );
+    expect(run.outputs).toEqual({});
+    expectSignedOutLast(run);
+    // It stopped starting calls: no second POST, no search for the token.
+    expect(s.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(1);
+    expect(s.log.slice(run.logAtSignal).filter((r) => !isSignOut(r.path))).toEqual([]);
+  }, 40_000);
+
+  it('SIGTERM during a gate: exits 1 well before the runner kills it, signed out, no verdict', async () => {
+    const s = sim();
+    s.faults.add({ method: 'GET', path: '/defects', hangAfterProcessing: true, times: 10 });
+    const run = await runAndSignal(s, { ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4' }, 'SIGTERM', () =>
+      gateOnTheWire(s)
+    );
+    expect(run.signal).toBeNull();
+    expect(run.code).toBe(1);
+    // The runner kills 2.5 s after SIGTERM.
+    expect(run.exitMs).toBeLessThan(2500);
+    expect(run.errors).toEqual(['The run was cancelled (SIGTERM): its calls to Octane were stopped and a sign-out was sent.']);
+    expect(run.stdout).not.toContain('Gate passed');
+    expect(run.outputs).toEqual({});
+    expectSignedOutLast(run);
+  }, 40_000);
+
+  it('SIGINT with a sign-out that never answers: the sign-out gets a second, and the run still ends', async () => {
+    const s = sim();
+    s.faults.add({ method: 'GET', path: '/defects', hangAfterProcessing: true, times: 10 });
+    s.faults.add({ method: 'POST', path: '/authentication/sign_out', hangAfterProcessing: true });
+    const run = await runAndSignal(s, { ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4' }, 'SIGINT', () =>
+      gateOnTheWire(s)
+    );
+    expect(run.code).toBe(1);
+    expect(run.exitMs).toBeGreaterThanOrEqual(900);
+    expect(run.exitMs).toBeLessThan(4000);
+    expect(s.log.slice(run.logAtSignal).map((r) => r.path.endsWith('/authentication/sign_out'))).toEqual([true]);
+    expect(run.errors).toEqual(['The run was cancelled (SIGINT): its calls to Octane were stopped and a sign-out was sent.']);
+  }, 40_000);
 });
