@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
 import type { Log } from './log.js';
 import { formatProblems, readSettings, type Settings } from './settings.js';
-import { OctaneClient } from './octane/client.js';
+import { OctaneClient, OctaneNetworkError } from './octane/client.js';
 import { proxySecrets } from './octane/network.js';
 import { LookupError, LookupErrors } from './lookups.js';
 import { runGate } from './modes/gate.js';
@@ -23,7 +23,24 @@ export interface RunDeps {
   env: Record<string, string | undefined>;
   /** Only create-defect reads the run's context; loading @actions/github costs start-up time. */
   githubContext: () => Promise<GithubContextLike>;
+  /** Where the runner's cancel signals arrive (the process); without it a run is never cancelled. */
+  signals?: Signals;
+  /** Ends the process: the last resort of a cancelled run that did not wind down in time. */
+  exit?: (code: number) => void;
 }
+
+export interface Signals {
+  on(signal: 'SIGINT' | 'SIGTERM', handler: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', handler: () => void): unknown;
+}
+
+/**
+ * A cancelled job: the runner sends SIGINT, SIGTERM 7.5 s later, and kills the process 2.5 s after
+ * that (actions/runner src/Runner.Sdk/ProcessInvoker.cs, _sigintTimeout and _sigtermTimeout). The
+ * sign-out gets a second, and the run ends well before the kill whichever signal comes first.
+ */
+export const CANCEL_SIGN_OUT_MS = 1000;
+export const CANCEL_DEADLINE_MS: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 4000, SIGTERM: 2000 };
 
 export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
   const { core, env } = deps;
@@ -46,6 +63,7 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
   });
 
   let client: OctaneClient | undefined;
+  const cancel = watchCancel(deps, () => client);
   try {
     // Inside the try: a CA certificate that cannot be used fails the step like any other error.
     client = new OctaneClient({
@@ -62,11 +80,65 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
     });
     await runMode(settings, signedIn, log, deps);
   } catch (error) {
-    core.setFailed(messageOf(error));
+    core.setFailed(cancel.failure(error) ?? messageOf(error));
     if (error instanceof Error && error.stack) core.debug(error.stack);
+    cancel.reported();
   } finally {
     await client?.close();
+    cancel.end();
   }
+}
+
+/**
+ * On SIGINT or SIGTERM: no call is started any more, the calls on the wire are aborted (a create
+ * among them fails with the message that names its creation token), the session is signed out,
+ * and the step fails. A run that has not ended by the deadline is ended there.
+ */
+function watchCancel(deps: RunDeps, client: () => OctaneClient | undefined) {
+  const { core, signals } = deps;
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  let failed = false;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const cancelled = (): string => `The run was cancelled (${signal}): its calls to Octane were stopped and a sign-out was sent`;
+  const on = (received: 'SIGINT' | 'SIGTERM'): void => {
+    // A SIGTERM after SIGINT only brings the deadline closer.
+    if (!signal) {
+      signal = received;
+      process.exitCode = 1;
+      core.info(`Received ${received}: the run was cancelled; stopping the calls to Octane and signing out`);
+      void client()?.cancel(CANCEL_SIGN_OUT_MS);
+    }
+    clearTimeout(deadline);
+    deadline = setTimeout(() => {
+      if (!failed) core.setFailed(`${cancelled()}; it did not end within ${CANCEL_DEADLINE_MS[received] / 1000} s, so it ends now`);
+      (deps.exit ?? process.exit)(1);
+    }, CANCEL_DEADLINE_MS[received]);
+    deadline.unref();
+  };
+  const onInt = (): void => on('SIGINT');
+  const onTerm = (): void => on('SIGTERM');
+  signals?.on('SIGINT', onInt);
+  signals?.on('SIGTERM', onTerm);
+  return {
+    /** The step's failure message for an error of a cancelled run; undefined when not cancelled. */
+    failure(error: unknown): string | undefined {
+      if (!signal) return undefined;
+      const ownAbort = error instanceof OctaneNetworkError && error.code === 'CANCELLED';
+      return ownAbort ? `${cancelled()}.` : `${cancelled()}.\n${messageOf(error)}`;
+    },
+    reported(): void {
+      failed = true;
+    },
+    /**
+     * The run is over: a cancelled run that got this far fails, with or without an error. The
+     * deadline stays (it keeps nothing alive): should anything still hold the process, it ends it.
+     */
+    end(): void {
+      signals?.off('SIGINT', onInt);
+      signals?.off('SIGTERM', onTerm);
+      if (signal && !failed) core.setFailed(`${cancelled()}.`);
+    }
+  };
 }
 
 async function runMode(settings: Settings, client: OctaneClient, log: Log, deps: RunDeps): Promise<void> {
@@ -106,12 +178,30 @@ async function writeSummary(deps: RunDeps, markdown: string): Promise<void> {
 }
 
 /**
- * Text from Octane (names, descriptions, errors) reaches the log through here. A line that starts
- * with `::` would be a workflow command, so such messages are printed between stop-commands markers.
+ * Characters that .NET's linguistic string search, which the runner uses to find `::` and `##[`
+ * (String.StartsWith/IndexOf without StringComparison, ICU on Linux), may step over: controls and
+ * format characters such as U+00AD. Removing them before looking errs towards wrapping a line.
+ */
+const IGNORABLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/** True when the runner could read a workflow command in `message`, in its `::` or legacy `##[` form. */
+export function mayHoldCommand(message: string): boolean {
+  const folded = message.replace(IGNORABLE, '');
+  return folded.includes('::') || folded.includes('##[');
+}
+
+/**
+ * Text from Octane (names, descriptions, errors) and from inputs reaches the log through here. The
+ * runner acts on `::command::` at the start of a line and on legacy `##[command]` anywhere in one
+ * (actions/runner ActionCommand.cs, TryParseV2 and TryParse), so a message that could hold either is
+ * printed between stop-commands markers with a fresh token; while stopped, the runner acts on
+ * nothing but that token, in either form (ActionCommandManager.cs, TryProcessCommand).
+ * Warnings, errors and debug lines need no markers: @actions/core escapes CR, LF and % in them, and the
+ * runner reads the whole line as that one command.
  */
 export function inertLog(core: Core): Log {
   const info = (message: string): void => {
-    if (!message.includes('::')) {
+    if (!mayHoldCommand(message)) {
       core.info(message);
       return;
     }
@@ -156,6 +246,7 @@ function defaultDeps(): RunDeps {
   return {
     core: exitingOnFailure(actionsCore),
     env: process.env,
-    githubContext: async () => (await import('@actions/github')).context
+    githubContext: async () => (await import('@actions/github')).context,
+    signals: process
   };
 }

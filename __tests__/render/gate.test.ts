@@ -195,3 +195,29 @@ describe('gateSummary', () => {
     expect(s).not.toContain('### Breakdown');
   });
 });
+
+describe('size budgets', () => {
+  it('keeps a summary whose filter alone is too large to its heading and count', () => {
+    // 600 phases of 255 `|` each: the filter, the verdict and the breakdown escape to several MB.
+    const phases = Array.from({ length: 600 }, (_, i) => ({ id: String(5000 + i), name: `${i}`.padEnd(255, '|') }));
+    const summary = gateSummary(
+      result({ phases, count: 3, passed: false, countsByPhase: counts(Object.fromEntries(phases.map((p) => [p.name, 0]))) })
+    );
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(512 * 1024);
+    expect(summary).toContain('## ❌ Gate failed');
+    expect(summary).toContain('**Gate failed: 3 defects; allowed: &lt;&#61; 0.**');
+    expect(summary).toContain('The full summary would be larger than 512 KiB');
+  });
+
+  it('gives the defects output only what the counts leave, and never cuts the counts', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => defect(String(i + 1), 'x'.repeat(255)));
+    const outputs = gateOutputs(result({ defects: many, count: 1000, passed: false }));
+    const bytes = Object.entries(outputs).reduce((n, [k, v]) => n + 2 * (k.length + v.length), 0);
+    expect(bytes).toBeLessThanOrEqual(512 * 1024);
+    const listed = JSON.parse(outputs.defects ?? '') as ListedDefect[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(1000);
+    expect(listed.map((d) => d.id)).toEqual(many.slice(0, listed.length).map((d) => d.id));
+    expect(outputs['counts-by-severity']).toBe('{"Urgent":1,"High":1}');
+  });
+});

@@ -383,9 +383,14 @@ describe('phases and severities', () => {
     expect(gate({ severities: 'High\r\nUrgent,' }).severities).toEqual(['High', 'Urgent']);
   });
 
-  it('uses the default for a value made only of separators', () => {
-    expect(gate({ phases: ' ,\n, ' }).phases).toEqual(['New', 'Opened', 'Deferred']);
-    expect(gate({ severities: '\n,' }).severities).toEqual([]);
+  it('uses the default for a value made only of whitespace', () => {
+    expect(gate({ phases: ' \n\t ' }).phases).toEqual(['New', 'Opened', 'Deferred']);
+    expect(gate({ severities: '\n\n' }).severities).toEqual([]);
+  });
+
+  it('refuses a value made only of separators: it would widen the gate to the default', () => {
+    expect(onlyLine({ ...GATE, phases: ' ,\n, ' })).toBe('- phases: names no entry, only separators; leave it empty for the default; got ",\\n,"');
+    expect(onlyLine({ ...GATE, severities: '\n,' })).toBe('- severities: names no entry, only separators; leave it empty for the default; got ","');
   });
 
   it('refuses an empty entry, naming its position', () => {

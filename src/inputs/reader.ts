@@ -135,14 +135,18 @@ export class Inputs {
   }
 
   /**
-   * Entries trimmed. Only separators and whitespace means the default; an empty entry between
-   * separators is a mistake (a stray comma may have swallowed a name), so it is reported rather
-   * than skipped, as is an entry listed twice.
+   * Entries trimmed. Only whitespace means the default; commas with no name between them are a
+   * mistake (a stray comma may have swallowed a name, and `", ,"` must not widen a gate to every
+   * severity), so they are reported rather than skipped, as is an entry listed twice.
    */
   private parseList(name: InputName, text: string): string[] | undefined {
-    if (text.replace(/[\s,]/g, '') === '') {
+    if (text.trim() === '') {
       const fallback = INPUT_DEFAULTS[name] ?? '';
       return fallback === '' ? [] : this.parseList(name, fallback);
+    }
+    if (text.replace(/[\s,]/g, '') === '') {
+      this.problem(name, `names no entry, only separators; leave it empty for the default; got ${this.show(text)}`);
+      return undefined;
     }
     // A separator at the very end (a YAML block's last newline, a trailing comma) is fine, and
     // a comma at the end of a line is one separator with that line break.

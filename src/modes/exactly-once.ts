@@ -5,7 +5,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Entity, OctaneApi } from '../octane/api.js';
-import { OctaneError, OutcomeUnknownError } from '../octane/errors.js';
+import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../octane/errors.js';
 import { and, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { Resolved } from '../lookups.js';
@@ -60,6 +60,15 @@ export async function createExactlyOnce(
         );
       }
       if (!(e instanceof OutcomeUnknownError)) throw e;
+      // A cancelled run asks Octane nothing more, so the user is told where to look.
+      if (e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
+        throw new Error(
+          `A defect may have been created: the run was cancelled while Octane was creating it. ` +
+            `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
+            `whose description contains ${tokenText(who.token)}.`,
+          { cause: e }
+        );
+      }
       log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
       const existing = await findSettled(api, log, who, sleep);
       if (existing) return recoveredFrom(log, existing);

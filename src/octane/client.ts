@@ -74,6 +74,9 @@ export class OctaneClient implements OctaneApi {
   private closed = false;
   /** Ends the waits between retries when the run is closed. */
   private readonly stop = new AbortController();
+  /** Aborts the exchanges on the wire when the run is cancelled (cancel). */
+  private readonly cancelled = new AbortController();
+  private signingOut: Promise<void> | undefined;
   /** Calls not yet settled, so that close() can let them finish before signing out. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -131,8 +134,29 @@ export class OctaneClient implements OctaneApi {
     await this.signOut();
   }
 
-  /** Ends the session, best effort: never throws, no retries, short timeout. */
-  async signOut(): Promise<void> {
+  /**
+   * A cancelled run: like close(), but the calls on the wire are aborted (they fail with code
+   * CANCELLED) instead of awaited, and the sign-out gets at most `signOutMs`.
+   */
+  async cancel(signOutMs: number): Promise<void> {
+    this.closed = true;
+    this.stop.abort();
+    this.cancelled.abort();
+    await this.signOut(signOutMs);
+  }
+
+  /**
+   * Ends the session, best effort: never throws, no retries, short timeout. A second call while one
+   * is on the wire (cancel and close both sign out) waits for it rather than cutting it off.
+   */
+  signOut(timeoutMs = SIGN_OUT_TIMEOUT_MS): Promise<void> {
+    this.signingOut ??= this.doSignOut(timeoutMs).finally(() => {
+      this.signingOut = undefined;
+    });
+    return this.signingOut;
+  }
+
+  private async doSignOut(timeoutMs: number): Promise<void> {
     try {
       if (this.signingIn) await this.signingIn.catch(() => {});
       const cookie = this.jar.header();
@@ -143,7 +167,7 @@ export class OctaneClient implements OctaneApi {
           method: 'POST',
           url: this.url('/authentication/sign_out'),
           headers: () => ({ ...this.baseHeaders(false), Cookie: cookie }),
-          timeoutMs: Math.min(SIGN_OUT_TIMEOUT_MS, this.connection.timeoutMs),
+          timeoutMs: Math.min(timeoutMs, this.connection.timeoutMs),
           what: 'sign-out'
         },
         this.context(this.jar)
@@ -273,6 +297,7 @@ export class OctaneClient implements OctaneApi {
           what: spec.what,
           body: spec.body,
           timeoutMs,
+          signal: this.cancelled.signal,
           headers: () => {
             const headers = this.baseHeaders(spec.body !== undefined);
             if (spec.techPreview) headers['ALM-OCTANE-TECH-PREVIEW'] = 'true';

@@ -18,6 +18,8 @@ export interface ExchangeRequest {
   timeoutMs: number;
   /** Names the call in messages, e.g. "GET defects". */
   what: string;
+  /** Aborts the exchange at once (a cancelled run); it then fails with code CANCELLED. */
+  signal?: AbortSignal;
 }
 
 export interface ExchangeResponse {
@@ -62,6 +64,9 @@ export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): 
     timedOut = true;
     controller.abort();
   }, request.timeoutMs);
+  const cancel = (): void => controller.abort();
+  request.signal?.addEventListener('abort', cancel, { once: true });
+  if (request.signal?.aborted) controller.abort();
   let url = request.url;
   let proxy: string | undefined;
   try {
@@ -97,9 +102,13 @@ export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): 
     }
   } catch (error) {
     if (error instanceof OctaneError) throw error;
+    if (request.signal?.aborted && !timedOut) {
+      throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, { code: 'CANCELLED', server: hostPort(url), cause: error });
+    }
     throw networkError(error, { url, proxy, timedOut, timeoutMs: request.timeoutMs, what: request.what });
   } finally {
     clearTimeout(timer);
+    request.signal?.removeEventListener('abort', cancel);
   }
 }
 

@@ -18,16 +18,56 @@ function countsJson(counts: Map<string, Tally> | undefined): string {
   return `{${pairs.join(',')}}`;
 }
 
+/**
+ * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
+ * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
+ * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
+ * of that size is still one a browser shows without stalling.
+ */
+export const SUMMARY_BUDGET_BYTES = 512 * 1024;
+
+/**
+ * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,
+ * two bytes a code unit). GitHub allows 1 MB of outputs per job (docs: "output limitations"), counted
+ * over the outputs a job maps; half of it lists 1,000 defects with names of usual length and leaves
+ * the other half to the rest of the job.
+ */
+export const OUTPUTS_BUDGET_BYTES = 512 * 1024;
+
+const utf16Bytes = (text: string): number => text.length * 2;
+
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 export function gateOutputs(r: GateResult): Record<string, string> {
   if (r.dryRun || r.count === undefined || r.passed === undefined) return {};
+  return { ...countOutputs(r), defects: outputDefects(r).json };
+}
+
+/** Every gate output but `defects`: these are never cut. */
+function countOutputs(r: GateResult): Record<string, string> {
   return {
-    'defect-count': String(outputCount({ n: r.count, exact: r.countExact !== false })),
+    'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
     'gate-result': r.passed ? 'passed' : 'failed',
-    defects: JSON.stringify((r.defects ?? []).map(({ id, name, phase, severity, url }) => ({ id, name, phase, severity, url }))),
     'counts-by-severity': countsJson(r.countsBySeverity),
     'counts-by-phase': countsJson(r.countsByPhase)
   };
+}
+
+/**
+ * The `defects` output: the listed defects as a JSON array, as many as fit in what the other outputs
+ * leave of OUTPUTS_BUDGET_BYTES (the counts are never cut). `listed` says how many that is.
+ */
+export function outputDefects(r: GateResult): { json: string; listed: number } {
+  const others = Object.entries(countOutputs(r)).reduce((n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value), utf16Bytes('defects'));
+  let room = OUTPUTS_BUDGET_BYTES - others - utf16Bytes('[]');
+  const items: string[] = [];
+  for (const { id, name, phase, severity, url } of r.defects ?? []) {
+    const item = JSON.stringify({ id, name, phase, severity, url });
+    const cost = utf16Bytes(item) + (items.length > 0 ? utf16Bytes(',') : 0);
+    if (cost > room) break;
+    room -= cost;
+    items.push(item);
+  }
+  return { json: `[${items.join(',')}]`, listed: items.length };
 }
 
 /** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
@@ -127,7 +167,8 @@ function breakdownSection(r: GateResult): string {
   return parts.join('\n');
 }
 
-function defectsSection(r: GateResult): string {
+/** The defects table, with as many rows as fit in `roomBytes`, and what was left out. */
+function defectsSection(r: GateResult, roomBytes: number): string {
   const defects = r.defects ?? [];
   const count = r.count ?? 0;
   const parts = ['### Defects', ''];
@@ -135,25 +176,63 @@ function defectsSection(r: GateResult): string {
     parts.push('No matching defects.');
     return parts.join('\n');
   }
-  parts.push(
-    table(
-      ['ID', 'Name', 'Phase', 'Severity'],
-      defects.map((d) => [link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)])
-    )
-  );
-  const more = count - defects.length;
+  const header = table(['ID', 'Name', 'Phase', 'Severity'], []);
+  // Room for the heading, the table's head and the closing lines, which are short.
+  let room = roomBytes - Buffer.byteLength(parts.join('\n')) - Buffer.byteLength(header) - 1024;
+  const rows: string[] = [];
+  for (const d of defects) {
+    const row = table(['', '', '', ''], [[link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split('\n')[2]!;
+    const cost = Buffer.byteLength(row) + 1;
+    if (cost > room) break;
+    room -= cost;
+    rows.push(row);
+  }
+  parts.push([header, ...rows].join('\n'));
+  const more = count - rows.length;
   if (more > 0) {
-    const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
+    const why =
+      rows.length < defects.length
+        ? `the list was cut to keep this summary under ${SUMMARY_BUDGET_BYTES / 1024} KiB; see the rest in Octane`
+        : defects.length < MAX_LIST_LIMIT
+          ? 'raise `list-limit` to see more'
+          : 'see the rest in Octane';
     const atLeast = r.countExact === false ? 'at least ' : '';
-    parts.push('', `… and ${atLeast}${more} more (listed ${defects.length} of ${atLeast}${count}; ${hint}).`);
+    parts.push('', `… and ${atLeast}${more} more (listed ${rows.length} of ${atLeast}${count}; ${why}).`);
+  }
+  const inOutputs = outputDefects(r).listed;
+  if (inOutputs < defects.length) {
+    parts.push(
+      '',
+      `The \`defects\` output lists ${inOutputs} of them, to keep the step's outputs under ${OUTPUTS_BUDGET_BYTES / 1024} KiB; \`defect-count\` and the counts are complete.`
+    );
   }
   return parts.join('\n');
 }
 
-/** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
+/**
+ * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
+ * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
+ * phase names), only the heading and the counts are kept.
+ */
 export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?: boolean } = {}): string {
   const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
-  if (!r.dryRun && r.count !== undefined) parts.push('', breakdownSection(r), '', defectsSection(r));
-  else parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
-  return parts.join('\n') + '\n';
+  if (!r.dryRun && r.count !== undefined) {
+    parts.push('', breakdownSection(r), '');
+    const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
+    parts.push(defectsSection(r, room));
+  } else {
+    parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
+  }
+  const summary = parts.join('\n') + '\n';
+  if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES) return summary;
+  const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
+  return (
+    [
+      heading(r, failOnGate),
+      '',
+      `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
+      '',
+      `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
+    ].join('\n') + '\n'
+  );
 }
