@@ -233,13 +233,20 @@ async function tlsCost(ca: BenchCa, port: number, options: HttpsOptions): Promis
   }
   const rows = cases.map((c, i) => {
     const per = median(results[i]!.map((x) => x.cpuMsPerConnection));
-    const ctx = c.trust === 'shared' ? `${median(results[i]!.map((x) => x.contextMs)).toFixed(1)} ms once` : 'on each connection';
+    const ctx =
+      c.trust === 'shared'
+        ? `${median(results[i]!.map((x) => x.contextMs)).toFixed(1)} ms once`
+        : c.trust === 'default'
+          ? "on each connection, over Node's cached root store"
+          : 'on each connection, from the whole list';
     return [c.label, `${per.toFixed(1)} ms`, ctx];
   });
   return [
     `\n### TLS: client CPU per connection (${options.tlsConnections} full handshakes in a row, median of ${options.tlsRuns} processes, Node ${process.version})\n`,
     table(['trust', 'CPU per connection', 'context built'], rows, [false, true, false]),
     '\nStraight to the simulator on loopback (no relay), certificates checked; the server\'s CPU is not counted. The difference\n' +
-      'between a row and the shared-context row is what building a context on every connection costs.'
+      'between a row and a shared-context row is what building a context on every connection costs. The one shared context\n' +
+      'costs more to build without NODE_EXTRA_CA_CERTS, probably one-time set-up that Node otherwise does when it loads that\n' +
+      'file at start-up (not investigated).'
   ].join('\n');
 }
