@@ -6,7 +6,12 @@
  *   3. start-up time to the first validation error, beside a bare `node -e 0`;
  *   4. the same gate done with the official @microfocus/alm-octane-js-rest-sdk, paging through the
  *      defects as its README shows, on the same simulator and data;
+ *   5. over HTTPS through a relay that charges 50 and 100 ms round trips, TCP and TLS handshakes
+ *      included: the action's gate and create-defect beside a floor client and the SDK, as ratios,
+ *      with waves, requests, connections and bytes; and the CPU a TLS connection costs with and
+ *      without NODE_EXTRA_CA_CERTS (scripts/lib/https-bench.ts);
  * and the bundle size. Figures of a run are recorded in BENCHMARKS.md.
+ * `npm run bench -- --https` runs only the header and section 5 (BENCH_HTTPS_RUNS sets its runs).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,6 +24,7 @@ import { connectionInputs, runAction, type ActionRun } from '../__tests__/helper
 import { toWaves, describeWaves } from './lib/waves.js';
 import { median, probeEnv, runNode, type Probe } from './lib/measure.js';
 import { kib, machine, mib, ms, ratio, table } from './lib/report.js';
+import { httpsSection } from './lib/https-bench.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = resolve(ROOT, 'dist/index.js');
@@ -29,6 +35,10 @@ const SDK_SIZES = new Set([1_000, 100_000]);
 const RUNS_PER_SIZE = 5;
 const SDK_RUNS = 3;
 const STARTUP_RUNS = 15;
+const HTTPS_RTTS_MS = [50, 100];
+const HTTPS_RUNS = Number(process.env.BENCH_HTTPS_RUNS || 7);
+const TLS_RUNS = 5;
+const TLS_CONNECTIONS = 20;
 const OPEN_PHASES = ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'];
 const SEVERITIES = ['urgent', 'very_high', 'high', 'medium', 'low'].map((s) => `list_node.severity.${s}`);
 
@@ -273,10 +283,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   const bundleAtStart = createHash('sha1').update(readFileSync(DIST)).digest('hex');
   header();
-  await roundTrips();
-  const sdk = await scale();
-  await startup();
-  console.log(sdk);
+  if (!process.argv.includes('--https')) {
+    await roundTrips();
+    const sdk = await scale();
+    await startup();
+    console.log(sdk);
+  }
+  console.log(`\n${await httpsSection({ rttsMs: HTTPS_RTTS_MS, runs: HTTPS_RUNS, tlsRuns: TLS_RUNS, tlsConnections: TLS_CONNECTIONS })}`);
   if (createHash('sha1').update(readFileSync(DIST)).digest('hex') !== bundleAtStart) {
     console.log('\nWARNING: dist/index.js changed during the run, so these figures mix two bundles; run it again.');
   }

@@ -8,12 +8,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PROBE = pathToFileURL(fileURLToPath(new URL('./probe.mjs', import.meta.url))).href;
 
+/** One HTTP request as the child saw it: path without the query, when it started, when its answer ended. */
+export interface ClientRequestTimes {
+  method: string;
+  path: string;
+  start: number;
+  answered?: number;
+}
+
 export interface Probe {
   /** Peak resident set size of the child, in kilobytes. */
   maxRssKb: number;
   /** Bytes the child read from its client sockets: HTTP headers and bodies. */
   bytesRead: number;
   sockets: number;
+  /** CPU time of the child, user + system, in ms. */
+  cpuMs: number;
+  /** Its HTTP requests in the order they started, in ms of the child's clock; `answered` when the body ended. */
+  requests: ClientRequestTimes[];
 }
 
 /** Environment that makes a Node child write a Probe to the returned file on exit. */

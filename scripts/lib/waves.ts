@@ -21,7 +21,7 @@ export function toWaves(log: readonly LoggedRequest[]): Wave[] {
 }
 
 /** 'sign_in', 'releases', 'POST defects', 'defects/{id}' ... */
-export function requestLabel(request: LoggedRequest): string {
+export function requestLabel(request: Pick<LoggedRequest, 'method' | 'path'>): string {
   const auth = /\/authentication\/(\w+)$/.exec(request.path);
   if (auth) return auth[1]!;
   const api = /\/workspaces\/[^/]+\/(\w+)(\/[^/]+)?$/.exec(request.path);
@@ -30,7 +30,7 @@ export function requestLabel(request: LoggedRequest): string {
 }
 
 /** e.g. `1: sign_in  2: releases, phases, list_nodes  3: defects x9  4: sign_out` */
-export function describeWaves(waves: readonly Wave[]): string {
+export function describeWaves(waves: ReadonlyArray<ReadonlyArray<Pick<LoggedRequest, 'method' | 'path'>>>): string {
   return waves
     .map((wave, i) => {
       const counts = new Map<string, number>();
@@ -39,4 +39,22 @@ export function describeWaves(waves: readonly Wave[]): string {
       return `${i + 1}: ${parts.join(', ')}`;
     })
     .join('  ');
+}
+
+/**
+ * The same rule from the client's side (the probe's time line): a request started after every
+ * earlier request's answer had ended starts a new wave. Over a slow link with handshakes this is
+ * the one that holds: requests sent together stay one wave even when some wait for a new
+ * connection, which the server's log would show as later arrivals.
+ */
+export function clientWaves<T extends { start: number; answered?: number }>(requests: readonly T[]): T[][] {
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  const waves: T[][] = [];
+  let answeredBy = -Infinity;
+  for (const request of sorted) {
+    if (waves.length === 0 || request.start >= answeredBy) waves.push([]);
+    waves[waves.length - 1]!.push(request);
+    answeredBy = Math.max(answeredBy, request.answered ?? Infinity);
+  }
+  return waves;
 }
