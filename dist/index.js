@@ -38826,14 +38826,18 @@ class Inputs {
         return this.parseList(name, this.orDefault(name));
     }
     /**
-     * Entries trimmed. Only separators and whitespace means the default; an empty entry between
-     * separators is a mistake (a stray comma may have swallowed a name), so it is reported rather
-     * than skipped, as is an entry listed twice.
+     * Entries trimmed. Only whitespace means the default; commas with no name between them are a
+     * mistake (a stray comma may have swallowed a name, and `", ,"` must not widen a gate to every
+     * severity), so they are reported rather than skipped, as is an entry listed twice.
      */
     parseList(name, text) {
-        if (text.replace(/[\s,]/g, '') === '') {
+        if (text.trim() === '') {
             const fallback = INPUT_DEFAULTS[name] ?? '';
             return fallback === '' ? [] : this.parseList(name, fallback);
+        }
+        if (text.replace(/[\s,]/g, '') === '') {
+            this.problem(name, `names no entry, only separators; leave it empty for the default; got ${this.show(text)}`);
+            return undefined;
         }
         // A separator at the very end (a YAML block's last newline, a trailing comma) is fine, and
         // a comma at the end of a line is one separator with that line break.
@@ -42673,6 +42677,10 @@ async function exchange(request, ctx) {
         timedOut = true;
         controller.abort();
     }, request.timeoutMs);
+    const cancel = () => controller.abort();
+    request.signal?.addEventListener('abort', cancel, { once: true });
+    if (request.signal?.aborted)
+        controller.abort();
     let url = request.url;
     let proxy;
     try {
@@ -42711,10 +42719,14 @@ async function exchange(request, ctx) {
     catch (error) {
         if (error instanceof OctaneError)
             throw error;
+        if (request.signal?.aborted && !timedOut) {
+            throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, { code: 'CANCELLED', server: hostPort(url), cause: error });
+        }
         throw networkError(error, { url, proxy, timedOut, timeoutMs: request.timeoutMs, what: request.what });
     }
     finally {
         clearTimeout(timer);
+        request.signal?.removeEventListener('abort', cancel);
     }
 }
 async function readBody(response, stats) {
@@ -42983,6 +42995,9 @@ class OctaneClient {
     closed = false;
     /** Ends the waits between retries when the run is closed. */
     stop = new AbortController();
+    /** Aborts the exchanges on the wire when the run is cancelled (cancel). */
+    cancelled = new AbortController();
+    signingOut;
     /** Calls not yet settled, so that close() can let them finish before signing out. */
     inFlight = new Set();
     constructor(options) {
@@ -43036,8 +43051,27 @@ class OctaneClient {
         await Promise.allSettled([...this.inFlight]);
         await this.signOut();
     }
-    /** Ends the session, best effort: never throws, no retries, short timeout. */
-    async signOut() {
+    /**
+     * A cancelled run: like close(), but the calls on the wire are aborted (they fail with code
+     * CANCELLED) instead of awaited, and the sign-out gets at most `signOutMs`.
+     */
+    async cancel(signOutMs) {
+        this.closed = true;
+        this.stop.abort();
+        this.cancelled.abort();
+        await this.signOut(signOutMs);
+    }
+    /**
+     * Ends the session, best effort: never throws, no retries, short timeout. A second call while one
+     * is on the wire (cancel and close both sign out) waits for it rather than cutting it off.
+     */
+    signOut(timeoutMs = SIGN_OUT_TIMEOUT_MS) {
+        this.signingOut ??= this.doSignOut(timeoutMs).finally(() => {
+            this.signingOut = undefined;
+        });
+        return this.signingOut;
+    }
+    async doSignOut(timeoutMs) {
         try {
             if (this.signingIn)
                 await this.signingIn.catch(() => { });
@@ -43049,7 +43083,7 @@ class OctaneClient {
                 method: 'POST',
                 url: this.url('/authentication/sign_out'),
                 headers: () => ({ ...this.baseHeaders(false), Cookie: cookie }),
-                timeoutMs: Math.min(SIGN_OUT_TIMEOUT_MS, this.connection.timeoutMs),
+                timeoutMs: Math.min(timeoutMs, this.connection.timeoutMs),
                 what: 'sign-out'
             }, this.context(this.jar)).catch((error) => {
                 this.debug?.(`sign-out failed: ${error instanceof Error ? this.secrets.redact(error.message) : 'error'}`);
@@ -43162,6 +43196,7 @@ class OctaneClient {
             what: spec.what,
             body: spec.body,
             timeoutMs,
+            signal: this.cancelled.signal,
             headers: () => {
                 const headers = this.baseHeaders(spec.body !== undefined);
                 if (spec.techPreview)
@@ -43772,17 +43807,53 @@ function countsJson(counts) {
     const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
     return `{${pairs.join(',')}}`;
 }
+/**
+ * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
+ * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
+ * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
+ * of that size is still one a browser shows without stalling.
+ */
+const SUMMARY_BUDGET_BYTES = 512 * 1024;
+/**
+ * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,
+ * two bytes a code unit). GitHub allows 1 MB of outputs per job (docs: "output limitations"), counted
+ * over the outputs a job maps; half of it lists 1,000 defects with names of usual length and leaves
+ * the other half to the rest of the job.
+ */
+const OUTPUTS_BUDGET_BYTES = 512 * 1024;
+const utf16Bytes = (text) => text.length * 2;
 /** Outputs by name; in a dry run only what is known without counting (nothing yet). */
 function gateOutputs(r) {
     if (r.dryRun || r.count === undefined || r.passed === undefined)
         return {};
+    return { ...countOutputs(r), defects: outputDefects(r).json };
+}
+/** Every gate output but `defects`: these are never cut. */
+function countOutputs(r) {
     return {
-        'defect-count': String(outputCount({ n: r.count, exact: r.countExact !== false })),
+        'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
         'gate-result': r.passed ? 'passed' : 'failed',
-        defects: JSON.stringify((r.defects ?? []).map(({ id, name, phase, severity, url }) => ({ id, name, phase, severity, url }))),
         'counts-by-severity': countsJson(r.countsBySeverity),
         'counts-by-phase': countsJson(r.countsByPhase)
     };
+}
+/**
+ * The `defects` output: the listed defects as a JSON array, as many as fit in what the other outputs
+ * leave of OUTPUTS_BUDGET_BYTES (the counts are never cut). `listed` says how many that is.
+ */
+function outputDefects(r) {
+    const others = Object.entries(countOutputs(r)).reduce((n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value), utf16Bytes('defects'));
+    let room = OUTPUTS_BUDGET_BYTES - others - utf16Bytes('[]');
+    const items = [];
+    for (const { id, name, phase, severity, url } of r.defects ?? []) {
+        const item = JSON.stringify({ id, name, phase, severity, url });
+        const cost = utf16Bytes(item) + (items.length > 0 ? utf16Bytes(',') : 0);
+        if (cost > room)
+            break;
+        room -= cost;
+        items.push(item);
+    }
+    return { json: `[${items.join(',')}]`, listed: items.length };
 }
 /** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
 function countText(n, exact) {
@@ -43873,7 +43944,8 @@ function breakdownSection(r) {
         parts.push('', c);
     return parts.join('\n');
 }
-function defectsSection(r) {
+/** The defects table, with as many rows as fit in `roomBytes`, and what was left out. */
+function defectsSection(r, roomBytes) {
     const defects = r.defects ?? [];
     const count = r.count ?? 0;
     const parts = ['### Defects', ''];
@@ -43881,23 +43953,61 @@ function defectsSection(r) {
         parts.push('No matching defects.');
         return parts.join('\n');
     }
-    parts.push(table(['ID', 'Name', 'Phase', 'Severity'], defects.map((d) => [markdown_link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)])));
-    const more = count - defects.length;
+    const header = table(['ID', 'Name', 'Phase', 'Severity'], []);
+    // Room for the heading, the table's head and the closing lines, which are short.
+    let room = roomBytes - Buffer.byteLength(parts.join('\n')) - Buffer.byteLength(header) - 1024;
+    const rows = [];
+    for (const d of defects) {
+        const row = table(['', '', '', ''], [[markdown_link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split('\n')[2];
+        const cost = Buffer.byteLength(row) + 1;
+        if (cost > room)
+            break;
+        room -= cost;
+        rows.push(row);
+    }
+    parts.push([header, ...rows].join('\n'));
+    const more = count - rows.length;
     if (more > 0) {
-        const hint = defects.length < MAX_LIST_LIMIT ? 'raise `list-limit` to see more' : 'see the rest in Octane';
+        const why = rows.length < defects.length
+            ? `the list was cut to keep this summary under ${SUMMARY_BUDGET_BYTES / 1024} KiB; see the rest in Octane`
+            : defects.length < MAX_LIST_LIMIT
+                ? 'raise `list-limit` to see more'
+                : 'see the rest in Octane';
         const atLeast = r.countExact === false ? 'at least ' : '';
-        parts.push('', `… and ${atLeast}${more} more (listed ${defects.length} of ${atLeast}${count}; ${hint}).`);
+        parts.push('', `… and ${atLeast}${more} more (listed ${rows.length} of ${atLeast}${count}; ${why}).`);
+    }
+    const inOutputs = outputDefects(r).listed;
+    if (inOutputs < defects.length) {
+        parts.push('', `The \`defects\` output lists ${inOutputs} of them, to keep the step's outputs under ${OUTPUTS_BUDGET_BYTES / 1024} KiB; \`defect-count\` and the counts are complete.`);
     }
     return parts.join('\n');
 }
-/** The job summary: the verdict first, the filter, the breakdown, then the listed defects. */
+/**
+ * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
+ * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
+ * phase names), only the heading and the counts are kept.
+ */
 function gateSummary(r, { failOnGate = true } = {}) {
     const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
-    if (!r.dryRun && r.count !== undefined)
-        parts.push('', breakdownSection(r), '', defectsSection(r));
-    else
+    if (!r.dryRun && r.count !== undefined) {
+        parts.push('', breakdownSection(r), '');
+        const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
+        parts.push(defectsSection(r, room));
+    }
+    else {
         parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
-    return parts.join('\n') + '\n';
+    }
+    const summary = parts.join('\n') + '\n';
+    if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES)
+        return summary;
+    const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
+    return ([
+        heading(r, failOnGate),
+        '',
+        `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
+        '',
+        `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
+    ].join('\n') + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/modes/entity-ids.ts
@@ -44458,6 +44568,12 @@ async function createExactlyOnce(api, log, fields, who, sleep = promises_namespa
             }
             if (!(e instanceof OutcomeUnknownError))
                 throw e;
+            // A cancelled run asks Octane nothing more, so the user is told where to look.
+            if (e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
+                throw new Error(`A defect may have been created: the run was cancelled while Octane was creating it. ` +
+                    `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
+                    `whose description contains ${tokenText(who.token)}.`, { cause: e });
+            }
             log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
             const existing = await findSettled(api, log, who, sleep);
             if (existing)
@@ -44885,6 +45001,13 @@ function asRecord(v) {
 
 
 
+/**
+ * A cancelled job: the runner sends SIGINT, SIGTERM 7.5 s later, and kills the process 2.5 s after
+ * that (actions/runner src/Runner.Sdk/ProcessInvoker.cs, _sigintTimeout and _sigtermTimeout). The
+ * sign-out gets a second, and the run ends well before the kill whichever signal comes first.
+ */
+const CANCEL_SIGN_OUT_MS = 1000;
+const CANCEL_DEADLINE_MS = { SIGINT: 4000, SIGTERM: 2000 };
 async function run(deps = defaultDeps()) {
     const { core, env } = deps;
     // Masks come first: nothing below may print a proxy password before the runner knows it.
@@ -44907,6 +45030,7 @@ async function run(deps = defaultDeps()) {
             log.info(line);
     });
     let client;
+    const cancel = watchCancel(deps, () => client);
     try {
         // Inside the try: a CA certificate that cannot be used fails the step like any other error.
         client = new OctaneClient({
@@ -44924,13 +45048,69 @@ async function run(deps = defaultDeps()) {
         await runMode(settings, signedIn, log, deps);
     }
     catch (error) {
-        core.setFailed(messageOf(error));
+        core.setFailed(cancel.failure(error) ?? messageOf(error));
         if (error instanceof Error && error.stack)
             core.debug(error.stack);
+        cancel.reported();
     }
     finally {
         await client?.close();
+        cancel.end();
     }
+}
+/**
+ * On SIGINT or SIGTERM: no call is started any more, the calls on the wire are aborted (a create
+ * among them fails with the message that names its creation token), the session is signed out,
+ * and the step fails. A run that has not ended by the deadline is ended there.
+ */
+function watchCancel(deps, client) {
+    const { core, signals } = deps;
+    let signal;
+    let failed = false;
+    let deadline;
+    const cancelled = () => `The run was cancelled (${signal}): its calls to Octane were stopped and a sign-out was sent`;
+    const on = (received) => {
+        // A SIGTERM after SIGINT only brings the deadline closer.
+        if (!signal) {
+            signal = received;
+            process.exitCode = 1;
+            core.info(`Received ${received}: the run was cancelled; stopping the calls to Octane and signing out`);
+            void client()?.cancel(CANCEL_SIGN_OUT_MS);
+        }
+        clearTimeout(deadline);
+        deadline = setTimeout(() => {
+            if (!failed)
+                core.setFailed(`${cancelled()}; it did not end within ${CANCEL_DEADLINE_MS[received] / 1000} s, so it ends now`);
+            (deps.exit ?? process.exit)(1);
+        }, CANCEL_DEADLINE_MS[received]);
+        deadline.unref();
+    };
+    const onInt = () => on('SIGINT');
+    const onTerm = () => on('SIGTERM');
+    signals?.on('SIGINT', onInt);
+    signals?.on('SIGTERM', onTerm);
+    return {
+        /** The step's failure message for an error of a cancelled run; undefined when not cancelled. */
+        failure(error) {
+            if (!signal)
+                return undefined;
+            const ownAbort = error instanceof OctaneNetworkError && error.code === 'CANCELLED';
+            return ownAbort ? `${cancelled()}.` : `${cancelled()}.\n${messageOf(error)}`;
+        },
+        reported() {
+            failed = true;
+        },
+        /**
+         * The run is over: a cancelled run that got this far fails, with or without an error. The
+         * deadline stays (it keeps nothing alive): should anything still hold the process, it ends it.
+         */
+        end() {
+            signals?.off('SIGINT', onInt);
+            signals?.off('SIGTERM', onTerm);
+            if (signal && !failed)
+                core.setFailed(`${cancelled()}.`);
+        }
+    };
 }
 async function runMode(settings, client, log, deps) {
     const { core } = deps;
@@ -44971,12 +45151,28 @@ async function writeSummary(deps, markdown) {
     await deps.core.summary.addRaw(markdown, true).write();
 }
 /**
- * Text from Octane (names, descriptions, errors) reaches the log through here. A line that starts
- * with `::` would be a workflow command, so such messages are printed between stop-commands markers.
+ * Characters that .NET's linguistic string search, which the runner uses to find `::` and `##[`
+ * (String.StartsWith/IndexOf without StringComparison, ICU on Linux), may step over: controls and
+ * format characters such as U+00AD. Removing them before looking errs towards wrapping a line.
+ */
+const IGNORABLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+/** True when the runner could read a workflow command in `message`, in its `::` or legacy `##[` form. */
+function mayHoldCommand(message) {
+    const folded = message.replace(IGNORABLE, '');
+    return folded.includes('::') || folded.includes('##[');
+}
+/**
+ * Text from Octane (names, descriptions, errors) and from inputs reaches the log through here. The
+ * runner acts on `::command::` at the start of a line and on legacy `##[command]` anywhere in one
+ * (actions/runner ActionCommand.cs, TryParseV2 and TryParse), so a message that could hold either is
+ * printed between stop-commands markers with a fresh token; while stopped, the runner acts on
+ * nothing but that token, in either form (ActionCommandManager.cs, TryProcessCommand).
+ * Warnings, errors and debug lines need no markers: @actions/core escapes CR, LF and % in them, and the
+ * runner reads the whole line as that one command.
  */
 function inertLog(core) {
     const info = (message) => {
-        if (!message.includes('::')) {
+        if (!mayHoldCommand(message)) {
             core.info(message);
             return;
         }
@@ -45019,7 +45215,8 @@ function defaultDeps() {
     return {
         core: exitingOnFailure(core_namespaceObject),
         env: process.env,
-        githubContext: async () => (await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413))).context
+        githubContext: async () => (await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413))).context,
+        signals: process
     };
 }
 

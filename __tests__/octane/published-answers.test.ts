@@ -84,7 +84,8 @@ describe('the published create answer through create()', () => {
     const created = await client.create('defects', { name: 'Checkout total is wrong' });
     expect(created.id).toBe('1');
     expect(created.name).toBe('Checkout total is wrong');
-    expect(created.phase).toEqual({ id: 1007, type: 'phase' });
+    // Ids are opaque strings, converted once where answers are read: references too.
+    expect(created.phase).toEqual({ id: '1007', type: 'phase' });
   });
 });
 
