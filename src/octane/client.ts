@@ -7,7 +7,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
-import { CookieJar } from './cookies.js';
+import { CookieJar, type Unsent } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { exchange, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
@@ -132,13 +132,14 @@ export class OctaneClient implements OctaneApi {
   async signOut(): Promise<void> {
     try {
       if (this.signingIn) await this.signingIn.catch(() => {});
-      const cookie = this.jar.header();
+      const signOutUrl = this.url('/authentication/sign_out');
+      const cookie = this.jar.header(signOutUrl);
       if (!this.signedIn || !cookie) return;
       this.signedIn = false;
       await exchange(
         {
           method: 'POST',
-          url: this.url('/authentication/sign_out'),
+          url: signOutUrl,
           headers: () => ({ ...this.baseHeaders(false), Cookie: cookie }),
           timeoutMs: Math.min(SIGN_OUT_TIMEOUT_MS, this.connection.timeoutMs),
           what: 'sign-out'
@@ -211,7 +212,9 @@ export class OctaneClient implements OctaneApi {
       );
     }
     if (response.status < 200 || response.status > 299) throw this.failure(response, 'sign-in');
-    if (!fresh.get('LWSSO_COOKIE_KEY')) {
+    const unsent = fresh.unsent('LWSSO_COOKIE_KEY', this.collectionUrl('defects'));
+    if (unsent) throw this.cookieNotSent(response.status, unsent);
+    if (!fresh.get('LWSSO_COOKIE_KEY', this.collectionUrl('defects'))) {
       throw new OctaneError(
         `Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server`,
         { status: response.status }
@@ -270,9 +273,9 @@ export class OctaneClient implements OctaneApi {
           what: spec.what,
           body: spec.body,
           timeoutMs,
-          headers: () => {
+          headers: (url) => {
             const headers = this.baseHeaders(spec.body !== undefined);
-            const cookie = spec.signIn ? undefined : jar.header();
+            const cookie = spec.signIn ? undefined : jar.header(url);
             return cookie ? { ...headers, Cookie: cookie } : headers;
           }
         },
@@ -288,10 +291,10 @@ export class OctaneClient implements OctaneApi {
       network: this.network,
       stats: this.stats,
       debug: this.debug,
-      onSetCookie: (values: string[]) => {
+      onSetCookie: (values: string[], url: URL) => {
         // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie
         // is a session or load-balancer token.
-        for (const [name, value] of jar.store(values)) if (name !== 'OCTANE_USER') this.secrets.add(value);
+        for (const [name, value] of jar.store(values, url)) if (name !== 'OCTANE_USER') this.secrets.add(value);
       }
     };
   }
@@ -311,6 +314,20 @@ export class OctaneClient implements OctaneApi {
     return this.url(
       `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
     );
+  }
+
+  /** A session cookie that the jar keeps but would never send back: every call would get 401. */
+  private cookieNotSent(status: number, unsent: Unsent): OctaneError {
+    const head = `Octane answered ${statusLine(status)} to sign-in with a session cookie (LWSSO_COOKIE_KEY)`;
+    const api = this.collectionUrl('defects');
+    const why =
+      unsent.reason === 'secure'
+        ? 'marked Secure, which is only sent back over https, and octane-url uses http; use the https:// address of the site in octane-url'
+        : unsent.reason === 'domain'
+          ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the host name of the site in octane-url`
+          : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of octane-url`;
+    // Without the cookie every call would be refused (401) and the session could not be signed out.
+    return new OctaneError(`${head} ${why}`, { status });
   }
 
   private errorFrom(response: ExchangeResponse, what: string): OctaneError {
