@@ -157,11 +157,15 @@ describe('proxy choice', () => {
     expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'https://proxy.corp:8443' })).toBe('https://proxy.corp:8443');
   });
   it('never proxies loopback', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]']) {
+    // IPv4-mapped forms: the URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1].
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:127.9.8.7]', '[0:0:0:0:0:ffff:7f00:1]']) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(true);
       expect(proxyForUrl(new URL(`http://${host}:1/`), env)).toBe('');
     }
-    expect(isLoopback('128.0.0.1')).toBe(false);
+    for (const host of ['128.0.0.1', '[::ffff:8.8.8.8]', '[::2]', 'octane.example.test', '127.0.0.1.example.test']) {
+      expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(false);
+      expect(proxyForUrl(new URL(`http://${host}:1/`), env)).not.toBe('');
+    }
   });
   it('uses the env it is given, not the process environment, and leaves the latter as it was', () => {
     const before = { ...process.env };
