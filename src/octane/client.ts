@@ -14,6 +14,7 @@ import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
 import { Secrets } from './secrets.js';
+import { idShape, readId, withCheckedIds } from './ids.js';
 
 export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
 
@@ -168,7 +169,8 @@ export class OctaneClient implements OctaneApi {
       });
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    return { total_count: page.total_count, data: page.data as T[], ...exceeds };
+    const data = page.data.map((item: unknown) => (item !== null && typeof item === 'object' ? this.checkedIds<T>(item, response, what) : item));
+    return { total_count: page.total_count, data: data as T[], ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>): Promise<T> {
@@ -177,14 +179,13 @@ export class OctaneClient implements OctaneApi {
     const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }) });
     const json = this.parseJson(response, what) as { data?: unknown };
     const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
-    const id: unknown = entity?.id;
-    if (!entity || typeof entity !== 'object' || !((typeof id === 'string' && id !== '') || Number.isSafeInteger(id))) {
+    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
       throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
         status: response.status
       });
     }
     // Ids are opaque strings; a server that answers a number means the same entity.
-    return { ...entity, id: String(id) };
+    return this.checkedIds<T>(entity, response, what);
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -314,6 +315,15 @@ export class OctaneClient implements OctaneApi {
     return this.url(
       `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
     );
+  }
+
+  /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
+  private checkedIds<T>(entity: object, response: ExchangeResponse, what: string): T {
+    return withCheckedIds<T>(entity as Record<string, unknown>, (field, id) => {
+      return new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
+        status: response.status
+      });
+    });
   }
 
   /** A session cookie that the jar keeps but would never send back: every call would get 401. */
