@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { CookieJar } from '../../src/octane/cookies.js';
 import { octaneErrorFrom } from '../../src/octane/errors.js';
-import { backoffMs, retryAfterMs, BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../../src/octane/retry.js';
+import { backoffMs, minWaitMs, retryAfterMs, BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../../src/octane/retry.js';
 import { isLoopback, proxyForUrl, proxySecrets } from '../../src/octane/network.js';
 import { listQuery } from '../../src/octane/client.js';
 
@@ -110,11 +110,13 @@ describe('octaneErrorFrom', () => {
 });
 
 describe('retry timing', () => {
-  it('grows exponentially with full jitter and a cap', () => {
-    expect(backoffMs(0, () => 0.999)).toBeLessThanOrEqual(500);
-    expect(backoffMs(3, () => 0.5)).toBe(2000);
+  it('grows exponentially with jitter above a floor, and a cap', () => {
+    expect(backoffMs(0, () => 0)).toBe(500);
+    expect(backoffMs(0, () => 0.999)).toBeLessThanOrEqual(1000);
+    expect(backoffMs(3, () => 0.5)).toBe(6000);
     expect(backoffMs(20, () => 0.999)).toBeLessThanOrEqual(BACKOFF_CAP_MS);
-    expect(backoffMs(5, () => 0)).toBe(0);
+    for (let retry = 0; retry < 12; retry++) expect(backoffMs(retry, () => 0)).toBe(minWaitMs(retry));
+    expect([0, 1, 2, 3, 4, 8].map(minWaitMs)).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
   });
   it('reads Retry-After as seconds or as an HTTP date, capped', () => {
     expect(retryAfterMs('2')).toBe(2000);
