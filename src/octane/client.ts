@@ -9,7 +9,7 @@ import type { ConnectionSettings } from '../settings.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
-import { exchange, type ExchangeResponse } from './http.js';
+import { Slots, exchange, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
@@ -62,6 +62,8 @@ export class OctaneClient implements OctaneApi {
   private readonly log: (line: string) => void;
   private readonly debug: ((line: string) => void) | undefined;
   private readonly attempts: Attempts;
+  /** One site, one limit on the requests in flight to it. */
+  private readonly slots = new Slots();
 
   private jar = new CookieJar();
   private signedIn = false;
@@ -291,6 +293,7 @@ export class OctaneClient implements OctaneApi {
     return {
       network: this.network,
       stats: this.stats,
+      slots: this.slots,
       debug: this.debug,
       onSetCookie: (values: string[], url: URL) => {
         // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie

@@ -32,6 +32,8 @@ export interface ExchangeResponse {
 export interface ExchangeContext {
   network: Network;
   stats: { requests: number; bytesReceived: number };
+  /** Limits the exchanges in flight to the site; each exchange (its redirects included) holds one slot. */
+  slots?: Slots;
   /** Set-Cookie values of every answer (redirects included) and the URL that answered. */
   onSetCookie: (values: string[], url: URL) => void;
   debug?: (line: string) => void;
@@ -49,6 +51,35 @@ export const MAX_REDIRECTS = 3;
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 const MAX_ANSWER_TEXT = '64 MiB';
 
+/**
+ * The most requests in flight to the Octane site at once. Browsers allow 6 connections per
+ * host over HTTP/1.1; the gate's usual second wave is 9 requests (the whole filter, 5
+ * severities, 3 phases), so 10 lets it go out at once, adding no round trip, while a gate with
+ * 500 phases sends 10 at a time instead of 500 together.
+ */
+export const MAX_IN_FLIGHT = 10;
+
+/** A FIFO counting semaphore: at most `size` tasks run, the others wait in arrival order. */
+export class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly size: number = MAX_IN_FLIGHT) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter (running stays the same), else it is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
 /** Certificate problems that a trusted CA would fix. */
 const UNTRUSTED_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -65,7 +96,12 @@ function shown(url: URL): string {
   return `${url.pathname}${url.search}`;
 }
 
-export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
+export function exchange(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
+  // The timeout starts once a slot is free: waiting in the queue is not the server's slowness.
+  return ctx.slots ? ctx.slots.run(() => exchangeNow(request, ctx)) : exchangeNow(request, ctx);
+}
+
+async function exchangeNow(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
