@@ -189,10 +189,10 @@ describe('retries', () => {
     expect(page.data.length).toBeGreaterThan(0);
     expect(requests(start, '/releases').map((r) => r.status)).toEqual([status, status, 200]);
     expect(logs).toHaveLength(2);
-    expect(logs[0]).toBe(`Octane answered ${status} ${text} to GET releases; retry 1 of 4 in 0.3 s`);
-    expect(logs[1]).toBe(`Octane answered ${status} ${text} to GET releases; retry 2 of 4 in 0.5 s`);
-    // full jitter with random()=0.5: half of 500 ms, then half of 1000 ms
-    expect(waits).toEqual([250, 500]);
+    expect(logs[0]).toBe(`Octane answered ${status} ${text} to GET releases; retry 1 of 4 in 0.8 s`);
+    expect(logs[1]).toBe(`Octane answered ${status} ${text} to GET releases; retry 2 of 4 in 1.5 s`);
+    // equal jitter with random()=0.5: the floor (500 ms, then 1000 ms) and half of it again
+    expect(waits).toEqual([750, 1500]);
   });
 
   it('sign-in is retried on 503 too', async () => {
@@ -220,6 +220,19 @@ describe('retries', () => {
     await client.list('releases', {});
     expect(waits[2]).toBe(30000);
   });
+
+  it.each([['0'], ['-5'], ['Thu, 01 Jan 1970 00:00:00 GMT'], ['0.001']])(
+    'a Retry-After of %s never waits less than the backoff floor, which grows per retry',
+    async (retryAfter) => {
+      const { client, waits, logs } = makeClient(sim, { retries: 4 });
+      await client.signIn();
+      sim.faults.add({ path: '/releases', status: 503, retryAfter, times: 4 });
+      await client.list('releases', {});
+      // Each is read as "no wait" (a past date, a negative or tiny delay): the floor applies.
+      expect(waits).toEqual([500, 1000, 2000, 4000]);
+      expect(logs[0]).toMatch(/retry 1 of 4 in 0\.5 s$/);
+    }
+  );
 
   it('gives up after `retries` retries with the last error', async () => {
     const { client, waits } = makeClient(sim, { retries: 2 });
@@ -331,16 +344,16 @@ describe('the run\'s time budget', () => {
   });
 
   it('a call after the budget is spent is not sent, and says why', async () => {
-    const { client } = makeClient(sim, { timeoutMs: 1000, maxTotalMs: 2500 });
+    const { client } = makeClient(sim, { timeoutMs: 1000, maxTotalMs: 3000 });
     await client.signIn();
     sim.faults.add({ path: '/releases', delayMs: 5000, times: 5 });
     const first = (await client.list('releases', {}).catch((e: unknown) => e)) as OctaneNetworkError;
     expect(first.code).toBe('TIMEOUT');
-    expect(first.message).toMatch(/gave up after 2 attempts in \d+(\.\d)? s: another attempt would not fit in the 2\.5 s/);
+    expect(first.message).toMatch(/gave up after 2 attempts in \d+(\.\d)? s: another attempt would not fit in the 3 s/);
     const start = sim.log.length;
     const second = (await client.list('phases', {}).catch((e: unknown) => e)) as OctaneNetworkError;
     expect(second).toBeInstanceOf(OctaneNetworkError);
-    expect(second.message).toMatch(/^Gave up before GET phases: the calls to Octane at 127\.0\.0\.1:\d+ in this run have taken \d+(\.\d)? s, the most allowed \(2\.5 s/);
+    expect(second.message).toMatch(/^Gave up before GET phases: the calls to Octane at 127\.0\.0\.1:\d+ in this run have taken \d+(\.\d)? s, the most allowed \(3 s/);
     expect(requests(start, '/phases')).toHaveLength(0);
   });
 });

@@ -140,7 +140,7 @@ describe('TLS with a private CA', () => {
 
   it('never follows a redirect from https to http', async () => {
     const server = https.createServer({ key: ca.key, cert: ca.cert }, (req, res) => {
-      if (req.url?.endsWith('/sign_in')) res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Secure; HttpOnly', 'OCTANE_USER=u'] }).end();
+      if (req.url?.endsWith('/sign_in')) res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Path=/; Secure; HttpOnly', 'OCTANE_USER=u; Path=/'] }).end();
       else res.writeHead(301, { Location: `http://127.0.0.1:${plainPort}${req.url}` }).end();
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

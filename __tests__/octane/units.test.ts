@@ -1,30 +1,76 @@
 import { describe, it, expect } from '@jest/globals';
 import { CookieJar } from '../../src/octane/cookies.js';
 import { octaneErrorFrom } from '../../src/octane/errors.js';
-import { backoffMs, retryAfterMs, BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../../src/octane/retry.js';
+import { backoffMs, minWaitMs, retryAfterMs, BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../../src/octane/retry.js';
 import { isLoopback, proxyForUrl, proxySecrets } from '../../src/octane/network.js';
 import { listQuery } from '../../src/octane/client.js';
 
-describe('CookieJar', () => {
-  it('keeps name=value, ignores attributes, newest wins', () => {
+describe('CookieJar (RFC 6265)', () => {
+  const site = new URL('https://octane.example.test/authentication/sign_in');
+  const api = new URL('https://octane.example.test/api/shared_spaces/1/workspaces/2/defects');
+
+  it('keeps name=value per path, newest wins, and returns every value that came for masking', () => {
     const jar = new CookieJar();
-    const seen = jar.store([
-      'LWSSO_COOKIE_KEY=abc123; Path=/; HttpOnly; Secure; Expires=Wed, 01 Jan 2099 00:00:00 GMT',
-      'OCTANE_USER=sa; Path=/'
-    ]);
+    const seen = jar.store(
+      ['LWSSO_COOKIE_KEY=abc123; Path=/; HttpOnly; Secure; Expires=Wed, 01 Jan 2099 00:00:00 GMT', 'OCTANE_USER=sa; Path=/'],
+      site
+    );
     expect(seen).toEqual([
       ['LWSSO_COOKIE_KEY', 'abc123'],
       ['OCTANE_USER', 'sa']
     ]);
-    jar.store(['LWSSO_COOKIE_KEY=def456; HttpOnly']);
-    expect(jar.header()).toBe('LWSSO_COOKIE_KEY=def456; OCTANE_USER=sa');
+    jar.store(['LWSSO_COOKIE_KEY=def456; Path=/; HttpOnly'], api);
+    expect(jar.header(api)).toBe('LWSSO_COOKIE_KEY=def456; OCTANE_USER=sa');
   });
-  it('keeps values that contain = and drops deleted cookies', () => {
+
+  it('keeps values that contain = and drops cookies deleted with Max-Age=0 or a past Expires', () => {
     const jar = new CookieJar();
-    jar.store(['A=x=y==; Path=/', 'B=1']);
-    expect(jar.get('A')).toBe('x=y==');
-    jar.store(['B=; Max-Age=0']);
-    expect(jar.header()).toBe('A=x=y==');
+    jar.store(['A=x=y==; Path=/', 'B=1; Path=/', 'C=2; Path=/'], site);
+    expect(jar.get('A', api)).toBe('x=y==');
+    jar.store(['B=; Max-Age=0; Path=/', 'C=gone; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT'], api);
+    expect(jar.header(api)).toBe('A=x=y==');
+  });
+
+  it('deleting a twin on another path leaves the session cookie in place', () => {
+    const jar = new CookieJar();
+    jar.store(
+      [
+        'LWSSO_COOKIE_KEY=live; Path=/; HttpOnly',
+        'LWSSO_COOKIE_KEY=; Path=/authentication; Max-Age=0',
+        'LWSSO_COOKIE_KEY=old; Path=/ui; Expires=Thu, 01 Jan 1970 00:00:00 GMT'
+      ],
+      site
+    );
+    expect(jar.get('LWSSO_COOKIE_KEY', api)).toBe('live');
+    expect(jar.header(api)).toBe('LWSSO_COOKIE_KEY=live');
+  });
+
+  it('sends a cookie only under its Path, the longer path first', () => {
+    const jar = new CookieJar();
+    jar.store(['S=root; Path=/', 'S=api; Path=/api'], site);
+    expect(jar.header(api)).toBe('S=api; S=root');
+    expect(jar.header(new URL('https://octane.example.test/authentication/sign_out'))).toBe('S=root');
+    // Without Path the default path is the directory of the answering URL (/authentication).
+    jar.store(['N=1'], site);
+    expect(jar.get('N', api)).toBeUndefined();
+    expect(jar.unsent('N', api)).toEqual({ reason: 'path', path: '/authentication' });
+  });
+
+  it('keeps Domain to the host and its subdomains, and drops a cookie for another domain', () => {
+    const jar = new CookieJar();
+    jar.store(['D=1; Path=/; Domain=example.test', 'E=2; Path=/; Domain=elsewhere.test'], site);
+    expect(jar.header(api)).toBe('D=1');
+    expect(jar.header(new URL('https://other.example.test/api'))).toBe('D=1');
+    expect(jar.unsent('E', api)).toEqual({ reason: 'domain', domain: 'elsewhere.test' });
+  });
+
+  it('never sends a Secure cookie over plain http, loopback included, and says why', () => {
+    const jar = new CookieJar();
+    const plain = new URL('http://127.0.0.1:8080/api/x');
+    jar.store(['LWSSO_COOKIE_KEY=s; Path=/; Secure', 'OCTANE_USER=u; Path=/'], new URL('http://127.0.0.1:8080/authentication/sign_in'));
+    expect(jar.header(plain)).toBe('OCTANE_USER=u');
+    expect(jar.unsent('LWSSO_COOKIE_KEY', plain)).toEqual({ reason: 'secure' });
+    expect(jar.unsent('OCTANE_USER', plain)).toBeUndefined();
   });
 });
 
@@ -64,11 +110,13 @@ describe('octaneErrorFrom', () => {
 });
 
 describe('retry timing', () => {
-  it('grows exponentially with full jitter and a cap', () => {
-    expect(backoffMs(0, () => 0.999)).toBeLessThanOrEqual(500);
-    expect(backoffMs(3, () => 0.5)).toBe(2000);
+  it('grows exponentially with jitter above a floor, and a cap', () => {
+    expect(backoffMs(0, () => 0)).toBe(500);
+    expect(backoffMs(0, () => 0.999)).toBeLessThanOrEqual(1000);
+    expect(backoffMs(3, () => 0.5)).toBe(6000);
     expect(backoffMs(20, () => 0.999)).toBeLessThanOrEqual(BACKOFF_CAP_MS);
-    expect(backoffMs(5, () => 0)).toBe(0);
+    for (let retry = 0; retry < 12; retry++) expect(backoffMs(retry, () => 0)).toBe(minWaitMs(retry));
+    expect([0, 1, 2, 3, 4, 8].map(minWaitMs)).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
   });
   it('reads Retry-After as seconds or as an HTTP date, capped', () => {
     expect(retryAfterMs('2')).toBe(2000);
@@ -111,11 +159,15 @@ describe('proxy choice', () => {
     expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'https://proxy.corp:8443' })).toBe('https://proxy.corp:8443');
   });
   it('never proxies loopback', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]']) {
+    // IPv4-mapped forms: the URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1].
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:127.9.8.7]', '[0:0:0:0:0:ffff:7f00:1]']) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(true);
       expect(proxyForUrl(new URL(`http://${host}:1/`), env)).toBe('');
     }
-    expect(isLoopback('128.0.0.1')).toBe(false);
+    for (const host of ['128.0.0.1', '[::ffff:8.8.8.8]', '[::2]', 'octane.example.test', '127.0.0.1.example.test']) {
+      expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(false);
+      expect(proxyForUrl(new URL(`http://${host}:1/`), env)).not.toBe('');
+    }
   });
   it('uses the env it is given, not the process environment, and leaves the latter as it was', () => {
     const before = { ...process.env };

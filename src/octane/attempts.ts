@@ -11,6 +11,7 @@ import {
   RETRYABLE_CODES,
   RETRYABLE_STATUSES,
   backoffMs,
+  minWaitMs,
   retryAfterMs,
   seconds,
   surelyNotSent
@@ -91,7 +92,8 @@ export class Attempts {
             ? `No answer from Octane at ${error.server} within ${seconds(timeoutMs)} to ${spec.what}`
             : `${spec.what} to ${error.server} failed (${error.code})`;
       }
-      const delay = wait ?? backoffMs(attempt, this.o.random);
+      // A longer Retry-After is honoured (within the budget, checked below); a shorter one is not.
+      const delay = Math.max(minWaitMs(attempt), wait ?? backoffMs(attempt, this.o.random));
       const spent = budget.spentMs() - spentBefore;
       if (this.o.closed()) throw error;
       if (attempt >= retries) throw gaveUp(error, attempt + 1, spent);

@@ -7,14 +7,14 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from '../settings.js';
 import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
-import { withStringIds } from './answers.js';
-import { CookieJar } from './cookies.js';
+import { CookieJar, type Unsent } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
-import { exchange, type ExchangeResponse } from './http.js';
+import { Slots, exchange, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
 import { Secrets } from './secrets.js';
+import { idShape, readId, withCheckedIds } from './ids.js';
 
 export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
 
@@ -64,6 +64,8 @@ export class OctaneClient implements OctaneApi {
   private readonly log: (line: string) => void;
   private readonly debug: ((line: string) => void) | undefined;
   private readonly attempts: Attempts;
+  /** One site, one limit on the requests in flight to it. */
+  private readonly slots = new Slots();
 
   private jar = new CookieJar();
   private signedIn = false;
@@ -159,13 +161,14 @@ export class OctaneClient implements OctaneApi {
   private async doSignOut(timeoutMs: number): Promise<void> {
     try {
       if (this.signingIn) await this.signingIn.catch(() => {});
-      const cookie = this.jar.header();
+      const signOutUrl = this.url('/authentication/sign_out');
+      const cookie = this.jar.header(signOutUrl);
       if (!this.signedIn || !cookie) return;
       this.signedIn = false;
       await exchange(
         {
           method: 'POST',
-          url: this.url('/authentication/sign_out'),
+          url: signOutUrl,
           headers: () => ({ ...this.baseHeaders(false), Cookie: cookie }),
           timeoutMs: Math.min(timeoutMs, this.connection.timeoutMs),
           what: 'sign-out'
@@ -194,7 +197,8 @@ export class OctaneClient implements OctaneApi {
       });
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    return { total_count: page.total_count, data: page.data.map(withStringIds) as T[], ...exceeds };
+    const data = page.data.map((item: unknown) => (item !== null && typeof item === 'object' ? this.checkedIds<T>(item, response, what) : item));
+    return { total_count: page.total_count, data: data as T[], ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {
@@ -203,14 +207,13 @@ export class OctaneClient implements OctaneApi {
     const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
     const json = this.parseJson(response, what) as { data?: unknown };
     const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
-    const id: unknown = entity?.id;
-    if (!entity || typeof entity !== 'object' || !((typeof id === 'string' && id !== '') || Number.isSafeInteger(id))) {
+    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
       throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
         status: response.status
       });
     }
     // Ids are opaque strings; a server that answers a number means the same entity.
-    return withStringIds(entity);
+    return this.checkedIds<T>(entity, response, what);
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -238,7 +241,9 @@ export class OctaneClient implements OctaneApi {
       );
     }
     if (response.status < 200 || response.status > 299) throw this.failure(response, 'sign-in');
-    if (!fresh.get('LWSSO_COOKIE_KEY')) {
+    const unsent = fresh.unsent('LWSSO_COOKIE_KEY', this.collectionUrl('defects'));
+    if (unsent) throw this.cookieNotSent(response.status, unsent);
+    if (!fresh.get('LWSSO_COOKIE_KEY', this.collectionUrl('defects'))) {
       throw new OctaneError(
         `Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server`,
         { status: response.status }
@@ -298,10 +303,10 @@ export class OctaneClient implements OctaneApi {
           body: spec.body,
           timeoutMs,
           signal: this.cancelled.signal,
-          headers: () => {
+          headers: (url) => {
             const headers = this.baseHeaders(spec.body !== undefined);
             if (spec.techPreview) headers['ALM-OCTANE-TECH-PREVIEW'] = 'true';
-            const cookie = spec.signIn ? undefined : jar.header();
+            const cookie = spec.signIn ? undefined : jar.header(url);
             return cookie ? { ...headers, Cookie: cookie } : headers;
           }
         },
@@ -316,11 +321,12 @@ export class OctaneClient implements OctaneApi {
     return {
       network: this.network,
       stats: this.stats,
+      slots: this.slots,
       debug: this.debug,
-      onSetCookie: (values: string[]) => {
+      onSetCookie: (values: string[], url: URL) => {
         // OCTANE_USER only names the key's user (the client id, printed anyway); every other cookie
         // is a session or load-balancer token.
-        for (const [name, value] of jar.store(values)) if (name !== 'OCTANE_USER') this.secrets.add(value);
+        for (const [name, value] of jar.store(values, url)) if (name !== 'OCTANE_USER') this.secrets.add(value);
       }
     };
   }
@@ -340,6 +346,29 @@ export class OctaneClient implements OctaneApi {
     return this.url(
       `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
     );
+  }
+
+  /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
+  private checkedIds<T>(entity: object, response: ExchangeResponse, what: string): T {
+    return withCheckedIds<T>(entity as Record<string, unknown>, (field, id) => {
+      return new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
+        status: response.status
+      });
+    });
+  }
+
+  /** A session cookie that the jar keeps but would never send back: every call would get 401. */
+  private cookieNotSent(status: number, unsent: Unsent): OctaneError {
+    const head = `Octane answered ${statusLine(status)} to sign-in with a session cookie (LWSSO_COOKIE_KEY)`;
+    const api = this.collectionUrl('defects');
+    const why =
+      unsent.reason === 'secure'
+        ? 'marked Secure, which is only sent back over https, and octane-url uses http; use the https:// address of the site in octane-url'
+        : unsent.reason === 'domain'
+          ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the host name of the site in octane-url`
+          : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of octane-url`;
+    // Without the cookie every call would be refused (401) and the session could not be signed out.
+    return new OctaneError(`${head} ${why}`, { status });
   }
 
   private errorFrom(response: ExchangeResponse, what: string): OctaneError {

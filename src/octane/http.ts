@@ -1,8 +1,9 @@
 /**
  * One HTTP exchange with Octane: a timeout over the whole exchange (redirects and body
  * included), redirects followed only where cookies cannot leak, the body read as text and
- * counted, and every transport failure turned into an OctaneNetworkError that says what
- * happened and where. Retrying and sessions are the client's job.
+ * counted (at most MAX_ANSWER_BYTES after decompression), and every transport failure turned
+ * into an OctaneNetworkError that says what happened and where. Retrying and sessions are the
+ * client's job.
  */
 import fetch, { type Response } from 'node-fetch';
 import { OctaneError, OctaneNetworkError, statusLine } from './errors.js';
@@ -12,8 +13,8 @@ import { seconds } from './retry.js';
 export interface ExchangeRequest {
   method: 'GET' | 'POST';
   url: URL;
-  /** Called per hop, so cookies set by a redirect answer are sent on the next hop. */
-  headers: () => Record<string, string>;
+  /** Called per hop with its URL, so cookies set by a redirect answer are sent on the next hop. */
+  headers: (url: URL) => Record<string, string>;
   body?: string;
   timeoutMs: number;
   /** Names the call in messages, e.g. "GET defects". */
@@ -33,13 +34,53 @@ export interface ExchangeResponse {
 export interface ExchangeContext {
   network: Network;
   stats: { requests: number; bytesReceived: number };
-  /** Set-Cookie values of every answer, redirects included. */
-  onSetCookie: (values: string[]) => void;
+  /** Limits the exchanges in flight to the site; each exchange (its redirects included) holds one slot. */
+  slots?: Slots;
+  /** Set-Cookie values of every answer (redirects included) and the URL that answered. */
+  onSetCookie: (values: string[], url: URL) => void;
   debug?: (line: string) => void;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export const MAX_REDIRECTS = 3;
+
+/**
+ * The most bytes read of one answer, after decompression. The largest answer the action asks
+ * for is a page of 1000 entities with a few fields (id, name, phase, severity): about 1 MB even
+ * with 255-character names and long references. 64 MiB leaves a wide margin for servers that add
+ * fields, while an endless body or a gzip bomb stops long before the runner runs out of memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+const MAX_ANSWER_TEXT = '64 MiB';
+
+/**
+ * The most requests in flight to the Octane site at once. Browsers allow 6 connections per
+ * host over HTTP/1.1; the gate's usual second wave is 9 requests (the whole filter, 5
+ * severities, 3 phases), so 10 lets it go out at once, adding no round trip, while a gate with
+ * 500 phases sends 10 at a time instead of 500 together.
+ */
+export const MAX_IN_FLIGHT = 10;
+
+/** A FIFO counting semaphore: at most `size` tasks run, the others wait in arrival order. */
+export class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly size: number = MAX_IN_FLIGHT) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter (running stays the same), else it is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
 
 /** Certificate problems that a trusted CA would fix. */
 const UNTRUSTED_CODES = new Set([
@@ -57,7 +98,12 @@ function shown(url: URL): string {
   return `${url.pathname}${url.search}`;
 }
 
-export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
+export function exchange(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
+  // The timeout starts once a slot is free: waiting in the queue is not the server's slowness.
+  return ctx.slots ? ctx.slots.run(() => exchangeNow(request, ctx)) : exchangeNow(request, ctx);
+}
+
+async function exchangeNow(request: ExchangeRequest, ctx: ExchangeContext): Promise<ExchangeResponse> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -78,15 +124,17 @@ export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): 
       ctx.stats.requests++;
       const response = await fetch(url.href, {
         method: request.method,
-        headers: request.headers(),
+        headers: request.headers(url),
         body: request.body,
         redirect: 'manual',
         agent: route.agent,
-        signal: controller.signal
+        signal: controller.signal,
+        // node-fetch counts the decompressed bytes and ends the read with a 'max-size' error.
+        size: MAX_ANSWER_BYTES
       });
       const setCookie = response.headers.raw()['set-cookie'];
-      if (setCookie?.length) ctx.onSetCookie(setCookie);
-      const body = await readBody(response, ctx.stats);
+      if (setCookie?.length) ctx.onSetCookie(setCookie, url);
+      const body = await readBody(response, ctx.stats, request.what);
       ctx.debug?.(`${request.method} ${shown(url)} -> ${response.status} (${Buffer.byteLength(body)} bytes, ${Date.now() - started} ms)`);
       if (REDIRECTS.has(response.status) && response.headers.get('location') !== null) {
         url = redirectTarget(request, url, response, hop);
@@ -112,10 +160,44 @@ export async function exchange(request: ExchangeRequest, ctx: ExchangeContext): 
   }
 }
 
-async function readBody(response: Response, stats: { bytesReceived: number }): Promise<string> {
-  const bytes = Buffer.from(await response.arrayBuffer());
+async function readBody(response: Response, stats: { bytesReceived: number }, what: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    throw unreadableBody(error, response, what) ?? error;
+  }
   stats.bytesReceived += bytes.length;
   return bytes.toString('utf8');
+}
+
+/** Encodings node-fetch decodes; another value is not echoed (it came from the server). */
+const ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
+/**
+ * An answer that arrived but cannot be read: too large, or not decompressible. Octane was
+ * reached, so these are OctaneErrors with the answer's status (not "could not reach"), and are
+ * not retried. Undefined for transport failures (resets, timeouts), which stay network errors.
+ */
+function unreadableBody(error: unknown, response: Response, what: string): OctaneError | undefined {
+  const e = error as { type?: string; code?: string };
+  const head = `Octane answered ${statusLine(response.status)} to ${what}`;
+  if (e.type === 'max-size') {
+    return new OctaneError(
+      `${head} with a body larger than ${MAX_ANSWER_TEXT} (after decompression), the most the action reads of one answer; it was not read further`,
+      { status: response.status }
+    );
+  }
+  const code = e.code ?? '';
+  // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR) and brotli's (ERR__ERROR_FORMAT_*, ERR_BROTLI_*).
+  if (e.type === 'system' && /^(Z_|ERR__ERROR|ERR_BROTLI)/.test(code)) {
+    const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+    const named = ENCODINGS.has(encoding) ? `Content-Encoding: ${encoding}, ` : '';
+    return new OctaneError(`${head} with a body that could not be decompressed (${named}${code}); a proxy in between may have altered it`, {
+      status: response.status
+    });
+  }
+  return undefined;
 }
 
 /**

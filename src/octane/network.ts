@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -19,10 +20,18 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 /** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
 const IGNORED_VARIABLES = ['all_proxy', 'ALL_PROXY'] as const;
 
-/** localhost, 127.0.0.0/8 and ::1 never go through a proxy. */
+/** 127.0.0.0/8 and ::1; BlockList also matches IPv4-mapped IPv6 forms (::ffff:127.0.0.1, ::ffff:7f00:1). */
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** localhost, 127.0.0.0/8 and ::1, in any spelling (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1), never go through a proxy. */
 export function isLoopback(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (net.isIPv4(h)) return LOOPBACK.check(h, 'ipv4');
+  if (net.isIPv6(h)) return LOOPBACK.check(h, 'ipv6');
+  return false;
 }
 
 /**
@@ -220,11 +229,12 @@ class TrustingHttpsProxyAgent extends HttpsProxyAgent<string> {
     proxy: URL,
     private readonly ca: string[] | undefined
   ) {
-    super(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...(ca ? { ca } : {}) });
+    // These options are also those of the TLS connection to an https:// proxy itself.
+    super(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
   }
 
   override connect(req: http.ClientRequest, opts: ConnectOptions) {
-    return super.connect(req, this.ca ? ({ ...opts, ca: this.ca } as ConnectOptions) : opts);
+    return super.connect(req, { ...opts, rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) } as ConnectOptions);
   }
 }
 
@@ -244,6 +254,13 @@ export class Network {
   constructor(trust: TrustOptions) {
     this.env = trust.env;
     this.ca = trustedCertificates(trust);
+    // Node turns certificate checks off when this is '0'; every TLS path here sets
+    // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
+    if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+      trust.warn?.(
+        'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with the ca-certificate input or NODE_EXTRA_CA_CERTS)'
+      );
+    }
     // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
     // URL with its password and the raw request headers, cookies included, to stderr.
     debugLibrary.disable();
@@ -261,7 +278,8 @@ export class Network {
   }
 
   private makeRoute(protocol: string, proxy: string): Route {
-    const tlsOptions = this.ca ? { ca: this.ca } : {};
+    // Explicit, because Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see the constructor).
+    const tlsOptions = { rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) };
     if (!proxy) {
       const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
       const agent = protocol === 'https:' ? new https.Agent({ ...keep, ...tlsOptions }) : new http.Agent(keep);
@@ -274,7 +292,7 @@ export class Network {
     const agent =
       protocol === 'https:'
         ? new TrustingHttpsProxyAgent(proxyUrl, this.ca)
-        : new HttpProxyAgent(proxyUrl, { keepAlive: true, timeout: IDLE_SOCKET_MS });
+        : new HttpProxyAgent(proxyUrl, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...tlsOptions }); // TLS to an https:// proxy
     return { agent, proxy: where };
   }
 

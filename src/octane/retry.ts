@@ -34,10 +34,22 @@ export function surelyNotSent(code: string): boolean {
   return NOT_SENT_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
 }
 
-/** Full jitter: a random wait between 0 and min(cap, base * 2^retry). `retry` counts from 0. */
+/**
+ * The shortest wait before retry `retry` (from 0): 500 ms, doubling, up to half the cap. No
+ * answer makes a wait shorter: a Retry-After of 0, a negative one or a date in the past would
+ * otherwise retry in a tight loop (11 attempts in 58 ms).
+ */
+export function minWaitMs(retry: number): number {
+  return Math.min(BACKOFF_CAP_MS / 2, BACKOFF_BASE_MS * 2 ** retry);
+}
+
+/**
+ * "Equal jitter": a random wait between the floor and twice it (so at most the cap), so that
+ * clients that failed together do not retry together, and no wait is near zero.
+ */
 export function backoffMs(retry: number, random: () => number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
-  return Math.round(random() * ceiling);
+  const floor = minWaitMs(retry);
+  return Math.round(floor + random() * floor);
 }
 
 /**
