@@ -5,7 +5,7 @@ import type { Escaping } from '../simulator/query/parser.js';
 import type { EntityLike } from '../simulator/query/evaluate.js';
 import type { Collection } from '../src/octane/api.js';
 import { findRelease, LookupError } from '../src/lookups.js';
-import { runCreateDefect } from '../src/modes/create-defect.js';
+import { runCreateDefect } from '../src/create-defect/run.js';
 import type { CreateDefectSettings } from '../src/settings.js';
 import { fakeOctane, recordingLog } from './helpers/fake-octane.js';
 

@@ -40085,7 +40085,7 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/operators.ts
+;// CONCATENATED MODULE: ./src/gate/operators.ts
 const OPERATORS = ['<', '<=', '==', '!=', '>=', '>'];
 /** Letter forms, as shells and YAML make `<` and `>` awkward to write. */
 const WORDS = {
@@ -47859,7 +47859,7 @@ async function resolveAll(lookups) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/html.ts
+;// CONCATENATED MODULE: ./src/markup/html.ts
 /** Escapes text for HTML element content and attribute values (job summary, Octane descriptions). */
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
@@ -47882,7 +47882,7 @@ function httpUrl(url) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/render/markdown.ts
+;// CONCATENATED MODULE: ./src/markup/markdown.ts
 // Building blocks for the job summary (GitHub-flavoured Markdown with inline HTML).
 // Every function that takes plain text escapes it; functions that take "markup" expect
 // strings already produced here, so untrusted text is escaped exactly once.
@@ -47998,7 +47998,7 @@ function mermaidPie(title, counts, colours = []) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/render/gate.ts
+;// CONCATENATED MODULE: ./src/gate/render.ts
 
 
 
@@ -48217,7 +48217,7 @@ function gateSummary(r, { failOnGate = true } = {}) {
     ].join('\n') + '\n');
 }
 
-;// CONCATENATED MODULE: ./src/modes/entity-ids.ts
+;// CONCATENATED MODULE: ./src/octane/entities.ts
 /** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
 function compareIds(a, b) {
     const na = Number(a);
@@ -48232,7 +48232,7 @@ function refOf(value) {
     return typeof id === 'string' || typeof id === 'number' ? { ...value, id: String(id) } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/modes/gate.ts
+;// CONCATENATED MODULE: ./src/gate/run.ts
 
 
 
@@ -48509,7 +48509,7 @@ async function runGate(settings, api, log) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/description.ts
+;// CONCATENATED MODULE: ./src/create-defect/description.ts
 /**
  * The HTML that Octane stores as a defect's description, and the dedupe comment.
  *
@@ -48589,7 +48589,7 @@ function failedAgainCommentHtml(ctx) {
         `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>`);
 }
 
-;// CONCATENATED MODULE: ./src/modes/dedupe.ts
+;// CONCATENATED MODULE: ./src/create-defect/dedupe.ts
 
 
 
@@ -48731,7 +48731,7 @@ async function addComment(api, log, id, text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/modes/exactly-once.ts
+;// CONCATENATED MODULE: ./src/create-defect/exactly-once.ts
 /**
  * Exactly-once creation of a defect. Every create carries a unique creation token in its
  * description; after a POST whose outcome is unknown, the token is looked for before anything
@@ -48870,7 +48870,7 @@ async function findByToken(api, log, who, attempts = 2) {
         `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
 }
 
-;// CONCATENATED MODULE: ./src/modes/extra-references.ts
+;// CONCATENATED MODULE: ./src/create-defect/extra-references.ts
 
 
 /** Entity type -> the workspace collection that holds it. */
@@ -48953,7 +48953,7 @@ async function checkExtraReferences(api, fields, log) {
         log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
 }
 
-;// CONCATENATED MODULE: ./src/modes/create-defect.ts
+;// CONCATENATED MODULE: ./src/create-defect/run.ts
 /**
  * create-defect: files one defect (a draft: is_draft is omitted) at the backlog root, in the release, with the
  * GitHub Actions origin when the workspace has one; optionally reuses an open defect of the
@@ -49055,7 +49055,7 @@ async function findSeverity(api, name) {
     return first;
 }
 
-;// CONCATENATED MODULE: ./src/render/create-defect.ts
+;// CONCATENATED MODULE: ./src/create-defect/render.ts
 
 /** In a dry run nothing exists yet: id and URL stay empty, created is false. */
 function createOutputs(r) {
@@ -49108,7 +49108,7 @@ function fieldsTable(fields) {
     return table(['Field', 'Value'], rows);
 }
 
-;// CONCATENATED MODULE: ./src/render/settings.ts
+;// CONCATENATED MODULE: ./src/settings-lines.ts
 /** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
 function settingsLines(settings) {
     const { connection } = settings;
@@ -49134,7 +49134,7 @@ function settingsLines(settings) {
     return lines;
 }
 
-;// CONCATENATED MODULE: ./src/run-context.ts
+;// CONCATENATED MODULE: ./src/create-defect/run-context.ts
 // On pull_request, context.sha is a merge commit GitHub made for the run; the PR's head is the
 // commit people know. On pull_request_target the run is in the context of the base branch
 // (context.sha is the base's head, which actions/checkout checks out), so that commit and ref

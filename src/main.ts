@@ -5,12 +5,12 @@ import { formatProblems, readSettings, type Settings } from './settings.js';
 import { OctaneClient, OctaneNetworkError } from './octane/client.js';
 import { proxySecrets } from './octane/network.js';
 import { LookupError, LookupErrors } from './lookups.js';
-import { runGate } from './modes/gate.js';
-import { runCreateDefect } from './modes/create-defect.js';
-import { gateOutputs, gateSummary, gateVerdict } from './render/gate.js';
-import { createOutputs, createSummary } from './render/create-defect.js';
-import { settingsLines } from './render/settings.js';
-import { runContextFrom, type GithubContextLike, type RunContext } from './run-context.js';
+import { runGate } from './gate/run.js';
+import { runCreateDefect } from './create-defect/run.js';
+import { gateOutputs, gateSummary, gateVerdict } from './gate/render.js';
+import { createOutputs, createSummary } from './create-defect/render.js';
+import { settingsLines } from './settings-lines.js';
+import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
 
 /** The part of @actions/core that run() uses; tests pass a recorder. */
 export type Core = Pick<

@@ -2,8 +2,8 @@
 // problems reported together. This is the only module that reads the inputs; src/inputs/ holds
 // the rules it applies.
 import { readFileSync } from 'node:fs';
-import type { Operator } from './operators.js';
-import { parseOperator, VALID_OPERATORS_TEXT } from './operators.js';
+import type { Operator } from './gate/operators.js';
+import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';

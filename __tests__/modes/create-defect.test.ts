@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { runCreateDefect } from '../../src/modes/create-defect.js';
-import { createOutputs } from '../../src/render/create-defect.js';
+import { runCreateDefect } from '../../src/create-defect/run.js';
+import { createOutputs } from '../../src/create-defect/render.js';
 import { LookupError } from '../../src/lookups.js';
-import { runContextFrom, type GithubContextLike } from '../../src/run-context.js';
+import { runContextFrom, type GithubContextLike } from '../../src/create-defect/run-context.js';
 import { refId, workItemUrl } from '../helpers/e2e-simulator.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
 import { settingsFor, defectsNamed, postsTo, uniqueName } from './create-helpers.js';

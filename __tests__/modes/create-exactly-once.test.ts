@@ -1,11 +1,11 @@
 // Issue 3: a POST whose outcome is unknown never leads to a second defect.
 import { describe, it, expect, afterEach } from '@jest/globals';
 import type { Fault } from '../../simulator/index.js';
-import { runCreateDefect } from '../../src/modes/create-defect.js';
-import { MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS } from '../../src/modes/exactly-once.js';
+import { runCreateDefect } from '../../src/create-defect/run.js';
+import { MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS } from '../../src/create-defect/exactly-once.js';
 import type { OctaneApi } from '../../src/octane/api.js';
-import { createOutputs } from '../../src/render/create-defect.js';
-import { hasToken, tokenText } from '../../src/description.js';
+import { createOutputs } from '../../src/create-defect/render.js';
+import { hasToken, tokenText } from '../../src/create-defect/description.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
 import { settingsFor, defectsNamed, postsTo } from './create-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { openDuplicates } from '../../src/modes/dedupe.js';
+import { openDuplicates } from '../../src/create-defect/dedupe.js';
 
 const phases = [
   { id: '1', type: 'phase', name: 'New', logical_name: 'phase.defect.new' },

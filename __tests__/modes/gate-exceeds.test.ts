@@ -5,9 +5,9 @@
 // the names of Object.prototype's members, so that no count may be keyed through a plain object.
 import { describe, it, expect } from '@jest/globals';
 import type { GateSettings } from '../../src/settings.js';
-import type { Operator } from '../../src/operators.js';
-import { runGate, NO_SEVERITY, type GateResult } from '../../src/modes/gate.js';
-import { gateOutputs, gateSummary, gateVerdict } from '../../src/render/gate.js';
+import type { Operator } from '../../src/gate/operators.js';
+import { runGate, NO_SEVERITY, type GateResult } from '../../src/gate/run.js';
+import { gateOutputs, gateSummary, gateVerdict } from '../../src/gate/render.js';
 import { recordingLog } from '../helpers/octane-client.js';
 import { shown } from '../helpers/markup.js';
 import { FakeOctane, READINGS, RELEASE, type Bucket, type FakeNode, type Reading } from './fake-octane.js';

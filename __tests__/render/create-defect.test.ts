@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { createOutputs, createSummary } from '../../src/render/create-defect.js';
-import type { CreateDefectResult } from '../../src/modes/create-defect.js';
+import { createOutputs, createSummary } from '../../src/create-defect/render.js';
+import type { CreateDefectResult } from '../../src/create-defect/run.js';
 
 const url = 'https://octane.example.com/ui/entity-navigation?p=1001/1002&entityType=work_item&id=77';
 const base: CreateDefectResult = {

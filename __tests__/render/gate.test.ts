@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import type { GateResult, ListedDefect, Tally } from '../../src/modes/gate.js';
-import { gateOutputs, gateSummary, gateVerdict } from '../../src/render/gate.js';
+import type { GateResult, ListedDefect, Tally } from '../../src/gate/run.js';
+import { gateOutputs, gateSummary, gateVerdict } from '../../src/gate/render.js';
 import { shown } from '../helpers/markup.js';
 
 function defect(id: string, name: string, severity = 'High', phase = 'New'): ListedDefect {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { code, escapeCell, escapeText, link, mermaidLabel, mermaidPie, oneLine, table } from '../../src/render/markdown.js';
+import { code, escapeCell, escapeText, link, mermaidLabel, mermaidPie, oneLine, table } from '../../src/markup/markdown.js';
 import { shown } from '../helpers/markup.js';
 
 describe('escapeText', () => {

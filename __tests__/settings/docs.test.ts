@@ -4,10 +4,10 @@ import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/settings.js';
-import { gateOutputs } from '../../src/render/gate.js';
-import { createOutputs } from '../../src/render/create-defect.js';
-import type { GateResult } from '../../src/modes/gate.js';
-import type { CreateDefectResult } from '../../src/modes/create-defect.js';
+import { gateOutputs } from '../../src/gate/render.js';
+import { createOutputs } from '../../src/create-defect/render.js';
+import type { GateResult } from '../../src/gate/run.js';
+import type { CreateDefectResult } from '../../src/create-defect/run.js';
 
 const read = (path: string): string => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 

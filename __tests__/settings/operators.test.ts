@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { OPERATORS, parseOperator, compare, describeOperator } from '../../src/operators.js';
+import { OPERATORS, parseOperator, compare, describeOperator } from '../../src/gate/operators.js';
 
 describe('operators', () => {
   it('parses symbols and letters in any case, and nothing else', () => {

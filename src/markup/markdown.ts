@@ -1,7 +1,7 @@
 // Building blocks for the job summary (GitHub-flavoured Markdown with inline HTML).
 // Every function that takes plain text escapes it; functions that take "markup" expect
 // strings already produced here, so untrusted text is escaped exactly once.
-import { escapeHtml, httpUrl } from '../html.js';
+import { escapeHtml, httpUrl } from './html.js';
 
 /**
  * Markdown metacharacters that could start emphasis, code, links, tables or auto-links,

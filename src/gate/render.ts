@@ -1,7 +1,7 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
-import type { GateResult, Tally } from '../modes/gate.js';
-import { describeOperator } from '../operators.js';
-import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from './markdown.js';
+import type { GateResult, Tally } from './run.js';
+import { describeOperator } from './operators.js';
+import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from '../markup/markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
 
 /** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */

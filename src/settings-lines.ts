@@ -1,4 +1,4 @@
-import type { Settings } from '../settings.js';
+import type { Settings } from './settings.js';
 
 /** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
 export function settingsLines(settings: Settings): string[] {

@@ -9,8 +9,8 @@ import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../octane/
 import { and, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { Resolved } from '../lookups.js';
-import { hasToken, tokenText } from '../description.js';
-import { compareIds } from './entity-ids.js';
+import { hasToken, tokenText } from './description.js';
+import { compareIds } from '../octane/entities.js';
 
 /** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
 export const MAX_CREATE_POSTS = 3;

@@ -9,7 +9,7 @@ import { OutcomeUnknownError } from '../octane/errors.js';
 import { and, cross, eq, hasMetacharacters, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import { isRefusedQuery } from '../lookups.js';
-import { compareIds, refOf } from './entity-ids.js';
+import { compareIds, refOf } from '../octane/entities.js';
 
 export interface Duplicate {
   entity: Entity;

@@ -1,7 +1,7 @@
 // Outputs and job summary of create-defect. Every text from the user or Octane goes through
 // markdown.ts's escaping; links are made only from the client's http(s) URLs.
-import type { CreateDefectResult } from '../modes/create-defect.js';
-import { code, escapeCell, escapeText, link, table } from './markdown.js';
+import type { CreateDefectResult } from './run.js';
+import { code, escapeCell, escapeText, link, table } from '../markup/markdown.js';
 
 export interface CreateOutputs {
   'defect-id': string;

@@ -4,12 +4,12 @@
 import type { Entity, OctaneApi, Page } from '../octane/api.js';
 import type { Log } from '../log.js';
 import type { GateSettings } from '../settings.js';
-import { compare, type Operator } from '../operators.js';
+import { compare, type Operator } from './operators.js';
 import { and, idEq, idIn } from '../octane/query.js';
 import { findRelease, resolveAll, resolvePhases, resolveSeverities, type Resolved } from '../lookups.js';
-import { oneLine } from '../render/markdown.js';
-import { gateVerdict } from '../render/gate.js';
-import { refOf } from './entity-ids.js';
+import { oneLine } from '../markup/markdown.js';
+import { gateVerdict } from './render.js';
+import { refOf } from '../octane/entities.js';
 
 export interface ListedDefect {
   id: string;

@@ -8,7 +8,7 @@
  * sanitiser (at worst it becomes visible). hasToken() therefore looks for the text only,
  * whatever markup is left around it.
  */
-import { escapeHtml, httpUrl } from './html.js';
+import { escapeHtml, httpUrl } from '../markup/html.js';
 import type { RunContext } from './run-context.js';
 
 const TOKEN_PREFIX = 'octane-action-request:';

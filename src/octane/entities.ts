@@ -1,4 +1,4 @@
-import type { Reference } from '../octane/api.js';
+import type { Reference } from './api.js';
 
 /** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
 export function compareIds(a: string, b: string): number {
