@@ -43,7 +43,11 @@ function decoys(name: string, extra: string, at: number): Array<{ name: string; 
   for (const d of raw) {
     if (seen.has(d) || !usable(d)) continue;
     seen.add(d);
-    out.push({ name: d, sameButCase: d.toLowerCase() === name.toLowerCase() });
+    // The look-up also asks for the name's NFC and NFD forms, so a decoy that differs only in case once
+    // decomposed (upper-case ὔ is Υ plus two combining marks) may rightly come back from a case-blind server.
+    const folded = (text: string, form: 'NFC' | 'NFD'): string => text.normalize(form).toLowerCase();
+    const sameButCase = (['NFC', 'NFD'] as const).some((f) => folded(d, f) === folded(name, f)) || d.toLowerCase() === name.toLowerCase();
+    out.push({ name: d, sameButCase });
   }
   return out;
 }
