@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import type { Simulator } from '../../simulator/index.js';
 import type { Page } from '../../src/octane/api.js';
-import { runGate, NO_SEVERITY, type Tally } from '../../src/gate/run.js';
+import { runGate } from '../../src/gate/run.js';
+import { NO_SEVERITY, type Tally } from '../../src/gate/result.js';
 import { LookupError, LookupErrors } from '../../src/lookups.js';
 import { refId } from '../helpers/e2e-simulator.js';
 import { recordingLog, tampered, useSignedInClient, waves, withSignedInClient } from '../helpers/octane-client.js';

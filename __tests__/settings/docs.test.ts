@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/settings.js';
 import { gateOutputs } from '../../src/gate/render.js';
 import { createOutputs } from '../../src/create-defect/render.js';
-import type { GateResult } from '../../src/gate/run.js';
+import type { GateResult } from '../../src/gate/result.js';
 import type { CreateDefectResult } from '../../src/create-defect/run.js';
 
 const read = (path: string): string => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
