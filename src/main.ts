@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
 import type { Log } from './log.js';
-import { formatProblems, readSettings, type Settings } from './settings.js';
-import { OctaneClient, OctaneNetworkError } from './octane/client.js';
+import { readSettings, type Settings } from './settings.js';
+import { formatProblems } from './inputs/problems.js';
+import { OctaneClient } from './octane/client.js';
+import { OctaneNetworkError } from './octane/errors.js';
 import { proxySecrets } from './octane/network.js';
 import { LookupError, LookupErrors } from './lookups.js';
 import { runGate } from './gate/run.js';

@@ -8,7 +8,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { useSimulator } from '../helpers/e2e-simulator.js';
 import { connectionFor } from '../helpers/octane-client.js';
-import { OctaneClient, OctaneError, OutcomeUnknownError } from '../../src/octane/client.js';
+import { OctaneClient } from '../../src/octane/client.js';
+import { OctaneError, OutcomeUnknownError } from '../../src/octane/errors.js';
 import { LookupError, resolvePhases } from '../../src/lookups.js';
 import type { Fault } from '../../simulator/index.js';
 import * as published from '../fixtures/published/answers.js';

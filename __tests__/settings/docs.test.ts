@@ -3,7 +3,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/settings.js';
+import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/inputs/catalogue.js';
 import { gateOutputs } from '../../src/gate/render.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import type { GateResult } from '../../src/gate/result.js';

@@ -5,7 +5,7 @@
  * kept out of messages by secrets.ts.
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import type { ConnectionSettings } from '../settings.js';
+import type { ConnectionSettings } from './connection.js';
 import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
@@ -15,8 +15,6 @@ import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
 import { Secrets } from './secrets.js';
 import { idShape, readId, withCheckedIds } from './ids.js';
-
-export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
 
 export interface OctaneClientOptions {
   connection: ConnectionSettings;
