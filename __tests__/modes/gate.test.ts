@@ -3,7 +3,7 @@ import type { Simulator } from '../../simulator/index.js';
 import type { Page } from '../../src/octane/api.js';
 import { runGate } from '../../src/gate/run.js';
 import { NO_SEVERITY, type Tally } from '../../src/gate/result.js';
-import { LookupError, LookupErrors } from '../../src/lookups.js';
+import { LookupError } from '../../src/lookups.js';
 import { refId } from '../helpers/e2e-simulator.js';
 import { recordingLog, tampered, useSignedInClient, waves, withSignedInClient } from '../helpers/octane-client.js';
 import { gateSettings } from './gate-helpers.js';
@@ -126,7 +126,8 @@ describe('runGate against the simulator', () => {
       () => undefined,
       (e: unknown) => e
     );
-    expect(error).toBeInstanceOf(LookupErrors);
+    expect(error).toBeInstanceOf(LookupError);
+    expect((error as LookupError).problems.map((p) => p.input)).toEqual(['release-name', 'phases', 'severities']);
     expect((error as LookupError).message).toMatch(/2026\.9[\s\S]*Nwe[\s\S]*Hihg/);
     expect((error as LookupError).message).toContain('Deferred');
     expect(sim().log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);

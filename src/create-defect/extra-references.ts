@@ -90,7 +90,7 @@ export async function checkExtraReferences(api: OctaneApi, fields: Record<string
     ...missing.map((r) => `${shown(r)} does not exist in the workspace`)
   ];
   if (problems.length > 0) {
-    throw new LookupError('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
+    throw LookupError.of('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
   }
   if (checkable.length > 0) log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
 }
