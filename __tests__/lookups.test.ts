@@ -245,16 +245,6 @@ describe('answers that cannot be trusted (a fake api)', () => {
     await expect(resolvePhases(fake({ total_count: 1500, data: phases }), ['New'])).rejects.toThrow(/partial/);
   });
 
-  it.each([
-    ['a missing total_count', { data: phases }],
-    ['a text total_count', { total_count: '1', data: phases }],
-    ['a negative total_count', { total_count: -1, data: phases }],
-    ['no data', { total_count: 1 }],
-    ['no page at all', null]
-  ])('fails closed on %s', async (_, page) => {
-    await expect(resolvePhases(fake(page), ['New'])).rejects.toThrow(/unreadable/);
-  });
-
   it('refuses a workspace with no or several backlog roots', async () => {
     await expect(findBacklogRoot(fake({ total_count: 0, data: [] }))).rejects.toThrow(/exactly one/);
     await expect(findBacklogRoot(fake({ total_count: 2, data: [{ id: '1', type: 'work_item_root' }, { id: '2', type: 'work_item_root' }] }))).rejects.toThrow(

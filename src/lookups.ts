@@ -44,20 +44,14 @@ const ORIGIN_ROOT = 'list_node.item_origin';
 const SEVERITY_RANK = ['urgent', 'very_high', 'high', 'medium', 'low'];
 
 /**
- * The page's entities, or an error when the answer cannot be trusted: a total_count that
- * is not a whole number, or data that is not an array. `complete` also refuses a page
- * that does not hold every match (a list we would match names against must be whole).
+ * The page's entities; `complete` refuses a page that does not hold every match (a list we would
+ * match names against must be whole). The client already checked the page's shape.
  */
 function checkedPage(page: Page, what: string, complete: boolean): Entity[] {
-  const total: unknown = page?.total_count;
-  const data: unknown = page?.data;
-  if (!Array.isArray(data) || typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-    throw new Error(`Octane's answer for ${what} is unreadable (no valid total_count and data); refusing to guess.`);
+  if (complete && page.total_count > page.data.length) {
+    throw new Error(`Octane has ${page.total_count} ${what} but answered only ${page.data.length}; refusing to match names against a partial list.`);
   }
-  if (complete && total > data.length) {
-    throw new Error(`Octane has ${total} ${what} but answered only ${data.length}; refusing to match names against a partial list.`);
-  }
-  return data as Entity[];
+  return page.data;
 }
 
 function text(value: unknown): string {

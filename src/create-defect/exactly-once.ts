@@ -142,8 +142,7 @@ async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2
     const found = new Map<string, Entity>();
     for (const a of answers) {
       if (a.status !== 'fulfilled') continue;
-      const data = Array.isArray(a.value?.data) ? a.value.data : [];
-      for (const d of data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
+      for (const d of a.value.data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
     }
     if (found.size > 0) return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
     const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');

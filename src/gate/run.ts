@@ -22,14 +22,6 @@ const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
 const SETTLE_PAGE = 1000;
 const SETTLE_PAGES = 10;
 
-function validTotal(page: Page | undefined, what: string): number {
-  const total: unknown = page?.total_count;
-  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-    throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
-  }
-  return total;
-}
-
 /**
  * The count a first page (offset 0, `limit` rows asked for) gives. `exceeds_total_count` is undocumented and
  * servers are read several ways (never set; set whenever more rows exist than the page holds; set whenever
@@ -38,17 +30,12 @@ function validTotal(page: Page | undefined, what: string): number {
  * holds every match, so its rows are the exact count (a capped total_count is only smaller); any other flagged
  * page gives a lower bound.
  */
-function tallyOf(page: Page | undefined, limit: number, what: string): Tally {
-  const total = validTotal(page, what);
-  if (page?.exceeds_total_count !== true) return { n: total, exact: true };
-  const rows = Array.isArray(page.data) ? page.data.length : 0;
+function tallyOf(page: Page, limit: number): Tally {
+  const total = page.total_count;
+  if (page.exceeds_total_count !== true) return { n: total, exact: true };
+  const rows = page.data.length;
   if (rows < limit && rows >= total) return { n: rows, exact: true };
   return { n: Math.max(total, rows), exact: false };
-}
-
-function dataOf(page: Page, what: string): Entity[] {
-  if (!Array.isArray(page.data)) throw new Error(`Octane's answer for ${what} has no data list; the gate cannot list defects.`);
-  return page.data;
 }
 
 function refName(value: unknown): string {
@@ -70,11 +57,11 @@ function sumOf(tallies: Iterable<Tally>): Tally {
 }
 
 /** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
-function tally(pages: Page[], parts: Resolved[], limit: number, what: string): Map<string, Tally> {
+function tally(pages: Page[], parts: Resolved[], limit: number): Map<string, Tally> {
   const counts = new Map<string, Tally>();
   pages.forEach((page, i) => {
     const name = parts[i]!.name;
-    const t = tallyOf(page, limit, `${what} ${name}`);
+    const t = tallyOf(page, limit);
     const before = counts.get(name);
     counts.set(name, before ? sumOf([before, t]) : t);
   });
@@ -160,10 +147,10 @@ async function settleByListing(
   while (ids.size < want && !short) {
     const limit = Math.min(SETTLE_PAGE, want - ids.size);
     const page = await api.list('defects', { query, fields: ['id'], limit, offset: ids.size, orderBy: ['id'] });
-    atLeast = Math.max(atLeast, validTotal(page, 'the gate query'));
-    const data = dataOf(page, 'the gate query');
+    atLeast = Math.max(atLeast, page.total_count);
+    const data = page.data;
     for (const e of data) {
-      const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+      const id = e.id ?? '';
       // A row without an id, or seen twice, means the pages shift under us: the count could be off.
       if (!id || ids.has(id)) throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
       ids.add(id);
@@ -261,9 +248,9 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
 
     const wholeLimit = allSeverities ? limit : 1;
     let counts = reconcile(
-      tallyOf(wholePage, wholeLimit, 'the gate query'),
-      tally(perSeverity, severities, limit, 'severity'),
-      tally(perPhase, phases, 1, 'phase'),
+      tallyOf(wholePage, wholeLimit),
+      tally(perSeverity, severities, limit),
+      tally(perPhase, phases, 1),
       allSeverities
     );
     let passed = counts.whole.exact
@@ -294,7 +281,7 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const seen = new Set<string>();
     const add = (e: Entity): void => {
       // A broken answer may lack an id: list it without one rather than as "undefined".
-      const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+      const id = e.id ?? '';
       if (listed.length >= limit || (id && seen.has(id))) return;
       if (id) seen.add(id);
       const sevId = refOf(e.severity)?.id;
@@ -307,8 +294,8 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
         url: id ? api.workItemUrl(id) : ''
       });
     };
-    perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i]!.name}`).forEach(add));
-    if (allSeverities) dataOf(wholePage, 'the gate query').forEach(add);
+    for (const page of perSeverity) page.data.forEach(add);
+    if (allSeverities) wholePage.data.forEach(add);
 
     const result: GateResult = {
       ...base,

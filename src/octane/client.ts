@@ -189,14 +189,26 @@ export class OctaneClient implements OctaneApi {
     const response = await this.send({ method: 'GET', url, what });
     const json = this.parseJson(response, what);
     const page = json as { total_count?: unknown; data?: unknown; exceeds_total_count?: unknown };
+    // The one place a page's shape is checked: everything after this trusts the Page type.
     if (!page || typeof page !== 'object' || !Array.isArray(page.data) || typeof page.total_count !== 'number') {
       throw new UnreadableAnswerError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
         status: response.status
       });
     }
+    const total = page.total_count;
+    if (!Number.isSafeInteger(total) || total < 0) {
+      throw new UnreadableAnswerError(`Octane answered ${what} with a total_count that is not a count (${total}); it was not used`, {
+        status: response.status
+      });
+    }
+    if (!page.data.every((item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
+      throw new UnreadableAnswerError(`Octane answered ${what} with a data list that holds something other than entities; it was not used`, {
+        status: response.status
+      });
+    }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    const data = page.data.map((item: unknown) => (item !== null && typeof item === 'object' ? this.checkedIds<T>(item, response, what) : item));
-    return { total_count: page.total_count, data: data as T[], ...exceeds };
+    const data = page.data.map((item: object) => this.checkedIds<T>(item, response, what));
+    return { total_count: total, data, ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {
