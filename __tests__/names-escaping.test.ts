@@ -86,7 +86,7 @@ describe.each(MODES)("findRelease when the server's escaping is '%s'", (escaping
     );
     // Whatever the reading, the escaped query finds no release of that name, so the wildcard walk
     // reads its 5 pages and, not having read them all, does not claim the name is absent.
-    expect((error as LookupError).input).toBe('release-name');
+    expect((error as LookupError).problems.map((p) => p.input)).toEqual(['release-name']);
     expect((error as Error).message).toContain('No release named exactly "***" among the first 5000 of 6000');
     expect(api.lists.filter((c) => c.params.query === 'name EQ ^*^')).toHaveLength(5);
   });

@@ -11,22 +11,24 @@ export interface Resolved {
   logicalName?: string;
 }
 
-/** A name that does not resolve; `input` is the action input it came from. */
-export class LookupError extends Error {
-  constructor(
-    public input: string,
-    message: string
-  ) {
-    super(message);
-    this.name = 'LookupError';
-  }
+/** A name that did not resolve, and the action input it came from. */
+export interface LookupProblem {
+  input: string;
+  message: string;
 }
 
-/** Several look-ups failed at once: every problem, so the user fixes them in one go. */
-export class LookupErrors extends LookupError {
-  constructor(public problems: LookupError[]) {
-    super(problems.map((p) => p.input).join(', '), problems.map((p) => p.message).join('\n'));
-    this.name = 'LookupErrors';
+/** Names that did not resolve: one problem or several (look-ups run together), so the user fixes them in one go. */
+export class LookupError extends Error {
+  override name = 'LookupError';
+  readonly problems: readonly LookupProblem[];
+
+  constructor(problems: readonly LookupProblem[]) {
+    super(problems.map((p) => p.message).join('\n'));
+    this.problems = problems;
+  }
+
+  static of(input: string, message: string): LookupError {
+    return new LookupError([{ input, message }]);
   }
 }
 
@@ -42,20 +44,14 @@ const ORIGIN_ROOT = 'list_node.item_origin';
 const SEVERITY_RANK = ['urgent', 'very_high', 'high', 'medium', 'low'];
 
 /**
- * The page's entities, or an error when the answer cannot be trusted: a total_count that
- * is not a whole number, or data that is not an array. `complete` also refuses a page
- * that does not hold every match (a list we would match names against must be whole).
+ * The page's entities; `complete` refuses a page that does not hold every match (a list we would
+ * match names against must be whole). The client already checked the page's shape.
  */
 function checkedPage(page: Page, what: string, complete: boolean): Entity[] {
-  const total: unknown = page?.total_count;
-  const data: unknown = page?.data;
-  if (!Array.isArray(data) || typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-    throw new Error(`Octane's answer for ${what} is unreadable (no valid total_count and data); refusing to guess.`);
+  if (complete && page.total_count > page.data.length) {
+    throw new Error(`Octane has ${page.total_count} ${what} but answered only ${page.data.length}; refusing to match names against a partial list.`);
   }
-  if (complete && total > data.length) {
-    throw new Error(`Octane has ${total} ${what} but answered only ${data.length}; refusing to match names against a partial list.`);
-  }
-  return data as Entity[];
+  return page.data;
 }
 
 function text(value: unknown): string {
@@ -96,14 +92,14 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
   const exact = rows.filter(isExact);
   if (exact.length === 1) return toResolved(exact[0]!);
   if (exact.length > 1) {
-    throw new LookupError(
+    throw LookupError.of(
       'release-name',
       `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`
     );
   }
   if (!complete) {
     // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
-    throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
+    throw LookupError.of('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
   }
   // Only on this failure path: a short list of what is there, to spot the typo.
   const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
@@ -115,7 +111,7 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
     spaced === undefined
       ? ''
       : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
-  throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+  throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
 }
 
 /** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
@@ -170,7 +166,7 @@ function matchNames(input: string, what: string, names: string[], candidates: Re
   if (ambiguous.length > 0) problems.push(`Ambiguous ${what}: ${ambiguous.join('; ')}; write the logical name instead`);
   if (problems.length > 0) {
     const valid = candidates.map((c) => (c.logicalName ? `${c.name} (${c.logicalName})` : c.name));
-    throw new LookupError(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
+    throw LookupError.of(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
   }
   return out;
 }
@@ -234,21 +230,20 @@ export async function findOriginNode(api: OctaneApi, name = 'GitHub Actions'): P
 type Settled<T extends Record<string, Promise<unknown>>> = { [K in keyof T]: Awaited<T[K]> };
 
 /**
- * Awaits look-ups that already run in parallel. Several failed names come back as one
- * LookupErrors; any other failure (network, Octane error) is rethrown as it is.
+ * Awaits look-ups that already run in parallel. Every failed name comes back in one
+ * LookupError; any other failure (network, Octane error) is rethrown as it is.
  */
 export async function resolveAll<T extends Record<string, Promise<unknown>>>(lookups: T): Promise<Settled<T>> {
   const keys = Object.keys(lookups) as Array<keyof T>;
   const settled = await Promise.allSettled(keys.map((k) => lookups[k]));
-  const problems: LookupError[] = [];
+  const problems: LookupProblem[] = [];
   for (const s of settled) {
     if (s.status === 'rejected') {
       if (!(s.reason instanceof LookupError)) throw s.reason;
-      problems.push(...(s.reason instanceof LookupErrors ? s.reason.problems : [s.reason]));
+      problems.push(...s.reason.problems);
     }
   }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new LookupErrors(problems);
+  if (problems.length > 0) throw new LookupError(problems);
   const out = {} as Settled<T>;
   keys.forEach((k, i) => {
     out[k] = (settled[i] as PromiseFulfilledResult<Settled<T>[typeof k]>).value;

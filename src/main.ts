@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
 import type { Log } from './log.js';
-import { formatProblems, readSettings, type Settings } from './settings.js';
-import { OctaneClient, OctaneNetworkError } from './octane/client.js';
+import { readSettings, type Settings } from './settings.js';
+import { formatProblems } from './inputs/problems.js';
+import { OctaneClient } from './octane/client.js';
+import { OctaneNetworkError } from './octane/errors.js';
 import { proxySecrets } from './octane/network.js';
-import { LookupError, LookupErrors } from './lookups.js';
+import { LookupError } from './lookups.js';
 import { runGate } from './gate/run.js';
 import { runCreateDefect } from './create-defect/run.js';
-import { gateOutputs, gateSummary, gateVerdict } from './gate/render.js';
+import { gateOutputs, gateSummary } from './gate/render.js';
+import { gateVerdict } from './gate/verdict.js';
 import { createOutputs, createSummary } from './create-defect/render.js';
 import { settingsLines } from './settings-lines.js';
 import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
@@ -220,10 +223,11 @@ export function inertLog(core: Core): Log {
 
 /** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
 export function messageOf(error: unknown): string {
-  if (error instanceof LookupErrors) {
+  if (error instanceof LookupError) {
+    const [only, ...more] = error.problems;
+    if (only && more.length === 0) return `${only.input}: ${only.message}`;
     return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
   }
-  if (error instanceof LookupError) return `${error.input}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 

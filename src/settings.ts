@@ -10,30 +10,10 @@ import { readExtraFields } from './inputs/extra-fields.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
+import type { ConnectionSettings } from './octane/connection.js';
 
-export { INPUT_NAMES, INPUT_DEFAULTS, MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH, type InputName } from './inputs/catalogue.js';
-export { RESERVED_FIELDS, findJsonError } from './inputs/extra-fields.js';
-export { formatProblems, formatProblem, type InputProblem } from './inputs/problems.js';
-export type { InputReader } from './inputs/reader.js';
-export { showValue } from './inputs/shown.js';
 
 export type Mode = 'create-defect' | 'gate';
-
-/** How to reach Octane; everything the client needs and nothing about GitHub. */
-export interface ConnectionSettings {
-  /** Server URL, scheme + host + optional port + optional path prefix, no trailing slash, no query. */
-  url: string;
-  sharedSpaceId: string;
-  workspaceId: string;
-  clientId: string;
-  clientSecret: string;
-  /** Per-request timeout. Input `timeout-seconds`, default 30. */
-  timeoutMs: number;
-  /** Retries after the first attempt for retryable failures. Input `retries`, default 4. */
-  retries: number;
-  /** Extra trusted CA certificates, PEM text (input `ca-certificate`, text or a path to a file). */
-  caCertificate?: string;
-}
 
 interface CommonSettings {
   connection: ConnectionSettings;
@@ -146,6 +126,8 @@ function readCommon(inputs: Inputs, readFile: (path: string) => string): CommonS
   ) {
     return undefined;
   }
+  // The client's settings, from the inputs octane-url, shared-space-id, workspace-id, client-id,
+  // client-secret, timeout-seconds, retries and ca-certificate (its PEM text, a file already read).
   const connection: ConnectionSettings = {
     url,
     sharedSpaceId,

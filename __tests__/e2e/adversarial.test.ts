@@ -300,7 +300,7 @@ describe('Octane answers pages whose counts cannot be trusted', () => {
 
     expect(run.code).toBe(1);
     expect(run.outputs).toEqual({});
-    expect(run.errors).toEqual([`Octane's answer for the gate query has no valid total_count (${shown}); the gate cannot count, so it fails.`]);
+    expect(run.errors).toEqual([`Octane answered GET defects with a total_count that is not a count (${shown}); it was not used`]);
   });
 
   it('a release look-up answering {"data": []} without total_count fails, naming the collection', async () => {

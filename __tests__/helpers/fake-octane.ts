@@ -4,7 +4,7 @@
 import { parseQuery, QuerySyntaxError, type Escaping } from '../../simulator/query/parser.js';
 import { compileQuery, type EntityLike } from '../../simulator/query/evaluate.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
-import { OctaneError, OutcomeUnknownError } from '../../src/octane/errors.js';
+import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
 import type { Log } from '../../src/log.js';
 
 type Ref = { type: string; id: string };
@@ -100,13 +100,13 @@ export function fakeOctane(store: Partial<Record<Collection, EntityLike[]>>, esc
       fake.posts.push({ collection, fields });
       if (fake.dropNextCreates > 0) {
         fake.dropNextCreates--;
-        throw new OutcomeUnknownError('POST timed out (fake)', new OctaneError('timeout', { status: 0 }));
+        throw new OutcomeUnknownError('POST timed out (fake)', new OctaneNetworkError('timeout', { code: 'TIMEOUT', server: 'fake' }));
       }
       const entity: EntityLike = { ...fields, type: TYPES[collection], id: String(nextId++) };
       (store[collection] ??= []).push(entity);
       if (fake.loseNextCreateAnswers > 0) {
         fake.loseNextCreateAnswers--;
-        throw new OutcomeUnknownError('POST answer lost (fake)', new OctaneError('reset', { status: 0 }));
+        throw new OutcomeUnknownError('POST answer lost (fake)', new OctaneNetworkError('reset', { code: 'ECONNRESET', server: 'fake' }));
       }
       return render(entity, Object.keys(fields)) as T;
     },

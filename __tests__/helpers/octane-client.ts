@@ -3,7 +3,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Log } from '../../src/log.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
-import type { ConnectionSettings } from '../../src/settings.js';
+import type { ConnectionSettings } from '../../src/octane/connection.js';
 import { OctaneClient } from '../../src/octane/client.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
 

@@ -82,7 +82,7 @@ describe('create-defect against the simulator', () => {
     const settings = settingsFor(sim(), { severity: 'Hgih' });
     const err = await runCreateDefect(settings, client(), recordingLog().log, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LookupError);
-    expect((err as LookupError).input).toBe('severity');
+    expect((err as LookupError).problems.map((p) => p.input)).toEqual(['severity']);
     expect((err as Error).message).toContain('Hgih');
     expect((err as Error).message).toContain('Urgent');
     expect(postsTo(sim(), 'defects')).toBe(before);
@@ -300,7 +300,7 @@ describe('create-defect against the simulator', () => {
         (e: unknown) => e
       );
       expect(error).toBeInstanceOf(LookupError);
-      expect((error as LookupError).input).toBe('extra-fields');
+      expect((error as LookupError).problems.map((p) => p.input)).toEqual(['extra-fields']);
       expect((error as LookupError).message).toContain('"priority" (list_node "987654") does not exist');
       expect((error as LookupError).message).not.toContain('"phase"');
       expect(sim().log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);

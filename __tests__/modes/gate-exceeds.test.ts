@@ -6,8 +6,10 @@
 import { describe, it, expect } from '@jest/globals';
 import type { GateSettings } from '../../src/settings.js';
 import type { Operator } from '../../src/gate/operators.js';
-import { runGate, NO_SEVERITY, type GateResult } from '../../src/gate/run.js';
-import { gateOutputs, gateSummary, gateVerdict } from '../../src/gate/render.js';
+import { runGate } from '../../src/gate/run.js';
+import { NO_SEVERITY, type GateResult } from '../../src/gate/result.js';
+import { gateOutputs, gateSummary } from '../../src/gate/render.js';
+import { gateVerdict } from '../../src/gate/verdict.js';
 import { recordingLog } from '../helpers/octane-client.js';
 import { shown } from '../helpers/markup.js';
 import { FakeOctane, READINGS, RELEASE, type Bucket, type FakeNode, type Reading } from './fake-octane.js';

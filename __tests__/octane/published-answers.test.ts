@@ -8,7 +8,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { useSimulator } from '../helpers/e2e-simulator.js';
 import { connectionFor } from '../helpers/octane-client.js';
-import { OctaneClient, OctaneError, OutcomeUnknownError } from '../../src/octane/client.js';
+import { OctaneClient } from '../../src/octane/client.js';
+import { OctaneError, OutcomeUnknownError, UnreadableAnswerError } from '../../src/octane/errors.js';
 import { LookupError, resolvePhases } from '../../src/lookups.js';
 import type { Fault } from '../../simulator/index.js';
 import * as published from '../fixtures/published/answers.js';
@@ -73,7 +74,7 @@ describe('published pages through list()', () => {
     // There is no groups reader yet; a groups body on a collection GET must never read as "no defects".
     serve(answer, 'GET', '/defects');
     const error = await failure(client.list('defects', { fields: ['id'], limit: 1 }));
-    expect(error).toBeInstanceOf(OctaneError);
+    expect(error).toBeInstanceOf(UnreadableAnswerError);
     expect(error.message).toMatch(/GET defects with JSON that is not a page of entities/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import type { GateResult, ListedDefect, Tally } from '../../src/gate/run.js';
-import { gateOutputs, gateSummary, gateVerdict } from '../../src/gate/render.js';
+import type { GateResult, ListedDefect, Tally } from '../../src/gate/result.js';
+import { gateOutputs, gateSummary } from '../../src/gate/render.js';
+import { gateVerdict } from '../../src/gate/verdict.js';
 import { shown } from '../helpers/markup.js';
 
 function defect(id: string, name: string, severity = 'High', phase = 'New'): ListedDefect {

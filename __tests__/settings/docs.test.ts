@@ -3,10 +3,10 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/settings.js';
+import { INPUT_DEFAULTS, INPUT_NAMES } from '../../src/inputs/catalogue.js';
 import { gateOutputs } from '../../src/gate/render.js';
 import { createOutputs } from '../../src/create-defect/render.js';
-import type { GateResult } from '../../src/gate/run.js';
+import type { GateResult } from '../../src/gate/result.js';
 import type { CreateDefectResult } from '../../src/create-defect/run.js';
 
 const read = (path: string): string => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');

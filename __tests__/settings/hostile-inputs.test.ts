@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { readSettings, formatProblems } from '../../src/settings.js';
+import { readSettings } from '../../src/settings.js';
+import { formatProblems } from '../../src/inputs/problems.js';
 import { HOSTILE_INPUTS, DEFAULT_CONNECTION, baseInputs } from '../fixtures/hostile-inputs.js';
 
 const read = (inputs: Record<string, string>) => {

@@ -1,16 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
-import {
-  readSettings,
-  formatProblems,
-  showValue,
-  findJsonError,
-  INPUT_NAMES,
-  type InputProblem,
-  type Settings,
-  type SettingsResult,
-  type GateSettings,
-  type CreateDefectSettings
-} from '../../src/settings.js';
+import { readSettings, type Settings, type SettingsResult, type GateSettings, type CreateDefectSettings } from '../../src/settings.js';
+import { formatProblems, type InputProblem } from '../../src/inputs/problems.js';
+import { showValue } from '../../src/inputs/shown.js';
+import { findJsonError } from '../../src/inputs/extra-fields.js';
+import { INPUT_NAMES } from '../../src/inputs/catalogue.js';
 
 const SECRET = 'Sup3r-S3cret!value';
 

@@ -74,7 +74,7 @@ export async function confirmCandidates(
 
 export async function listDefectPhases(api: OctaneApi): Promise<Entity[]> {
   const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
-  return Array.isArray(page?.data) ? page.data : [];
+  return page.data;
 }
 
 /**
@@ -84,8 +84,7 @@ export async function listDefectPhases(api: OctaneApi): Promise<Entity[]> {
 export async function listDoneMetaphases(api: OctaneApi, log: Log): Promise<Set<string> | undefined> {
   try {
     const page = await api.list('metaphases', { fields: ['id', 'name', 'logical_name'], limit: 1000 });
-    const data = Array.isArray(page?.data) ? page.data : [];
-    return new Set(data.filter(isDoneMetaphase).map((m) => String(m.id)));
+    return new Set(page.data.filter(isDoneMetaphase).map((m) => String(m.id)));
   } catch (e) {
     log.debug(`Metaphases are not available (${(e as Error).message}); open = not closed, rejected or duplicate`);
     return undefined;

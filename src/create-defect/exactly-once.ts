@@ -5,7 +5,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Entity, OctaneApi } from '../octane/api.js';
-import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../octane/errors.js';
+import { OctaneNetworkError, OutcomeUnknownError, UnreadableAnswerError } from '../octane/errors.js';
 import { and, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { Resolved } from '../lookups.js';
@@ -48,7 +48,7 @@ export async function createExactlyOnce(
       // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
       entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
     } catch (e) {
-      if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
+      if (e instanceof UnreadableAnswerError) {
         log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
         const existing = await findSettled(api, log, who, sleep);
         if (existing) return recoveredFrom(log, existing);
@@ -142,8 +142,7 @@ async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2
     const found = new Map<string, Entity>();
     for (const a of answers) {
       if (a.status !== 'fulfilled') continue;
-      const data = Array.isArray(a.value?.data) ? a.value.data : [];
-      for (const d of data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
+      for (const d of a.value.data) if (hasToken(d.description, who.token)) found.set(String(d.id), d);
     }
     if (found.size > 0) return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
     const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');

@@ -75,10 +75,7 @@ export async function checkExtraReferences(api: OctaneApi, fields: Record<string
 
   const found = new Set<string>();
   pages.forEach((page, i) => {
-    if (!Array.isArray(page?.data)) throw new Error(`Octane's answer for ${asked[i]!.collection} by id is unreadable (no data list); the dry run cannot check extra-fields.`);
-    for (const e of page.data as Array<{ id?: unknown }>) {
-      if (typeof e.id === 'string' || typeof e.id === 'number') found.add(`${asked[i]!.collection}|${String(e.id)}`);
-    }
+    for (const e of page.data) if (e.id) found.add(`${asked[i]!.collection}|${e.id}`);
   });
   const missing = checkable.filter((r) => !found.has(`${COLLECTION_OF[r.type]}|${r.id}`));
 
@@ -90,7 +87,7 @@ export async function checkExtraReferences(api: OctaneApi, fields: Record<string
     ...missing.map((r) => `${shown(r)} does not exist in the workspace`)
   ];
   if (problems.length > 0) {
-    throw new LookupError('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
+    throw LookupError.of('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
   }
   if (checkable.length > 0) log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
 }

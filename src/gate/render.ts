@@ -1,7 +1,8 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
-import type { GateResult, Tally } from './run.js';
+import type { GateResult, Tally } from './result.js';
+import { countText, gateVerdict } from './verdict.js';
 import { describeOperator } from './operators.js';
-import { code, escapeCell, escapeText, link, mermaidPie, oneLine, table } from '../markup/markdown.js';
+import { code, escapeCell, escapeText, link, mermaidPie, table } from '../markup/markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
 
 /** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
@@ -68,33 +69,6 @@ export function outputDefects(r: GateResult): { json: string; listed: number } {
     items.push(item);
   }
   return { json: `[${items.join(',')}]`, listed: items.length };
-}
-
-/** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
-function countText(n: number, exact: boolean): string {
-  return `${exact ? '' : 'at least '}${plural(n, 'defect', 'defects')}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** `release X, phases A/B, severities C/D` on one line. */
-function filterText(r: GateResult): string {
-  const phases = r.phases.map((p) => oneLine(p.name)).join('/');
-  const severities = r.allSeverities ? 'every severity' : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
-  return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}`;
-}
-
-/**
- * One line, e.g. `Gate failed: 7 defects (release 2026.4, phases New/Opened, severities
- * High/Urgent); allowed: <= 0`. Line breaks in names are flattened, so the line cannot
- * smuggle a workflow command onto a line of its own.
- */
-export function gateVerdict(r: GateResult): string {
-  const allowed = `allowed: ${r.operator} ${r.threshold}`;
-  if (r.dryRun || r.count === undefined) return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
-  return `Gate ${r.passed ? 'passed' : 'failed'}: ${countText(r.count, r.countExact !== false)} (${filterText(r)}); ${allowed}`;
 }
 
 function heading(r: GateResult, failOnGate: boolean): string {

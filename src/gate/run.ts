@@ -8,52 +8,9 @@ import { compare, type Operator } from './operators.js';
 import { and, idEq, idIn } from '../octane/query.js';
 import { findRelease, resolveAll, resolvePhases, resolveSeverities, type Resolved } from '../lookups.js';
 import { oneLine } from '../markup/markdown.js';
-import { gateVerdict } from './render.js';
+import { gateVerdict } from './verdict.js';
+import { NO_SEVERITY, type GateResult, type ListedDefect, type Tally } from './result.js';
 import { refOf } from '../octane/entities.js';
-
-export interface ListedDefect {
-  id: string;
-  name: string;
-  phase: string;
-  severity: string;
-  url: string;
-}
-
-export interface GateResult {
-  release: Resolved;
-  phases: Resolved[];
-  /** The severity filter; every severity node when the input was empty. */
-  severities: Resolved[];
-  allSeverities: boolean;
-  /** The filter expression sent (or, in a dry run, that would be sent). */
-  query: string;
-  /** When true nothing was counted: count, passed, defects and the counts are absent. */
-  dryRun: boolean;
-  /** The count when countExact; otherwise a lower bound (the real count is at least this). */
-  count?: number;
-  /** False when Octane flagged the count as not exact and the verdict was settled without the exact number. */
-  countExact?: boolean;
-  passed?: boolean;
-  operator: Operator;
-  threshold: number;
-  /** At most listLimit, most severe first. */
-  defects?: ListedDefect[];
-  /**
-   * Counts by name, in the order of the filter; '(no severity)' when some defects have none and the counts are
-   * exact. Maps, not objects: names come from Octane, and a severity named `__proto__` must stay a name.
-   * An entry that is not exact is a lower bound; the '(no severity)' bucket is then left out (it is unknown).
-   */
-  countsBySeverity?: Map<string, Tally>;
-  countsByPhase?: Map<string, Tally>;
-}
-
-/** A count from Octane: exact, or only a lower bound (Octane flagged its total_count and no answer settled it). */
-export interface Tally {
-  n: number;
-  exact: boolean;
-}
-
-export const NO_SEVERITY = '(no severity)';
 
 const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
 
@@ -65,14 +22,6 @@ const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
 const SETTLE_PAGE = 1000;
 const SETTLE_PAGES = 10;
 
-function validTotal(page: Page | undefined, what: string): number {
-  const total: unknown = page?.total_count;
-  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-    throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
-  }
-  return total;
-}
-
 /**
  * The count a first page (offset 0, `limit` rows asked for) gives. `exceeds_total_count` is undocumented and
  * servers are read several ways (never set; set whenever more rows exist than the page holds; set whenever
@@ -81,17 +30,12 @@ function validTotal(page: Page | undefined, what: string): number {
  * holds every match, so its rows are the exact count (a capped total_count is only smaller); any other flagged
  * page gives a lower bound.
  */
-function tallyOf(page: Page | undefined, limit: number, what: string): Tally {
-  const total = validTotal(page, what);
-  if (page?.exceeds_total_count !== true) return { n: total, exact: true };
-  const rows = Array.isArray(page.data) ? page.data.length : 0;
+function tallyOf(page: Page, limit: number): Tally {
+  const total = page.total_count;
+  if (page.exceeds_total_count !== true) return { n: total, exact: true };
+  const rows = page.data.length;
   if (rows < limit && rows >= total) return { n: rows, exact: true };
   return { n: Math.max(total, rows), exact: false };
-}
-
-function dataOf(page: Page, what: string): Entity[] {
-  if (!Array.isArray(page.data)) throw new Error(`Octane's answer for ${what} has no data list; the gate cannot list defects.`);
-  return page.data;
 }
 
 function refName(value: unknown): string {
@@ -113,11 +57,11 @@ function sumOf(tallies: Iterable<Tally>): Tally {
 }
 
 /** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
-function tally(pages: Page[], parts: Resolved[], limit: number, what: string): Map<string, Tally> {
+function tally(pages: Page[], parts: Resolved[], limit: number): Map<string, Tally> {
   const counts = new Map<string, Tally>();
   pages.forEach((page, i) => {
     const name = parts[i]!.name;
-    const t = tallyOf(page, limit, `${what} ${name}`);
+    const t = tallyOf(page, limit);
     const before = counts.get(name);
     counts.set(name, before ? sumOf([before, t]) : t);
   });
@@ -203,10 +147,10 @@ async function settleByListing(
   while (ids.size < want && !short) {
     const limit = Math.min(SETTLE_PAGE, want - ids.size);
     const page = await api.list('defects', { query, fields: ['id'], limit, offset: ids.size, orderBy: ['id'] });
-    atLeast = Math.max(atLeast, validTotal(page, 'the gate query'));
-    const data = dataOf(page, 'the gate query');
+    atLeast = Math.max(atLeast, page.total_count);
+    const data = page.data;
     for (const e of data) {
-      const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+      const id = e.id ?? '';
       // A row without an id, or seen twice, means the pages shift under us: the count could be off.
       if (!id || ids.has(id)) throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
       ids.add(id);
@@ -304,9 +248,9 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
 
     const wholeLimit = allSeverities ? limit : 1;
     let counts = reconcile(
-      tallyOf(wholePage, wholeLimit, 'the gate query'),
-      tally(perSeverity, severities, limit, 'severity'),
-      tally(perPhase, phases, 1, 'phase'),
+      tallyOf(wholePage, wholeLimit),
+      tally(perSeverity, severities, limit),
+      tally(perPhase, phases, 1),
       allSeverities
     );
     let passed = counts.whole.exact
@@ -337,7 +281,7 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const seen = new Set<string>();
     const add = (e: Entity): void => {
       // A broken answer may lack an id: list it without one rather than as "undefined".
-      const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+      const id = e.id ?? '';
       if (listed.length >= limit || (id && seen.has(id))) return;
       if (id) seen.add(id);
       const sevId = refOf(e.severity)?.id;
@@ -350,8 +294,8 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
         url: id ? api.workItemUrl(id) : ''
       });
     };
-    perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i]!.name}`).forEach(add));
-    if (allSeverities) dataOf(wholePage, 'the gate query').forEach(add);
+    for (const page of perSeverity) page.data.forEach(add);
+    if (allSeverities) wholePage.data.forEach(add);
 
     const result: GateResult = {
       ...base,

@@ -5,18 +5,16 @@
  * kept out of messages by secrets.ts.
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import type { ConnectionSettings } from '../settings.js';
+import type { ConnectionSettings } from './connection.js';
 import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar, type Unsent } from './cookies.js';
-import { OctaneError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
+import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { Slots, exchange, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
 import { Secrets } from './secrets.js';
 import { idShape, readId, withCheckedIds } from './ids.js';
-
-export { OctaneError, OctaneNetworkError, OutcomeUnknownError } from './errors.js';
 
 export interface OctaneClientOptions {
   connection: ConnectionSettings;
@@ -114,7 +112,7 @@ export class OctaneClient implements OctaneApi {
 
   /** Signs in (again); concurrent callers share one sign-in. */
   signIn(): Promise<void> {
-    if (this.closed) return Promise.reject(new OctaneError('The run has ended; not signing in to Octane again', { status: 0 }));
+    if (this.closed) return Promise.reject(new ClientClosedError('The run has ended; not signing in to Octane again'));
     if (!this.signingIn) {
       this.signingIn = this.doSignIn().finally(() => {
         this.signingIn = undefined;
@@ -191,14 +189,26 @@ export class OctaneClient implements OctaneApi {
     const response = await this.send({ method: 'GET', url, what });
     const json = this.parseJson(response, what);
     const page = json as { total_count?: unknown; data?: unknown; exceeds_total_count?: unknown };
+    // The one place a page's shape is checked: everything after this trusts the Page type.
     if (!page || typeof page !== 'object' || !Array.isArray(page.data) || typeof page.total_count !== 'number') {
-      throw new OctaneError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
+      throw new UnreadableAnswerError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
+        status: response.status
+      });
+    }
+    const total = page.total_count;
+    if (!Number.isSafeInteger(total) || total < 0) {
+      throw new UnreadableAnswerError(`Octane answered ${what} with a total_count that is not a count (${total}); it was not used`, {
+        status: response.status
+      });
+    }
+    if (!page.data.every((item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
+      throw new UnreadableAnswerError(`Octane answered ${what} with a data list that holds something other than entities; it was not used`, {
         status: response.status
       });
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-    const data = page.data.map((item: unknown) => (item !== null && typeof item === 'object' ? this.checkedIds<T>(item, response, what) : item));
-    return { total_count: page.total_count, data: data as T[], ...exceeds };
+    const data = page.data.map((item: object) => this.checkedIds<T>(item, response, what));
+    return { total_count: total, data, ...exceeds };
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {
@@ -208,7 +218,7 @@ export class OctaneClient implements OctaneApi {
     const json = this.parseJson(response, what) as { data?: unknown };
     const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
     if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
+      throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
         status: response.status
       });
     }
@@ -351,7 +361,7 @@ export class OctaneClient implements OctaneApi {
   /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
   private checkedIds<T>(entity: object, response: ExchangeResponse, what: string): T {
     return withCheckedIds<T>(entity as Record<string, unknown>, (field, id) => {
-      return new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
+      return new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
         status: response.status
       });
     });
@@ -403,7 +413,7 @@ export class OctaneClient implements OctaneApi {
       return JSON.parse(response.body);
     } catch {
       const kind = looksLikeHtml(response.body, response.contentType) ? 'an HTML page' : 'a body';
-      throw new OctaneError(
+      throw new UnreadableAnswerError(
         `Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`,
         { status: response.status }
       );

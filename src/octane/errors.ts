@@ -41,6 +41,26 @@ export class OctaneNetworkError extends Error {
 }
 
 /**
+ * Octane answered 2xx, but with something the client cannot read: not JSON, not a page of
+ * entities, no created entity, or an id that is not an id. The call went through, so after a
+ * POST the entity may exist (exactly-once looks for it); nothing in the answer was used.
+ */
+export class UnreadableAnswerError extends Error {
+  override name = 'UnreadableAnswerError';
+  readonly status: number;
+
+  constructor(message: string, details: { status: number }) {
+    super(message);
+    this.status = details.status;
+  }
+}
+
+/** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
+export class ClientClosedError extends Error {
+  override name = 'ClientClosedError';
+}
+
+/**
  * A POST that may or may not have been processed (a timeout, a connection reset after the
  * request went out, a 502/504 from a proxy). The client does not retry it: only the caller
  * can find out whether the entity exists.

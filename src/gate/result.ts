@@ -1,0 +1,48 @@
+// What the gate found: the result the renderers and main read. Its own module so that the gate
+// (run.ts) and the renderers (render.ts, verdict.ts) depend on it and never on each other.
+import type { Resolved } from '../lookups.js';
+import type { Operator } from './operators.js';
+
+export interface ListedDefect {
+  id: string;
+  name: string;
+  phase: string;
+  severity: string;
+  url: string;
+}
+
+export interface GateResult {
+  release: Resolved;
+  phases: Resolved[];
+  /** The severity filter; every severity node when the input was empty. */
+  severities: Resolved[];
+  allSeverities: boolean;
+  /** The filter expression sent (or, in a dry run, that would be sent). */
+  query: string;
+  /** When true nothing was counted: count, passed, defects and the counts are absent. */
+  dryRun: boolean;
+  /** The count when countExact; otherwise a lower bound (the real count is at least this). */
+  count?: number;
+  /** False when Octane flagged the count as not exact and the verdict was settled without the exact number. */
+  countExact?: boolean;
+  passed?: boolean;
+  operator: Operator;
+  threshold: number;
+  /** At most listLimit, most severe first. */
+  defects?: ListedDefect[];
+  /**
+   * Counts by name, in the order of the filter; '(no severity)' when some defects have none and the counts are
+   * exact. Maps, not objects: names come from Octane, and a severity named `__proto__` must stay a name.
+   * An entry that is not exact is a lower bound; the '(no severity)' bucket is then left out (it is unknown).
+   */
+  countsBySeverity?: Map<string, Tally>;
+  countsByPhase?: Map<string, Tally>;
+}
+
+/** A count from Octane: exact, or only a lower bound (Octane flagged its total_count and no answer settled it). */
+export interface Tally {
+  n: number;
+  exact: boolean;
+}
+
+export const NO_SEVERITY = '(no severity)';
