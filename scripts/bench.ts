@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import { connectionInputs, runAction, type ActionRun } from '../__tests__/helpers/run-action.js';
+import { connectionInputs, runAction, type ActionRun } from '../test-support/run-action.js';
 import { toWaves, describeWaves } from './lib/waves.js';
 import { median, probeEnv, runNode, type Probe } from './lib/measure.js';
 import { kib, machine, mib, ms, ratio, table } from './lib/report.js';

@@ -6,7 +6,7 @@
  * expected, 1 otherwise.
  */
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import { connectionInputs, runAction, type ActionRun } from '../__tests__/helpers/run-action.js';
+import { connectionInputs, runAction, type ActionRun } from '../test-support/run-action.js';
 import { summaryToText } from './lib/summary-text.js';
 
 

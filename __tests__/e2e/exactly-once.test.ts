@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Fault, SimEntity } from '../../simulator/index.js';
 import { connectionInputs, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
-import { runAction, type ActionRun } from '../helpers/run-action.js';
+import { runAction, type ActionRun } from '../../test-support/run-action.js';
 
 const sim = useSimulator();
 

@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import { startSimulator, type LoggedRequest, type Simulator } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
-import { runAction, visibleText } from '../helpers/run-action.js';
+import { runAction, visibleText } from '../../test-support/run-action.js';
 
 const sim = useSimulator();
 

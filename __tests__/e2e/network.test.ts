@@ -11,7 +11,7 @@ import type { TestProxy } from '../helpers/connect-proxy.js';
 import { connectionInputs } from '../helpers/e2e-simulator.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
 import type { ThrowawayCa } from '../helpers/throwaway-ca.js';
-import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
+import { runAction, visibleText, type ActionRun } from '../../test-support/run-action.js';
 
 const HOST = 'octane.example.test';
 const PROXY_USER = 'ci-bot';

@@ -10,7 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Simulator } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
 import { runnerCommands } from '../helpers/runner-commands.js';
-import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../helpers/run-action.js';
+import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../../test-support/run-action.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OWN_GROUPS = new Set(['Inputs', 'Sign in', 'Look-ups', 'Gate query', 'Create defect', 'Create defect (dry run)']);

@@ -6,7 +6,7 @@ import { startSimulator, type Fault } from '../../simulator/index.js';
 import { loopbackOf, startProxy, type TestProxy } from '../helpers/connect-proxy.js';
 import { connectionInputs, refId, useSimulator } from '../helpers/e2e-simulator.js';
 import { shown as decodeEntities } from '../helpers/markup.js';
-import { runAction, visibleText, type ActionRun } from '../helpers/run-action.js';
+import { runAction, visibleText, type ActionRun } from '../../test-support/run-action.js';
 
 const HOST = 'octane.example.test';
 const SECRET = 'Sx9+q/Lw_7$kT=mZ';
@@ -120,7 +120,8 @@ const SCENARIOS: Scenario[] = [
   {
     title: 'a timeout',
     extra: { mode: 'gate', retries: '0', 'timeout-seconds': '1' },
-    fault: { method: 'GET', path: '/releases', delayMs: 2500 },
+    // A hang against a 1 s timeout, so that load cannot make the answer come in time.
+    fault: { method: 'GET', path: '/releases', delayMs: 30_000 },
     code: 1,
     error: 'within 1 s'
   }

@@ -33,7 +33,7 @@ export function useSimulator(options: SimulatorOptions = {}, hooks: SimulatorHoo
 }
 
 // Kept with the runner helper, which the demo and the bench use outside jest too.
-export { connectionInputs } from './run-action.js';
+export { connectionInputs } from '../../test-support/run-action.js';
 
 /** The id of a stored reference ({type, id}), or undefined where there is none. */
 export const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;

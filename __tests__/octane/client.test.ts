@@ -56,6 +56,15 @@ beforeEach(() => {
   sim.latencyMs = 0;
 });
 
+/** Waits for `condition`, bounded: a condition that never holds fails the test after `ms`, never hangs it. */
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function requests(from: number, pathPart: string, method?: string) {
   return sim.log.slice(from).filter((r) => r.path.includes(pathPart) && (!method || r.method === method));
 }
@@ -505,8 +514,7 @@ describe('close', () => {
       () => 'answered',
       (e: Error) => e.message
     );
-    while (requests(start, '/phases').length === 0) await new Promise((r) => setTimeout(r, 10));
-    while (logs.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await until(() => requests(start, '/phases').length > 0 && logs.length > 0);
 
     const closing = Date.now();
     await client.close();

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { connectionInputs, runAction } from '../../__tests__/helpers/run-action.js';
+import { connectionInputs, runAction } from '../../test-support/run-action.js';
 import { makeBenchCa, type BenchCa } from './ca.js';
 import { startRelay, type Relay } from './relay.js';
 import { clientWaves, describeWaves } from './waves.js';

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator } from '../helpers/e2e-simulator.js';
-import { runAction } from '../helpers/run-action.js';
+import { runInProcess } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator({}, { resetEachTest: false });
 
@@ -51,7 +51,7 @@ describe('prototype names from Octane', () => {
     expect(want.bySeverity.get('__proto__')).toBe(3);
     expect(want.bySeverity.get('constructor')).toBe(3);
 
-    const run = await runAction({
+    const run = await runInProcess({
       mode: 'gate',
       ...connectionInputs(sim()),
       'release-name': '2026.4',

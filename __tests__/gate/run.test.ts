@@ -6,7 +6,7 @@ import { NO_SEVERITY, type Tally } from '../../src/gate/result.js';
 import { LookupError } from '../../src/lookups.js';
 import { refId } from '../helpers/e2e-simulator.js';
 import { recordingLog, tampered, useSignedInClient, waves, withSignedInClient } from '../helpers/octane-client.js';
-import { gateSettings } from './gate-helpers.js';
+import { gateSettings } from './helpers.js';
 
 const TRICKY = 'R1 ^x\' "(y)" \\ *';
 const SEVERITY_ORDER = ['urgent', 'very_high', 'high', 'medium', 'low'];

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
-import { runAction } from '../helpers/run-action.js';
+import { runInProcess } from '../../test-support/run-in-process.js';
 
 let counter = 0;
 const uniqueName = (what: string): string => `${what} #${++counter}-${Date.now()}`;
@@ -84,7 +84,7 @@ describe('numeric JSON ids in answers', () => {
     const open = existingDefect(sim(), name, 'phase.defect.opened');
     answerWithNumericIds(sim(), open, 'Opened');
 
-    const run = await runAction(createInputs(sim(), name));
+    const run = await runInProcess(createInputs(sim(), name));
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -100,7 +100,7 @@ describe('numeric JSON ids in answers', () => {
     const closed = existingDefect(sim(), name, 'phase.defect.closed');
     answerWithNumericIds(sim(), closed, 'Closed');
 
-    const run = await runAction(createInputs(sim(), name));
+    const run = await runInProcess(createInputs(sim(), name));
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
@@ -112,7 +112,7 @@ describe('numeric JSON ids in answers', () => {
     const done = existingDefect(sim(), name, 'phase.defect.proposeclose');
     answerWithNumericIds(sim(), done, 'Proposed Close');
 
-    const run = await runAction(createInputs(sim(), name));
+    const run = await runInProcess(createInputs(sim(), name));
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
@@ -131,7 +131,7 @@ describe('phases and list nodes whose ids are logical names', () => {
     const existing = existingDefect(sim(), name, phase);
     answerWithNumericIds(sim(), existing, 'whatever the server calls it');
 
-    const run = await runAction(createInputs(sim(), name));
+    const run = await runInProcess(createInputs(sim(), name));
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { buildDescription, hasToken, plainTextToHtml, failedAgainCommentHtml, safeLink } from '../src/create-defect/description.js';
-import type { RunContext } from '../src/create-defect/run-context.js';
+import { buildDescription, hasToken, plainTextToHtml, failedAgainCommentHtml, safeLink } from '../../src/create-defect/description.js';
+import type { RunContext } from '../../src/create-defect/run-context.js';
 
 const rc: RunContext = {
   repository: 'acme/shop',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { runContextFrom, type GithubContextLike } from '../src/create-defect/run-context.js';
+import { runContextFrom, type GithubContextLike } from '../../src/create-defect/run-context.js';
 
 function ctx(over: Partial<Omit<GithubContextLike, 'repo'>> & { repo?: { owner: string; repo: string } | 'throws' } = {}): GithubContextLike {
   const { repo = { owner: 'acme', repo: 'shop' }, ...rest } = over;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
-import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js';
+import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
 
@@ -39,7 +39,7 @@ let counter = 0;
 
 async function create(options: RunOptions, inputs: Record<string, string> = {}): Promise<{ run: ActionRun; defect: SimEntity }> {
   const name = `Run context #${++counter} ${Date.now()}`;
-  const run = await runAction(
+  const run = await runInProcess(
     {
       mode: 'create-defect',
       ...connectionInputs(sim()),

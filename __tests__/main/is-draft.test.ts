@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
-import { runAction } from '../helpers/run-action.js';
+import { runInProcess } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
 let counter = 0;
@@ -17,7 +17,7 @@ const defectPosts = () => sim().log.filter((r) => r.method === 'POST' && r.path.
 
 describe('is_draft', () => {
   it('is not sent by default, nor the tech-preview header; the defect is still a draft', async () => {
-    const run = await runAction(inputs());
+    const run = await runInProcess(inputs());
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -31,7 +31,7 @@ describe('is_draft', () => {
   it.each([false, true])('given in extra-fields as %s: sent as given, with ALM-OCTANE-TECH-PREVIEW: true on that POST only', async (value) => {
     // A non-draft must meet the required-field rules: phase and severity.
     const phase = sim().store.byLogicalName('phase.defect.new');
-    const run = await runAction(
+    const run = await runInProcess(
       inputs({ severity: 'High', 'extra-fields': JSON.stringify({ is_draft: value, phase: { type: 'phase', id: phase.id } }) })
     );
 

@@ -1,12 +1,14 @@
+// The bundle in a child process, as the runner starts it; shared by the end-to-end tests and by
+// scripts/ (demo, bench), which must not import from __tests__/.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Simulator } from '../../simulator/index.js';
+import type { Simulator } from '../simulator/index.js';
 
 /** The bundled action, run exactly as the runner runs it. */
-export const DIST_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+export const DIST_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 /**
  * The Node.js that runs the bundle: the one running the tests, or ACTION_NODE (CI points it at
@@ -44,6 +46,13 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** The environment variables the runner sets for inputs: INPUT_<NAME>, upper case, spaces as underscores. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  return env;
+}
+
 /** Inputs by their action.yml names, set as the runner does: INPUT_<NAME> with spaces as underscores. */
 export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'octane-action-'));
@@ -63,9 +72,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     writeFileSync(eventFile, JSON.stringify(options.event));
     env.GITHUB_EVENT_PATH = eventFile;
   }
-  for (const [name, value] of Object.entries(inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  }
+  Object.assign(env, inputEnv(inputs));
   try {
     const { code, stdout, stderr } = await spawnNode(env, options.timeoutMs ?? 60_000);
     return {

@@ -1,8 +1,8 @@
 // A failed run sets the process's exit code even when @actions/core is a stand-in that only records
 // the failure, as @github/local-action's is; a passing run leaves it alone.
 import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
-import { exitingOnFailure, run, type Core } from '../src/main.js';
-import { startSimulator, type Simulator } from '../simulator/index.js';
+import { exitingOnFailure, run, type Core } from '../../src/main.js';
+import { startSimulator, type Simulator } from '../../simulator/index.js';
 
 /** Like local-action's stub: setFailed records the message and never touches process.exitCode. */
 function recordingCore(inputs: Record<string, string>): { core: Core; failures: string[] } {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
-import { runAction, type ActionRun, type RunOptions } from '../helpers/run-action.js';
+import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
 
@@ -71,7 +71,7 @@ describe('create-defect: created and dedupe', () => {
     const name = uniqueName('No dedupe');
     existingDefect(name, '2026.4', 'phase.defect.opened');
 
-    const run = await runAction(createInputs(name), RUNNER);
+    const run = await runInProcess(createInputs(name), RUNNER);
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
@@ -84,7 +84,7 @@ describe('create-defect: created and dedupe', () => {
     const open = existingDefect(name, '2026.4', 'phase.defect.opened');
     const commentsBefore = sim().store.all('comments').length;
 
-    const run = await runAction(createInputs(name, { dedupe: 'true' }), RUNNER);
+    const run = await runInProcess(createInputs(name, { dedupe: 'true' }), RUNNER);
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -112,7 +112,7 @@ describe('create-defect: created and dedupe', () => {
     const old = existingDefect(name, release, phase);
     const commentsBefore = sim().store.all('comments').length;
 
-    const run = await runAction(createInputs(name, { dedupe: 'true' }), RUNNER);
+    const run = await runInProcess(createInputs(name, { dedupe: 'true' }), RUNNER);
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
@@ -132,7 +132,7 @@ describe('create-defect: severity', () => {
     const name = uniqueName('Severity');
     const node = sim().store.byLogicalName(logical);
 
-    const run = await runAction(createInputs(name, { severity: input }));
+    const run = await runInProcess(createInputs(name, { severity: input }));
 
     expect(run.code).toBe(0);
     const defect = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
@@ -143,7 +143,7 @@ describe('create-defect: severity', () => {
   it('an unknown severity fails naming it and the valid ones, and writes nothing', async () => {
     const name = uniqueName('Bad severity');
 
-    const run = await runAction(createInputs(name, { severity: 'Blocker' }));
+    const run = await runInProcess(createInputs(name, { severity: 'Blocker' }));
 
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('create-defect: extra-fields', () => {
     const priority = sim().store.byLogicalName('list_node.priority.high');
     const extra = JSON.stringify({ priority: { type: 'list_node', id: priority.id }, build_number_udf: '4711' });
 
-    const run = await runAction(createInputs(name, { 'extra-fields': extra }));
+    const run = await runInProcess(createInputs(name, { 'extra-fields': extra }));
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -181,7 +181,7 @@ describe('create-defect: extra-fields', () => {
     ['a reserved key (release)', '{"release": {"type": "release", "id": "1002"}}', /extra-fields.*"release"/],
     ['a reserved key (parent)', '{"parent": {"type": "work_item_root", "id": "1"}}', /extra-fields.*"parent"/]
   ])('%s fails before any request, naming the input', async (_what, value, message) => {
-    const run = await runAction(createInputs(uniqueName('Bad extra'), { 'extra-fields': value }));
+    const run = await runInProcess(createInputs(uniqueName('Bad extra'), { 'extra-fields': value }));
 
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
@@ -197,7 +197,7 @@ describe('create-defect: dry run', () => {
     const severity = sim().store.byLogicalName('list_node.severity.medium');
     const root = sim().store.all('work_item_roots')[0] as SimEntity;
 
-    const run = await runAction(createInputs(name, { 'dry-run': 'true', severity: 'Medium', 'extra-fields': '{"team_udf": "payments"}' }), RUNNER);
+    const run = await runInProcess(createInputs(name, { 'dry-run': 'true', severity: 'Medium', 'extra-fields': '{"team_udf": "payments"}' }), RUNNER);
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -227,7 +227,7 @@ describe('create-defect: dry run', () => {
     const open = existingDefect(name, '2026.4', 'phase.defect.new');
     const commentsBefore = sim().store.all('comments').length;
 
-    const run = await runAction(createInputs(name, { 'dry-run': 'true', dedupe: 'true' }), RUNNER);
+    const run = await runInProcess(createInputs(name, { 'dry-run': 'true', dedupe: 'true' }), RUNNER);
 
     expect(run.code).toBe(0);
     expect(writes(sim())).toBe(0);
@@ -294,7 +294,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   it('fail-on-gate false: gate-result failed, exit 0, one warning with the verdict, no error', async () => {
     const { total } = expectedCounts(sim());
 
-    const run = await runAction(gateInputs({ 'fail-on-gate': 'false' }));
+    const run = await runInProcess(gateInputs({ 'fail-on-gate': 'false' }));
 
     expect(run.code).toBe(0);
     expect(run.outputs['gate-result']).toBe('failed');
@@ -308,7 +308,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   it('fail-on-gate true and failed: exit 1 and exactly one error annotation, the verdict', async () => {
     const { total } = expectedCounts(sim());
 
-    const run = await runAction(gateInputs({ 'fail-on-gate': 'true' }));
+    const run = await runInProcess(gateInputs({ 'fail-on-gate': 'true' }));
 
     expect(run.code).toBe(1);
     expect(run.outputs['gate-result']).toBe('failed');
@@ -320,7 +320,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     const expected = expectedCounts(sim());
     expect(expected.total).toBeGreaterThan(100); // more than one default page
 
-    const run = await runAction(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }));
+    const run = await runInProcess(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }));
 
     expect(run.code).toBe(0);
     expect(run.outputs['defect-count']).toBe(String(expected.total));
@@ -338,7 +338,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   it('the summary: verdict first, then the breakdown table and a Mermaid chart, then the defects, "and N more" when cut', async () => {
     const { total, bySeverity } = expectedCounts(sim());
 
-    const run = await runAction(gateInputs({ 'list-limit': '3', 'fail-on-gate': 'false' }));
+    const run = await runInProcess(gateInputs({ 'list-limit': '3', 'fail-on-gate': 'false' }));
 
     const s = run.summary;
     const at = (text: string): number => {
@@ -371,7 +371,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   it('dry run: prints the query, counts nothing, exit 0', async () => {
     const release = sim().store.releaseByName(GATE_RELEASE);
 
-    const run = await runAction(gateInputs({ 'dry-run': 'true' }));
+    const run = await runInProcess(gateInputs({ 'dry-run': 'true' }));
 
     expect(run.code).toBe(0);
     expect(run.errors).toEqual([]);
@@ -395,7 +395,7 @@ describe('gate: no extra sequential round trip for the breakdown', () => {
   beforeAll(() => seedGateRelease(wavesSim()));
 
   it('look-ups in one wave, then every count in one wave', async () => {
-    const run = await runAction(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }, wavesSim()));
+    const run = await runInProcess(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }, wavesSim()));
 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expectedCounts(wavesSim()).byPhase);
@@ -414,7 +414,7 @@ describe('logs: a group per stage, with what was resolved', () => {
     const high = sim().store.byLogicalName('list_node.severity.high');
     const urgent = sim().store.byLogicalName('list_node.severity.urgent');
 
-    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severities: 'High, Urgent', 'fail-on-gate': 'false' });
+    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severities: 'High, Urgent', 'fail-on-gate': 'false' });
 
     const g = groups(run);
     const titles = g.map((x) => x.title);
@@ -435,7 +435,7 @@ describe('logs: a group per stage, with what was resolved', () => {
     const release = sim().store.releaseByName('2026.4');
     const severity = sim().store.byLogicalName('list_node.severity.low');
 
-    const run = await runAction(createInputs(uniqueName('Logs'), { severity: 'low' }));
+    const run = await runInProcess(createInputs(uniqueName('Logs'), { severity: 'low' }));
 
     expect(run.code).toBe(0);
     const g = groups(run);
@@ -449,7 +449,7 @@ describe('logs: a group per stage, with what was resolved', () => {
   });
 
   it('the inputs are a stage of their own, first, without the secret', async () => {
-    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', 'fail-on-gate': 'false' });
+    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', 'fail-on-gate': 'false' });
 
     const g = groups(run);
     const inputs = g.find((x) => /input/i.test(x.title));

@@ -5,7 +5,7 @@ import { LookupError } from '../../src/lookups.js';
 import { runContextFrom, type GithubContextLike } from '../../src/create-defect/run-context.js';
 import { refId, workItemUrl } from '../helpers/e2e-simulator.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
-import { settingsFor, defectsNamed, postsTo, uniqueName } from './create-helpers.js';
+import { settingsFor, defectsNamed, postsTo, uniqueName } from './helpers.js';
 
 const { sim, client } = useSignedInClient();
 

@@ -7,7 +7,7 @@ import type { OctaneApi } from '../../src/octane/api.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import { hasToken, tokenText } from '../../src/create-defect/description.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
-import { settingsFor, defectsNamed, postsTo } from './create-helpers.js';
+import { settingsFor, defectsNamed, postsTo } from './helpers.js';
 
 // A short timeout so that a hanging answer turns into a client timeout quickly; retries 1
 // so that the look-up's two parallel searches failing twice each defeat the client's own GET retry.

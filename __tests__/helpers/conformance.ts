@@ -1,0 +1,208 @@
+// The conformance suite (issue 7, Part 1): both modes under every server profile of the simulator,
+// each profile one plausible answer of a real Octane where public sources leave it open. Every
+// expected count comes from the simulator's store. Written once, run by two files: the smoke cases
+// (one per mode, and exactly-once) through the bundle (__tests__/e2e/profiles.test.ts), the rest
+// through run() in-process (__tests__/main/profiles.test.ts).
+// SIM_PROFILE=<name> runs one profile only (for a quick look); CI runs them all.
+import { beforeAll, describe, expect, it as jestIt } from '@jest/globals';
+import { PROFILE_NAMES, TRICKY_RELEASE, type ProfileName, type SimEntity } from '../../simulator/index.js';
+import { connectionInputs, refId, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
+import type { ActionRun } from '../../test-support/run-action.js';
+
+function chosenProfiles(): ProfileName[] {
+  const only = process.env.SIM_PROFILE;
+  if (!only) return PROFILE_NAMES;
+  if (!(PROFILE_NAMES as string[]).includes(only)) throw new Error(`SIM_PROFILE=${only} is not a profile (${PROFILE_NAMES.join(', ')})`);
+  return [only as ProfileName];
+}
+
+const OPEN = ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'];
+/** A release of its own for the creates, so they never change the gate's counts. */
+const CREATE_RELEASE = 'Conformance';
+/** A release with more matching defects than the capped profile counts. */
+const BIG_RELEASE = 'Beyond the count cap';
+
+/** The cases that run through the bundle under every profile; the others run in-process. */
+export const SMOKE_CASES = ['gate fail:', 'create-defect: files one defect', 'exactly once:'];
+
+type Runner = (inputs: Record<string, string>) => Promise<ActionRun>;
+
+/** Registers the suite for every chosen profile, with the cases `wanted` picks (by title), each run by `runAction`. */
+export function describeProfiles(runAction: Runner, wanted: (title: string) => boolean): void {
+describe.each(chosenProfiles())('profile %s', (profile) => {
+  const it = (title: string, fn: () => Promise<void>): void => {
+    if (wanted(title)) jestIt(title, fn);
+  };
+  const sim = useSimulator({ profile });
+  const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
+  let counter = 0;
+  const uniqueName = (what: string): string => `${profile}: ${what} #${++counter}`;
+  const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
+
+  /** Defects of a release in the given phases, counted from the store. */
+  const countInStore = (releaseName: string, phases: string[] = OPEN): number => {
+    const { store } = sim();
+    const release = store.releaseByName(releaseName);
+    const phaseIds = new Set(phases.map((p) => store.byLogicalName(p).id));
+    return store.all('defects').filter((d) => refId(d.release) === release.id && phaseIds.has(refId(d.phase) ?? '')).length;
+  };
+
+  beforeAll(() => {
+    const { store } = sim();
+    store.add('releases', { name: CREATE_RELEASE });
+    // The trap's twin gets open defects of its own: a look-up that takes it for the tricky release counts them.
+    const twin = store.releaseByName(`${TRICKY_RELEASE}-old`);
+    store.addDefects(3, { release: twin, phase: store.byLogicalName('phase.defect.opened'), severity: store.byLogicalName('list_node.severity.high') });
+    const big = store.add('releases', { name: BIG_RELEASE });
+    store.addDefects(sim().profile.totalCountCap + 3, {
+      release: big,
+      phase: store.byLogicalName('phase.defect.new'),
+      severity: store.byLogicalName('list_node.severity.low')
+    });
+  });
+
+  const gate = (releaseName: string, more: Record<string, string> = {}) =>
+    runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': releaseName, ...more });
+  const create = (name: string, more: Record<string, string> = {}) =>
+    runAction({ mode: 'create-defect', ...connectionInputs(sim()), 'release-name': CREATE_RELEASE, 'defect-name': name, 'defect-description': 'Build failed', ...more });
+
+  it('gate pass: a count within the threshold passes, with the count from the store', async () => {
+    const expected = countInStore('2026.4');
+    expect(expected).toBeGreaterThan(1);
+
+    const run = await gate('2026.4', { threshold: String(expected), 'threshold-operator': '<=' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'passed', 'defect-count': String(expected) });
+    expect(JSON.parse(run.outputs.defects ?? '[]')).toHaveLength(expected);
+  });
+
+  it('gate fail: open defects fail the step, with count, per-phase counts and the list', async () => {
+    const expected = countInStore('2026.4');
+
+    const run = await gate('2026.4');
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'failed', 'defect-count': String(expected) });
+    const byPhase = JSON.parse(run.outputs['counts-by-phase'] ?? '{}') as Record<string, number>;
+    expect(Object.values(byPhase).reduce((a, b) => a + b, 0)).toBe(expected);
+    const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ id: string }>;
+    expect(listed.map((d) => d.id).sort()).toEqual(
+      sim().store.find('defects', (d) => refId(d.release) === sim().store.releaseByName('2026.4').id && OPEN.some((p) => sim().store.byLogicalName(p).id === refId(d.phase))).map((d) => d.id).sort()
+    );
+    expect(run.errors).toEqual([expect.stringContaining(`Gate failed: ${expected} defects`)]);
+  });
+
+  it('gate beyond the server count cap: never passes on a count that could be too low', async () => {
+    const real = countInStore(BIG_RELEASE);
+    const threshold = sim().profile.totalCountCap + 1;
+    expect(real).toBeGreaterThan(threshold);
+
+    // A capped total_count (the cap) would pass `<= cap + 1`; the real count fails it.
+    const run = await gate(BIG_RELEASE, { threshold: String(threshold), 'threshold-operator': '<=' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['gate-result']).not.toBe('passed');
+    expect(run.errors.length).toBeGreaterThan(0);
+    expect(run.outputs['gate-result']).toBe('failed');
+    // A flagged total is only a lower bound to the action (it cannot tell a capped count from an exact
+    // one that the server flags anyway), so the count is either exact or "N+" with N at most the real one.
+    const shown = /^(\d+)(\+?)$/.exec(run.outputs['defect-count'] ?? '');
+    expect(shown).not.toBeNull();
+    if (shown![2] === '') expect(Number(shown![1])).toBe(real);
+    else expect(Number(shown![1])).toBeLessThanOrEqual(real);
+    if (sim().profile.exceedsTotalCount === 'never') expect(run.outputs['defect-count']).toBe(String(real));
+  });
+
+  it('create-defect: files one defect, outputs its id and link; origin set only where a GitHub node exists', async () => {
+    const name = uniqueName('create');
+
+    const run = await create(name);
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    const stored = named(name);
+    expect(stored).toHaveLength(1);
+    expect(run.outputs).toMatchObject({ created: 'true', 'defect-id': stored[0]!.id, 'defect-url': workItemUrl(sim(), stored[0]!.id) });
+    expect(refId(stored[0]!.release)).toBe(sim().store.releaseByName(CREATE_RELEASE).id);
+    const github = sim().store.find('list_nodes', (n) => n.name === 'GitHub Actions' && String(n.logical_name).startsWith('list_node.item_origin.'))[0];
+    expect(refId(stored[0]!.item_origin)).toBe(github?.id);
+  });
+
+  it('create-defect with extra-fields {"is_draft": true}: a draft is filed', async () => {
+    const name = uniqueName('is_draft');
+
+    const run = await create(name, { 'extra-fields': '{"is_draft": true}' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    const stored = named(name);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.is_draft).toBe(true);
+    expect(run.outputs['defect-id']).toBe(stored[0]!.id);
+  });
+
+  it('dedupe: an open defect of that name is reused, with a comment, and nothing is filed', async () => {
+    const name = uniqueName('dedupe');
+    const { store } = sim();
+    const open = store.add('defects', {
+      name,
+      release: ref(store.releaseByName(CREATE_RELEASE)),
+      phase: ref(store.byLogicalName('phase.defect.opened')),
+      parent: ref(store.all('work_item_roots')[0]!)
+    });
+    const comments = store.all('comments').length;
+
+    const run = await create(name, { dedupe: 'true' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(named(name)).toHaveLength(1);
+    expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': open.id, 'defect-url': workItemUrl(sim(), open.id) });
+    expect(store.all('comments')).toHaveLength(comments + 1);
+    expect(refId(store.all('comments').at(-1)!.owner_work_item)).toBe(open.id);
+  });
+
+  it('exactly once: a 502 after the defect was stored leaves exactly one defect, and the id output is it', async () => {
+    const name = uniqueName('exactly once');
+    sim().faults.add({ method: 'POST', path: '/defects', processThenStatus: 502 });
+
+    const run = await create(name, { retries: '1' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    const stored = named(name);
+    expect(stored).toHaveLength(1);
+    expect(run.outputs).toMatchObject({ created: 'true', 'defect-id': stored[0]!.id });
+    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(1);
+  });
+
+  it('dry run: resolves everything and writes nothing', async () => {
+    const name = uniqueName('dry run');
+
+    const run = await create(name, { 'dry-run': 'true' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(writes(sim())).toBe(0);
+    expect(named(name)).toHaveLength(0);
+    expect(run.outputs.created).toBe('false');
+  });
+
+  it("trap release: the name made of query metacharacters counts only its own defects, not its '-old' twin's", async () => {
+    const expected = countInStore(TRICKY_RELEASE);
+    expect(expected).toBeGreaterThan(0);
+    expect(countInStore(`${TRICKY_RELEASE}-old`)).toBeGreaterThan(0);
+
+    const run = await gate(TRICKY_RELEASE, { threshold: String(expected), 'threshold-operator': '<=' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'passed', 'defect-count': String(expected) });
+  });
+});
+}
+
+/** True for the titles of SMOKE_CASES. */
+export const isSmoke = (title: string): boolean => SMOKE_CASES.some((start) => title.startsWith(start));
