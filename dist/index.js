@@ -40700,25 +40700,10 @@ function parseServerUrl(text, { report, warn, show }) {
     return `${parsed.protocol}//${parsed.host}${prefix}`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/problems.ts
-// What a problem with the inputs is, and how the list of them is written for the user.
-function formatProblems(problems) {
-    const noun = problems.length === 1 ? 'problem' : 'problems';
-    return [`The inputs have ${problems.length} ${noun}:`, ...problems.map(formatProblem)].join('\n');
-}
-/** One line of formatProblems: `- input: message`. */
-function formatProblem(problem) {
-    return `- ${problem.input}: ${problem.message}`;
-}
-
 ;// CONCATENATED MODULE: ./src/settings.ts
 // The action's settings: every input read and validated once, into one typed object, with all
 // problems reported together. This is the only module that reads the inputs; src/inputs/ holds
 // the rules it applies.
-
-
-
-
 
 
 
@@ -40789,6 +40774,8 @@ function readCommon(inputs, readFile) {
         retries === undefined) {
         return undefined;
     }
+    // The client's settings, from the inputs octane-url, shared-space-id, workspace-id, client-id,
+    // client-secret, timeout-seconds, retries and ca-certificate (its PEM text, a file already read).
     const connection = {
         url,
         sharedSpaceId,
@@ -40865,6 +40852,17 @@ function warnIgnored(inputs, names, usedIn) {
         if (inputs.given(name))
             inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.${MEANT[name] ?? ''}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/problems.ts
+// What a problem with the inputs is, and how the list of them is written for the user.
+function formatProblems(problems) {
+    const noun = problems.length === 1 ? 'problem' : 'problems';
+    return [`The inputs have ${problems.length} ${noun}:`, ...problems.map(formatProblem)].join('\n');
+}
+/** One line of formatProblems: `- input: message`. */
+function formatProblem(problem) {
+    return `- ${problem.input}: ${problem.message}`;
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -43243,6 +43241,23 @@ class OctaneNetworkError extends Error {
         this.code = details.code;
         this.server = details.server;
     }
+}
+/**
+ * Octane answered 2xx, but with something the client cannot read: not JSON, not a page of
+ * entities, no created entity, or an id that is not an id. The call went through, so after a
+ * POST the entity may exist (exactly-once looks for it); nothing in the answer was used.
+ */
+class UnreadableAnswerError extends Error {
+    name = 'UnreadableAnswerError';
+    status;
+    constructor(message, details) {
+        super(message);
+        this.status = details.status;
+    }
+}
+/** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
+class ClientClosedError extends Error {
+    name = 'ClientClosedError';
 }
 /**
  * A POST that may or may not have been processed (a timeout, a connection reset after the
@@ -47288,7 +47303,6 @@ function reference(ref, field, fail) {
 
 
 
-
 const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
@@ -47348,7 +47362,7 @@ class OctaneClient {
     /** Signs in (again); concurrent callers share one sign-in. */
     signIn() {
         if (this.closed)
-            return Promise.reject(new OctaneError('The run has ended; not signing in to Octane again', { status: 0 }));
+            return Promise.reject(new ClientClosedError('The run has ended; not signing in to Octane again'));
         if (!this.signingIn) {
             this.signingIn = this.doSignIn().finally(() => {
                 this.signingIn = undefined;
@@ -47420,14 +47434,26 @@ class OctaneClient {
         const response = await this.send({ method: 'GET', url, what });
         const json = this.parseJson(response, what);
         const page = json;
+        // The one place a page's shape is checked: everything after this trusts the Page type.
         if (!page || typeof page !== 'object' || !Array.isArray(page.data) || typeof page.total_count !== 'number') {
-            throw new OctaneError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
+            throw new UnreadableAnswerError(`Octane answered ${what} with JSON that is not a page of entities (no data array or total_count)`, {
+                status: response.status
+            });
+        }
+        const total = page.total_count;
+        if (!Number.isSafeInteger(total) || total < 0) {
+            throw new UnreadableAnswerError(`Octane answered ${what} with a total_count that is not a count (${total}); it was not used`, {
+                status: response.status
+            });
+        }
+        if (!page.data.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
+            throw new UnreadableAnswerError(`Octane answered ${what} with a data list that holds something other than entities; it was not used`, {
                 status: response.status
             });
         }
         const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
-        const data = page.data.map((item) => (item !== null && typeof item === 'object' ? this.checkedIds(item, response, what) : item));
-        return { total_count: page.total_count, data: data, ...exceeds };
+        const data = page.data.map((item) => this.checkedIds(item, response, what));
+        return { total_count: total, data, ...exceeds };
     }
     async create(collection, fields, options = {}) {
         const url = this.collectionUrl(collection);
@@ -47436,7 +47462,7 @@ class OctaneClient {
         const json = this.parseJson(response, what);
         const entity = Array.isArray(json?.data) ? json.data[0] : undefined;
         if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-            throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
+            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
                 status: response.status
             });
         }
@@ -47559,7 +47585,7 @@ class OctaneClient {
     /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
     checkedIds(entity, response, what) {
         return withCheckedIds(entity, (field, id) => {
-            return new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
+            return new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
                 status: response.status
             });
         });
@@ -47601,7 +47627,7 @@ class OctaneClient {
         }
         catch {
             const kind = looksLikeHtml(response.body, response.contentType) ? 'an HTML page' : 'a body';
-            throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`, { status: response.status });
+            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`, { status: response.status });
         }
     }
 }
@@ -47628,22 +47654,16 @@ function listQuery(params) {
 ;// CONCATENATED MODULE: ./src/lookups.ts
 
 
-/** A name that does not resolve; `input` is the action input it came from. */
+/** Names that did not resolve: one problem or several (look-ups run together), so the user fixes them in one go. */
 class LookupError extends Error {
-    input;
-    constructor(input, message) {
-        super(message);
-        this.input = input;
-        this.name = 'LookupError';
-    }
-}
-/** Several look-ups failed at once: every problem, so the user fixes them in one go. */
-class LookupErrors extends LookupError {
+    name = 'LookupError';
     problems;
     constructor(problems) {
-        super(problems.map((p) => p.input).join(', '), problems.map((p) => p.message).join('\n'));
+        super(problems.map((p) => p.message).join('\n'));
         this.problems = problems;
-        this.name = 'LookupErrors';
+    }
+    static of(input, message) {
+        return new LookupError([{ input, message }]);
     }
 }
 const PAGE_MAX = 1000;
@@ -47655,20 +47675,14 @@ const ORIGIN_ROOT = 'list_node.item_origin';
 /** Most severe first; unknown logical names after the known ones. */
 const SEVERITY_RANK = ['urgent', 'very_high', 'high', 'medium', 'low'];
 /**
- * The page's entities, or an error when the answer cannot be trusted: a total_count that
- * is not a whole number, or data that is not an array. `complete` also refuses a page
- * that does not hold every match (a list we would match names against must be whole).
+ * The page's entities; `complete` refuses a page that does not hold every match (a list we would
+ * match names against must be whole). The client already checked the page's shape.
  */
 function checkedPage(page, what, complete) {
-    const total = page?.total_count;
-    const data = page?.data;
-    if (!Array.isArray(data) || typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-        throw new Error(`Octane's answer for ${what} is unreadable (no valid total_count and data); refusing to guess.`);
+    if (complete && page.total_count > page.data.length) {
+        throw new Error(`Octane has ${page.total_count} ${what} but answered only ${page.data.length}; refusing to match names against a partial list.`);
     }
-    if (complete && total > data.length) {
-        throw new Error(`Octane has ${total} ${what} but answered only ${data.length}; refusing to match names against a partial list.`);
-    }
-    return data;
+    return page.data;
 }
 function lookups_text(value) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -47708,11 +47722,11 @@ async function findRelease(api, name) {
     if (exact.length === 1)
         return toResolved(exact[0]);
     if (exact.length > 1) {
-        throw new LookupError('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => lookups_text(r.id)).join(', ')}); rename all but one in Octane.`);
+        throw LookupError.of('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => lookups_text(r.id)).join(', ')}); rename all but one in Octane.`);
     }
     if (!complete) {
         // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
-        throw new LookupError('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
+        throw LookupError.of('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
     }
     // Only on this failure path: a short list of what is there, to spot the typo.
     const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
@@ -47723,7 +47737,7 @@ async function findRelease(api, name) {
     const hint = spaced === undefined
         ? ''
         : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
-    throw new LookupError('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+    throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
 }
 /** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
 function isRefusedQuery(e) {
@@ -47780,7 +47794,7 @@ function matchNames(input, what, names, candidates) {
         problems.push(`Ambiguous ${what}: ${ambiguous.join('; ')}; write the logical name instead`);
     if (problems.length > 0) {
         const valid = candidates.map((c) => (c.logicalName ? `${c.name} (${c.logicalName})` : c.name));
-        throw new LookupError(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
+        throw LookupError.of(input, `${problems.join('. ')}; valid ${what}: ${valid.length ? valid.join(', ') : 'none'}`);
     }
     return out;
 }
@@ -47834,8 +47848,8 @@ async function findOriginNode(api, name = 'GitHub Actions') {
     return nodes.find((n) => n.name === name);
 }
 /**
- * Awaits look-ups that already run in parallel. Several failed names come back as one
- * LookupErrors; any other failure (network, Octane error) is rethrown as it is.
+ * Awaits look-ups that already run in parallel. Every failed name comes back in one
+ * LookupError; any other failure (network, Octane error) is rethrown as it is.
  */
 async function resolveAll(lookups) {
     const keys = Object.keys(lookups);
@@ -47845,13 +47859,11 @@ async function resolveAll(lookups) {
         if (s.status === 'rejected') {
             if (!(s.reason instanceof LookupError))
                 throw s.reason;
-            problems.push(...(s.reason instanceof LookupErrors ? s.reason.problems : [s.reason]));
+            problems.push(...s.reason.problems);
         }
     }
-    if (problems.length === 1)
-        throw problems[0];
-    if (problems.length > 1)
-        throw new LookupErrors(problems);
+    if (problems.length > 0)
+        throw new LookupError(problems);
     const out = {};
     keys.forEach((k, i) => {
         out[k] = settled[i].value;
@@ -47998,70 +48010,8 @@ function mermaidPie(title, counts, colours = []) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/gate/render.ts
+;// CONCATENATED MODULE: ./src/gate/verdict.ts
 
-
-
-/** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
-function outputCount(t) {
-    return t.exact ? t.n : `${t.n}+`;
-}
-/**
- * Name -> count as JSON. Built as a list of pairs and joined by hand, not through an object: the names come
- * from Octane, and an object would turn a severity named `__proto__` into its prototype instead of a key.
- */
-function countsJson(counts) {
-    const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
-    return `{${pairs.join(',')}}`;
-}
-/**
- * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
- * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
- * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
- * of that size is still one a browser shows without stalling.
- */
-const SUMMARY_BUDGET_BYTES = 512 * 1024;
-/**
- * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,
- * two bytes a code unit). GitHub allows 1 MB of outputs per job (docs: "output limitations"), counted
- * over the outputs a job maps; half of it lists 1,000 defects with names of usual length and leaves
- * the other half to the rest of the job.
- */
-const OUTPUTS_BUDGET_BYTES = 512 * 1024;
-const utf16Bytes = (text) => text.length * 2;
-/** Outputs by name; in a dry run only what is known without counting (nothing yet). */
-function gateOutputs(r) {
-    if (r.dryRun || r.count === undefined || r.passed === undefined)
-        return {};
-    return { ...countOutputs(r), defects: outputDefects(r).json };
-}
-/** Every gate output but `defects`: these are never cut. */
-function countOutputs(r) {
-    return {
-        'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
-        'gate-result': r.passed ? 'passed' : 'failed',
-        'counts-by-severity': countsJson(r.countsBySeverity),
-        'counts-by-phase': countsJson(r.countsByPhase)
-    };
-}
-/**
- * The `defects` output: the listed defects as a JSON array, as many as fit in what the other outputs
- * leave of OUTPUTS_BUDGET_BYTES (the counts are never cut). `listed` says how many that is.
- */
-function outputDefects(r) {
-    const others = Object.entries(countOutputs(r)).reduce((n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value), utf16Bytes('defects'));
-    let room = OUTPUTS_BUDGET_BYTES - others - utf16Bytes('[]');
-    const items = [];
-    for (const { id, name, phase, severity, url } of r.defects ?? []) {
-        const item = JSON.stringify({ id, name, phase, severity, url });
-        const cost = utf16Bytes(item) + (items.length > 0 ? utf16Bytes(',') : 0);
-        if (cost > room)
-            break;
-        room -= cost;
-        items.push(item);
-    }
-    return { json: `[${items.join(',')}]`, listed: items.length };
-}
 /** `7 defects`, or `at least 2000 defects` when the count is a lower bound. */
 function countText(n, exact) {
     return `${exact ? '' : 'at least '}${plural(n, 'defect', 'defects')}`;
@@ -48086,136 +48036,9 @@ function gateVerdict(r) {
         return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
     return `Gate ${r.passed ? 'passed' : 'failed'}: ${countText(r.count, r.countExact !== false)} (${filterText(r)}); ${allowed}`;
 }
-function heading(r, failOnGate) {
-    if (r.dryRun || r.passed === undefined)
-        return '## 🔎 Gate dry run';
-    if (r.passed)
-        return '## ✅ Gate passed';
-    return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
-}
-function filterSection(r) {
-    const names = (list) => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
-    const rows = [
-        ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
-        ['Phases', names(r.phases)],
-        ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
-        ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
-        ['Query', code(r.query)]
-    ];
-    return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
-}
-/** Pie colours by the severity's logical name, Urgent red through Low grey. */
-const SEVERITY_COLOURS = {
-    'list_node.severity.urgent': '#cf222e',
-    'list_node.severity.very_high': '#e8590c',
-    'list_node.severity.high': '#fb8f44',
-    'list_node.severity.medium': '#d4a72c',
-    'list_node.severity.low': '#8c959f'
-};
-/** A workspace's own severity node, and the defects without a severity. */
-const OTHER_SEVERITY_COLOUR = '#8250df';
-const NO_SEVERITY_COLOUR = '#d0d7de';
-/**
- * The severity chart's slices with their colours. Mermaid up to 11.x draws the slices largest
- * first whatever their order in the text, and gives pie1 to the largest (mermaid-js/mermaid
- * issues 5314 and 5899; PR 7295 keeps the text's order). Slices sorted by count, ties most
- * severe first, are drawn in the same order by both, so each colour lands on its severity.
- */
-function severitySlices(r) {
-    const rank = new Map(r.severities.map((s, i) => [s.name, i]));
-    const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
-    const counts = [...(r.countsBySeverity ?? [])]
-        .map(([name, t]) => [name, t.n])
-        .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
-        .sort(([, m], [, n]) => n - m);
-    return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
-}
-function breakdownSection(r) {
-    const bySeverity = [...(r.countsBySeverity ?? [])];
-    const byPhase = [...(r.countsByPhase ?? [])];
-    const cell = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
-    const parts = ['### Breakdown', ''];
-    parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
-    parts.push('');
-    parts.push(table(['Phase', 'Defects'], byPhase.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
-    const exact = (list) => list.every(([, t]) => t.exact);
-    if (!exact(bySeverity) || !exact(byPhase)) {
-        parts.push('', 'Counts marked "at least" are lower bounds: Octane flagged them as possibly not exact (`exceeds_total_count`). ' +
-            'Defects without a severity are then not counted separately, and there is no chart.');
-        return parts.join('\n');
-    }
-    const pie = (list) => list.map(([k, t]) => [k, t.n]);
-    const slices = severitySlices(r);
-    const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter((c) => c !== '');
-    for (const c of charts)
-        parts.push('', c);
-    return parts.join('\n');
-}
-/** The defects table, with as many rows as fit in `roomBytes`, and what was left out. */
-function defectsSection(r, roomBytes) {
-    const defects = r.defects ?? [];
-    const count = r.count ?? 0;
-    const parts = ['### Defects', ''];
-    if (defects.length === 0) {
-        parts.push('No matching defects.');
-        return parts.join('\n');
-    }
-    const header = table(['ID', 'Name', 'Phase', 'Severity'], []);
-    // Room for the heading, the table's head and the closing lines, which are short.
-    let room = roomBytes - Buffer.byteLength(parts.join('\n')) - Buffer.byteLength(header) - 1024;
-    const rows = [];
-    for (const d of defects) {
-        const row = table(['', '', '', ''], [[markdown_link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split('\n')[2];
-        const cost = Buffer.byteLength(row) + 1;
-        if (cost > room)
-            break;
-        room -= cost;
-        rows.push(row);
-    }
-    parts.push([header, ...rows].join('\n'));
-    const more = count - rows.length;
-    if (more > 0) {
-        const why = rows.length < defects.length
-            ? `the list was cut to keep this summary under ${SUMMARY_BUDGET_BYTES / 1024} KiB; see the rest in Octane`
-            : defects.length < MAX_LIST_LIMIT
-                ? 'raise `list-limit` to see more'
-                : 'see the rest in Octane';
-        const atLeast = r.countExact === false ? 'at least ' : '';
-        parts.push('', `… and ${atLeast}${more} more (listed ${rows.length} of ${atLeast}${count}; ${why}).`);
-    }
-    const inOutputs = outputDefects(r).listed;
-    if (inOutputs < defects.length) {
-        parts.push('', `The \`defects\` output lists ${inOutputs} of them, to keep the step's outputs under ${OUTPUTS_BUDGET_BYTES / 1024} KiB; \`defect-count\` and the counts are complete.`);
-    }
-    return parts.join('\n');
-}
-/**
- * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
- * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
- * phase names), only the heading and the counts are kept.
- */
-function gateSummary(r, { failOnGate = true } = {}) {
-    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
-    if (!r.dryRun && r.count !== undefined) {
-        parts.push('', breakdownSection(r), '');
-        const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
-        parts.push(defectsSection(r, room));
-    }
-    else {
-        parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
-    }
-    const summary = parts.join('\n') + '\n';
-    if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES)
-        return summary;
-    const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
-    return ([
-        heading(r, failOnGate),
-        '',
-        `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
-        '',
-        `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
-    ].join('\n') + '\n');
-}
+
+;// CONCATENATED MODULE: ./src/gate/result.ts
+const NO_SEVERITY = '(no severity)';
 
 ;// CONCATENATED MODULE: ./src/octane/entities.ts
 /** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
@@ -48239,7 +48062,7 @@ function refOf(value) {
 
 
 
-const NO_SEVERITY = '(no severity)';
+
 const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
 /**
  * How far the gate lists ids when Octane flags a count as not exact and only the exact number up to
@@ -48248,13 +48071,6 @@ const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
  */
 const SETTLE_PAGE = 1000;
 const SETTLE_PAGES = 10;
-function validTotal(page, what) {
-    const total = page?.total_count;
-    if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) {
-        throw new Error(`Octane's answer for ${what} has no valid total_count (${JSON.stringify(total) ?? 'missing'}); the gate cannot count, so it fails.`);
-    }
-    return total;
-}
 /**
  * The count a first page (offset 0, `limit` rows asked for) gives. `exceeds_total_count` is undocumented and
  * servers are read several ways (never set; set whenever more rows exist than the page holds; set whenever
@@ -48263,19 +48079,14 @@ function validTotal(page, what) {
  * holds every match, so its rows are the exact count (a capped total_count is only smaller); any other flagged
  * page gives a lower bound.
  */
-function tallyOf(page, limit, what) {
-    const total = validTotal(page, what);
-    if (page?.exceeds_total_count !== true)
+function tallyOf(page, limit) {
+    const total = page.total_count;
+    if (page.exceeds_total_count !== true)
         return { n: total, exact: true };
-    const rows = Array.isArray(page.data) ? page.data.length : 0;
+    const rows = page.data.length;
     if (rows < limit && rows >= total)
         return { n: rows, exact: true };
     return { n: Math.max(total, rows), exact: false };
-}
-function dataOf(page, what) {
-    if (!Array.isArray(page.data))
-        throw new Error(`Octane's answer for ${what} has no data list; the gate cannot list defects.`);
-    return page.data;
 }
 function refName(value) {
     if (value && typeof value === 'object' && 'name' in value) {
@@ -48295,11 +48106,11 @@ function sumOf(tallies) {
     return { n, exact };
 }
 /** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
-function tally(pages, parts, limit, what) {
+function tally(pages, parts, limit) {
     const counts = new Map();
     pages.forEach((page, i) => {
         const name = parts[i].name;
-        const t = tallyOf(page, limit, `${what} ${name}`);
+        const t = tallyOf(page, limit);
         const before = counts.get(name);
         counts.set(name, before ? sumOf([before, t]) : t);
     });
@@ -48366,10 +48177,10 @@ async function settleByListing(api, query, lower, settings, log) {
     while (ids.size < want && !short) {
         const limit = Math.min(SETTLE_PAGE, want - ids.size);
         const page = await api.list('defects', { query, fields: ['id'], limit, offset: ids.size, orderBy: ['id'] });
-        atLeast = Math.max(atLeast, validTotal(page, 'the gate query'));
-        const data = dataOf(page, 'the gate query');
+        atLeast = Math.max(atLeast, page.total_count);
+        const data = page.data;
         for (const e of data) {
-            const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+            const id = e.id ?? '';
             // A row without an id, or seen twice, means the pages shift under us: the count could be off.
             if (!id || ids.has(id))
                 throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
@@ -48449,7 +48260,7 @@ async function runGate(settings, api, log) {
             })))
         ]);
         const wholeLimit = allSeverities ? limit : 1;
-        let counts = reconcile(tallyOf(wholePage, wholeLimit, 'the gate query'), tally(perSeverity, severities, limit, 'severity'), tally(perPhase, phases, 1, 'phase'), allSeverities);
+        let counts = reconcile(tallyOf(wholePage, wholeLimit), tally(perSeverity, severities, limit), tally(perPhase, phases, 1), allSeverities);
         let passed = counts.whole.exact
             ? compare(counts.whole.n, settings.operator, settings.threshold)
             : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
@@ -48477,7 +48288,7 @@ async function runGate(settings, api, log) {
         const seen = new Set();
         const add = (e) => {
             // A broken answer may lack an id: list it without one rather than as "undefined".
-            const id = typeof e.id === 'string' || typeof e.id === 'number' ? String(e.id) : '';
+            const id = e.id ?? '';
             if (listed.length >= limit || (id && seen.has(id)))
                 return;
             if (id)
@@ -48492,9 +48303,10 @@ async function runGate(settings, api, log) {
                 url: id ? api.workItemUrl(id) : ''
             });
         };
-        perSeverity.forEach((page, i) => dataOf(page, `severity ${severities[i].name}`).forEach(add));
+        for (const page of perSeverity)
+            page.data.forEach(add);
         if (allSeverities)
-            dataOf(wholePage, 'the gate query').forEach(add);
+            wholePage.data.forEach(add);
         const result = {
             ...base,
             count: counts.whole.n,
@@ -48643,7 +48455,7 @@ async function confirmCandidates(api, log, candidates, name, releaseName, releas
 }
 async function listDefectPhases(api) {
     const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
-    return Array.isArray(page?.data) ? page.data : [];
+    return page.data;
 }
 /**
  * Ids of the workspace's "done" metaphases. Not every server exposes metaphases through the
@@ -48652,8 +48464,7 @@ async function listDefectPhases(api) {
 async function listDoneMetaphases(api, log) {
     try {
         const page = await api.list('metaphases', { fields: ['id', 'name', 'logical_name'], limit: 1000 });
-        const data = Array.isArray(page?.data) ? page.data : [];
-        return new Set(data.filter(isDoneMetaphase).map((m) => String(m.id)));
+        return new Set(page.data.filter(isDoneMetaphase).map((m) => String(m.id)));
     }
     catch (e) {
         log.debug(`Metaphases are not available (${e.message}); open = not closed, rejected or duplicate`);
@@ -48764,7 +48575,7 @@ async function createExactlyOnce(api, log, fields, who, sleep = promises_namespa
             entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
         }
         catch (e) {
-            if (e instanceof OctaneError && e.status >= 200 && e.status <= 299) {
+            if (e instanceof UnreadableAnswerError) {
                 log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
                 const existing = await findSettled(api, log, who, sleep);
                 if (existing)
@@ -48850,8 +48661,7 @@ async function findByToken(api, log, who, attempts = 2) {
         for (const a of answers) {
             if (a.status !== 'fulfilled')
                 continue;
-            const data = Array.isArray(a.value?.data) ? a.value.data : [];
-            for (const d of data)
+            for (const d of a.value.data)
                 if (hasToken(d.description, who.token))
                     found.set(String(d.id), d);
         }
@@ -48931,12 +48741,9 @@ async function checkExtraReferences(api, fields, log) {
     const pages = await Promise.all(asked.map(({ collection, ids }) => api.list(collection, { query: idIn('id', ids), fields: ['id'], limit: ids.length })));
     const found = new Set();
     pages.forEach((page, i) => {
-        if (!Array.isArray(page?.data))
-            throw new Error(`Octane's answer for ${asked[i].collection} by id is unreadable (no data list); the dry run cannot check extra-fields.`);
-        for (const e of page.data) {
-            if (typeof e.id === 'string' || typeof e.id === 'number')
-                found.add(`${asked[i].collection}|${String(e.id)}`);
-        }
+        for (const e of page.data)
+            if (e.id)
+                found.add(`${asked[i].collection}|${e.id}`);
     });
     const missing = checkable.filter((r) => !found.has(`${COLLECTION_OF[r.type]}|${r.id}`));
     if (unchecked.length > 0) {
@@ -48947,7 +48754,7 @@ async function checkExtraReferences(api, fields, log) {
         ...missing.map((r) => `${extra_references_shown(r)} does not exist in the workspace`)
     ];
     if (problems.length > 0) {
-        throw new LookupError('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
+        throw LookupError.of('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
     }
     if (checkable.length > 0)
         log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
@@ -49053,6 +48860,202 @@ async function findSeverity(api, name) {
         return undefined;
     const [first] = await resolveSeverities(api, [name], 'severity');
     return first;
+}
+
+;// CONCATENATED MODULE: ./src/gate/render.ts
+
+
+
+
+/** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
+function outputCount(t) {
+    return t.exact ? t.n : `${t.n}+`;
+}
+/**
+ * Name -> count as JSON. Built as a list of pairs and joined by hand, not through an object: the names come
+ * from Octane, and an object would turn a severity named `__proto__` into its prototype instead of a key.
+ */
+function countsJson(counts) {
+    const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
+    return `{${pairs.join(',')}}`;
+}
+/**
+ * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
+ * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
+ * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
+ * of that size is still one a browser shows without stalling.
+ */
+const SUMMARY_BUDGET_BYTES = 512 * 1024;
+/**
+ * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,
+ * two bytes a code unit). GitHub allows 1 MB of outputs per job (docs: "output limitations"), counted
+ * over the outputs a job maps; half of it lists 1,000 defects with names of usual length and leaves
+ * the other half to the rest of the job.
+ */
+const OUTPUTS_BUDGET_BYTES = 512 * 1024;
+const utf16Bytes = (text) => text.length * 2;
+/** Outputs by name; in a dry run only what is known without counting (nothing yet). */
+function gateOutputs(r) {
+    if (r.dryRun || r.count === undefined || r.passed === undefined)
+        return {};
+    return { ...countOutputs(r), defects: outputDefects(r).json };
+}
+/** Every gate output but `defects`: these are never cut. */
+function countOutputs(r) {
+    return {
+        'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
+        'gate-result': r.passed ? 'passed' : 'failed',
+        'counts-by-severity': countsJson(r.countsBySeverity),
+        'counts-by-phase': countsJson(r.countsByPhase)
+    };
+}
+/**
+ * The `defects` output: the listed defects as a JSON array, as many as fit in what the other outputs
+ * leave of OUTPUTS_BUDGET_BYTES (the counts are never cut). `listed` says how many that is.
+ */
+function outputDefects(r) {
+    const others = Object.entries(countOutputs(r)).reduce((n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value), utf16Bytes('defects'));
+    let room = OUTPUTS_BUDGET_BYTES - others - utf16Bytes('[]');
+    const items = [];
+    for (const { id, name, phase, severity, url } of r.defects ?? []) {
+        const item = JSON.stringify({ id, name, phase, severity, url });
+        const cost = utf16Bytes(item) + (items.length > 0 ? utf16Bytes(',') : 0);
+        if (cost > room)
+            break;
+        room -= cost;
+        items.push(item);
+    }
+    return { json: `[${items.join(',')}]`, listed: items.length };
+}
+function heading(r, failOnGate) {
+    if (r.dryRun || r.passed === undefined)
+        return '## 🔎 Gate dry run';
+    if (r.passed)
+        return '## ✅ Gate passed';
+    return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
+}
+function filterSection(r) {
+    const names = (list) => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
+    const rows = [
+        ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
+        ['Phases', names(r.phases)],
+        ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
+        ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
+        ['Query', code(r.query)]
+    ];
+    return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
+}
+/** Pie colours by the severity's logical name, Urgent red through Low grey. */
+const SEVERITY_COLOURS = {
+    'list_node.severity.urgent': '#cf222e',
+    'list_node.severity.very_high': '#e8590c',
+    'list_node.severity.high': '#fb8f44',
+    'list_node.severity.medium': '#d4a72c',
+    'list_node.severity.low': '#8c959f'
+};
+/** A workspace's own severity node, and the defects without a severity. */
+const OTHER_SEVERITY_COLOUR = '#8250df';
+const NO_SEVERITY_COLOUR = '#d0d7de';
+/**
+ * The severity chart's slices with their colours. Mermaid up to 11.x draws the slices largest
+ * first whatever their order in the text, and gives pie1 to the largest (mermaid-js/mermaid
+ * issues 5314 and 5899; PR 7295 keeps the text's order). Slices sorted by count, ties most
+ * severe first, are drawn in the same order by both, so each colour lands on its severity.
+ */
+function severitySlices(r) {
+    const rank = new Map(r.severities.map((s, i) => [s.name, i]));
+    const colour = new Map(r.severities.map((s) => [s.name, SEVERITY_COLOURS[s.logicalName ?? ''] ?? OTHER_SEVERITY_COLOUR]));
+    const counts = [...(r.countsBySeverity ?? [])]
+        .map(([name, t]) => [name, t.n])
+        .sort(([a], [b]) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size))
+        .sort(([, m], [, n]) => n - m);
+    return { counts, colours: counts.map(([name]) => colour.get(name) ?? NO_SEVERITY_COLOUR) };
+}
+function breakdownSection(r) {
+    const bySeverity = [...(r.countsBySeverity ?? [])];
+    const byPhase = [...(r.countsByPhase ?? [])];
+    const cell = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
+    const parts = ['### Breakdown', ''];
+    parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+    parts.push('');
+    parts.push(table(['Phase', 'Defects'], byPhase.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+    const exact = (list) => list.every(([, t]) => t.exact);
+    if (!exact(bySeverity) || !exact(byPhase)) {
+        parts.push('', 'Counts marked "at least" are lower bounds: Octane flagged them as possibly not exact (`exceeds_total_count`). ' +
+            'Defects without a severity are then not counted separately, and there is no chart.');
+        return parts.join('\n');
+    }
+    const pie = (list) => list.map(([k, t]) => [k, t.n]);
+    const slices = severitySlices(r);
+    const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter((c) => c !== '');
+    for (const c of charts)
+        parts.push('', c);
+    return parts.join('\n');
+}
+/** The defects table, with as many rows as fit in `roomBytes`, and what was left out. */
+function defectsSection(r, roomBytes) {
+    const defects = r.defects ?? [];
+    const count = r.count ?? 0;
+    const parts = ['### Defects', ''];
+    if (defects.length === 0) {
+        parts.push('No matching defects.');
+        return parts.join('\n');
+    }
+    const header = table(['ID', 'Name', 'Phase', 'Severity'], []);
+    // Room for the heading, the table's head and the closing lines, which are short.
+    let room = roomBytes - Buffer.byteLength(parts.join('\n')) - Buffer.byteLength(header) - 1024;
+    const rows = [];
+    for (const d of defects) {
+        const row = table(['', '', '', ''], [[markdown_link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split('\n')[2];
+        const cost = Buffer.byteLength(row) + 1;
+        if (cost > room)
+            break;
+        room -= cost;
+        rows.push(row);
+    }
+    parts.push([header, ...rows].join('\n'));
+    const more = count - rows.length;
+    if (more > 0) {
+        const why = rows.length < defects.length
+            ? `the list was cut to keep this summary under ${SUMMARY_BUDGET_BYTES / 1024} KiB; see the rest in Octane`
+            : defects.length < MAX_LIST_LIMIT
+                ? 'raise `list-limit` to see more'
+                : 'see the rest in Octane';
+        const atLeast = r.countExact === false ? 'at least ' : '';
+        parts.push('', `… and ${atLeast}${more} more (listed ${rows.length} of ${atLeast}${count}; ${why}).`);
+    }
+    const inOutputs = outputDefects(r).listed;
+    if (inOutputs < defects.length) {
+        parts.push('', `The \`defects\` output lists ${inOutputs} of them, to keep the step's outputs under ${OUTPUTS_BUDGET_BYTES / 1024} KiB; \`defect-count\` and the counts are complete.`);
+    }
+    return parts.join('\n');
+}
+/**
+ * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
+ * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
+ * phase names), only the heading and the counts are kept.
+ */
+function gateSummary(r, { failOnGate = true } = {}) {
+    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+    if (!r.dryRun && r.count !== undefined) {
+        parts.push('', breakdownSection(r), '');
+        const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
+        parts.push(defectsSection(r, room));
+    }
+    else {
+        parts.push('', 'Dry run: nothing was counted and nothing was written to Octane.');
+    }
+    const summary = parts.join('\n') + '\n';
+    if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES)
+        return summary;
+    const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
+    return ([
+        heading(r, failOnGate),
+        '',
+        `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
+        '',
+        `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
+    ].join('\n') + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/render.ts
@@ -49196,6 +49199,9 @@ function asRecord(v) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
 
 
 
@@ -49397,11 +49403,12 @@ function inertLog(core) {
 }
 /** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
 function messageOf(error) {
-    if (error instanceof LookupErrors) {
+    if (error instanceof LookupError) {
+        const [only, ...more] = error.problems;
+        if (only && more.length === 0)
+            return `${only.input}: ${only.message}`;
         return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
     }
-    if (error instanceof LookupError)
-        return `${error.input}: ${error.message}`;
     return error instanceof Error ? error.message : String(error);
 }
 /**
