@@ -111,6 +111,11 @@ export class Sessions {
     return {};
   }
 
+  /** Sessions signed in and neither signed out nor expired. */
+  openCount(): number {
+    return new Set([...this.tokens.values()].filter((s) => !s.ended && !s.expiredCode)).size;
+  }
+
   expireAll(code: SessionExpiryCode): void {
     for (const session of this.tokens.values()) {
       if (!session.ended) session.expiredCode ??= code;

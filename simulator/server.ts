@@ -163,6 +163,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     latencyMs: options.latencyMs ?? 0,
     log,
     profile,
+    openSessions: () => sessions.openCount(),
     expireSessions: (code: SessionExpiryCode = 'VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT') => sessions.expireAll(code),
     close: () =>
       new Promise<void>((resolve) => {

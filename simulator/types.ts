@@ -159,5 +159,7 @@ export interface Simulator {
   expireSessions(code?: SessionExpiryCode): void;
   /** Added: the profile in force, every setting filled in. */
   profile: Required<ServerProfile>;
+  /** Added: sessions signed in and neither signed out nor expired (a run that ended leaves none). */
+  openSessions(): number;
   close(): Promise<void>;
 }

@@ -77,6 +77,7 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
       onSecret: (value) => core.setSecret(value)
     });
     const signedIn = client;
+    signedIn.warm(connectionsAhead(settings));
     await log.group('Sign in', async () => {
       await signedIn.signIn();
       log.info(`Signed in to ${settings.connection.url}`);
@@ -90,6 +91,18 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
     await client?.close();
     cancel.end();
   }
+}
+
+/**
+ * How many requests the mode sends at once after sign-in, so that their connections are opened
+ * while sign-in is in flight. The gate's widest wave is its defect queries: the whole filter, one
+ * per severity (5 in a stock workspace when all count) and one per phase; create-defect's is its
+ * three look-ups (release, backlog root, origin). Keep in step with the modes: a guess above the
+ * real width opens connections no request uses.
+ */
+export function connectionsAhead(settings: Settings): number {
+  if (settings.mode === 'gate') return 1 + (settings.severities.length || 5) + settings.phases.length;
+  return 3;
 }
 
 /**

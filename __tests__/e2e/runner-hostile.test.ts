@@ -273,7 +273,7 @@ describe('a cancelled run', () => {
     expectSignedOutLast(run);
   }, 40_000);
 
-  it('SIGINT with a sign-out that never answers: the sign-out gets a second, and the run still ends', async () => {
+  it('SIGINT with a sign-out that never answers: the sign-out is sent, its answer not waited for, and the run ends', async () => {
     const s = sim();
     s.faults.add({ method: 'GET', path: '/defects', hangAfterProcessing: true, times: 10 });
     s.faults.add({ method: 'POST', path: '/authentication/sign_out', hangAfterProcessing: true });
@@ -281,8 +281,8 @@ describe('a cancelled run', () => {
       gateOnTheWire(s)
     );
     expect(run.code).toBe(1);
-    expect(run.exitMs).toBeGreaterThanOrEqual(900);
-    expect(run.exitMs).toBeLessThan(4000);
+    // Not the second a cancelled run's sign-out may take: once written, its answer is not waited for.
+    expect(run.exitMs).toBeLessThan(900);
     expect(s.log.slice(run.logAtSignal).map((r) => r.path.endsWith('/authentication/sign_out'))).toEqual([true]);
     expect(run.errors).toEqual(['The run was cancelled (SIGINT): its calls to Octane were stopped and a sign-out was sent.']);
   }, 40_000);

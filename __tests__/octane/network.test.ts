@@ -3,8 +3,9 @@
  * a certificate from a CA made for this run, and a CONNECT proxy on loopback that maps the
  * name octane.example.test to the simulator (the client never resolves that name itself).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import https from 'node:https';
+import tls from 'node:tls';
 import net, { type AddressInfo } from 'node:net';
 import { startSimulator } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
@@ -13,6 +14,7 @@ import { OctaneError, OctaneNetworkError } from '../../src/octane/errors.js';
 import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
 import { loopbackOf, type TestProxy } from '../helpers/connect-proxy.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
+import { countingRelay, until } from '../helpers/counting-relay.js';
 
 const HOST = 'octane.example.test';
 const PROXY_USER = 'builder';
@@ -276,5 +278,105 @@ describe('proxies', () => {
     const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
     expect(error).toBeInstanceOf(OctaneNetworkError);
     expect(error.message).toContain('ca-certificate');
+  });
+});
+
+describe('one TLS context per run', () => {
+  // Node builds a context (tls.createSecureContext) for every connection that brings no context of its own.
+  const contextsFor = async (run: Run, parallel: number): Promise<number> => {
+    const spy = jest.spyOn(tls, 'createSecureContext');
+    try {
+      await run.client.signIn();
+      const pages = await Promise.all(Array.from({ length: parallel }, () => run.client.list('releases', { fields: ['name'] })));
+      expect(pages.every((p) => p.data.length > 0)).toBe(true);
+      await run.client.signOut();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('direct: every connection with ca-certificate shares one context, certificates checked', async () => {
+    secureSim.log.length = 0;
+    expect(await contextsFor(client(secureSim.url, { caCertificate: ca.caCert }), 5)).toBe(1);
+    expect(secureSim.log.filter((r) => r.path.endsWith('/releases'))).toHaveLength(5);
+  });
+
+  it('through the proxy tunnel: one shared context for NODE_EXTRA_CA_CERTS too', async () => {
+    const run = client(`https://${HOST}:${securePort}`, { env: { https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: ca.caCertPath } });
+    expect(await contextsFor(run, 5)).toBe(1);
+  });
+
+  it('without extra certificates no context of its own is built (Node keeps its defaults)', async () => {
+    const run = client(plainSim.url);
+    expect(await contextsFor(run, 2)).toBe(0);
+  });
+});
+
+describe('warm connections', () => {
+  it('warm(n) opens n connections while sign-in is in flight; the next n requests find them and open none', async () => {
+    const relay = await countingRelay(plainSim.url);
+    try {
+      plainSim.latencyMs = 100;
+      const run = client(relay.url);
+      run.client.warm(4);
+      await run.client.signIn();
+      expect(relay.accepted()).toBe(4);
+      await Promise.all(Array.from({ length: 4 }, () => run.client.list('releases', { fields: ['name'] })));
+      // Exactly as many as the wave of 4 would have opened itself: the sign-in took one of them.
+      expect(relay.accepted()).toBe(4);
+      await run.client.signOut();
+      expect(await until(() => relay.open() === 0, 2000)).toBe(true);
+    } finally {
+      plainSim.latencyMs = 0;
+      await relay.close();
+    }
+  });
+
+  it('warm(n) counts the connections already open, and never opens more than the cap in flight', async () => {
+    const relay = await countingRelay(plainSim.url);
+    try {
+      const run = client(relay.url);
+      await run.client.signIn();
+      run.client.warm(1);
+      run.client.warm(50);
+      await Promise.all(Array.from({ length: 12 }, () => run.client.list('releases', { fields: ['name'] })));
+      expect(relay.accepted()).toBe(10);
+      await run.client.signOut();
+      // Unused warm connections are closed with the run.
+      expect(await until(() => relay.open() === 0, 2000)).toBe(true);
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe('sign-out', () => {
+  it('ends the session without waiting for a slow answer: the request is sent, the server still acts on it', async () => {
+    plainSim.faults.add({ method: 'POST', path: '/authentication/sign_out', delayMs: 3000 });
+    try {
+      const run = client(plainSim.url);
+      const before = plainSim.openSessions();
+      const logged = plainSim.log.length;
+      await run.client.signIn();
+      expect(plainSim.openSessions()).toBe(before + 1);
+      const started = Date.now();
+      await run.client.signOut();
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(plainSim.log.slice(logged).filter((r) => r.path.endsWith('/authentication/sign_out'))).toHaveLength(1);
+      // The simulator acts after its delay, on a request whose client has gone.
+      expect(await until(() => plainSim.openSessions() === before, 6000)).toBe(true);
+    } finally {
+      plainSim.faults.clear();
+    }
+  }, 15_000);
+
+  it('a prompt answer ends the session before signOut returns', async () => {
+    const run = client(secureSim.url, { caCertificate: ca.caCert });
+    const before = secureSim.openSessions();
+    await run.client.signIn();
+    expect(secureSim.openSessions()).toBe(before + 1);
+    await run.client.signOut();
+    expect(secureSim.openSessions()).toBe(before);
   });
 });

@@ -9,7 +9,7 @@ import type { ConnectionSettings } from './connection.js';
 import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
-import { Slots, exchange, type ExchangeResponse } from './http.js';
+import { Slots, exchange, sendOnly, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
@@ -39,6 +39,11 @@ export interface OctaneClientOptions {
 
 export const USER_AGENT = 'octane-release-action/1.0';
 const SIGN_OUT_TIMEOUT_MS = 5000;
+/**
+ * How long the sign-out's answer is waited for once the request was written: the session ends
+ * when Octane reads the request, so the answer only adds a round trip to every run.
+ */
+const SIGN_OUT_ANSWER_MS = 250;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
 
 interface CallSpec {
@@ -122,6 +127,17 @@ export class OctaneClient implements OctaneApi {
   }
 
   /**
+   * A hint that the next requests go out `requests` at once (e.g. the look-ups after sign-in):
+   * that many connections, at most the cap on requests in flight, are opened now, while sign-in
+   * is on the wire, so that the wave finds them ready instead of paying TCP and TLS handshakes.
+   * It opens no connection the wave would not open itself.
+   */
+  warm(requests: number): void {
+    if (this.closed) return;
+    this.network.warm(this.url('/'), Math.min(requests, this.slots.size));
+  }
+
+  /**
    * Ends the run: calls still in flight (the rest of a parallel batch after one of them failed)
    * stop retrying and never sign in again, and the session is signed out. Never throws.
    */
@@ -163,7 +179,7 @@ export class OctaneClient implements OctaneApi {
       const cookie = this.jar.header(signOutUrl);
       if (!this.signedIn || !cookie) return;
       this.signedIn = false;
-      await exchange(
+      await sendOnly(
         {
           method: 'POST',
           url: signOutUrl,
@@ -171,7 +187,8 @@ export class OctaneClient implements OctaneApi {
           timeoutMs: Math.min(timeoutMs, this.connection.timeoutMs),
           what: 'sign-out'
         },
-        this.context(this.jar)
+        this.context(this.jar),
+        SIGN_OUT_ANSWER_MS
       ).catch((error: unknown) => {
         this.debug?.(`sign-out failed: ${error instanceof Error ? this.secrets.redact(error.message) : 'error'}`);
       });

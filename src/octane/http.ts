@@ -5,6 +5,8 @@
  * into an OctaneNetworkError that says what happened and where. Retrying and sessions are the
  * client's job.
  */
+import http from 'node:http';
+import https from 'node:https';
 import fetch, { type Response } from 'node-fetch';
 import { OctaneError, OctaneNetworkError, statusLine } from './errors.js';
 import { hostPort, type Network } from './network.js';
@@ -117,7 +119,7 @@ async function exchangeNow(request: ExchangeRequest, ctx: ExchangeContext): Prom
   let proxy: string | undefined;
   try {
     for (let hop = 0; ; hop++) {
-      const route = ctx.network.route(url);
+      const route = await ctx.network.route(url);
       proxy = route.proxy;
       const started = Date.now();
       ctx.debug?.(`${request.method} ${shown(url)}${proxy ? ` (through proxy ${proxy})` : ''}`);
@@ -158,6 +160,50 @@ async function exchangeNow(request: ExchangeRequest, ctx: ExchangeContext): Prom
     clearTimeout(timer);
     request.signal?.removeEventListener('abort', cancel);
   }
+}
+
+/**
+ * A request whose answer is not needed (the sign-out): settles with the answer's status once the
+ * request has been written to the connection and either its answer ended or `answerWaitMs` passed
+ * since the write, whichever comes first (then undefined, and the connection is closed: the
+ * request has left, and a server that has read it acts on it). The timeout bounds the whole;
+ * no redirects, no retries. Rejects with the transport error if the request could not be sent.
+ */
+export async function sendOnly(request: ExchangeRequest, ctx: ExchangeContext, answerWaitMs: number): Promise<number | undefined> {
+  const { url, method } = request;
+  const route = await ctx.network.route(url);
+  ctx.debug?.(`${method} ${shown(url)}${route.proxy ? ` (through proxy ${route.proxy})` : ''}, not waiting long for the answer`);
+  ctx.stats.requests++;
+  const started = Date.now();
+  const headers = { ...request.headers(url), ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {}) };
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, agent: route.agent });
+    let answerWait: ReturnType<typeof setTimeout> | undefined;
+    const settle = (outcome: () => void): void => {
+      clearTimeout(timer);
+      clearTimeout(answerWait);
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      req.destroy();
+      settle(() => reject(new OctaneNetworkError(`${request.what} was not sent within ${seconds(request.timeoutMs)} (timeout)`, { code: 'TIMEOUT', server: hostPort(url) })));
+    }, request.timeoutMs);
+    req.once('finish', () => {
+      answerWait = setTimeout(() => {
+        req.destroy();
+        settle(() => resolve(undefined));
+      }, answerWaitMs);
+    });
+    req.once('response', (res) => {
+      res.resume();
+      res.once('end', () => settle(() => resolve(res.statusCode)));
+    });
+    // Also after settling: a destroyed request may still report its closed socket.
+    req.on('error', (error) => settle(() => reject(error)));
+    req.end(request.body);
+  });
+  ctx.debug?.(`${method} ${shown(url)} -> ${status ?? 'no answer waited for'} (${Date.now() - started} ms)`);
+  return status;
 }
 
 async function readBody(response: Response, stats: { bytesReceived: number }, what: string): Promise<string> {

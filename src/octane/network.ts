@@ -8,10 +8,9 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { getProxyForUrl } from 'proxy-from-env';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import debugLibrary from 'debug';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
 
 export type Env = Record<string, string | undefined>;
 
@@ -155,6 +154,12 @@ export interface TrustOptions {
  * built-in roots, so they are included; verification itself is never turned off.
  */
 export function trustedCertificates(options: TrustOptions): string[] | undefined {
+  const extra = extraCertificates(options);
+  return extra.length === 0 ? undefined : [...tls.rootCertificates, ...extra];
+}
+
+/** The certificates to trust besides Node's roots (checked, so that a broken one is named now). */
+function extraCertificates(options: TrustOptions): string[] {
   const extra: string[] = [];
   const given = options.caCertificate?.trim();
   if (given) {
@@ -187,8 +192,7 @@ export function trustedCertificates(options: TrustOptions): string[] | undefined
       options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ignoring it`);
     }
   }
-  if (extra.length === 0) return undefined;
-  return [...tls.rootCertificates, ...extra];
+  return extra;
 }
 
 /** Why a PEM certificate cannot be parsed, or undefined when it can. */
@@ -220,21 +224,140 @@ const IDLE_SOCKET_MS = 4000;
 
 type ConnectOptions = Parameters<HttpsProxyAgent<string>['connect']>[1];
 
+interface ProxyAgents {
+  HttpsProxyAgent: typeof import('https-proxy-agent').HttpsProxyAgent;
+  HttpProxyAgent: typeof import('http-proxy-agent').HttpProxyAgent;
+}
+
+let proxyAgents: Promise<ProxyAgents> | undefined;
+
 /**
- * https-proxy-agent upgrades the tunnel to TLS with the options of the request only, not with
- * those given to the agent, so extra CAs would be lost behind a proxy: add them here.
+ * The proxy agents (and `debug`, which they use) are loaded on the first request that goes
+ * through a proxy, so that a run without one does not pay their start-up.
  */
-class TrustingHttpsProxyAgent extends HttpsProxyAgent<string> {
-  constructor(
-    proxy: URL,
-    private readonly ca: string[] | undefined
-  ) {
-    // These options are also those of the TLS connection to an https:// proxy itself.
-    super(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, rejectUnauthorized: true, ...(ca ? { ca } : {}) });
+function loadProxyAgents(): Promise<ProxyAgents> {
+  proxyAgents ??= (async () => {
+    // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
+    // URL with its password and the raw request headers, cookies included, to stderr.
+    const { default: debugLibrary } = await import('debug');
+    debugLibrary.disable();
+    // One after the other: jest's ESM loader fails on CommonJS modules imported in parallel.
+    const { HttpsProxyAgent } = await import('https-proxy-agent');
+    const { HttpProxyAgent } = await import('http-proxy-agent');
+    return { HttpsProxyAgent, HttpProxyAgent };
+  })();
+  return proxyAgents;
+}
+
+/**
+ * https-proxy-agent upgrades the tunnel to TLS with the options of the request only (its
+ * connect() passes `opts` to tls.connect, not the agent's), so the shared context would be lost
+ * behind a proxy: add it, and the certificate check, here.
+ */
+function trustingHttpsProxyAgent(agents: ProxyAgents, proxy: URL, secureContext: tls.SecureContext | undefined): http.Agent {
+  const trust = { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
+  class TrustingHttpsProxyAgent extends agents.HttpsProxyAgent<string> {
+    override connect(req: http.ClientRequest, opts: ConnectOptions) {
+      return super.connect(req, { ...opts, ...trust } as ConnectOptions);
+    }
+  }
+  // These options are also those of the TLS connection to an https:// proxy itself.
+  return new TrustingHttpsProxyAgent(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...trust });
+}
+
+/** Node sets `_agentKey` (the agent's name for host, port and TLS options) on the options of createConnection. */
+type Keyed = { _agentKey?: string };
+
+/**
+ * Connections opened before the requests that will use them (see Network.warm). Each waits at
+ * most IDLE_SOCKET_MS (the socket timeout the agent's options give it) and is then closed, like
+ * an idle keep-alive connection; destroy() closes those never used.
+ */
+class WarmSockets {
+  private readonly idle = new Map<string, Set<net.Socket>>();
+  private readonly detach = new Map<net.Socket, () => void>();
+
+  count(key: string): number {
+    return this.idle.get(key)?.size ?? 0;
   }
 
-  override connect(req: http.ClientRequest, opts: ConnectOptions) {
-    return super.connect(req, { ...opts, rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) } as ConnectOptions);
+  add(key: string, socket: net.Socket): void {
+    const set = this.idle.get(key) ?? new Set<net.Socket>();
+    this.idle.set(key, set);
+    set.add(socket);
+    // A failure here is not reported: the request that would have used the connection opens
+    // its own and gets the error there, with its message.
+    const drop = (): void => detach();
+    const expire = (): void => {
+      socket.destroy();
+    };
+    const detach = (): void => {
+      set.delete(socket);
+      this.detach.delete(socket);
+      socket.off('error', drop).off('close', drop).off('timeout', expire);
+    };
+    socket.on('error', drop).on('close', drop).on('timeout', expire);
+    this.detach.set(socket, detach);
+  }
+
+  /** A warm connection for `key`, handed over to the agent (it is no longer tracked here). */
+  take(key: string | undefined): net.Socket | undefined {
+    for (const socket of this.idle.get(key ?? '') ?? []) {
+      this.detach.get(socket)?.();
+      if (!socket.destroyed) return socket;
+    }
+    return undefined;
+  }
+
+  destroy(): void {
+    for (const [socket, detach] of [...this.detach]) {
+      detach();
+      socket.destroy();
+    }
+  }
+}
+
+interface WarmAgent extends http.Agent {
+  /** Node's agents keep the options they were made with (set by http.Agent, typed for https only). */
+  readonly options: http.AgentOptions;
+  readonly warmSockets: WarmSockets;
+  /** Opens a connection the agent's way (TLS options, session cache) without a request. */
+  open(options: http.ClientRequestArgs & Keyed): net.Socket;
+}
+
+/** Node's agents, taking a warm connection when there is one instead of opening a new one. */
+class WarmHttpsAgent extends https.Agent implements WarmAgent {
+  readonly warmSockets = new WarmSockets();
+
+  override createConnection(options: https.RequestOptions & Keyed, callback?: (err: Error | null, stream: Duplex) => void) {
+    return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
+  }
+
+  open(options: https.RequestOptions & Keyed): net.Socket {
+    return super.createConnection(options) as net.Socket;
+  }
+
+  override destroy(): void {
+    this.warmSockets.destroy();
+    super.destroy();
+  }
+}
+
+class WarmHttpAgent extends http.Agent implements WarmAgent {
+  declare readonly options: http.AgentOptions;
+  readonly warmSockets = new WarmSockets();
+
+  override createConnection(options: http.ClientRequestArgs & Keyed, callback?: (err: Error | null, stream: Duplex) => void) {
+    return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
+  }
+
+  open(options: http.ClientRequestArgs & Keyed): net.Socket {
+    return super.createConnection(options) as net.Socket;
+  }
+
+  override destroy(): void {
+    this.warmSockets.destroy();
+    super.destroy();
   }
 }
 
@@ -246,14 +369,17 @@ export interface Route {
 
 /** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
 export class Network {
-  private readonly agents = new Map<string, Route>();
+  private readonly direct = new Map<string, WarmAgent>();
+  private readonly proxied = new Map<string, Promise<Route>>();
   private readonly env: Env;
-  private readonly ca: string[] | undefined;
+  /** Certificates trusted besides Node's roots; none means Node's own context. */
+  private readonly extra: string[];
+  private context: tls.SecureContext | undefined;
 
   /** `trust.env` also holds the proxy variables that choose each route. */
   constructor(trust: TrustOptions) {
     this.env = trust.env;
-    this.ca = trustedCertificates(trust);
+    this.extra = extraCertificates(trust);
     // Node turns certificate checks off when this is '0'; every TLS path here sets
     // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
     if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
@@ -261,44 +387,89 @@ export class Network {
         'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with the ca-certificate input or NODE_EXTRA_CA_CERTS)'
       );
     }
-    // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
-    // URL with its password and the raw request headers, cookies included, to stderr.
-    debugLibrary.disable();
   }
 
-  route(url: URL): Route {
+  /**
+   * One TLS context for every connection of the run, built on first use from Node's roots and
+   * the extra certificates. A `ca` option instead makes Node build a context from the whole list
+   * on every connection (19 ms of CPU each on Node 20, BENCHMARKS.md).
+   */
+  private secureContext(): tls.SecureContext | undefined {
+    if (this.extra.length === 0) return undefined;
+    this.context ??= tls.createSecureContext({ ca: [...tls.rootCertificates, ...this.extra] });
+    return this.context;
+  }
+
+  /** Explicit, because Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see the constructor). */
+  private tlsOptions(): { rejectUnauthorized: true; secureContext?: tls.SecureContext } {
+    const secureContext = this.secureContext();
+    return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
+  }
+
+  async route(url: URL): Promise<Route> {
     const proxy = proxyForUrl(url, this.env);
+    if (!proxy) return { agent: this.directAgent(url.protocol) };
     const key = `${url.protocol}|${proxy}`;
-    let route = this.agents.get(key);
+    let route = this.proxied.get(key);
     if (!route) {
-      route = this.makeRoute(url.protocol, proxy);
-      this.agents.set(key, route);
+      route = this.proxyRoute(url.protocol, proxy);
+      this.proxied.set(key, route);
     }
     return route;
   }
 
-  private makeRoute(protocol: string, proxy: string): Route {
-    // Explicit, because Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see the constructor).
-    const tlsOptions = { rejectUnauthorized: true, ...(this.ca ? { ca: this.ca } : {}) };
-    if (!proxy) {
+  /**
+   * Opens connections to the site of `url` until `count` are open or opening (those the agent
+   * holds, busy or idle, included), so that the next requests find them ready; the agent hands
+   * them to requests as they come (createConnection above). Only on direct routes: a proxy
+   * tunnel is opened by its request. Never more than `count`, so warming opens no connection a
+   * wave of `count` requests would not open anyway.
+   */
+  warm(url: URL, count: number): void {
+    if (proxyForUrl(url, this.env)) return;
+    const agent = this.directAgent(url.protocol);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    // As Node's agent builds them for a request (agent options, then SNI from the host unless it is an IP).
+    const options = { ...agent.options, host, port, servername: net.isIP(host) ? '' : host };
+    const key = agent.getName(options);
+    const open = (agent.sockets[key]?.length ?? 0) + (agent.freeSockets[key]?.length ?? 0) + agent.warmSockets.count(key);
+    for (let i = open; i < count; i++) agent.warmSockets.add(key, agent.open({ ...options, _agentKey: key }));
+  }
+
+  private directAgent(protocol: string): WarmAgent {
+    let agent = this.direct.get(protocol);
+    if (!agent) {
       const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
-      const agent = protocol === 'https:' ? new https.Agent({ ...keep, ...tlsOptions }) : new http.Agent(keep);
-      return { agent };
+      agent = protocol === 'https:' ? new WarmHttpsAgent({ ...keep, ...this.tlsOptions() }) : new WarmHttpAgent(keep);
+      this.direct.set(protocol, agent);
     }
+    return agent;
+  }
+
+  private async proxyRoute(protocol: string, proxy: string): Promise<Route> {
     const proxyUrl = parseProxy(proxy);
     if (!proxyUrl) throw new Error('The proxy variable (https_proxy / http_proxy) is not a valid URL');
     const where = hostPort(proxyUrl);
+    const agents = await loadProxyAgents();
     // The agents send the URL's user:password as Proxy-Authorization.
     const agent =
       protocol === 'https:'
-        ? new TrustingHttpsProxyAgent(proxyUrl, this.ca)
-        : new HttpProxyAgent(proxyUrl, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...tlsOptions }); // TLS to an https:// proxy
+        ? trustingHttpsProxyAgent(agents, proxyUrl, this.secureContext())
+        : new agents.HttpProxyAgent(proxyUrl, {
+            keepAlive: true,
+            timeout: IDLE_SOCKET_MS,
+            // TLS to an https:// proxy
+            ...(proxyUrl.protocol === 'https:' ? this.tlsOptions() : { rejectUnauthorized: true })
+          });
     return { agent, proxy: where };
   }
 
-  /** Closes idle keep-alive connections; new requests open new ones. */
+  /** Closes idle keep-alive connections and unused warm ones; new requests open new ones. */
   destroy(): void {
-    for (const { agent } of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const agent of this.direct.values()) agent.destroy();
+    for (const route of this.proxied.values()) route.then(({ agent }) => agent.destroy(), () => {});
+    this.direct.clear();
+    this.proxied.clear();
   }
 }
