@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
 import { countingRelay } from '../helpers/counting-relay.js';
-import { runAction } from '../helpers/run-action.js';
+import { runAction } from '../../test-support/run-action.js';
 
 describe('connections and sessions of a run', () => {
   const sim = useSimulator();
