@@ -16,7 +16,8 @@ export type Collection =
   | 'milestones'
   | 'product_areas'
   | 'user_tags'
-  | 'workspace_users';
+  | 'workspace_users'
+  | 'transitions';
 
 export interface Reference {
   type: string;
