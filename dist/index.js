@@ -39035,6 +39035,7 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'threshold-operator',
     'list-limit',
     'fail-on-gate',
+    'resolve-phase',
     'timeout-seconds',
     'retries',
     'ca-certificate'
@@ -39527,7 +39528,9 @@ function parseServerUrl(text, { report, warn, show }) {
 
 
 
-const MODES = ['create-defect', 'gate'];
+const MODES = ['create-defect', 'gate', 'resolve-defect'];
+const MODES_TEXT = 'create-defect, gate or resolve-defect';
+const RESOLVE_ONLY = ['resolve-phase'];
 const CREATE_ONLY = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
 const GATE_ONLY_WITHOUT_DEFAULT = ['severities'];
 function readSettings(getInput, deps = {}) {
@@ -39535,7 +39538,7 @@ function readSettings(getInput, deps = {}) {
     const inputs = new Inputs(getInput, secret);
     const mode = readMode(inputs);
     const common = readCommon(inputs, deps.readFile ?? ((path) => (0,external_node_fs_.readFileSync)(path, 'utf8')));
-    const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
+    const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : mode === 'resolve-defect' ? readResolveDefect(inputs) : undefined;
     if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
         return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
     }
@@ -39556,14 +39559,14 @@ function maskSecret(getInput, setSecret) {
     return secret;
 }
 function readMode(inputs) {
-    const text = inputs.required('mode', ' (create-defect or gate)');
+    const text = inputs.required('mode', ` (${MODES_TEXT})`);
     if (text === undefined)
         return undefined;
     if (MODES.includes(text))
         return text;
     // Modes are matched exactly; a value that is right but for its case gets that said outright.
     const hint = MODES.includes(text.toLowerCase()) ? ', in lower case' : '';
-    inputs.problem('mode', `must be create-defect or gate${hint}; got ${inputs.show(text)}`);
+    inputs.problem('mode', `must be ${MODES_TEXT}${hint}; got ${inputs.show(text)}`);
     return undefined;
 }
 /** The connection, release and dry-run, used by both modes. */
@@ -39612,6 +39615,7 @@ function readCreateDefect(inputs) {
     const dedupe = inputs.boolean('dedupe');
     const addRunContext = inputs.boolean('add-run-context');
     warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
+    warnIgnored(inputs, RESOLVE_ONLY, 'resolve-defect');
     if (defectName === undefined ||
         defectDescription === undefined ||
         extraFields === undefined ||
@@ -39641,6 +39645,7 @@ function readGate(inputs) {
     const listLimit = inputs.wholeNumber('list-limit', 1, MAX_LIST_LIMIT);
     const failOnGate = inputs.boolean('fail-on-gate');
     warnIgnored(inputs, CREATE_ONLY, 'create-defect');
+    warnIgnored(inputs, RESOLVE_ONLY, 'resolve-defect');
     if (operator === '<' && threshold === 0) {
         inputs.warn('threshold-operator < with threshold 0 can never hold: this gate always fails.');
     }
@@ -39653,6 +39658,16 @@ function readGate(inputs) {
         return undefined;
     }
     return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+}
+/** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */
+function readResolveDefect(inputs) {
+    const defectName = inputs.name('defect-name', true);
+    const resolvePhase = inputs.name('resolve-phase', false);
+    warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
+    warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
+    if (defectName === undefined)
+        return undefined;
+    return { mode: 'resolve-defect', defectName, ...(resolvePhase !== undefined ? { resolvePhase } : {}) };
 }
 /**
  * severity and severities differ by one letter; written for the wrong mode, the gate would count
@@ -45355,7 +45370,7 @@ class Attempts {
 }
 function outcomeUnknown(spec, cause) {
     return new OutcomeUnknownError(`Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
-        'It was not repeated, because repeating it could create the entity twice', cause);
+        `It was not repeated, because repeating it could ${spec.method === 'PUT' ? 'apply the change twice' : 'create the entity twice'}`, cause);
 }
 function gaveUp(error, attempts, elapsedMs, why) {
     if (attempts <= 1 && !why)
@@ -45792,6 +45807,22 @@ class OctaneClient {
         // Ids are opaque strings; a server that answers a number means the same entity.
         return this.checkedIds(entity, response, what);
     }
+    async update(collection, id, fields) {
+        if (readId(id) !== id)
+            throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
+        const url = this.collectionUrl(collection);
+        url.pathname += `/${encodeURIComponent(id)}`;
+        const what = `PUT ${collection}/${id}`;
+        // The entity itself as the body, as OpenText's JS SDK sends a single update (octane.js, update).
+        const response = await this.send({ method: 'PUT', url, what, body: JSON.stringify(fields) });
+        const json = this.parseJson(response, what);
+        // A single update answers the entity; a server that answers a page of one means the same.
+        const entity = (Array.isArray(json?.data) ? json.data[0] : json);
+        if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
+            throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the entity`, { status: response.status });
+        }
+        return this.checkedIds(entity, response, what);
+    }
     // ---- session ----------------------------------------------------------------------------
     async doSignIn() {
         const { clientId, clientSecret } = this.connection;
@@ -46122,13 +46153,13 @@ function matchNames(input, what, names, candidates) {
     return out;
 }
 /** Defect phases only (stories and others have phases with the same names). */
-async function resolvePhases(api, names) {
+async function resolvePhases(api, names, input = 'phases') {
     const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'entity'], limit: PAGE_MAX });
     // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
     const phases = checkedPage(page, 'defect phases', true)
         .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))
         .map(toResolved);
-    return matchNames('phases', 'phases', names, phases);
+    return matchNames(input, 'phases', names, phases);
 }
 function severityRank(s) {
     const suffix = (s.logicalName ?? '').startsWith(`${SEVERITY_ROOT}.`) ? s.logicalName.slice(SEVERITY_ROOT.length + 1) : '';
@@ -46680,6 +46711,15 @@ function hasToken(description, token) {
         return false;
     return description.includes(escapeHtml(tokenText(token)));
 }
+/**
+ * Whether a description carries a creation marker, whoever's token it is: the defect was filed by
+ * this action (resolve-defect touches no other). The token is a UUID (randomUUID), so the marker's
+ * shape is exact and a person's text that merely mentions the prefix does not count.
+ */
+function carriesCreationMarker(description) {
+    return typeof description === 'string' && CREATION_MARKER.test(description);
+}
+const CREATION_MARKER = new RegExp(`${escapeHtml(TOKEN_PREFIX)}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, 'i');
 /** Plain text as HTML: escaped, blank lines start paragraphs, other line breaks become <br>. */
 function plainTextToHtml(text) {
     const normalized = text.replace(/\r\n?/g, '\n');
@@ -47001,6 +47041,38 @@ async function findByToken(api, log, who, attempts = 2) {
     throw new Error(`A defect may have been created, but Octane could not be asked whether it was (${lastError.message}). ` +
         `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
         `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
+}
+/**
+ * The create's rule for any write: after an outcome-unknown answer (or a 2xx that cannot be read),
+ * look whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again;
+ * at most MAX_CREATE_POSTS sends. A readable refusal is the caller's to handle.
+ */
+async function writeOnce(log, write, sleep = promises_namespaceObject.setTimeout) {
+    for (let sent = 1;; sent++) {
+        let error;
+        try {
+            return { value: await write.send(), recovered: false };
+        }
+        catch (e) {
+            const unreadable = e instanceof UnreadableAnswerError;
+            if (!unreadable && !(e instanceof OutcomeUnknownError))
+                throw e;
+            if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
+                throw new Error(`The run was cancelled while sending ${write.what}; it may or may not have been made.`, { cause: e });
+            }
+            error = e;
+            log.warning(`Sending ${write.what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`);
+            const found = (await write.find()) ?? (await sleep(LATE_WRITE_WAIT_MS).then(() => write.find()));
+            if (found !== undefined) {
+                log.info(`Recovered: ${write.what} was made by that request; not sending it again`);
+                return { value: found, recovered: true };
+            }
+            if (unreadable || sent >= MAX_CREATE_POSTS) {
+                throw new Error(`Could not make ${write.what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`, { cause: e });
+            }
+            log.info(`It did not take effect; sending it again (attempt ${sent + 1} of ${MAX_CREATE_POSTS})`);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/extra-references.ts
@@ -47434,6 +47506,274 @@ function fieldsTable(fields) {
     return table(['Field', 'Value'], rows);
 }
 
+;// CONCATENATED MODULE: ./src/resolve-defect/comment.ts
+/** The comment resolve-defect adds to a defect this action filed: the passing run, commit and ref. */
+
+
+/**
+ * HTML, every value escaped; the hidden token (the one the create uses) lets a comment whose
+ * answer was lost be found before it is sent again.
+ */
+function passedCommentHtml(ctx, token) {
+    if (!ctx)
+        return `<p>Passed again (not run on a GitHub runner, so no run link).</p>\n${tokenMarker(token)}`;
+    const commitUrl = `${ctx.repositoryUrl}/commit/${encodeURIComponent(ctx.commit)}`;
+    return (`<p>Passed: ${runLinkHtml(ctx)}<br>` +
+        `Repository: ${escapeHtml(ctx.repository)}, job: ${escapeHtml(ctx.job)}, ` +
+        `commit: ${ctx.commit ? safeLink(commitUrl, ctx.commit) : ''}, ref: ${escapeHtml(ctx.ref)}, ` +
+        `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>\n${tokenMarker(token)}`);
+}
+
+;// CONCATENATED MODULE: ./src/resolve-defect/run.ts
+/**
+ * resolve-defect: for a passing run. Finds the open defects of the name in the release that this
+ * action filed (their description carries its creation marker; a defect a person filed is never
+ * touched), comments on each with the run that passed, and, with resolve-phase, moves each to that
+ * phase where the workflow (transitions) allows it from the defect's phase.
+ *
+ * Round trips: one parallel round of look-ups, one read of the candidates' descriptions, then per
+ * defect a comment and perhaps a PUT. "Open" is dedupe's definition (dedupe.ts); a write whose
+ * answer is lost is looked for before it is sent again (exactly-once.ts, writeOnce).
+ */
+
+
+
+
+
+
+
+
+
+/** Open defects of the name handled in one run at most (the newest); more is a warning. */
+const MAX_RESOLVED = 50;
+const PAGE = 1000;
+const TRANSITION_PAGES = 5;
+async function runResolveDefect(settings, api, log, deps = {}) {
+    const name = settings.defectName;
+    const found = await log.group('Look-ups', async () => {
+        const r = await resolveAll({
+            release: findRelease(api, settings.releaseName),
+            candidates: listCandidates(api, name, settings.releaseName),
+            phases: listDefectPhases(api),
+            doneMetaphases: listDoneMetaphases(api, log),
+            // A name that is not a defect phase fails here, before any write, listing the valid ones.
+            target: findTarget(api, settings.resolvePhase),
+            transitions: settings.resolvePhase ? listTransitions(api) : Promise.resolve(undefined)
+        });
+        log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
+        if (r.target)
+            log.info(`Resolve phase ${JSON.stringify(r.target.name)}: id ${r.target.id}${r.target.logicalName ? ` (${r.target.logicalName})` : ''}`);
+        const candidates = await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id);
+        if (candidates.total_count > candidates.data.length) {
+            log.warning(`${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
+        }
+        const open = openDuplicates(candidates.data, name, r.release.id, r.phases, r.doneMetaphases);
+        if (open.length > MAX_RESOLVED)
+            log.warning(`${open.length} open defects have this name; only the newest ${MAX_RESOLVED} are handled in this run`);
+        const handled = open.slice(0, MAX_RESOLVED);
+        const descriptions = await readDescriptions(api, handled.map((d) => d.entity.id));
+        return { ...r, open: handled, descriptions };
+    });
+    const { release, target, phases, transitions, open, descriptions } = found;
+    const phaseName = (id) => {
+        const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
+        return typeof p?.name === 'string' ? p.name : id;
+    };
+    const result = {
+        dryRun: settings.dryRun,
+        name,
+        release,
+        ...(target ? { resolvePhase: target } : {}),
+        defects: [],
+        notOurs: [],
+        alreadyThere: []
+    };
+    const ours = [];
+    for (const d of open) {
+        const id = d.entity.id;
+        if (!carriesCreationMarker(descriptions.get(id))) {
+            result.notOurs.push(id);
+            log.info(`Defect ${id} has this name but was not filed by this action (no creation marker); it is left alone`);
+            continue;
+        }
+        const phaseId = refOf(d.entity.phase)?.id ?? '';
+        if (target && samePhase(phaseId, target, phases)) {
+            result.alreadyThere.push(id);
+            log.info(`Defect ${id} is already in phase ${JSON.stringify(target.name)}; it is left alone`);
+            continue;
+        }
+        ours.push({ entity: d.entity, phase: d.phase, phaseId });
+    }
+    if (ours.length === 0) {
+        log.info(`No open defect named ${JSON.stringify(name)} filed by this action${target ? ` outside phase ${JSON.stringify(target.name)}` : ''} in release ${JSON.stringify(release.name)}; nothing to resolve`);
+        return result;
+    }
+    return log.group(settings.dryRun ? 'Resolve defects (dry run)' : 'Resolve defects', async () => {
+        for (const d of ours) {
+            const id = d.entity.id;
+            const url = api.workItemUrl(id);
+            const outcome = { id, url, phase: d.phase, commented: false, moved: false };
+            const allowedIds = target ? (transitions ?? []).filter((t) => t.source === d.phaseId).map((t) => t.target) : [];
+            const canMove = target !== undefined && allowedIds.some((t) => samePhase(t, target, phases));
+            if (target) {
+                outcome.allowed = [...new Set(allowedIds.map(phaseName))];
+                if (!canMove)
+                    outcome.notMoved = `the workflow has no transition from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`;
+            }
+            result.defects.push(outcome);
+            if (settings.dryRun) {
+                log.info(`Dry run: would comment on defect ${id} (${url})${target ? (canMove ? ` and move it from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}` : `; would not move it: ${outcome.notMoved}`) : ''}; nothing was written`);
+                continue;
+            }
+            const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
+            const text = passedCommentHtml(deps.runContext, token);
+            await writeOnce(log, {
+                what: `the comment on defect ${id}`,
+                send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
+                find: () => findComment(api, id, token)
+            }, deps.sleep);
+            outcome.commented = true;
+            log.info(`Added a comment with this run's link to defect ${id}: ${url}`);
+            if (!target)
+                continue;
+            if (!canMove) {
+                log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}; ` +
+                    `from there it can move to ${outcome.allowed.length ? outcome.allowed.map((p) => JSON.stringify(p)).join(', ') : 'no other phase'}`);
+                continue;
+            }
+            try {
+                await writeOnce(log, {
+                    what: `the move of defect ${id} to phase ${JSON.stringify(target.name)}`,
+                    send: () => api.update('defects', id, { phase: { type: 'phase', id: target.id } }),
+                    find: async () => {
+                        const now = await readPhase(api, id);
+                        return now !== undefined && samePhase(now, target, phases) ? d.entity : undefined;
+                    }
+                }, deps.sleep);
+                outcome.moved = true;
+                log.info(`Moved defect ${id} from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`);
+            }
+            catch (e) {
+                // A refusal (a rule of the workspace, such as a field the phase requires): the comment stands.
+                if (!(e instanceof OctaneError) || e.status < 400 || e.status > 499)
+                    throw e;
+                outcome.notMoved = `Octane refused the move (${e.message})`;
+                log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}`);
+            }
+        }
+        return result;
+    });
+}
+/** The resolve-phase, a defect phase; a name that is not one fails the look-ups, listing the valid ones. */
+async function findTarget(api, name) {
+    if (!name)
+        return undefined;
+    const [phase] = await resolvePhases(api, [name], 'resolve-phase');
+    return phase;
+}
+/** A phase reference's id against the resolved phase: by id, or by logical name (servers differ). */
+function samePhase(id, target, phases) {
+    if (id === target.id || (target.logicalName !== undefined && id === target.logicalName))
+        return true;
+    const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
+    return p !== undefined && (String(p.id) === target.id || (target.logicalName !== undefined && p.logical_name === target.logicalName));
+}
+/**
+ * The workflow's transitions, every entity's (whether `entity` can be filtered on is not in the
+ * public sources): callers match the defect's own phase ids. A workflow read only in part could
+ * hide a transition, so an incomplete read fails before any write.
+ */
+async function listTransitions(api) {
+    const out = [];
+    for (let n = 0; n < TRANSITION_PAGES; n++) {
+        const page = await api.list('transitions', { fields: ['source_phase', 'target_phase'], limit: PAGE, offset: n * PAGE, orderBy: ['id'] });
+        const data = Array.isArray(page?.data) ? page.data : [];
+        for (const t of data) {
+            const source = refOf(t.source_phase)?.id;
+            const target = refOf(t.target_phase)?.id;
+            if (source && target)
+                out.push({ source, target });
+        }
+        if (data.length < PAGE || (n + 1) * PAGE >= page.total_count)
+            return out;
+    }
+    throw new Error(`The workspace's workflow has more than ${TRANSITION_PAGES * PAGE} transitions; refusing to judge phase changes from part of it.`);
+}
+/** Descriptions of the open candidates (only they: a description may be large). */
+async function readDescriptions(api, ids) {
+    if (ids.length === 0)
+        return new Map();
+    const page = await api.list('defects', { query: idIn('id', ids), fields: ['id', 'description'], limit: ids.length });
+    const data = Array.isArray(page?.data) ? page.data : [];
+    return new Map(data.map((d) => [String(d.id), d.description]));
+}
+/** The defect's current phase id, for a PUT whose answer was lost. */
+async function readPhase(api, id) {
+    const page = await api.list('defects', { query: idEq('id', id), fields: ['id', 'phase'], limit: 1 });
+    const d = Array.isArray(page?.data) ? page.data.find((x) => String(x.id) === id) : undefined;
+    return refOf(d?.phase)?.id;
+}
+/** This run's comment on the defect (found by its token), for a comment whose answer was lost. */
+async function findComment(api, id, token) {
+    const page = await api.list('comments', { query: idEq('owner_work_item', id), fields: ['id', 'text'], orderBy: ['-id'], limit: 50 });
+    const data = Array.isArray(page?.data) ? page.data : [];
+    return data.filter((c) => hasToken(c.text, token)).sort((a, b) => compareIds(b.id, a.id))[0];
+}
+
+;// CONCATENATED MODULE: ./src/resolve-defect/render.ts
+
+/**
+ * resolved-count: defects commented on; defect-id and defect-url: the newest of them; resolved: at
+ * least one moved to resolve-phase (or, without it, commented on). A dry run writes nothing: 0, empty, false.
+ */
+function resolveOutputs(r) {
+    const commented = r.dryRun ? [] : r.defects.filter((d) => d.commented);
+    const newest = commented[0];
+    const resolved = r.resolvePhase ? commented.some((d) => d.moved) : commented.length > 0;
+    return {
+        'resolved-count': String(commented.length),
+        'defect-id': newest?.id ?? '',
+        'defect-url': newest?.url ?? '',
+        resolved: resolved ? 'true' : 'false'
+    };
+}
+function resolveSummary(r) {
+    const out = [];
+    const release = escapeText(r.release.name);
+    const name = `**${escapeText(r.name)}**`;
+    const phase = r.resolvePhase ? escapeText(r.resolvePhase.name) : undefined;
+    if (r.defects.length === 0) {
+        out.push('## Octane defects: nothing to resolve');
+        out.push(`No open defect named ${name} that this action filed${phase ? `, outside phase ${phase},` : ''} is in release ${release}.`);
+    }
+    else {
+        out.push(r.dryRun ? '## Octane defects: dry run, nothing written' : '## Octane defects: resolved');
+        out.push(`${r.dryRun ? 'A real run would handle' : 'Handled'} the open defects named ${name} in release ${release} that this action filed` +
+            `${phase ? `; resolve phase ${phase}` : ''}:`);
+        out.push(table(['Defect', 'Phase', r.dryRun ? 'Would do' : 'Done'], r.defects.map((d) => [markdown_link(d.id, d.url), escapeCell(d.phase), escapeCell(action(d, r))])));
+    }
+    const notes = [];
+    if (r.alreadyThere.length)
+        notes.push(`Already in phase ${phase ?? ''}, left alone: ${r.alreadyThere.map(escapeText).join(', ')}.`);
+    if (r.notOurs.length)
+        notes.push(`Filed by a person (no creation marker), never touched: ${r.notOurs.map(escapeText).join(', ')}.`);
+    out.push(...notes);
+    return out.join('\n\n') + '\n';
+}
+function action(d, r) {
+    const target = r.resolvePhase?.name;
+    const allowed = d.allowed?.length ? `; it can move to ${d.allowed.join(', ')}` : '';
+    if (r.dryRun) {
+        if (!target)
+            return 'comment';
+        return d.notMoved ? `comment; no move (${d.notMoved}${allowed})` : `comment, move to ${target}`;
+    }
+    const commented = d.commented ? 'commented' : 'not commented';
+    if (!target)
+        return commented;
+    return d.moved ? `${commented}, moved to ${target}` : `${commented}, not moved (${d.notMoved ?? 'not attempted'}${allowed})`;
+}
+
 ;// CONCATENATED MODULE: ./src/settings-lines.ts
 /** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
 function settingsLines(settings) {
@@ -47446,6 +47786,9 @@ function settingsLines(settings) {
     ];
     if (settings.mode === 'gate') {
         lines.push(`Phases: ${settings.phases.join(', ')}`, `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`, `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`, `List up to: ${settings.listLimit} defects`);
+    }
+    else if (settings.mode === 'resolve-defect') {
+        lines.push(`Defect: "${settings.defectName}"`, `Resolve phase: ${settings.resolvePhase ?? 'none (comment only)'}`);
     }
     else {
         lines.push(`Defect: "${settings.defectName}"`);
@@ -47522,6 +47865,8 @@ function asRecord(v) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -47673,6 +48018,12 @@ async function runMode(settings, client, log, deps) {
             core.setFailed(gateVerdict(result));
         else
             core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
+        return;
+    }
+    if (settings.mode === 'resolve-defect') {
+        const resolved = await runResolveDefect(settings, client, log, { runContext: await loadRunContext(deps) });
+        setOutputs(core, resolveOutputs(resolved));
+        await writeSummary(deps, resolveSummary(resolved));
         return;
     }
     const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps) });

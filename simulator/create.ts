@@ -134,3 +134,45 @@ export function validateComment(store: Store, item: Record<string, unknown>): Re
   if (author) fields.author = author;
   return fields;
 }
+
+/** Fields a PUT may change on a defect here: only what clients of this simulator change. */
+const UPDATABLE_DEFECT_FIELDS = new Set(['name', 'description', 'phase']);
+
+/**
+ * Validates a change to a stored defect and returns the fields to set. A phase change must follow
+ * the workflow: a transition from the defect's phase to the new one (Octane's clients offer only
+ * those; the simulator assumes the server refuses the rest, as the REST notes advise).
+ */
+export function validateDefectUpdate(store: Store, current: SimEntity, item: Record<string, unknown>): Record<string, unknown> {
+  for (const field of Object.keys(item)) {
+    if (field === 'id' || field === 'type') continue;
+    if (!UPDATABLE_DEFECT_FIELDS.has(field)) {
+      bad(DEFECT_FIELDS.has(field) ? 'platform.field_not_updatable' : 'platform.unknown_field', `Field '${field}' of entity 'defect' cannot be updated here`);
+    }
+  }
+  if (item.id !== undefined && String(item.id) !== current.id) bad('platform.invalid_field_value', `Field 'id' (${String(item.id)}) does not match defect ${current.id}`);
+  if (item.type !== undefined && item.type !== 'defect') bad('platform.invalid_field_value', `Field 'type' must be 'defect'`);
+  const fields: Record<string, unknown> = {};
+  if (item.name !== undefined) {
+    if (typeof item.name !== 'string' || item.name.trim() === '') bad('platform.missing_required_field', "Field 'name' must be a non-empty string");
+    fields.name = item.name;
+  }
+  if (item.description !== undefined) {
+    if (item.description !== null && typeof item.description !== 'string') bad('platform.invalid_field_value', "Field 'description' must be a string");
+    fields.description = item.description;
+  }
+  if (item.phase !== undefined) {
+    if (item.phase === null) bad('platform.missing_required_field', "Field 'phase' of a defect cannot be empty");
+    const phase = reference(store, item, 'phase', { types: ['phase'], check: (t) => (t.entity === 'defect' ? undefined : `phase ${t.id} is not a defect phase`) }, 'defect')!;
+    const from = (current.phase as Ref | null | undefined)?.id;
+    if (from !== phase.id) {
+      const allowed = store.all('transitions').some((t) => (t.source_phase as Ref | undefined)?.id === from && (t.target_phase as Ref | undefined)?.id === phase.id);
+      if (!allowed) {
+        const names = (id: string | undefined): string => String(store.get('phases', id ?? '')?.name ?? id);
+        bad('platform.transition_not_allowed', `The workflow has no transition from phase '${names(from)}' to phase '${names(phase.id)}' for defect ${current.id}`);
+      }
+    }
+    fields.phase = phase;
+  }
+  return fields;
+}

@@ -8,7 +8,7 @@ import { parseQueryParameter, QuerySyntaxError } from './query/parser.js';
 import { checkQuery } from './query/check.js';
 import { compileQuery } from './query/evaluate.js';
 import { renderEntity } from './render.js';
-import { bodyItems, validateComment, validateDefect } from './create.js';
+import { bodyItems, validateComment, validateDefect, validateDefectUpdate } from './create.js';
 import type { ServerProfile, SimEntity } from './types.js';
 
 export interface RouteRequest {
@@ -107,6 +107,10 @@ function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: str
   if (req.method === 'POST' && id === undefined && (collection === 'defects' || collection === 'comments')) {
     requireJsonBody(req);
     return create(ctx, collection, type, req);
+  }
+  if (req.method === 'PUT' && collection === 'defects') {
+    requireJsonBody(req);
+    return update(ctx, collection, type, id, req);
   }
   methodNotAllowed(req.method);
 }
@@ -234,4 +238,37 @@ function create(ctx: RouteContext, collection: string, type: string, req: RouteR
   const shown = [...new Set([collection === 'defects' ? 'name' : 'text', ...fields])];
   const created = validated.map((f) => ctx.store.add(collection, f));
   return json(201, { total_count: created.length, data: created.map((e) => renderEntity(ctx.store, e, shown, undefined, renderOptions(ctx))) });
+}
+
+/**
+ * PUT `defects/{id}` with the entity itself (as the JS SDK's update sends it), or PUT `defects` with
+ * `{"data":[{id, ...}]}` (its updateBulk). Every item is validated before any is changed.
+ */
+function update(ctx: RouteContext, collection: string, type: string, id: string | undefined, req: RouteRequest): Answer {
+  let items: Array<Record<string, unknown>>;
+  if (id === undefined) {
+    items = bodyItems(req.body);
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(req.body);
+    } catch {
+      throw new OctaneError(400, 'platform.json_parse_error', 'The request body is not valid JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new OctaneError(400, 'platform.invalid_request_body', 'The request body must be the entity\'s fields as a JSON object');
+    }
+    items = [{ ...(parsed as Record<string, unknown>), id }];
+  }
+  const changes = items.map((item) => {
+    if (item.id === undefined || item.id === null) throw new OctaneError(400, 'platform.missing_required_field', "Every item of an update needs its 'id'");
+    const current = ctx.store.get(collection, String(item.id));
+    if (!current) throw new OctaneError(404, 'platform.entity_not_found', `No ${type} with id ${String(item.id)}`);
+    return { current, fields: validateDefectUpdate(ctx.store, current, item) };
+  });
+  const now = new Date().toISOString();
+  for (const { current, fields } of changes) Object.assign(current, fields, { last_modified: now });
+  const shown = [...new Set(['name', ...changes.flatMap((c) => Object.keys(c.fields)), ...fieldsParam(type, req.params)])];
+  const rendered = changes.map((c) => renderEntity(ctx.store, c.current, shown, undefined, renderOptions(ctx)));
+  return id === undefined ? json(200, { total_count: rendered.length, data: rendered }) : json(200, rendered[0]);
 }

@@ -34,6 +34,30 @@ const DEFECT_PHASES: Array<[string, string, string]> = [
   ['Duplicate', 'duplicate', 'metaphase.work_item.done']
 ];
 
+/**
+ * The defect workflow: [source, target, is_primary] by logical-name key, a stock-like one (New ->
+ * Opened -> Fixed -> Proposed Close -> Closed, with rejects, deferrals and reopening). Fixed cannot
+ * go back to New, and New cannot go straight to Fixed: tests of "no transition" use these.
+ */
+const DEFECT_WORKFLOW: Array<[string, string, boolean]> = [
+  ['new', 'opened', true],
+  ['new', 'rejected', false],
+  ['new', 'deferred', false],
+  ['new', 'duplicate', false],
+  ['opened', 'fixed', true],
+  ['opened', 'rejected', false],
+  ['opened', 'deferred', false],
+  ['opened', 'duplicate', false],
+  ['fixed', 'proposeclose', true],
+  ['fixed', 'opened', false],
+  ['proposeclose', 'closed', true],
+  ['proposeclose', 'opened', false],
+  ['closed', 'opened', false],
+  ['rejected', 'opened', false],
+  ['deferred', 'opened', true],
+  ['duplicate', 'opened', false]
+];
+
 /** [name, phase, severity] of the sample defects, per release. */
 const SAMPLE_DEFECTS: Record<string, Array<[string, string, string]>> = {
   '2026.4': [
@@ -77,6 +101,8 @@ export function seedStore(store: Store, options: SeedOptions): void {
       store.add('phases', { ...logicalId(logical), name: shown, logical_name: logical, entity, index, metaphase: metaphases.get(meta) });
     });
   }
+
+  seedWorkflow(store, 'defect');
 
   const list = (rootLogical: string, rootName: string, nodes: Array<[string, string]>): void => {
     const root = store.add('list_nodes', { ...logicalId(rootLogical), name: rootName, logical_name: rootLogical, list_root: null, index: 0, activity_level: 0 });
@@ -154,4 +180,16 @@ function seedPlanning(store: Store): void {
   const reports = store.add('product_areas', { name: 'Reports', parent: null });
   store.add('product_areas', { name: 'Export', parent: reports });
   for (const name of ['regression', 'customer', 'flaky']) store.add('user_tags', { name });
+}
+
+/** The workflow's transitions of one entity's phases (only defects here). */
+function seedWorkflow(store: Store, entity: string): void {
+  for (const [from, to, primary] of DEFECT_WORKFLOW) {
+    store.add('transitions', {
+      entity,
+      source_phase: store.byLogicalName(`phase.${entity}.${from}`),
+      target_phase: store.byLogicalName(`phase.${entity}.${to}`),
+      is_primary: primary
+    });
+  }
 }

@@ -71,7 +71,7 @@ export type SimEntity = { id: string; type: string; [field: string]: unknown };
 
 export interface SimStore {
   /** Live entities of a collection ('defects', 'releases', 'phases', 'list_nodes', 'work_item_roots', 'comments', 'metaphases',
-   *  'work_items', 'teams', 'sprints', 'milestones', 'product_areas', 'user_tags', 'workspace_users'). */
+   *  'work_items', 'teams', 'sprints', 'milestones', 'product_areas', 'user_tags', 'workspace_users', 'transitions'). */
   all(collection: string): SimEntity[];
   get(collection: string, id: string): SimEntity | undefined;
   /** Assigns id (unless given) and type; references are stored as {type, id}. */

@@ -172,13 +172,13 @@ function matchNames(input: string, what: string, names: string[], candidates: Re
 }
 
 /** Defect phases only (stories and others have phases with the same names). */
-export async function resolvePhases(api: OctaneApi, names: string[]): Promise<Resolved[]> {
+export async function resolvePhases(api: OctaneApi, names: string[], input = 'phases'): Promise<Resolved[]> {
   const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'entity'], limit: PAGE_MAX });
   // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
   const phases = checkedPage(page, 'defect phases', true)
     .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))
     .map(toResolved);
-  return matchNames('phases', 'phases', names, phases);
+  return matchNames(input, 'phases', names, phases);
 }
 
 function severityRank(s: Resolved): number {

@@ -12,6 +12,8 @@ import { runCreateDefect } from './create-defect/run.js';
 import { gateOutputs, gateSummary } from './gate/render.js';
 import { gateVerdict } from './gate/verdict.js';
 import { createOutputs, createSummary } from './create-defect/render.js';
+import { runResolveDefect } from './resolve-defect/run.js';
+import { resolveOutputs, resolveSummary } from './resolve-defect/render.js';
 import { settingsLines } from './settings-lines.js';
 import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
 
@@ -24,7 +26,7 @@ export type Core = Pick<
 export interface RunDeps {
   core: Core;
   env: Record<string, string | undefined>;
-  /** Only create-defect reads the run's context; loading @actions/github costs start-up time. */
+  /** Only create-defect and resolve-defect read the run's context; loading @actions/github costs start-up time. */
   githubContext: () => Promise<GithubContextLike>;
   /** Where the runner's cancel signals arrive (the process); without it a run is never cancelled. */
   signals?: Signals;
@@ -166,6 +168,12 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     if (result.dryRun || result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
+    return;
+  }
+  if (settings.mode === 'resolve-defect') {
+    const resolved = await runResolveDefect(settings, client, log, { runContext: await loadRunContext(deps) });
+    setOutputs(core, resolveOutputs(resolved));
+    await writeSummary(deps, resolveSummary(resolved));
     return;
   }
   const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps) });

@@ -16,6 +16,8 @@ export function settingsLines(settings: Settings): string[] {
       `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`,
       `List up to: ${settings.listLimit} defects`
     );
+  } else if (settings.mode === 'resolve-defect') {
+    lines.push(`Defect: "${settings.defectName}"`, `Resolve phase: ${settings.resolvePhase ?? 'none (comment only)'}`);
   } else {
     lines.push(`Defect: "${settings.defectName}"`);
     if (settings.severity) lines.push(`Severity: ${settings.severity}`);

@@ -13,7 +13,7 @@ import { parseServerUrl } from './inputs/server-url.js';
 import type { ConnectionSettings } from './octane/connection.js';
 
 
-export type Mode = 'create-defect' | 'gate';
+export type Mode = 'create-defect' | 'gate' | 'resolve-defect';
 
 interface CommonSettings {
   connection: ConnectionSettings;
@@ -44,7 +44,15 @@ export interface GateSettings extends CommonSettings {
   failOnGate: boolean;
 }
 
-export type Settings = CreateDefectSettings | GateSettings;
+/** resolve-defect: comment on (and perhaps move) the open defects of the name that this action filed. */
+export interface ResolveDefectSettings extends CommonSettings {
+  mode: 'resolve-defect';
+  defectName: string;
+  /** Defect phase name or logical name to move them to; undefined = comment only. */
+  resolvePhase?: string;
+}
+
+export type Settings = CreateDefectSettings | GateSettings | ResolveDefectSettings;
 
 
 export type SettingsResult =
@@ -58,9 +66,14 @@ export interface SettingsDeps {
   readFile?: (path: string) => string;
 }
 
-type ModeSettings = Omit<CreateDefectSettings, keyof CommonSettings> | Omit<GateSettings, keyof CommonSettings>;
+type ModeSettings =
+  | Omit<CreateDefectSettings, keyof CommonSettings>
+  | Omit<GateSettings, keyof CommonSettings>
+  | Omit<ResolveDefectSettings, keyof CommonSettings>;
 
-const MODES = ['create-defect', 'gate'] as const;
+const MODES = ['create-defect', 'gate', 'resolve-defect'] as const;
+const MODES_TEXT = 'create-defect, gate or resolve-defect';
+const RESOLVE_ONLY: readonly InputName[] = ['resolve-phase'];
 const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
 
@@ -69,7 +82,8 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   const inputs = new Inputs(getInput, secret);
   const mode = readMode(inputs);
   const common = readCommon(inputs, deps.readFile ?? ((path) => readFileSync(path, 'utf8')));
-  const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
+  const modeSettings =
+    mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : mode === 'resolve-defect' ? readResolveDefect(inputs) : undefined;
   if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
     return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
   }
@@ -91,12 +105,12 @@ function maskSecret(getInput: InputReader, setSecret: SettingsDeps['setSecret'])
 }
 
 function readMode(inputs: Inputs): Mode | undefined {
-  const text = inputs.required('mode', ' (create-defect or gate)');
+  const text = inputs.required('mode', ` (${MODES_TEXT})`);
   if (text === undefined) return undefined;
   if ((MODES as readonly string[]).includes(text)) return text as Mode;
   // Modes are matched exactly; a value that is right but for its case gets that said outright.
   const hint = (MODES as readonly string[]).includes(text.toLowerCase()) ? ', in lower case' : '';
-  inputs.problem('mode', `must be create-defect or gate${hint}; got ${inputs.show(text)}`);
+  inputs.problem('mode', `must be ${MODES_TEXT}${hint}; got ${inputs.show(text)}`);
   return undefined;
 }
 
@@ -149,6 +163,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
+  warnIgnored(inputs, RESOLVE_ONLY, 'resolve-defect');
   if (
     defectName === undefined ||
     defectDescription === undefined ||
@@ -181,6 +196,7 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
   const listLimit = inputs.wholeNumber('list-limit', 1, MAX_LIST_LIMIT);
   const failOnGate = inputs.boolean('fail-on-gate');
   warnIgnored(inputs, CREATE_ONLY, 'create-defect');
+  warnIgnored(inputs, RESOLVE_ONLY, 'resolve-defect');
   if (operator === '<' && threshold === 0) {
     inputs.warn('threshold-operator < with threshold 0 can never hold: this gate always fails.');
   }
@@ -195,6 +211,16 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
     return undefined;
   }
   return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+}
+
+/** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */
+function readResolveDefect(inputs: Inputs): ModeSettings | undefined {
+  const defectName = inputs.name('defect-name', true);
+  const resolvePhase = inputs.name('resolve-phase', false);
+  warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
+  warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
+  if (defectName === undefined) return undefined;
+  return { mode: 'resolve-defect', defectName, ...(resolvePhase !== undefined ? { resolvePhase } : {}) };
 }
 
 /**

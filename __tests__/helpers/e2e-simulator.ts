@@ -38,9 +38,9 @@ export { connectionInputs } from '../../test-support/run-action.js';
 /** The id of a stored reference ({type, id}), or undefined where there is none. */
 export const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;
 
-/** Writes that reached the API (POSTs other than signing in and out). */
+/** Writes that reached the API (POSTs other than signing in and out, and PUTs). */
 export const writes = (sim: Simulator): number =>
-  sim.log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/')).length;
+  sim.log.filter((r) => (r.method === 'POST' || r.method === 'PUT') && !r.path.includes('/authentication/')).length;
 
 /** The link Octane's UI has for a work item of `sim`'s workspace (what the action outputs). */
 export const workItemUrl = (sim: Simulator, id: string): string =>

@@ -8,6 +8,8 @@ import { gateOutputs } from '../../src/gate/render.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import type { GateResult } from '../../src/gate/result.js';
 import type { CreateDefectResult } from '../../src/create-defect/run.js';
+import { resolveOutputs } from '../../src/resolve-defect/render.js';
+import type { ResolveDefectResult } from '../../src/resolve-defect/run.js';
 
 const read = (path: string): string => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 
@@ -82,11 +84,12 @@ describe('action.yml', () => {
     expect(required.sort()).toEqual([...ALWAYS_REQUIRED].sort());
   });
 
-  it('declares exactly the outputs the two modes set', () => {
+  it('declares exactly the outputs the modes set', () => {
     const declared = [...actionBlock(read('action.yml'), 'outputs').keys()].sort();
     const gate = gateOutputs({ dryRun: false, count: 0, passed: true } as GateResult);
     const create = createOutputs({ dryRun: false, id: '1', url: 'u', created: true } as unknown as CreateDefectResult);
-    expect(declared).toEqual([...Object.keys(gate), ...Object.keys(create)].sort());
+    const resolve = resolveOutputs({ dryRun: false, defects: [], notOurs: [], alreadyThere: [] } as unknown as ResolveDefectResult);
+    expect(declared).toEqual([...new Set([...Object.keys(gate), ...Object.keys(create), ...Object.keys(resolve)])].sort());
   });
 });
 

@@ -134,7 +134,8 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(23);
+    expect(INPUT_NAMES).toHaveLength(24);
+    expect(INPUT_NAMES).toContain('resolve-phase');
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });
@@ -222,7 +223,7 @@ describe('all problems together', () => {
 
   it('still checks the common inputs when the mode is invalid', () => {
     expect(lines({ ...GATE, mode: 'Gate', 'workspace-id': '' })).toEqual([
-      '- mode: must be create-defect or gate, in lower case; got "Gate"',
+      '- mode: must be create-defect, gate or resolve-defect, in lower case; got "Gate"',
       '- workspace-id: is required'
     ]);
   });
@@ -238,7 +239,7 @@ describe('all problems together', () => {
         expect(line.startsWith(`- ${name}: is required`)).toBe(true);
       }
     }
-    expect(onlyLine({ ...GATE, mode: ' ' })).toBe('- mode: is required (create-defect or gate)');
+    expect(onlyLine({ ...GATE, mode: ' ' })).toBe('- mode: is required (create-defect, gate or resolve-defect)');
     expect(onlyLine({ ...CREATE, 'defect-name': ' ' })).toBe('- defect-name: is required');
   });
 
@@ -249,11 +250,11 @@ describe('all problems together', () => {
 
 describe('mode', () => {
   it.each(['create_defect', 'gate2', 'create defect'])('refuses %j and says the valid ones', (mode) => {
-    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect or gate; got ${JSON.stringify(mode)}`);
+    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect, gate or resolve-defect; got ${JSON.stringify(mode)}`);
   });
 
   it.each(['GATE', 'Gate', 'Create-Defect'])('refuses %j and says that only the case is wrong', (mode) => {
-    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect or gate, in lower case; got ${JSON.stringify(mode)}`);
+    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect, gate or resolve-defect, in lower case; got ${JSON.stringify(mode)}`);
   });
 });
 
@@ -631,7 +632,7 @@ describe('a secret pasted into the wrong input', () => {
     const text = formatProblems(
       problemsOf({ ...GATE, 'client-secret': secret, 'release-name': `${secret}\u0001`, 'shared-space-id': long, mode: secret })
     );
-    expect(text).toContain('- mode: must be create-defect or gate; got "***"');
+    expect(text).toContain('- mode: must be create-defect, gate or resolve-defect; got "***"');
     const escaped = (v: string) => showValue(v).slice(1, -1);
     for (const part of [secret, escaped(secret), escaped(secret.slice(0, 5))]) expect(text).not.toContain(part);
   });

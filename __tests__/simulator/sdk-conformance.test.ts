@@ -78,4 +78,18 @@ describe('official JS REST SDK against the simulator', () => {
     ]);
     await octane.signOut();
   });
+
+  it("moves a defect's phase with the SDK's update (PUT defects/{id}), and the workflow refuses a move it lacks", async () => {
+    const octane = client();
+    await octane.authenticate();
+    const opened = sim().store.byLogicalName('phase.defect.opened');
+    const fixed = sim().store.byLogicalName('phase.defect.fixed');
+    const defect = sim().store.find('defects', (d) => (d.phase as { id: string }).id === opened.id)[0]!;
+    const moved = await octane.update(Octane.entityTypes.defects, { phase: { type: 'phase', id: fixed.id } }).at(Number(defect.id)).execute();
+    expect(moved).toMatchObject({ type: 'defect', id: defect.id, phase: { type: 'phase', id: fixed.id } });
+    const refused = octane.update(Octane.entityTypes.defects, { phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.new').id } }).at(Number(defect.id)).execute();
+    await expect(refused).rejects.toMatchObject({ response: { status: 400 } });
+    expect((sim().store.get('defects', defect.id)!.phase as { id: string }).id).toBe(fixed.id);
+    await octane.signOut();
+  });
 });

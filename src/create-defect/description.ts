@@ -36,7 +36,7 @@ export function tokenText(token: string): string {
   return `${TOKEN_PREFIX}${token}`;
 }
 
-function tokenMarker(token: string): string {
+export function tokenMarker(token: string): string {
   return `<span style="display:none">${escapeHtml(tokenText(token))}</span>`;
 }
 
@@ -45,6 +45,17 @@ export function hasToken(description: unknown, token: string): boolean {
   if (typeof description !== 'string' || token === '') return false;
   return description.includes(escapeHtml(tokenText(token)));
 }
+
+/**
+ * Whether a description carries a creation marker, whoever's token it is: the defect was filed by
+ * this action (resolve-defect touches no other). The token is a UUID (randomUUID), so the marker's
+ * shape is exact and a person's text that merely mentions the prefix does not count.
+ */
+export function carriesCreationMarker(description: unknown): boolean {
+  return typeof description === 'string' && CREATION_MARKER.test(description);
+}
+
+const CREATION_MARKER = new RegExp(`${escapeHtml(TOKEN_PREFIX)}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, 'i');
 
 /** Plain text as HTML: escaped, blank lines start paragraphs, other line breaks become <br>. */
 export function plainTextToHtml(text: string): string {

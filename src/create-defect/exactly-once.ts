@@ -158,3 +158,46 @@ async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2
     { cause: lastError }
   );
 }
+
+/** One write other than the create (a comment, a phase change), and how to tell whether it took effect. */
+export interface OnceWrite<T> {
+  /** For the log, e.g. "the comment on defect 1234". */
+  what: string;
+  send: () => Promise<T>;
+  /** What an earlier send left behind, or undefined when it did not take effect. Read errors propagate. */
+  find: () => Promise<T | undefined>;
+}
+
+/**
+ * The create's rule for any write: after an outcome-unknown answer (or a 2xx that cannot be read),
+ * look whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again;
+ * at most MAX_CREATE_POSTS sends. A readable refusal is the caller's to handle.
+ */
+export async function writeOnce<T>(log: Log, write: OnceWrite<T>, sleep: (ms: number) => Promise<void> = wait): Promise<{ value: T; recovered: boolean }> {
+  for (let sent = 1; ; sent++) {
+    let error: Error;
+    try {
+      return { value: await write.send(), recovered: false };
+    } catch (e) {
+      const unreadable = e instanceof UnreadableAnswerError;
+      if (!unreadable && !(e instanceof OutcomeUnknownError)) throw e;
+      if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
+        throw new Error(`The run was cancelled while sending ${write.what}; it may or may not have been made.`, { cause: e });
+      }
+      error = e as Error;
+      log.warning(`Sending ${write.what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`);
+      const found = (await write.find()) ?? (await sleep(LATE_WRITE_WAIT_MS).then(() => write.find()));
+      if (found !== undefined) {
+        log.info(`Recovered: ${write.what} was made by that request; not sending it again`);
+        return { value: found, recovered: true };
+      }
+      if (unreadable || sent >= MAX_CREATE_POSTS) {
+        throw new Error(
+          `Could not make ${write.what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`,
+          { cause: e }
+        );
+      }
+      log.info(`It did not take effect; sending it again (attempt ${sent + 1} of ${MAX_CREATE_POSTS})`);
+    }
+  }
+}

@@ -22,6 +22,7 @@ export const INPUT_NAMES = [
   'threshold-operator',
   'list-limit',
   'fail-on-gate',
+  'resolve-phase',
   'timeout-seconds',
   'retries',
   'ca-certificate'

@@ -16,7 +16,8 @@ export type Collection =
   | 'milestones'
   | 'product_areas'
   | 'user_tags'
-  | 'workspace_users';
+  | 'workspace_users'
+  | 'transitions';
 
 export interface Reference {
   type: string;
@@ -69,4 +70,17 @@ export interface OctaneApi {
   create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options?: CreateOptions): Promise<T>;
   /** Link to an entity in the Octane UI. */
   workItemUrl(id: string): string;
+}
+
+/**
+ * OctaneApi and updates (resolve-defect). Kept apart so that the read-and-create modes, and the test
+ * doubles that stand in for them, need not implement a write they never make.
+ */
+export interface OctaneApiWithUpdate extends OctaneApi {
+  /**
+   * PUT changed fields of one entity (`{collection}/{id}`) and return what Octane answered for it.
+   * Retried like create: only where the server surely did not act; an ambiguous failure throws
+   * OutcomeUnknownError, and the caller reads the entity back before sending it again.
+   */
+  update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T>;
 }

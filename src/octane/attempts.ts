@@ -22,7 +22,7 @@ const MIN_ATTEMPT_MS = 1000;
 
 /** What the loop needs to know of a request; sending it is the caller's. */
 export interface RetriedCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   what: string;
   signIn?: boolean;
@@ -128,7 +128,7 @@ export class Attempts {
 function outcomeUnknown(spec: RetriedCall, cause: OctaneError | OctaneNetworkError): OutcomeUnknownError {
   return new OutcomeUnknownError(
     `Octane may or may not have processed ${spec.what}: ${cause.message}. ` +
-      'It was not repeated, because repeating it could create the entity twice',
+      `It was not repeated, because repeating it could ${spec.method === 'PUT' ? 'apply the change twice' : 'create the entity twice'}`,
     cause
   );
 }

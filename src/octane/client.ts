@@ -6,7 +6,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from './connection.js';
-import type { Collection, CreateOptions, Entity, ListParams, OctaneApi, Page } from './api.js';
+import type { Collection, CreateOptions, Entity, ListParams, OctaneApiWithUpdate, Page } from './api.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { Slots, exchange, sendOnly, type ExchangeResponse } from './http.js';
@@ -47,7 +47,7 @@ const SIGN_OUT_ANSWER_MS = 250;
 const EXPIRED_CODES = new Set(['VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT', 'VALIDATION_TOKEN_EXPIRED_GLOBAL_TIME_OUT']);
 
 interface CallSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   what: string;
   body?: string;
@@ -57,7 +57,7 @@ interface CallSpec {
   techPreview?: boolean;
 }
 
-export class OctaneClient implements OctaneApi {
+export class OctaneClient implements OctaneApiWithUpdate {
   readonly stats = { requests: 0, bytesReceived: 0 };
 
   private readonly connection: ConnectionSettings;
@@ -240,6 +240,22 @@ export class OctaneClient implements OctaneApi {
       });
     }
     // Ids are opaque strings; a server that answers a number means the same entity.
+    return this.checkedIds<T>(entity, response, what);
+  }
+
+  async update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T> {
+    if (readId(id) !== id) throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
+    const url = this.collectionUrl(collection);
+    url.pathname += `/${encodeURIComponent(id)}`;
+    const what = `PUT ${collection}/${id}`;
+    // The entity itself as the body, as OpenText's JS SDK sends a single update (octane.js, update).
+    const response = await this.send({ method: 'PUT', url, what, body: JSON.stringify(fields) });
+    const json = this.parseJson(response, what) as { data?: unknown; id?: unknown };
+    // A single update answers the entity; a server that answers a page of one means the same.
+    const entity = (Array.isArray(json?.data) ? json.data[0] : json) as T | undefined;
+    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
+      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the entity`, { status: response.status });
+    }
     return this.checkedIds<T>(entity, response, what);
   }
 

@@ -13,7 +13,7 @@ import { hostPort, type Network } from './network.js';
 import { seconds } from './retry.js';
 
 export interface ExchangeRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   /** Called per hop with its URL, so cookies set by a redirect answer are sent on the next hop. */
   headers: (url: URL) => Record<string, string>;
