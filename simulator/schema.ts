@@ -14,6 +14,7 @@ export const COLLECTION_TYPE: Record<string, string> = {
   list_nodes: 'list_node',
   work_items: 'work_item',
   work_item_roots: 'work_item_root',
+  features: 'feature',
   comments: 'comment',
   metaphases: 'metaphase',
   teams: 'team',
@@ -30,8 +31,9 @@ export const TYPE_COLLECTIONS: Record<string, string[]> = {
   release: ['releases'],
   phase: ['phases'],
   list_node: ['list_nodes'],
-  work_item: ['work_item_roots', 'defects'],
+  work_item: ['work_item_roots', 'defects', 'features'],
   work_item_root: ['work_item_roots'],
+  feature: ['features'],
   comment: ['comments'],
   metaphase: ['metaphases'],
   team: ['teams'],
@@ -76,6 +78,7 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
   defect: workItem,
   work_item: workItem,
   work_item_root: { ...common, subtype: { kind: 'string' } },
+  feature: workItem,
   release: { ...common, start_date: { kind: 'date' }, end_date: { kind: 'date' } },
   phase: { ...common, logical_name: { kind: 'string' }, entity: { kind: 'string' }, index: { kind: 'number' }, metaphase: { kind: 'ref', target: 'metaphase' } },
   list_node: { ...common, logical_name: { kind: 'string' }, list_root: { kind: 'ref', target: 'list_node' }, index: { kind: 'number' }, activity_level: { kind: 'number' } },
@@ -86,7 +89,7 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
   milestone: { ...common, release: { kind: 'ref', target: 'release' }, date: { kind: 'date' } },
   product_area: { ...common, parent: { kind: 'ref', target: 'product_area' } },
   user_tag: common,
-  workspace_user: { ...common, full_name: { kind: 'string' }, email: { kind: 'string' } }
+  workspace_user: { ...common, full_name: { kind: 'string' }, email: { kind: 'string' }, is_api_key: { kind: 'boolean' } }
 };
 
 /** Field definition, or undefined when the type has no such field. User-defined fields (`*_udf`) exist on work items. */
