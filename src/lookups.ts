@@ -86,6 +86,8 @@ export interface NameSearch {
   whereText?: string;
   /** Whether a row is what was asked for: the exact comparison in code. */
   isMatch: (e: Entity) => boolean;
+  /** Awaited (after the first query is sent) before isMatch runs: what isMatch needs from a look-up in the same wave. */
+  ready?: Promise<unknown>;
   /** Plural noun for messages ("releases"). */
   what: string;
 }
@@ -117,6 +119,7 @@ export async function searchByName(api: OctaneApi, name: string, s: NameSearch):
   try {
     const page = await api.list(s.collection, { query: query(false), fields: s.fields, limit: PAGE_MAX });
     const rows = checkedPage(page, s.what, false);
+    await s.ready;
     found = { matches: rows.filter(s.isMatch), rows, total: page.total_count, complete: page.total_count <= rows.length };
   } catch (e) {
     // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
@@ -124,6 +127,7 @@ export async function searchByName(api: OctaneApi, name: string, s: NameSearch):
   }
   if (tricky && (found === undefined || found.matches.length === 0)) {
     const walked = await walk(api, s.collection, query(true), s.fields, s.what);
+    await s.ready;
     found = { ...walked, matches: walked.rows.filter(s.isMatch) };
   }
   return found!;
@@ -200,7 +204,7 @@ async function walk(api: OctaneApi, collection: Collection, query: string, field
  * a gate with `>=`, `>` or `==` pass by mistake. Every unknown or ambiguous name is reported
  * in one error that lists the valid names.
  */
-function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
+export function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
   const out: Resolved[] = [];
   const unknown: string[] = [];
   const ambiguous: string[] = [];
@@ -248,7 +252,7 @@ export function bySeverity(a: Resolved, b: Resolved): number {
   return severityRank(a) - severityRank(b) || a.name.localeCompare(b.name);
 }
 
-async function listNodes(api: OctaneApi, root: string, what: string): Promise<Resolved[]> {
+export async function listNodes(api: OctaneApi, root: string, what: string): Promise<Resolved[]> {
   const page = await api.list('list_nodes', {
     query: cross('list_root', eq('logical_name', root)),
     fields: ['id', 'name', 'logical_name'],

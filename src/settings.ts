@@ -7,12 +7,14 @@ import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
+import { claimedFields, readFieldNames, type FieldNames } from './inputs/field-names.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
 
 export { INPUT_NAMES, INPUT_DEFAULTS, MAX_NAME_LENGTH, MAX_DESCRIPTION_LENGTH, type InputName } from './inputs/catalogue.js';
 export { RESERVED_FIELDS, findJsonError } from './inputs/extra-fields.js';
+export type { FieldNames } from './inputs/field-names.js';
 export { formatProblems, formatProblem, type InputProblem } from './inputs/problems.js';
 export type { InputReader } from './inputs/reader.js';
 export { showValue } from './inputs/shown.js';
@@ -47,8 +49,10 @@ export interface CreateDefectSettings extends CommonSettings {
   defectDescription: string;
   /** Severity name or logical name; undefined when not given. */
   severity?: string;
-  /** Parsed `extra-fields`; never contains name, parent or release. */
+  /** Parsed `extra-fields`; never contains name, parent or release, nor a field set by name (fieldNames). */
   extraFields: Record<string, unknown>;
+  /** Fields by name (team, owner, milestone, sprint, application-modules, tags, priority, feature). */
+  fieldNames?: FieldNames;
   dedupe: boolean;
   addRunContext: boolean;
 }
@@ -81,7 +85,10 @@ export interface SettingsDeps {
 type ModeSettings = Omit<CreateDefectSettings, keyof CommonSettings> | Omit<GateSettings, keyof CommonSettings>;
 
 const MODES = ['create-defect', 'gate'] as const;
-const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
+const CREATE_ONLY: readonly InputName[] = [
+  'defect-name', 'defect-description', 'severity', 'extra-fields',
+  'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature'
+];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
 
 export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): SettingsResult {
@@ -163,7 +170,8 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const defectName = inputs.name('defect-name', true);
   const defectDescription = inputs.text('defect-description', MAX_DESCRIPTION_LENGTH);
   const severity = inputs.name('severity', false);
-  const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'));
+  const fieldNames = readFieldNames(inputs);
+  const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'), claimedFields(inputs));
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
@@ -171,6 +179,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     defectName === undefined ||
     defectDescription === undefined ||
     extraFields === undefined ||
+    fieldNames === undefined ||
     dedupe === undefined ||
     addRunContext === undefined
   ) {
@@ -182,6 +191,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     defectDescription,
     ...(severity !== undefined ? { severity } : {}),
     extraFields,
+    fieldNames,
     dedupe,
     addRunContext
   };
