@@ -39026,6 +39026,14 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'defect-description',
     'severity',
     'extra-fields',
+    'team',
+    'owner',
+    'milestone',
+    'sprint',
+    'application-modules',
+    'tags',
+    'priority',
+    'feature',
     'dedupe',
     'add-run-context',
     'dry-run',
@@ -39109,8 +39117,11 @@ function isDisplayUnsafe(c) {
 
 /** Fields the action sets itself; extra-fields may not replace them. */
 const RESERVED_FIELDS = ['id', 'type', 'name', 'parent', 'release', 'description'];
-/** The fields ({} when the input is empty); undefined when it has a problem (reported). */
-function readExtraFields(text, severityGiven, { report }) {
+/**
+ * The fields ({} when the input is empty); undefined when it has a problem (reported). `claimed`:
+ * defect field -> the input given that sets it (team, owner, ...), which extra-fields may not set too.
+ */
+function readExtraFields(text, severityGiven, { report }, claimed = new Map()) {
     if (text === '')
         return {};
     const syntaxError = findJsonError(text);
@@ -39133,6 +39144,13 @@ function readExtraFields(text, severityGiven, { report }) {
     }
     if (severityGiven && Object.prototype.hasOwnProperty.call(fields, 'severity')) {
         report('must not set "severity" when the severity input is given; use one or the other');
+        ok = false;
+    }
+    for (const [field, input] of claimed) {
+        // parent is reserved already (reported above).
+        if (field === 'parent' || !Object.prototype.hasOwnProperty.call(fields, field))
+            continue;
+        report(`must not set "${field}" when the ${input} input is given; use one or the other`);
         ok = false;
     }
     return ok ? fields : undefined;
@@ -39280,6 +39298,41 @@ function findJsonError(text) {
     }
 }
 class JsonSyntax extends Error {
+}
+
+;// CONCATENATED MODULE: ./src/inputs/field-names.ts
+/** Input -> the defect fields it sets (extra-fields may not set them when the input is given). */
+const FIELD_INPUTS = [
+    ['team', ['team']],
+    ['owner', ['owner']],
+    ['milestone', ['milestone']],
+    ['sprint', ['sprint']],
+    ['application-modules', ['product_areas', 'application_modules']],
+    ['tags', ['user_tags']],
+    ['priority', ['priority']],
+    ['feature', ['parent']]
+];
+/** The names; undefined when one has a problem (reported). */
+function readFieldNames(inputs) {
+    const single = (name) => inputs.name(name, false);
+    const applicationModules = inputs.list('application-modules');
+    const tags = inputs.list('tags');
+    const out = { applicationModules: applicationModules ?? [], tags: tags ?? [] };
+    for (const [key, input] of [['team', 'team'], ['owner', 'owner'], ['milestone', 'milestone'], ['sprint', 'sprint'], ['priority', 'priority'], ['feature', 'feature']]) {
+        const v = single(input);
+        if (v !== undefined)
+            out[key] = v;
+    }
+    return applicationModules === undefined || tags === undefined ? undefined : out;
+}
+/** Defect field -> the input that claims it, for the inputs given. */
+function claimedFields(inputs) {
+    const out = new Map();
+    for (const [input, fields] of FIELD_INPUTS)
+        if (inputs.given(input))
+            for (const f of fields)
+                out.set(f, input);
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
@@ -39528,10 +39581,14 @@ function parseServerUrl(text, { report, warn, show }) {
 
 
 
+
 const MODES = ['create-defect', 'gate', 'resolve-defect'];
 const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY = ['resolve-phase'];
-const CREATE_ONLY = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
+const CREATE_ONLY = [
+    'defect-name', 'defect-description', 'severity', 'extra-fields',
+    'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature'
+];
 const GATE_ONLY_WITHOUT_DEFAULT = ['severities'];
 function readSettings(getInput, deps = {}) {
     const secret = maskSecret(getInput, deps.setSecret);
@@ -39611,7 +39668,8 @@ function readCreateDefect(inputs) {
     const defectName = inputs.name('defect-name', true);
     const defectDescription = inputs.text('defect-description', MAX_DESCRIPTION_LENGTH);
     const severity = inputs.name('severity', false);
-    const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'));
+    const fieldNames = readFieldNames(inputs);
+    const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'), claimedFields(inputs));
     const dedupe = inputs.boolean('dedupe');
     const addRunContext = inputs.boolean('add-run-context');
     warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
@@ -39619,6 +39677,7 @@ function readCreateDefect(inputs) {
     if (defectName === undefined ||
         defectDescription === undefined ||
         extraFields === undefined ||
+        fieldNames === undefined ||
         dedupe === undefined ||
         addRunContext === undefined) {
         return undefined;
@@ -39629,6 +39688,7 @@ function readCreateDefect(inputs) {
         defectDescription,
         ...(severity !== undefined ? { severity } : {}),
         extraFields,
+        fieldNames,
         dedupe,
         addRunContext
     };
@@ -46048,31 +46108,43 @@ function toResolved(e) {
 function quoted(names) {
     return names.map((n) => JSON.stringify(n)).join(', ');
 }
-/** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
-async function findRelease(api, name) {
-    // Canonically equivalent spellings (é as one code point or as e + accent) are the same name to
-    // a reader, and inputs and Octane need not agree on the form: ask for each, compare in NFC.
+/**
+ * Rows whose name field holds this name, confirmed in code by `isMatch`; the query is only a
+ * pre-filter. Canonically equivalent spellings (é as one code point or as e + accent) are asked for
+ * both ways. A name (or `whereText`) with query metacharacters may be read differently by a server
+ * (refused with 400, or not found): then one wildcard search that needs no escaping (like()),
+ * walked in pages, whose near names isMatch sorts out. Names without metacharacters never take it.
+ */
+async function searchByName(api, name, s) {
     const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
-    const wanted = name.normalize('NFC');
-    const isExact = (r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
-    const fields = ['id', 'name'];
-    const tricky = hasMetacharacters(name);
+    const match = s.match ?? ['name'];
+    const query = (loose) => and(or(...forms.flatMap((form) => match.map((field) => (loose ? like(field, form) : eq(field, form))))), s.where?.(loose));
+    const tricky = hasMetacharacters(name) || (s.whereText !== undefined && hasMetacharacters(s.whereText));
     let found;
     try {
-        const page = await api.list('releases', { query: or(...forms.map((form) => eq('name', form))), fields, limit: PAGE_MAX });
-        const rows = checkedPage(page, 'releases', false);
-        found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+        const page = await api.list(s.collection, { query: query(false), fields: s.fields, limit: PAGE_MAX });
+        const rows = checkedPage(page, s.what, false);
+        await s.ready;
+        found = { matches: rows.filter(s.isMatch), rows, total: page.total_count, complete: page.total_count <= rows.length };
     }
     catch (e) {
         // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
         if (!(tricky && isRefusedQuery(e)))
             throw e;
     }
-    if (tricky && (found === undefined || !found.rows.some(isExact))) {
-        found = await walk(api, 'releases', or(...forms.map((form) => like('name', form))), fields, 'releases');
+    if (tricky && (found === undefined || found.matches.length === 0)) {
+        const walked = await walk(api, s.collection, query(true), s.fields, s.what);
+        await s.ready;
+        found = { ...walked, matches: walked.rows.filter(s.isMatch) };
     }
-    const { rows, total, complete } = found;
-    const exact = rows.filter(isExact);
+    return found;
+}
+/** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
+async function findRelease(api, name) {
+    // Canonically equivalent spellings are the same name to a reader, and inputs and Octane need not agree on the form: compare in NFC.
+    const wanted = name.normalize('NFC');
+    const isExact = (r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
+    const { rows, total, complete, matches: exact } = await searchByName(api, name, { collection: 'releases', fields: ['id', 'name'], isMatch: isExact, what: 'releases' });
     if (exact.length === 1)
         return toResolved(exact[0]);
     if (exact.length > 1) {
@@ -46092,6 +46164,16 @@ async function findRelease(api, name) {
         ? ''
         : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
     throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+}
+/**
+ * Up to 20 rows of a collection shown for a failed name, newest first, as `"a", "b" and N more`
+ * ("none" when empty). Only on a failure path: one more round trip, after the look-up wave.
+ */
+async function someOf(api, collection, what, fields, show, query) {
+    const page = await api.list(collection, { ...(query ? { query } : {}), fields, limit: SHOWN_NAMES, orderBy: ['-id'] });
+    const some = checkedPage(page, what, false);
+    const more = page.total_count - some.length;
+    return some.length === 0 ? 'none' : some.map(show).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 /** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
 function isRefusedQuery(e) {
@@ -47155,6 +47237,197 @@ async function checkExtraReferences(api, fields, log) {
         log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
 }
 
+;// CONCATENATED MODULE: ./src/create-defect/fields.ts
+
+
+
+const ID = /^[0-9]{1,18}$/;
+const PRIORITY_ROOT = 'list_node.priority';
+/** Case-insensitive comparison in NFC; an exact-case match is preferred among several (see pick). */
+const fold = (v) => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : undefined);
+const fields_str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const nameOf = (e) => JSON.stringify(fields_str(e.name));
+/**
+ * Resolves every field given by name. `release` is the release look-up of the same wave: sprint
+ * and milestone wait for its answer only to confirm in code, their queries go out at once.
+ */
+async function resolveFieldNames(api, names, releaseName, release) {
+    // The release's own failure is reported by its own look-up; here it only means "nothing to confirm against".
+    const releaseId = release.then((r) => r.id, () => undefined);
+    const r = await resolveAll({
+        team: names.team ? one(api, 'team', names.team, { collection: 'teams', what: 'teams', noun: 'team' }) : none,
+        owner: names.owner ? findOwner(api, names.owner) : none,
+        sprint: names.sprint ? ofRelease(api, 'sprint', names.sprint, 'sprints', releaseName, releaseId) : none,
+        milestone: names.milestone ? ofRelease(api, 'milestone', names.milestone, 'milestones', releaseName, releaseId) : none,
+        modules: Promise.all(names.applicationModules.map((n) => one(api, 'application-modules', n, { collection: 'product_areas', what: 'application modules', noun: 'application module', withParent: true }))),
+        tags: Promise.all(names.tags.map((n) => one(api, 'tags', n, { collection: 'user_tags', what: 'tags', noun: 'tag' }))),
+        priority: names.priority ? findPriority(api, names.priority) : none,
+        feature: names.feature ? findFeature(api, names.feature) : none
+    });
+    const fields = {};
+    const shown = [];
+    const single = (input, field, type, v) => {
+        if (!v)
+            return;
+        fields[field] = { type, id: v.id };
+        shown.push({ input, field, values: [v] });
+    };
+    const multi = (input, field, type, vs) => {
+        if (vs.length === 0)
+            return;
+        // Octane's multi-reference shape: {data: [refs]} (a bare array is refused).
+        fields[field] = { data: vs.map((v) => ({ type, id: v.id })) };
+        shown.push({ input, field, values: vs });
+    };
+    single('team', 'team', 'team', r.team);
+    single('owner', 'owner', 'workspace_user', r.owner);
+    single('sprint', 'sprint', 'sprint', r.sprint);
+    single('milestone', 'milestone', 'milestone', r.milestone);
+    multi('application-modules', 'product_areas', 'product_area', dedupeById(r.modules));
+    multi('tags', 'user_tags', 'user_tag', dedupeById(r.tags));
+    single('priority', 'priority', 'list_node', r.priority);
+    if (r.feature)
+        shown.push({ input: 'feature', field: 'parent', values: [r.feature] });
+    return { fields, shown, ...(r.feature ? { feature: r.feature } : {}) };
+}
+const none = Promise.resolve(undefined);
+function dedupeById(vs) {
+    const seen = new Set();
+    return vs.filter((v) => !seen.has(v.id) && (seen.add(v.id), true));
+}
+/**
+ * The one row of the matches: the only one, or the only one of exactly this case; several is
+ * ambiguous (reported with their ids), none is undefined.
+ */
+function pick(input, name, matches, kind) {
+    if (matches.length <= 1)
+        return matches[0];
+    const sameCase = matches.filter((e) => typeof e.name === 'string' && e.name.normalize('NFC') === name.normalize('NFC'));
+    if (sameCase.length === 1)
+        return sameCase[0];
+    const show = (e) => {
+        const parent = kind.withParent ? refOf(e.parent) : undefined;
+        return `${nameOf(e)} (id ${fields_str(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
+    };
+    throw LookupError.of(input, `Several ${kind.what} fit ${JSON.stringify(name)}: ${(sameCase.length > 1 ? sameCase : matches).map(show).join(', ')}; rename all but one in Octane.`);
+}
+/** One entity by exact name (any case) in a collection. */
+async function one(api, input, name, kind) {
+    const fields = ['id', 'name', ...(kind.withParent ? ['parent'] : []), ...(kind.fields ?? [])];
+    const wanted = fold(name);
+    const found = await searchByName(api, name, {
+        collection: kind.collection,
+        fields,
+        what: kind.what,
+        ...(kind.where ? { where: kind.where } : {}),
+        ...(kind.whereText !== undefined ? { whereText: kind.whereText } : {}),
+        ...(kind.ready ? { ready: kind.ready } : {}),
+        isMatch: (e) => fold(e.name) === wanted && (kind.accept?.(e) ?? true)
+    });
+    const hit = pick(input, name, found.matches, kind);
+    if (hit)
+        return { id: fields_str(hit.id), name: fields_str(hit.name) };
+    if (!found.complete) {
+        throw LookupError.of(input, `No ${kind.noun} named exactly ${JSON.stringify(name)} among the first ${found.rows.length} of ${found.total} similar names.`);
+    }
+    const list = kind.listQuery ? await kind.listQuery() : await someOf(api, kind.collection, kind.what, ['id', 'name'], nameOf);
+    if (list === undefined)
+        throw LookupError.of(input, `Unknown ${kind.noun} ${JSON.stringify(name)}`);
+    throw LookupError.of(input, `Unknown ${kind.noun} ${JSON.stringify(name)}; ${kind.what} there: ${list}`);
+}
+/**
+ * A sprint or milestone of the release, by name (names repeat across releases). Undefined when
+ * the release itself did not resolve: that failure is reported by the release look-up.
+ */
+async function ofRelease(api, input, name, collection, releaseName, releaseId) {
+    let rid;
+    const ready = releaseId.then((id) => {
+        rid = id;
+    });
+    const what = `${input}s of release ${JSON.stringify(releaseName)}`;
+    try {
+        return await one(api, input, name, {
+            collection,
+            what,
+            noun: `${input} of release ${JSON.stringify(releaseName)}`,
+            // Filtered by the release's name, not its id, to stay in the wave; the id is confirmed in code (accept).
+            where: (loose) => cross('release', loose ? like('name', releaseName) : eq('name', releaseName)),
+            whereText: releaseName,
+            ready,
+            fields: ['release'],
+            accept: (e) => rid !== undefined && refOf(e.release)?.id === rid,
+            listQuery: async () => (rid === undefined ? undefined : someOf(api, collection, what, ['id', 'name'], nameOf, idEq('release', rid)))
+        });
+    }
+    catch (e) {
+        if ((await releaseId) === undefined)
+            return undefined;
+        throw e;
+    }
+}
+/**
+ * A workspace user by email (any case) or by full name; API keys (is_api_key true) are never an
+ * owner. A full name that several people share is ambiguous: the error lists their emails.
+ */
+async function findOwner(api, given) {
+    const wanted = fold(given);
+    const person = (e) => e.is_api_key !== true;
+    const found = await searchByName(api, given, {
+        collection: 'workspace_users',
+        fields: ['id', 'name', 'full_name', 'email', 'is_api_key'],
+        match: ['email', 'full_name'],
+        what: 'workspace users',
+        isMatch: (e) => person(e) && (fold(e.email) === wanted || fold(e.full_name) === wanted)
+    });
+    const label = (e) => `${fields_str(e.full_name) || fields_str(e.name)} <${fields_str(e.email) || 'no email'}>`;
+    const resolved = (e) => ({ id: fields_str(e.id), name: label(e) });
+    const byEmail = found.matches.filter((e) => fold(e.email) === wanted);
+    if (byEmail.length === 1)
+        return resolved(byEmail[0]);
+    if (byEmail.length > 1)
+        throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => fields_str(e.id)).join(', ')}).`);
+    const byName = found.matches;
+    const exactCase = byName.filter((e) => typeof e.full_name === 'string' && e.full_name.normalize('NFC') === given.normalize('NFC'));
+    const chosen = byName.length === 1 ? byName : exactCase.length === 1 ? exactCase : [];
+    if (chosen.length === 1)
+        return resolved(chosen[0]);
+    if (byName.length > 1) {
+        const emails = byName.map((e) => fields_str(e.email)).filter((m) => m !== '');
+        throw LookupError.of('owner', `Several workspace users are named ${JSON.stringify(given)}; give the owner's email instead: ${emails.length ? emails.join(', ') : `(no emails; ids ${byName.map((e) => fields_str(e.id)).join(', ')})`}`);
+    }
+    if (!found.complete) {
+        throw LookupError.of('owner', `No workspace user with email or full name ${JSON.stringify(given)} among the first ${found.rows.length} of ${found.total} similar ones.`);
+    }
+    const some = await someOf(api, 'workspace_users', 'workspace users', ['id', 'name', 'full_name', 'email'], label);
+    throw LookupError.of('owner', `Unknown owner ${JSON.stringify(given)} (no workspace user, API keys aside, has it as email or full name); users there: ${some}`);
+}
+/** The priority list's node, by name or logical name, any case (like severity). */
+async function findPriority(api, name) {
+    const nodes = await listNodes(api, PRIORITY_ROOT, 'priorities');
+    return matchNames('priority', 'priorities', [name], nodes)[0];
+}
+/** A feature (a work item of subtype feature) by id (digits) or by exact name (any case). */
+async function findFeature(api, given) {
+    const isFeature = (e) => e.subtype === 'feature';
+    const list = () => someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${fields_str(e.id)})`, eq('subtype', 'feature'));
+    if (ID.test(given)) {
+        const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
+        const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => fields_str(e.id) === given && isFeature(e));
+        if (hit)
+            return { id: fields_str(hit.id), name: fields_str(hit.name) };
+        throw LookupError.of('feature', `No feature with id ${given} in the workspace; features there: ${await list()}`);
+    }
+    return one(api, 'feature', given, {
+        collection: 'work_items',
+        what: 'features',
+        noun: 'feature',
+        where: () => eq('subtype', 'feature'),
+        fields: ['subtype'],
+        accept: isFeature,
+        listQuery: list
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/create-defect/run.ts
 /**
  * create-defect: files one defect (a draft: is_draft is omitted) at the backlog root, in the release, with the
@@ -47171,15 +47444,19 @@ async function checkExtraReferences(api, fields, log) {
 
 
 
+
 const ORIGIN_NAME = 'GitHub Actions';
 async function runCreateDefect(settings, api, log, deps = {}) {
     const name = settings.defectName;
     const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
     const found = await log.group('Look-ups', async () => {
         // One parallel round: everything the create needs, plus what dedupe compares against.
+        const release = findRelease(api, settings.releaseName);
         const r = await resolveAll({
-            release: findRelease(api, settings.releaseName),
-            root: findBacklogRoot(api),
+            release,
+            // A defect filed under a feature needs no backlog root.
+            root: settings.fieldNames?.feature ? Promise.resolve(undefined) : findBacklogRoot(api),
+            named: settings.fieldNames ? resolveFieldNames(api, settings.fieldNames, settings.releaseName, release) : Promise.resolve(undefined),
             origin: findOriginNode(api, ORIGIN_NAME),
             severity: findSeverity(api, settings.severity),
             candidates: settings.dedupe ? listCandidates(api, name, settings.releaseName) : Promise.resolve(undefined),
@@ -47187,7 +47464,10 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
         });
         log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
-        log.info(`Backlog root: id ${r.root.id}`);
+        if (r.root)
+            log.info(`Backlog root: id ${r.root.id}`);
+        for (const f of r.named?.shown ?? [])
+            log.info(`${f.input}: ${f.values.map((v) => `${JSON.stringify(v.name)} (id ${v.id})`).join(', ')}`);
         log.info(r.origin
             ? `Origin ${JSON.stringify(r.origin.name)}: id ${r.origin.id}`
             : `No ${JSON.stringify(ORIGIN_NAME)} node in the item-origin list; the origin is left unset`);
@@ -47197,14 +47477,14 @@ async function runCreateDefect(settings, api, log, deps = {}) {
         const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
         return { ...r, duplicate };
     });
-    const { release, root, origin, severity, duplicate } = found;
+    const { release, root, origin, severity, duplicate, named } = found;
     const description = buildDescription({
         text: settings.defectDescription,
         runContext: settings.addRunContext ? deps.runContext : undefined,
         token
     });
-    const fields = defectFields({ name, description, rootId: root.id, releaseId: release.id, origin, severity, extra: settings.extraFields });
-    const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), fields };
+    const fields = defectFields({ name, description, rootId: root?.id ?? '', releaseId: release.id, origin, severity, extra: settings.extraFields, named });
+    const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields };
     return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
         if (duplicate) {
             const id = duplicate.entity.id;
@@ -47243,9 +47523,10 @@ function defectFields(p) {
         ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
         ...p.extra,
         ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),
+        ...p.named?.fields,
         name: p.name,
         description: p.description,
-        parent: { type: 'work_item_root', id: p.rootId },
+        parent: p.named?.feature ? { type: 'feature', id: p.named.feature.id } : { type: 'work_item_root', id: p.rootId },
         release: { type: 'release', id: p.releaseId }
     };
 }
@@ -47473,6 +47754,8 @@ function createSummary(r) {
         else {
             out.push(`A real run would create the defect **${escapeText(r.name)}** in release ${release} with these fields:`);
         }
+        if (r.named?.length)
+            out.push(namedTable(r));
         out.push(fieldsTable(r.fields));
         return out.join('\n\n') + '\n';
     }
@@ -47496,9 +47779,16 @@ function createSummary(r) {
         facts.push(['Severity', escapeCell(r.severity.name)]);
     if (r.origin)
         facts.push(['Origin', escapeCell(r.origin.name)]);
+    for (const f of r.named ?? [])
+        facts.push([escapeCell(f.input), escapeCell(f.values.map((v) => v.name).join(', '))]);
     if (facts.length > 0 && !r.reused)
         out.push(table(['Field', 'Value'], facts));
     return out.join('\n\n') + '\n';
+}
+/** Each input given by name, what it resolved to, and the ids sent. */
+function namedTable(r) {
+    const rows = (r.named ?? []).map((f) => [code(f.input), code(f.field), escapeCell(f.values.map((v) => v.name).join(', ')), code(f.values.map((v) => v.id).join(', '))]);
+    return table(['Input', 'Field', 'Resolved to', 'Id'], rows);
 }
 /** Field -> value as sent; the description's HTML is shown as code, not rendered. */
 function fieldsTable(fields) {

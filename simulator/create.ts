@@ -90,8 +90,9 @@ export function validateDefect(store: Store, item: Record<string, unknown>): Rec
   const fields: Record<string, unknown> = { ...item };
   delete fields.type;
   const parent = reference(store, item, 'parent', {
-    types: ['work_item_root', 'work_item'],
-    check: (t) => (t.type === 'work_item_root' ? undefined : `work item ${t.id} cannot be the parent of a defect`)
+    types: ['work_item_root', 'feature', 'work_item'],
+    // A defect hangs under the backlog root or a feature (as in Octane's backlog), never under another defect.
+    check: (t) => (t.type === 'work_item_root' || t.type === 'feature' ? undefined : `work item ${t.id} cannot be the parent of a defect`)
   }, 'defect');
   fields.parent = parent ?? { type: 'work_item_root', id: store.all('work_item_roots')[0]?.id ?? '1001' };
   fields.release = reference(store, item, 'release', { types: ['release'] }, 'defect');

@@ -125,7 +125,7 @@ export function seedStore(store: Store, options: SeedOptions): void {
 
   seedPlanning(store);
 
-  if (options.seed !== 'sample') return;
+  if (options.seed !== 'sample') return seedLast(store);
   const root = store.all('work_item_roots')[0]!;
   const teams = store.all('teams');
   const users = store.all('workspace_users');
@@ -158,13 +158,23 @@ export function seedStore(store: Store, options: SeedOptions): void {
       });
     }
   }
+  seedLast(store);
+}
+
+/** Seeded after the sample defects, which keep their ids and their spread over the users. */
+function seedLast(store: Store): void {
+  // Features under the backlog root, possible parents of a defect.
+  const root = store.all('work_item_roots')[0]!;
+  for (const name of ['Checkout flow', 'Reporting', 'Sign-in']) store.add('features', { name, parent: root });
+  // The sample API key is a workspace user too (is_api_key: true), as API keys are in Octane (FINDINGS 2, CS WorkspaceUser).
+  store.add('workspace_users', { name: 'sim-client', full_name: 'CI key', email: null, is_api_key: true });
 }
 
 /** Teams, users, sprints and milestones of the two plain releases, application modules (two trees) and tags. */
 function seedPlanning(store: Store): void {
   for (const name of ['Platform', 'Mobile', 'Payments']) store.add('teams', { name });
   for (const [name, full] of [['ana.lima@example.com', 'Ana Lima'], ['ben.okafor@example.com', 'Ben Okafor'], ['chen.wei@example.com', 'Chen Wei']]) {
-    store.add('workspace_users', { name, full_name: full, email: name });
+    store.add('workspace_users', { name, full_name: full, email: name, is_api_key: false });
   }
   for (const releaseName of ['2026.4', '2026.5']) {
     const release = store.releaseByName(releaseName);

@@ -2,7 +2,7 @@ import type { SimEntity, SimStore } from './types.js';
 import { COLLECTION_TYPE, TYPE_COLLECTIONS } from './schema.js';
 
 /** Collections whose entities share one id sequence (Octane numbers all work items together). */
-const ID_SPACE: Record<string, string> = { defects: 'work_items', work_item_roots: 'work_items' };
+const ID_SPACE: Record<string, string> = { defects: 'work_items', work_item_roots: 'work_items', features: 'work_items' };
 
 /** Octane-like id order: numeric ids numerically, before any non-numeric (logical-name) ids. */
 export function compareIds(a: string, b: string): number {
@@ -59,12 +59,12 @@ export class Store implements SimStore {
   }
 
   all(collection: string): SimEntity[] {
-    if (collection === 'work_items') return [...this.all('work_item_roots'), ...this.all('defects')];
+    if (collection === 'work_items') return [...this.all('work_item_roots'), ...this.all('features'), ...this.all('defects')].sort((a, b) => compareIds(a.id, b.id));
     return this.list(collection);
   }
 
   get(collection: string, id: string): SimEntity | undefined {
-    if (collection === 'work_items') return this.get('work_item_roots', id) ?? this.get('defects', id);
+    if (collection === 'work_items') return this.get('work_item_roots', id) ?? this.get('features', id) ?? this.get('defects', id);
     this.list(collection);
     return this.index.get(collection)!.get(id);
   }
@@ -85,7 +85,7 @@ export class Store implements SimStore {
     for (const [key, value] of Object.entries(fields)) {
       if (key !== 'id' && key !== 'type') entity[key] = normaliseValue(value);
     }
-    if (collection === 'defects' || collection === 'work_item_roots') entity.subtype ??= entity.type;
+    if (collection === 'defects' || collection === 'work_item_roots' || collection === 'features') entity.subtype ??= entity.type;
     if (this.index.get(collection)!.has(id)) throw new Error(`duplicate id ${id} in ${collection}`);
     if (fields.id !== undefined) {
       // Keep the list in id order (GET answers rely on it) and never allocate this id later.

@@ -3,7 +3,7 @@
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Collection, Entity, OctaneApi, Page } from './octane/api.js';
 import { OctaneError } from './octane/errors.js';
-import { cross, eq, hasMetacharacters, like, or } from './octane/query.js';
+import { and, cross, eq, hasMetacharacters, like, or } from './octane/query.js';
 
 export interface Resolved {
   id: string;
@@ -67,29 +67,74 @@ function quoted(names: string[]): string {
   return names.map((n) => JSON.stringify(n)).join(', ');
 }
 
-/** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
-export async function findRelease(api: OctaneApi, name: string): Promise<Resolved> {
-  // Canonically equivalent spellings (é as one code point or as e + accent) are the same name to
-  // a reader, and inputs and Octane need not agree on the form: ask for each, compare in NFC.
+/** What searchByName looks in, and how a row is confirmed in code. */
+export interface NameSearch {
+  collection: Collection;
+  fields: string[];
+  /** The fields the name may be in (ORed), default ['name']. */
+  match?: string[];
+  /**
+   * Further conditions (built with query.ts), ANDed. `loose` asks for a form that needs no
+   * escaping (with like()), for the wildcard search; undefined = none.
+   */
+  where?: (loose: boolean) => string | undefined;
+  /** Extra text that may hold metacharacters inside `where` (a release name in a cross filter). */
+  whereText?: string;
+  /** Whether a row is what was asked for: the exact comparison in code. */
+  isMatch: (e: Entity) => boolean;
+  /** Awaited (after the first query is sent) before isMatch runs: what isMatch needs from a look-up in the same wave. */
+  ready?: Promise<unknown>;
+  /** Plural noun for messages ("releases"). */
+  what: string;
+}
+
+export interface NameMatches {
+  /** Rows that passed isMatch. */
+  matches: Entity[];
+  /** Every row read (matches and near names). */
+  rows: Entity[];
+  total: number;
+  /** Whether every row of the query was read. */
+  complete: boolean;
+}
+
+/**
+ * Rows whose name field holds this name, confirmed in code by `isMatch`; the query is only a
+ * pre-filter. Canonically equivalent spellings (é as one code point or as e + accent) are asked for
+ * both ways. A name (or `whereText`) with query metacharacters may be read differently by a server
+ * (refused with 400, or not found): then one wildcard search that needs no escaping (like()),
+ * walked in pages, whose near names isMatch sorts out. Names without metacharacters never take it.
+ */
+export async function searchByName(api: OctaneApi, name: string, s: NameSearch): Promise<NameMatches> {
   const forms = [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
-  const wanted = name.normalize('NFC');
-  const isExact = (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
-  const fields = ['id', 'name'];
-  const tricky = hasMetacharacters(name);
-  let found: { rows: Entity[]; total: number; complete: boolean } | undefined;
+  const match = s.match ?? ['name'];
+  const query = (loose: boolean): string =>
+    and(or(...forms.flatMap((form) => match.map((field) => (loose ? like(field, form) : eq(field, form))))), s.where?.(loose));
+  const tricky = hasMetacharacters(name) || (s.whereText !== undefined && hasMetacharacters(s.whereText));
+  let found: NameMatches | undefined;
   try {
-    const page = await api.list('releases', { query: or(...forms.map((form) => eq('name', form))), fields, limit: PAGE_MAX });
-    const rows = checkedPage(page, 'releases', false);
-    found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+    const page = await api.list(s.collection, { query: query(false), fields: s.fields, limit: PAGE_MAX });
+    const rows = checkedPage(page, s.what, false);
+    await s.ready;
+    found = { matches: rows.filter(s.isMatch), rows, total: page.total_count, complete: page.total_count <= rows.length };
   } catch (e) {
     // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
     if (!(tricky && isRefusedQuery(e))) throw e;
   }
-  if (tricky && (found === undefined || !found.rows.some(isExact))) {
-    found = await walk(api, 'releases', or(...forms.map((form) => like('name', form))), fields, 'releases');
+  if (tricky && (found === undefined || found.matches.length === 0)) {
+    const walked = await walk(api, s.collection, query(true), s.fields, s.what);
+    await s.ready;
+    found = { ...walked, matches: walked.rows.filter(s.isMatch) };
   }
-  const { rows, total, complete } = found!;
-  const exact = rows.filter(isExact);
+  return found!;
+}
+
+/** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
+export async function findRelease(api: OctaneApi, name: string): Promise<Resolved> {
+  // Canonically equivalent spellings are the same name to a reader, and inputs and Octane need not agree on the form: compare in NFC.
+  const wanted = name.normalize('NFC');
+  const isExact = (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
+  const { rows, total, complete, matches: exact } = await searchByName(api, name, { collection: 'releases', fields: ['id', 'name'], isMatch: isExact, what: 'releases' });
   if (exact.length === 1) return toResolved(exact[0]!);
   if (exact.length > 1) {
     throw LookupError.of(
@@ -112,6 +157,17 @@ export async function findRelease(api: OctaneApi, name: string): Promise<Resolve
       ? ''
       : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
   throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+}
+
+/**
+ * Up to 20 rows of a collection shown for a failed name, newest first, as `"a", "b" and N more`
+ * ("none" when empty). Only on a failure path: one more round trip, after the look-up wave.
+ */
+export async function someOf(api: OctaneApi, collection: Collection, what: string, fields: string[], show: (e: Entity) => string, query?: string): Promise<string> {
+  const page = await api.list(collection, { ...(query ? { query } : {}), fields, limit: SHOWN_NAMES, orderBy: ['-id'] });
+  const some = checkedPage(page, what, false);
+  const more = page.total_count - some.length;
+  return some.length === 0 ? 'none' : some.map(show).join(', ') + (more > 0 ? ` and ${more} more` : '');
 }
 
 /** A 400 to a GET: the server could not read the query (here: an escaped name it reads another way). */
@@ -144,7 +200,7 @@ async function walk(api: OctaneApi, collection: Collection, query: string, field
  * a gate with `>=`, `>` or `==` pass by mistake. Every unknown or ambiguous name is reported
  * in one error that lists the valid names.
  */
-function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
+export function matchNames(input: string, what: string, names: string[], candidates: Resolved[]): Resolved[] {
   const out: Resolved[] = [];
   const unknown: string[] = [];
   const ambiguous: string[] = [];
@@ -192,7 +248,7 @@ export function bySeverity(a: Resolved, b: Resolved): number {
   return severityRank(a) - severityRank(b) || a.name.localeCompare(b.name);
 }
 
-async function listNodes(api: OctaneApi, root: string, what: string): Promise<Resolved[]> {
+export async function listNodes(api: OctaneApi, root: string, what: string): Promise<Resolved[]> {
   const page = await api.list('list_nodes', {
     query: cross('list_root', eq('logical_name', root)),
     fields: ['id', 'name', 'logical_name'],

@@ -7,6 +7,7 @@ import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
+import { claimedFields, readFieldNames, type FieldNames } from './inputs/field-names.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -27,8 +28,10 @@ export interface CreateDefectSettings extends CommonSettings {
   defectDescription: string;
   /** Severity name or logical name; undefined when not given. */
   severity?: string;
-  /** Parsed `extra-fields`; never contains name, parent or release. */
+  /** Parsed `extra-fields`; never contains name, parent or release, nor a field set by name (fieldNames). */
   extraFields: Record<string, unknown>;
+  /** Fields by name (team, owner, milestone, sprint, application-modules, tags, priority, feature). */
+  fieldNames?: FieldNames;
   dedupe: boolean;
   addRunContext: boolean;
 }
@@ -74,7 +77,10 @@ type ModeSettings =
 const MODES = ['create-defect', 'gate', 'resolve-defect'] as const;
 const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY: readonly InputName[] = ['resolve-phase'];
-const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
+const CREATE_ONLY: readonly InputName[] = [
+  'defect-name', 'defect-description', 'severity', 'extra-fields',
+  'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature'
+];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
 
 export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): SettingsResult {
@@ -159,7 +165,8 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const defectName = inputs.name('defect-name', true);
   const defectDescription = inputs.text('defect-description', MAX_DESCRIPTION_LENGTH);
   const severity = inputs.name('severity', false);
-  const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'));
+  const fieldNames = readFieldNames(inputs);
+  const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'), claimedFields(inputs));
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
@@ -168,6 +175,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     defectName === undefined ||
     defectDescription === undefined ||
     extraFields === undefined ||
+    fieldNames === undefined ||
     dedupe === undefined ||
     addRunContext === undefined
   ) {
@@ -179,6 +187,7 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     defectDescription,
     ...(severity !== undefined ? { severity } : {}),
     extraFields,
+    fieldNames,
     dedupe,
     addRunContext
   };

@@ -134,8 +134,9 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(24);
+    expect(INPUT_NAMES).toHaveLength(32);
     expect(INPUT_NAMES).toContain('resolve-phase');
+    expect(INPUT_NAMES).toContain('feature');
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });
@@ -635,5 +636,59 @@ describe('a secret pasted into the wrong input', () => {
     expect(text).toContain('- mode: must be create-defect, gate or resolve-defect; got "***"');
     const escaped = (v: string) => showValue(v).slice(1, -1);
     for (const part of [secret, escaped(secret), escaped(secret.slice(0, 5))]) expect(text).not.toContain(part);
+  });
+});
+
+describe('fields by name (create-defect)', () => {
+  it('reads single names and comma/newline lists, all empty by default', () => {
+    expect(create().fieldNames).toEqual({ applicationModules: [], tags: [] });
+    const s = create({
+      team: ' Platform ',
+      owner: 'Ana Lima',
+      milestone: '2026.4 code freeze',
+      sprint: 'Sprint 1',
+      'application-modules': 'Checkout,\nExport\n',
+      tags: 'regression, flaky',
+      priority: 'High',
+      feature: '1042'
+    });
+    expect(s.fieldNames).toEqual({
+      team: 'Platform',
+      owner: 'Ana Lima',
+      milestone: '2026.4 code freeze',
+      sprint: 'Sprint 1',
+      applicationModules: ['Checkout', 'Export'],
+      tags: ['regression', 'flaky'],
+      priority: 'High',
+      feature: '1042'
+    });
+  });
+
+  it.each([
+    ['team', 'team', 'Platform'],
+    ['owner', 'owner', 'ana.lima@example.com'],
+    ['milestone', 'milestone', 'Freeze'],
+    ['sprint', 'sprint', 'Sprint 1'],
+    ['application-modules', 'product_areas', 'Checkout'],
+    ['application-modules', 'application_modules', 'Checkout'],
+    ['tags', 'user_tags', 'flaky'],
+    ['priority', 'priority', 'High']
+  ])('%s and "%s" in extra-fields is an input error naming both', (input, field, value) => {
+    expect(onlyLine({ ...CREATE, [input]: value, 'extra-fields': `{"${field}": {"type": "x", "id": "1"}}` })).toBe(
+      `- extra-fields: must not set "${field}" when the ${input} input is given; use one or the other`
+    );
+    // Without the input, extra-fields may set the field.
+    expect(create({ 'extra-fields': `{"${field}": {"type": "x", "id": "1"}}` }).extraFields).toHaveProperty(field);
+  });
+
+  it('a list with an empty entry, a name with a control character, are input errors', () => {
+    expect(onlyLine({ ...CREATE, tags: 'a,,b' })).toContain('- tags: entry 2 is empty');
+    expect(onlyLine({ ...CREATE, team: 'a\u0007b' })).toContain('- team: must not contain control characters');
+  });
+
+  it('given in gate mode they are ignored with a warning', () => {
+    const r = read({ ...GATE, team: 'Platform', tags: 'x' });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringContaining('Input team is only used in mode create-defect'), expect.stringContaining('Input tags is only used')]));
   });
 });

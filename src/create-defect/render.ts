@@ -28,6 +28,7 @@ export function createSummary(r: CreateDefectResult): string {
     } else {
       out.push(`A real run would create the defect **${escapeText(r.name)}** in release ${release} with these fields:`);
     }
+    if (r.named?.length) out.push(namedTable(r));
     out.push(fieldsTable(r.fields));
     return out.join('\n\n') + '\n';
   }
@@ -51,8 +52,15 @@ export function createSummary(r: CreateDefectResult): string {
   const facts: string[][] = [];
   if (r.severity) facts.push(['Severity', escapeCell(r.severity.name)]);
   if (r.origin) facts.push(['Origin', escapeCell(r.origin.name)]);
+  for (const f of r.named ?? []) facts.push([escapeCell(f.input), escapeCell(f.values.map((v) => v.name).join(', '))]);
   if (facts.length > 0 && !r.reused) out.push(table(['Field', 'Value'], facts));
   return out.join('\n\n') + '\n';
+}
+
+/** Each input given by name, what it resolved to, and the ids sent. */
+function namedTable(r: CreateDefectResult): string {
+  const rows = (r.named ?? []).map((f) => [code(f.input), code(f.field), escapeCell(f.values.map((v) => v.name).join(', ')), code(f.values.map((v) => v.id).join(', '))]);
+  return table(['Input', 'Field', 'Resolved to', 'Id'], rows);
 }
 
 /** Field -> value as sent; the description's HTML is shown as code, not rendered. */

@@ -17,6 +17,7 @@ import { buildDescription, failedAgainCommentHtml } from './description.js';
 import { addComment, chooseDuplicate, confirmCandidates, listCandidates, listDefectPhases, listDoneMetaphases } from './dedupe.js';
 import { createExactlyOnce } from './exactly-once.js';
 import { checkExtraReferences } from './extra-references.js';
+import { resolveFieldNames, type NamedField, type NamedFields } from './fields.js';
 
 export interface CreateDefectResult {
   dryRun: boolean;
@@ -29,6 +30,8 @@ export interface CreateDefectResult {
   release: Resolved;
   severity?: Resolved;
   origin?: Resolved;
+  /** What the fields given by name (team, owner, ...) resolved to; [] when none. */
+  named?: NamedField[];
   /** Every field sent (or that would be sent). */
   fields: Record<string, unknown>;
   /** The open defect of the same name that was reused (dedupe); in a dry run, the one that would be. */
@@ -57,9 +60,12 @@ export async function runCreateDefect(
 
   const found = await log.group('Look-ups', async () => {
     // One parallel round: everything the create needs, plus what dedupe compares against.
+    const release = findRelease(api, settings.releaseName);
     const r = await resolveAll({
-      release: findRelease(api, settings.releaseName),
-      root: findBacklogRoot(api),
+      release,
+      // A defect filed under a feature needs no backlog root.
+      root: settings.fieldNames?.feature ? Promise.resolve(undefined) : findBacklogRoot(api),
+      named: settings.fieldNames ? resolveFieldNames(api, settings.fieldNames, settings.releaseName, release) : Promise.resolve(undefined),
       origin: findOriginNode(api, ORIGIN_NAME),
       severity: findSeverity(api, settings.severity),
       candidates: settings.dedupe ? listCandidates(api, name, settings.releaseName) : Promise.resolve(undefined),
@@ -67,7 +73,8 @@ export async function runCreateDefect(
       doneMetaphases: settings.dedupe ? listDoneMetaphases(api, log) : Promise.resolve(undefined)
     });
     log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
-    log.info(`Backlog root: id ${r.root.id}`);
+    if (r.root) log.info(`Backlog root: id ${r.root.id}`);
+    for (const f of r.named?.shown ?? []) log.info(`${f.input}: ${f.values.map((v) => `${JSON.stringify(v.name)} (id ${v.id})`).join(', ')}`);
     log.info(
       r.origin
         ? `Origin ${JSON.stringify(r.origin.name)}: id ${r.origin.id}`
@@ -80,14 +87,14 @@ export async function runCreateDefect(
     return { ...r, duplicate };
   });
 
-  const { release, root, origin, severity, duplicate } = found;
+  const { release, root, origin, severity, duplicate, named } = found;
   const description = buildDescription({
     text: settings.defectDescription,
     runContext: settings.addRunContext ? deps.runContext : undefined,
     token
   });
-  const fields = defectFields({ name, description, rootId: root.id, releaseId: release.id, origin, severity, extra: settings.extraFields });
-  const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), fields };
+  const fields = defectFields({ name, description, rootId: root?.id ?? '', releaseId: release.id, origin, severity, extra: settings.extraFields, named });
+  const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields };
 
   return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
     if (duplicate) {
@@ -123,6 +130,8 @@ interface FieldParts {
   origin?: Resolved;
   severity?: Resolved;
   extra: Record<string, unknown>;
+  /** Fields given by name; a feature replaces the backlog root as parent. */
+  named?: NamedFields;
 }
 
 /**
@@ -138,9 +147,10 @@ export function defectFields(p: FieldParts): Record<string, unknown> {
     ...(p.origin ? { item_origin: { type: 'list_node', id: p.origin.id } } : {}),
     ...p.extra,
     ...(p.severity ? { severity: { type: 'list_node', id: p.severity.id } } : {}),
+    ...p.named?.fields,
     name: p.name,
     description: p.description,
-    parent: { type: 'work_item_root', id: p.rootId },
+    parent: p.named?.feature ? { type: 'feature', id: p.named.feature.id } : { type: 'work_item_root', id: p.rootId },
     release: { type: 'release', id: p.releaseId }
   };
 }

@@ -6,8 +6,16 @@ import { showValue } from './shown.js';
 /** Fields the action sets itself; extra-fields may not replace them. */
 export const RESERVED_FIELDS = ['id', 'type', 'name', 'parent', 'release', 'description'] as const;
 
-/** The fields ({} when the input is empty); undefined when it has a problem (reported). */
-export function readExtraFields(text: string, severityGiven: boolean, { report }: ProblemReport): Record<string, unknown> | undefined {
+/**
+ * The fields ({} when the input is empty); undefined when it has a problem (reported). `claimed`:
+ * defect field -> the input given that sets it (team, owner, ...), which extra-fields may not set too.
+ */
+export function readExtraFields(
+  text: string,
+  severityGiven: boolean,
+  { report }: ProblemReport,
+  claimed: ReadonlyMap<string, string> = new Map()
+): Record<string, unknown> | undefined {
   if (text === '') return {};
   const syntaxError = findJsonError(text);
   if (syntaxError !== undefined) {
@@ -31,6 +39,12 @@ export function readExtraFields(text: string, severityGiven: boolean, { report }
   }
   if (severityGiven && Object.prototype.hasOwnProperty.call(fields, 'severity')) {
     report('must not set "severity" when the severity input is given; use one or the other');
+    ok = false;
+  }
+  for (const [field, input] of claimed) {
+    // parent is reserved already (reported above).
+    if (field === 'parent' || !Object.prototype.hasOwnProperty.call(fields, field)) continue;
+    report(`must not set "${field}" when the ${input} input is given; use one or the other`);
     ok = false;
   }
   return ok ? fields : undefined;
