@@ -7,6 +7,7 @@ import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
+import { readFilePatterns } from './inputs/file-patterns.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -51,6 +52,10 @@ export interface CreateDefectSettings extends CommonSettings {
   extraFields: Record<string, unknown>;
   dedupe: boolean;
   addRunContext: boolean;
+  /** Paths or glob patterns of files to attach, one per line, relative to the workspace; [] when not given. */
+  attachments: string[];
+  /** Paths or glob patterns of JUnit XML reports, one per line; [] when not given. */
+  testResults: string[];
 }
 
 export interface GateSettings extends CommonSettings {
@@ -81,7 +86,7 @@ export interface SettingsDeps {
 type ModeSettings = Omit<CreateDefectSettings, keyof CommonSettings> | Omit<GateSettings, keyof CommonSettings>;
 
 const MODES = ['create-defect', 'gate'] as const;
-const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
+const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields', 'attachments', 'test-results'];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
 
 export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): SettingsResult {
@@ -166,13 +171,17 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'));
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
+  const attachments = readFilePatterns(inputs.value('attachments'), inputs.reportFor('attachments'));
+  const testResults = readFilePatterns(inputs.value('test-results'), inputs.reportFor('test-results'));
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
   if (
     defectName === undefined ||
     defectDescription === undefined ||
     extraFields === undefined ||
     dedupe === undefined ||
-    addRunContext === undefined
+    addRunContext === undefined ||
+    attachments === undefined ||
+    testResults === undefined
   ) {
     return undefined;
   }
@@ -183,7 +192,9 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     ...(severity !== undefined ? { severity } : {}),
     extraFields,
     dedupe,
-    addRunContext
+    addRunContext,
+    attachments,
+    testResults
   };
 }
 

@@ -85,6 +85,8 @@ describe('defaults and valid inputs', () => {
       extraFields: {},
       dedupe: false,
       addRunContext: true,
+      attachments: [],
+      testResults: [],
       dryRun: false
     });
     expect(s.severity).toBeUndefined();

@@ -15,6 +15,8 @@ export const INPUT_NAMES = [
   'extra-fields',
   'dedupe',
   'add-run-context',
+  'attachments',
+  'test-results',
   'dry-run',
   'phases',
   'severities',
