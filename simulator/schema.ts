@@ -21,7 +21,8 @@ export const COLLECTION_TYPE: Record<string, string> = {
   milestones: 'milestone',
   product_areas: 'product_area',
   user_tags: 'user_tag',
-  workspace_users: 'workspace_user'
+  workspace_users: 'workspace_user',
+  attachments: 'attachment'
 };
 
 /** The collections that hold entities of a type ('work_item' spans several). */
@@ -39,7 +40,8 @@ export const TYPE_COLLECTIONS: Record<string, string[]> = {
   milestone: ['milestones'],
   product_area: ['product_areas'],
   user_tag: ['user_tags'],
-  workspace_user: ['workspace_users']
+  workspace_user: ['workspace_users'],
+  attachment: ['attachments']
 };
 
 const common: Record<string, FieldDef> = {
@@ -86,7 +88,8 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
   milestone: { ...common, release: { kind: 'ref', target: 'release' }, date: { kind: 'date' } },
   product_area: { ...common, parent: { kind: 'ref', target: 'product_area' } },
   user_tag: common,
-  workspace_user: { ...common, full_name: { kind: 'string' }, email: { kind: 'string' } }
+  workspace_user: { ...common, full_name: { kind: 'string' }, email: { kind: 'string' } },
+  attachment: { ...common, size: { kind: 'number' }, owner_work_item: { kind: 'ref', target: 'work_item' } }
 };
 
 /** Field definition, or undefined when the type has no such field. User-defined fields (`*_udf`) exist on work items. */

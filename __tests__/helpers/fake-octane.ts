@@ -23,7 +23,8 @@ const TYPES: Record<Collection, string> = {
   milestones: 'milestone',
   product_areas: 'product_area',
   user_tags: 'user_tag',
-  workspace_users: 'workspace_user'
+  workspace_users: 'workspace_user',
+  attachments: 'attachment'
 };
 
 export interface FakeCall {
