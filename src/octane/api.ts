@@ -16,7 +16,8 @@ export type Collection =
   | 'milestones'
   | 'product_areas'
   | 'user_tags'
-  | 'workspace_users';
+  | 'workspace_users'
+  | 'attachments';
 
 export interface Reference {
   type: string;
@@ -69,4 +70,14 @@ export interface OctaneApi {
   create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options?: CreateOptions): Promise<T>;
   /** Link to an entity in the Octane UI. */
   workItemUrl(id: string): string;
+}
+
+/** Uploads of files; apart from OctaneApi so that read-only stand-ins need not offer it. */
+export interface AttachmentApi {
+  /**
+   * Uploads one file as an attachment of a work item (POST attachments, multipart/form-data) and
+   * returns the attachment Octane created. Retried like create: only where the server surely did
+   * not store it; an ambiguous failure throws OutcomeUnknownError and is never repeated.
+   */
+  attach(ownerId: string, fileName: string, content: Buffer, contentType?: string): Promise<Entity>;
 }
