@@ -143,7 +143,7 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(23);
+    expect(INPUT_NAMES).toHaveLength(25);
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });
