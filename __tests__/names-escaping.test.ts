@@ -140,7 +140,9 @@ function settings(defectName: string, releaseName: string, dedupe: boolean): Cre
     defectDescription: '',
     extraFields: {},
     dedupe,
-    addRunContext: false
+    addRunContext: false,
+    attachments: [],
+    testResults: []
   };
 }
 

@@ -9,6 +9,7 @@ import { checkQuery } from './query/check.js';
 import { compileQuery } from './query/evaluate.js';
 import { renderEntity } from './render.js';
 import { bodyItems, validateComment, validateDefect, validateDefectUpdate } from './create.js';
+import { createAttachment } from './attachments.js';
 import type { ServerProfile, SimEntity } from './types.js';
 
 export interface RouteRequest {
@@ -18,6 +19,8 @@ export interface RouteRequest {
   params: URLSearchParams;
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes (an upload's file may be binary, which `body` as text would garble). */
+  rawBody?: Buffer;
 }
 
 export interface Answer {
@@ -104,6 +107,9 @@ function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: str
   checkAccept(req);
 
   if (req.method === 'GET') return id === undefined ? list(ctx, collection, type, req.params) : one(ctx, collection, type, id, req.params);
+  if (req.method === 'POST' && id === undefined && collection === 'attachments') {
+    return json(201, createAttachment(ctx.store, req.headers['content-type'], req.rawBody ?? Buffer.from(req.body, 'utf8'), renderOptions(ctx)));
+  }
   if (req.method === 'POST' && id === undefined && (collection === 'defects' || collection === 'comments')) {
     requireJsonBody(req);
     return create(ctx, collection, type, req);

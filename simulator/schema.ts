@@ -23,7 +23,8 @@ export const COLLECTION_TYPE: Record<string, string> = {
   product_areas: 'product_area',
   user_tags: 'user_tag',
   workspace_users: 'workspace_user',
-  transitions: 'transition'
+  transitions: 'transition',
+  attachments: 'attachment'
 };
 
 /** The collections that hold entities of a type ('work_item' spans several). */
@@ -43,7 +44,8 @@ export const TYPE_COLLECTIONS: Record<string, string[]> = {
   product_area: ['product_areas'],
   user_tag: ['user_tags'],
   workspace_user: ['workspace_users'],
-  transition: ['transitions']
+  transition: ['transitions'],
+  attachment: ['attachments']
 };
 
 const common: Record<string, FieldDef> = {
@@ -99,7 +101,8 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
     source_phase: { kind: 'ref', target: 'phase' },
     target_phase: { kind: 'ref', target: 'phase' },
     is_primary: { kind: 'boolean' }
-  }
+  },
+  attachment: { ...common, size: { kind: 'number' }, owner_work_item: { kind: 'ref', target: 'work_item' } }
 };
 
 /** Field definition, or undefined when the type has no such field. User-defined fields (`*_udf`) exist on work items. */

@@ -67,12 +67,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     entry.answeredAt = performance.now();
   };
 
-  const processRequest = (entry: LoggedRequest, params: URLSearchParams): Answer => {
+  const processRequest = (entry: LoggedRequest, params: URLSearchParams, rawBody: Buffer): Answer => {
     if (prefix && entry.path !== prefix && !entry.path.startsWith(`${prefix}/`)) {
       return errorAnswer(404, 'platform.not_found', `No resource at ${entry.path}`);
     }
     try {
-      const answer = route(ctx, { method: entry.method, path: entry.path.slice(prefix.length), params, headers: entry.headers, body: entry.body });
+      const answer = route(ctx, { method: entry.method, path: entry.path.slice(prefix.length), params, headers: entry.headers, body: entry.body, rawBody });
       if (answer.setLwsso) entry.setLwsso = answer.setLwsso;
       return answer;
     } catch (e) {
@@ -91,12 +91,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
+    const rawBody = Buffer.concat(chunks);
     const entry: LoggedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers,
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: rawBody.toString('utf8'),
       status: 0,
       receivedAt
     };
@@ -121,7 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, faultAnswer(fault, injected, entry), entry);
       return;
     }
-    const answer = processRequest(entry, url.searchParams);
+    const answer = processRequest(entry, url.searchParams, rawBody);
     entry.processedStatus = answer.status;
     if (fault?.drop === 'after') {
       req.socket.destroy();

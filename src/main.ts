@@ -176,7 +176,8 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     await writeSummary(deps, resolveSummary(resolved));
     return;
   }
-  const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps) });
+  const workspace = deps.env.GITHUB_WORKSPACE || process.cwd();
+  const result = await runCreateDefect(settings, client, log, { runContext: await loadRunContext(deps), workspace });
   setOutputs(core, createOutputs(result));
   await writeSummary(deps, createSummary(result));
 }

@@ -23,6 +23,8 @@ export function settingsLines(settings: Settings): string[] {
     if (settings.severity) lines.push(`Severity: ${settings.severity}`);
     const extra = Object.keys(settings.extraFields);
     if (extra.length > 0) lines.push(`Extra fields: ${extra.join(', ')}`);
+    if (settings.attachments.length > 0) lines.push(`Attachments: ${settings.attachments.join(', ')}`);
+    if (settings.testResults.length > 0) lines.push(`Test results: ${settings.testResults.join(', ')}`);
     lines.push(`Dedupe: ${settings.dedupe ? 'on' : 'off'}; run context: ${settings.addRunContext ? 'on' : 'off'}`);
   }
   lines.push(

@@ -8,6 +8,7 @@ import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
 import { claimedFields, readFieldNames, type FieldNames } from './inputs/field-names.js';
+import { readFilePatterns } from './inputs/file-patterns.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -34,6 +35,10 @@ export interface CreateDefectSettings extends CommonSettings {
   fieldNames?: FieldNames;
   dedupe: boolean;
   addRunContext: boolean;
+  /** Paths or glob patterns of files to attach, one per line, relative to the workspace; [] when not given. */
+  attachments: string[];
+  /** Paths or glob patterns of JUnit XML reports, one per line; [] when not given. */
+  testResults: string[];
 }
 
 export interface GateSettings extends CommonSettings {
@@ -79,7 +84,8 @@ const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY: readonly InputName[] = ['resolve-phase'];
 const CREATE_ONLY: readonly InputName[] = [
   'defect-name', 'defect-description', 'severity', 'extra-fields',
-  'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature'
+  'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature',
+  'attachments', 'test-results'
 ];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
 
@@ -169,6 +175,8 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'), claimedFields(inputs));
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
+  const attachments = readFilePatterns(inputs.value('attachments'), inputs.reportFor('attachments'));
+  const testResults = readFilePatterns(inputs.value('test-results'), inputs.reportFor('test-results'));
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
   warnIgnored(inputs, RESOLVE_ONLY, 'resolve-defect');
   if (
@@ -177,7 +185,9 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     extraFields === undefined ||
     fieldNames === undefined ||
     dedupe === undefined ||
-    addRunContext === undefined
+    addRunContext === undefined ||
+    attachments === undefined ||
+    testResults === undefined
   ) {
     return undefined;
   }
@@ -189,7 +199,9 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
     extraFields,
     fieldNames,
     dedupe,
-    addRunContext
+    addRunContext,
+    attachments,
+    testResults
   };
 }
 

@@ -43,7 +43,7 @@ describe('exactly-once defect creation', () => {
     expect(stored).toHaveLength(1);
     expect(hasToken(stored[0]!.description, token)).toBe(true);
     expect(r).toMatchObject({ created: true, recovered: true, id: stored[0]!.id });
-    expect(createOutputs(r)).toEqual({ 'defect-id': stored[0]!.id, 'defect-url': client().workItemUrl(stored[0]!.id), created: 'true' });
+    expect(createOutputs(r)).toEqual({ 'defect-id': stored[0]!.id, 'defect-url': client().workItemUrl(stored[0]!.id), created: 'true', attachments: '[]', 'failed-tests': '' });
     expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
     expect(lines.join('\n')).toMatch(/Recovered: defect \d+/);
     // When the look-up failed past the client's own retries, the mode asked a second time.

@@ -22,6 +22,8 @@ export function settingsFor(sim: Simulator, over: Partial<CreateDefectSettings> 
     extraFields: {},
     dedupe: false,
     addRunContext: true,
+    attachments: [],
+    testResults: [],
     ...over
   };
 }

@@ -17,15 +17,15 @@ const base: CreateDefectResult = {
 
 describe('createOutputs', () => {
   it('a created defect: its id, URL and created=true', () => {
-    expect(createOutputs(base)).toEqual({ 'defect-id': '77', 'defect-url': url, created: 'true' });
+    expect(createOutputs(base)).toEqual({ 'defect-id': '77', 'defect-url': url, created: 'true', attachments: '[]', 'failed-tests': '' });
   });
   it('a reused defect: its id and URL, created=false', () => {
     const r = { ...base, created: false, reused: { id: '77', url, phase: 'Opened', commentAdded: true } };
-    expect(createOutputs(r)).toEqual({ 'defect-id': '77', 'defect-url': url, created: 'false' });
+    expect(createOutputs(r)).toEqual({ 'defect-id': '77', 'defect-url': url, created: 'false', attachments: '[]', 'failed-tests': '' });
   });
   it('a dry run: empty id and URL, created=false', () => {
     const r = { ...base, dryRun: true, created: false, id: undefined, url: undefined };
-    expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
+    expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false', attachments: '[]', 'failed-tests': '' });
   });
 });
 

@@ -37,7 +37,7 @@ describe('create-defect against the simulator', () => {
     const d = stored[0]!;
     expect(r).toMatchObject({ dryRun: false, created: true, id: d.id, name: settings.defectName });
     expect(r.url).toBe(workItemUrl(sim(), d.id));
-    expect(createOutputs(r)).toEqual({ 'defect-id': d.id, 'defect-url': r.url, created: 'true' });
+    expect(createOutputs(r)).toEqual({ 'defect-id': d.id, 'defect-url': r.url, created: 'true', attachments: '[]', 'failed-tests': '' });
 
     expect(refId(d.parent)).toBe(sim().store.all('work_item_roots')[0]!.id);
     // A draft because is_draft was left out (it is tech preview on newer servers), not sent.
@@ -183,7 +183,7 @@ describe('create-defect against the simulator', () => {
       });
       expect(defectsNamed(sim(), name)).toHaveLength(1);
       expect(r).toMatchObject({ created: false, id: existing.id, reused: { id: existing.id, commentAdded: true, phase: 'Opened' } });
-      expect(createOutputs(r)).toEqual({ 'defect-id': existing.id, 'defect-url': client().workItemUrl(existing.id), created: 'false' });
+      expect(createOutputs(r)).toEqual({ 'defect-id': existing.id, 'defect-url': client().workItemUrl(existing.id), created: 'false', attachments: '[]', 'failed-tests': '' });
       const comments = sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id);
       expect(comments).toHaveLength(1);
       expect(String(comments[0]!.text)).toContain('Failed again');
@@ -272,7 +272,7 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim(), settings.defectName)).toHaveLength(0);
       expect(r).toMatchObject({ dryRun: true, created: false });
       expect(r.id).toBeUndefined();
-      expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
+      expect(createOutputs(r)).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false', attachments: '[]', 'failed-tests': '' });
       expect(r.fields).toMatchObject({
         name: settings.defectName,
         release: { type: 'release', id: sim().store.releaseByName('2026.4').id },

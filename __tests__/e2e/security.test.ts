@@ -408,7 +408,7 @@ describe('workflow commands in Octane data are inert', () => {
     expect(run.warnings).toEqual([]);
     if (dryRun === 'true') {
       expect(run.stdout).toContain(name);
-      expect(run.outputs).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false' });
+      expect(run.outputs).toEqual({ 'defect-id': '', 'defect-url': '', created: 'false', attachments: '[]', 'failed-tests': '' });
       expect(injSim().store.all('defects')).toHaveLength(before);
     } else {
       expect(run.outputs.created).toBe('true');

@@ -24,7 +24,8 @@ const TYPES: Record<Collection, string> = {
   product_areas: 'product_area',
   user_tags: 'user_tag',
   workspace_users: 'workspace_user',
-  transitions: 'transition'
+  transitions: 'transition',
+  attachments: 'attachment'
 };
 
 export interface FakeCall {

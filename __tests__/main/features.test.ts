@@ -206,7 +206,7 @@ describe('create-defect: dry run', () => {
     expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith('/list_nodes'))).toBe(true);
     expect(writes(sim())).toBe(0);
     expect(named(name)).toHaveLength(0);
-    expect(run.outputs).toEqual({ created: 'false', 'defect-id': '', 'defect-url': '' });
+    expect(run.outputs).toEqual({ created: 'false', 'defect-id': '', 'defect-url': '', attachments: '[]', 'failed-tests': '' });
     // Every field, with the resolved ids.
     for (const expected of [
       `"name": ${JSON.stringify(name)}`,

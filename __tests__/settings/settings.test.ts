@@ -78,6 +78,8 @@ describe('defaults and valid inputs', () => {
       extraFields: {},
       dedupe: false,
       addRunContext: true,
+      attachments: [],
+      testResults: [],
       dryRun: false
     });
     expect(s.severity).toBeUndefined();
@@ -134,9 +136,10 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(32);
+    expect(INPUT_NAMES).toHaveLength(34);
     expect(INPUT_NAMES).toContain('resolve-phase');
     expect(INPUT_NAMES).toContain('feature');
+    expect(INPUT_NAMES).toContain('test-results');
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });

@@ -20,12 +20,15 @@ export interface DescriptionInput {
   runContext?: RunContext;
   /** Creation token (a random UUID). */
   token: string;
+  /** Sections built elsewhere (failed tests), already HTML with every text escaped. */
+  extraHtml?: string;
 }
 
 export function buildDescription(input: DescriptionInput): string {
   const parts: string[] = [];
   const text = plainTextToHtml(input.text);
   if (text) parts.push(text);
+  if (input.extraHtml) parts.push(input.extraHtml);
   if (input.runContext) parts.push(runContextHtml(input.runContext));
   parts.push(tokenMarker(input.token));
   return parts.join('\n');

@@ -7,12 +7,31 @@ export interface CreateOutputs {
   'defect-id': string;
   'defect-url': string;
   created: 'true' | 'false';
+  /** JSON array of the names of the files uploaded. */
+  attachments: string;
+  /** Failed and errored test cases in the reports; empty when none was given or none could be read. */
+  'failed-tests': string;
 }
 
-/** In a dry run nothing exists yet: id and URL stay empty, created is false. */
+/** In a dry run nothing exists yet: id and URL stay empty, created is false, nothing is attached. */
 export function createOutputs(r: CreateDefectResult): CreateOutputs {
-  if (r.dryRun) return { 'defect-id': '', 'defect-url': '', created: 'false' };
-  return { 'defect-id': r.id ?? '', 'defect-url': r.url ?? '', created: r.created ? 'true' : 'false' };
+  const tests = r.evidence?.tests;
+  const evidence = { attachments: JSON.stringify(r.evidence?.uploaded ?? []), 'failed-tests': tests ? String(tests.failures + tests.errors) : '' };
+  if (r.dryRun) return { 'defect-id': '', 'defect-url': '', created: 'false', ...evidence };
+  return { 'defect-id': r.id ?? '', 'defect-url': r.url ?? '', created: r.created ? 'true' : 'false', ...evidence };
+}
+
+/** Lines on the attachments and the failed tests, when there are any. */
+function evidenceLines(r: CreateDefectResult): string[] {
+  const out: string[] = [];
+  const e = r.evidence;
+  const t = e?.tests;
+  if (t) out.push(`Tests: ${t.tests}, failures: ${t.failures}, errors: ${t.errors}, skipped: ${t.skipped}.`);
+  if (e && e.files.length > 0) {
+    const names = (r.dryRun ? e.files.map((f) => f.name) : e.uploaded).map((n) => code(n)).join(', ');
+    out.push(r.dryRun ? `Would attach: ${names}` : `Attached ${e.uploaded.length} of ${e.files.length} files${names ? `: ${names}` : ''}.`);
+  }
+  return out;
 }
 
 export function createSummary(r: CreateDefectResult): string {
@@ -29,6 +48,7 @@ export function createSummary(r: CreateDefectResult): string {
       out.push(`A real run would create the defect **${escapeText(r.name)}** in release ${release} with these fields:`);
     }
     if (r.named?.length) out.push(namedTable(r));
+    out.push(...evidenceLines(r));
     out.push(fieldsTable(r.fields));
     return out.join('\n\n') + '\n';
   }
@@ -54,6 +74,7 @@ export function createSummary(r: CreateDefectResult): string {
   if (r.origin) facts.push(['Origin', escapeCell(r.origin.name)]);
   for (const f of r.named ?? []) facts.push([escapeCell(f.input), escapeCell(f.values.map((v) => v.name).join(', '))]);
   if (facts.length > 0 && !r.reused) out.push(table(['Field', 'Value'], facts));
+  out.push(...evidenceLines(r));
   return out.join('\n\n') + '\n';
 }
 

@@ -8,7 +8,7 @@
  * ambiguous write is never repeated blindly: see exactly-once.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { OctaneApi } from '../octane/api.js';
+import type { AttachmentApi, OctaneApi } from '../octane/api.js';
 import type { Log } from '../log.js';
 import type { CreateDefectSettings } from '../settings.js';
 import type { RunContext } from './run-context.js';
@@ -18,6 +18,7 @@ import { addComment, chooseDuplicate, confirmCandidates, listCandidates, listDef
 import { createExactlyOnce } from './exactly-once.js';
 import { checkExtraReferences } from './extra-references.js';
 import { resolveFieldNames, type NamedField, type NamedFields } from './fields.js';
+import { readEvidence, attachEvidence, type Evidence } from './evidence.js';
 
 export interface CreateDefectResult {
   dryRun: boolean;
@@ -38,6 +39,8 @@ export interface CreateDefectResult {
   reused?: { id: string; url: string; phase: string; commentAdded: boolean };
   /** Found by its creation token after a POST whose outcome was unknown. */
   recovered?: boolean;
+  /** What the attachments and test-results inputs found, and the names uploaded. */
+  evidence?: Evidence;
 }
 
 export interface CreateDefectDeps {
@@ -45,13 +48,15 @@ export interface CreateDefectDeps {
   newToken?: () => string;
   /** How the search for a lost create waits before looking again (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where attachments and test-results are looked for; default the current folder. */
+  workspace?: string;
 }
 
 const ORIGIN_NAME = 'GitHub Actions';
 
 export async function runCreateDefect(
   settings: CreateDefectSettings,
-  api: OctaneApi,
+  api: OctaneApi & Partial<AttachmentApi>,
   log: Log,
   deps: CreateDefectDeps = {}
 ): Promise<CreateDefectResult> {
@@ -62,6 +67,7 @@ export async function runCreateDefect(
     // One parallel round: everything the create needs, plus what dedupe compares against.
     const release = findRelease(api, settings.releaseName);
     const r = await resolveAll({
+      evidence: readEvidence(settings, deps.workspace ?? process.cwd(), log),
       release,
       // A defect filed under a feature needs no backlog root.
       root: settings.fieldNames?.feature ? Promise.resolve(undefined) : findBacklogRoot(api),
@@ -87,20 +93,21 @@ export async function runCreateDefect(
     return { ...r, duplicate };
   });
 
-  const { release, root, origin, severity, duplicate, named } = found;
+  const { release, root, origin, severity, duplicate, named, evidence } = found;
   const description = buildDescription({
     text: settings.defectDescription,
     runContext: settings.addRunContext ? deps.runContext : undefined,
-    token
+    token,
+    extraHtml: evidence.html
   });
   const fields = defectFields({ name, description, rootId: root?.id ?? '', releaseId: release.id, origin, severity, extra: settings.extraFields, named });
-  const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields };
+  const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields, evidence };
 
   return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
     if (duplicate) {
       const id = duplicate.entity.id;
       const url = api.workItemUrl(id);
-      const comment = failedAgainCommentHtml(deps.runContext);
+      const comment = failedAgainCommentHtml(deps.runContext) + (evidence.html ? `\n${evidence.html}` : '');
       if (settings.dryRun) {
         log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
         log.info(`Fields a new defect would have had:\n${JSON.stringify(fields, null, 2)}`);
@@ -108,7 +115,8 @@ export async function runCreateDefect(
       }
       const commentAdded = await addComment(api, log, id, comment);
       log.info(`Reused open defect ${id}: ${url}`);
-      return { ...base, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
+      const attached = await attachEvidence(api, log, id, evidence);
+      return { ...base, evidence: attached, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
     }
     if (settings.dryRun) {
       await checkExtraReferences(api, settings.extraFields, log);
@@ -118,7 +126,9 @@ export async function runCreateDefect(
     const { entity, recovered } = await createExactlyOnce(api, log, fields, { name, release, token }, deps.sleep);
     const url = api.workItemUrl(entity.id);
     log.info(`${recovered ? 'Found the defect created by an earlier attempt' : 'Created defect'} ${entity.id}: ${url}`);
-    return { ...base, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
+    // Only now that the create is settled: an upload can never stand in the way of the defect.
+    const attached = await attachEvidence(api, log, entity.id, evidence);
+    return { ...base, evidence: attached, dryRun: false, created: true, id: entity.id, url, ...(recovered ? { recovered: true } : {}) };
   });
 }
 

@@ -23,6 +23,8 @@ export const INPUT_NAMES = [
   'feature',
   'dedupe',
   'add-run-context',
+  'attachments',
+  'test-results',
   'dry-run',
   'phases',
   'severities',

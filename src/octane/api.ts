@@ -17,7 +17,8 @@ export type Collection =
   | 'product_areas'
   | 'user_tags'
   | 'workspace_users'
-  | 'transitions';
+  | 'transitions'
+  | 'attachments';
 
 export interface Reference {
   type: string;
@@ -83,4 +84,14 @@ export interface OctaneApiWithUpdate extends OctaneApi {
    * OutcomeUnknownError, and the caller reads the entity back before sending it again.
    */
   update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T>;
+}
+
+/** Uploads of files; apart from OctaneApi so that read-only stand-ins need not offer it. */
+export interface AttachmentApi {
+  /**
+   * Uploads one file as an attachment of a work item (POST attachments, multipart/form-data) and
+   * returns the attachment Octane created. Retried like create: only where the server surely did
+   * not store it; an ambiguous failure throws OutcomeUnknownError and is never repeated.
+   */
+  attach(ownerId: string, fileName: string, content: Buffer, contentType?: string): Promise<Entity>;
 }

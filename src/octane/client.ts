@@ -6,7 +6,8 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from './connection.js';
-import type { Collection, CreateOptions, Entity, ListParams, OctaneApiWithUpdate, Page } from './api.js';
+import type { AttachmentApi, Collection, CreateOptions, Entity, ListParams, OctaneApiWithUpdate, Page } from './api.js';
+import { multipartBody } from './multipart.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
 import { Slots, exchange, sendOnly, type ExchangeResponse } from './http.js';
@@ -50,14 +51,16 @@ interface CallSpec {
   method: 'GET' | 'POST' | 'PUT';
   url: URL;
   what: string;
-  body?: string;
+  body?: string | Buffer;
+  /** Content-Type of the body when it is not JSON (an upload). */
+  contentType?: string;
   /** Sign-in sends no cookies and keeps the ones it gets in a fresh jar. */
   signIn?: boolean;
   /** Adds ALM-OCTANE-TECH-PREVIEW: true (see CreateOptions). */
   techPreview?: boolean;
 }
 
-export class OctaneClient implements OctaneApiWithUpdate {
+export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
   readonly stats = { requests: 0, bytesReceived: 0 };
 
   private readonly connection: ConnectionSettings;
@@ -259,6 +262,24 @@ export class OctaneClient implements OctaneApiWithUpdate {
     return this.checkedIds<T>(entity, response, what);
   }
 
+  async attach(ownerId: string, fileName: string, content: Buffer, contentType = 'application/octet-stream'): Promise<Entity> {
+    const url = this.collectionUrl('attachments');
+    const what = 'POST attachments';
+    // The parts as OpenText's Java and C# SDKs send them: the entity as JSON, then the file.
+    const entity = JSON.stringify({ name: fileName, owner_work_item: { type: 'work_item', id: ownerId } });
+    const form = multipartBody([
+      { name: 'entity', fileName: 'blob', contentType: 'application/json', content: Buffer.from(entity, 'utf8') },
+      { name: 'content', fileName, contentType, content }
+    ]);
+    const response = await this.send({ method: 'POST', url, what, body: form.body, contentType: form.contentType });
+    const json = this.parseJson(response, what) as { data?: unknown };
+    const created = Array.isArray(json?.data) ? (json.data[0] as Entity | undefined) : (json as Entity | undefined);
+    if (!created || typeof created !== 'object' || readId(created.id) === undefined) {
+      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created attachment`, { status: response.status });
+    }
+    return this.checkedIds<Entity>(created, response, what);
+  }
+
   // ---- session ----------------------------------------------------------------------------
 
   private async doSignIn(): Promise<void> {
@@ -349,6 +370,7 @@ export class OctaneClient implements OctaneApiWithUpdate {
           headers: (url) => {
             const headers = this.baseHeaders(spec.body !== undefined);
             if (spec.techPreview) headers['ALM-OCTANE-TECH-PREVIEW'] = 'true';
+            if (spec.contentType) headers['Content-Type'] = spec.contentType;
             const cookie = spec.signIn ? undefined : jar.header(url);
             return cookie ? { ...headers, Cookie: cookie } : headers;
           }

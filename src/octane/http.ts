@@ -17,7 +17,8 @@ export interface ExchangeRequest {
   url: URL;
   /** Called per hop with its URL, so cookies set by a redirect answer are sent on the next hop. */
   headers: (url: URL) => Record<string, string>;
-  body?: string;
+  /** A Buffer for uploads (multipart); sent again as it is on a retry. */
+  body?: string | Buffer;
   timeoutMs: number;
   /** Names the call in messages, e.g. "GET defects". */
   what: string;

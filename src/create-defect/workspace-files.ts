@@ -1,0 +1,106 @@
+/**
+ * Files named by the workflow (attachments, test-results): paths or glob patterns, one per line,
+ * relative to the workspace, matched with @actions/glob. Only regular files inside the workspace
+ * come out: a pattern that leads outside it (`..`, an absolute path elsewhere) and a symbolic link
+ * whose target lies outside it are refused with a warning, so a pattern cannot send the runner's
+ * other files (credentials in the home folder, /etc) to Octane.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { create } from '@actions/glob';
+
+export interface FoundFile {
+  /** Absolute path of the match as globbed (inside the workspace). */
+  path: string;
+  /** Path relative to the workspace, for messages. */
+  shown: string;
+  /** Base name, the attachment's name in Octane. */
+  name: string;
+  size: number;
+}
+
+export interface FoundFiles {
+  files: FoundFile[];
+  /** One line per pattern that matched nothing and per file refused, naming it. */
+  warnings: string[];
+}
+
+/**
+ * The most files one input may match before matching stops: a pattern such as `**` in a large
+ * checkout would otherwise stat every file of it. Far above what any limit lets through.
+ */
+export const MAX_MATCHES = 1000;
+
+/**
+ * The workspace: GITHUB_WORKSPACE on a runner, else the current folder (a local try-out).
+ * `input` names the input in messages.
+ */
+export async function findWorkspaceFiles(input: string, patterns: string[], workspace: string): Promise<FoundFiles> {
+  const warnings: string[] = [];
+  const root = path.resolve(workspace);
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (e) {
+    return { files: [], warnings: [`${input}: the workspace ${root} cannot be read (${(e as Error).message}); no file was looked for`] };
+  }
+  const excludes = patterns.filter((p) => p.startsWith('!')).map((p) => `!${rooted(root, p.slice(1))}`);
+  const seen = new Set<string>();
+  const files: FoundFile[] = [];
+  for (const pattern of patterns) {
+    if (pattern.startsWith('!') || pattern.startsWith('#')) continue;
+    const absolute = rooted(root, pattern);
+    if (!inside(root, absolute)) {
+      warnings.push(`${input}: ${JSON.stringify(pattern)} leads outside the workspace (${root}); it was not used`);
+      continue;
+    }
+    // One globber per pattern, so that a pattern that matches nothing can be named.
+    const globber = await create([absolute, ...excludes].join('\n'), { followSymbolicLinks: false, matchDirectories: false });
+    let matched = 0;
+    for await (const match of globber.globGenerator()) {
+      matched++;
+      if (seen.has(match)) continue;
+      seen.add(match);
+      if (seen.size > MAX_MATCHES) {
+        warnings.push(`${input}: more than ${MAX_MATCHES} files match; the rest were not looked at`);
+        return { files, warnings };
+      }
+      const shown = path.relative(root, match) || path.basename(match);
+      const checked = await regularInside(realRoot, match);
+      if (typeof checked === 'string') {
+        warnings.push(`${input}: ${JSON.stringify(shown)} ${checked}; it was not used`);
+        continue;
+      }
+      files.push({ path: match, shown, name: path.basename(match), size: checked.size });
+    }
+    if (matched === 0) warnings.push(`${input}: no file matches ${JSON.stringify(pattern)} in the workspace (${root})`);
+  }
+  return { files, warnings };
+}
+
+/** A pattern as an absolute one under the workspace (an absolute pattern is kept as it is). */
+function rooted(root: string, pattern: string): string {
+  return path.isAbsolute(pattern) ? path.normalize(pattern) : path.join(root, pattern);
+}
+
+function inside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/**
+ * The file's size when it is a regular file whose real path (links resolved) lies in the
+ * workspace; else why not. Resolving the real path also catches a link in a folder on the way.
+ */
+async function regularInside(realRoot: string, file: string): Promise<{ size: number } | string> {
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return 'is a broken symbolic link';
+  }
+  if (!inside(realRoot, real)) return 'is a symbolic link to a file outside the workspace';
+  const info = await stat(real).catch(() => undefined);
+  if (!info?.isFile()) return 'is not a regular file';
+  return { size: info.size };
+}
