@@ -7,7 +7,10 @@
 import { beforeAll, describe, expect, it as jestIt } from '@jest/globals';
 import { PROFILE_NAMES, TRICKY_RELEASE, type ProfileName, type SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
-import type { ActionRun } from '../../test-support/run-action.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActionRun, RunOptions } from '../../test-support/run-action.js';
 
 function chosenProfiles(): ProfileName[] {
   const only = process.env.SIM_PROFILE;
@@ -23,9 +26,9 @@ const CREATE_RELEASE = 'Conformance';
 const BIG_RELEASE = 'Beyond the count cap';
 
 /** The cases that run through the bundle under every profile; the others run in-process. */
-export const SMOKE_CASES = ['gate fail:', 'create-defect: files one defect', 'exactly once:'];
+export const SMOKE_CASES = ['gate fail:', 'create-defect: files one defect', 'exactly once:', 'lifecycle:'];
 
-type Runner = (inputs: Record<string, string>) => Promise<ActionRun>;
+type Runner = (inputs: Record<string, string>, options?: RunOptions) => Promise<ActionRun>;
 
 /** Registers the suite for every chosen profile, with the cases `wanted` picks (by title), each run by `runAction`. */
 export function describeProfiles(runAction: Runner, wanted: (title: string) => boolean): void {
@@ -63,8 +66,11 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
 
   const gate = (releaseName: string, more: Record<string, string> = {}) =>
     runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': releaseName, ...more });
-  const create = (name: string, more: Record<string, string> = {}) =>
-    runAction({ mode: 'create-defect', ...connectionInputs(sim()), 'release-name': CREATE_RELEASE, 'defect-name': name, 'defect-description': 'Build failed', ...more });
+  const create = (name: string, more: Record<string, string> = {}, options?: RunOptions) =>
+    runAction(
+      { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': CREATE_RELEASE, 'defect-name': name, 'defect-description': 'Build failed', ...more },
+      options
+    );
 
   it('gate pass: a count within the threshold passes, with the count from the store', async () => {
     const expected = countInStore('2026.4');
@@ -188,6 +194,72 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
     expect(writes(sim())).toBe(0);
     expect(named(name)).toHaveLength(0);
     expect(run.outputs.created).toBe('false');
+  });
+
+  it('lifecycle: a failed run files with fields by name, attachments and failed tests; the next comments; a green run comments and moves it to Fixed; a person\'s defect stays', async () => {
+    const name = uniqueName('lifecycle');
+    const { store } = sim();
+    const workspace = mkdtempSync(join(tmpdir(), 'conformance-'));
+    try {
+      writeFileSync(join(workspace, 'build.log'), 'npm ERR! build failed\n');
+      writeFileSync(
+        join(workspace, 'junit.xml'),
+        '<testsuites><testsuite name="cart"><testcase classname="cart" name="adds an item"/>' +
+          '<testcase classname="cart" name="totals the order"><failure message="expected 42, got 41">at cart.test.ts:9</failure></testcase>' +
+          '</testsuite></testsuites>'
+      );
+      const team = store.all('teams')[0]!;
+      const owner = store.find('workspace_users', (u) => u.is_api_key !== true && typeof u.email === 'string')[0]!;
+      const tag = store.all('user_tags')[0]!;
+      const env = { GITHUB_WORKSPACE: workspace };
+      const failed = { dedupe: 'true', team: String(team.name), owner: String(owner.email), tags: String(tag.name), attachments: 'build.log', 'test-results': 'junit.xml' };
+
+      const first = await create(name, failed, { env });
+
+      expect(first.errors).toEqual([]);
+      expect(first.code).toBe(0);
+      const [filed] = named(name);
+      expect(filed).toBeDefined();
+      expect(first.outputs).toMatchObject({ created: 'true', 'defect-id': filed!.id, attachments: '["build.log"]', 'failed-tests': '1' });
+      expect(refId(filed!.team)).toBe(team.id);
+      expect(refId(filed!.owner)).toBe(owner.id);
+      expect((filed!.user_tags as { data: Array<{ id: string }> }).data.map((t) => t.id)).toEqual([tag.id]);
+      expect(String(filed!.description)).toContain('totals the order');
+      expect(store.find('attachments', (a) => refId(a.owner_work_item) === filed!.id).map((a) => a.name)).toEqual(['build.log']);
+
+      const comments = () => store.find('comments', (c) => refId(c.owner_work_item) === filed!.id).length;
+      const second = await create(name, failed, { env });
+
+      expect(second.errors).toEqual([]);
+      expect(second.outputs).toMatchObject({ created: 'false', 'defect-id': filed!.id });
+      expect(named(name)).toHaveLength(1);
+      expect(comments()).toBe(1);
+
+      // A developer opens it, and a person files a defect of the same name, which the action must never touch.
+      filed!.phase = ref(store.byLogicalName('phase.defect.opened'));
+      const theirs = store.add('defects', {
+        name,
+        description: 'Filed by hand',
+        release: ref(store.releaseByName(CREATE_RELEASE)),
+        phase: ref(store.byLogicalName('phase.defect.opened')),
+        parent: ref(store.all('work_item_roots')[0]!)
+      });
+
+      const green = await runAction(
+        { mode: 'resolve-defect', ...connectionInputs(sim()), 'release-name': CREATE_RELEASE, 'defect-name': name, 'resolve-phase': 'Fixed' },
+        { env }
+      );
+
+      expect(green.errors).toEqual([]);
+      expect(green.code).toBe(0);
+      expect(green.outputs).toMatchObject({ 'resolved-count': '1', resolved: 'true', 'defect-id': filed!.id });
+      expect(refId(store.get('defects', filed!.id)!.phase)).toBe(store.byLogicalName('phase.defect.fixed').id);
+      expect(comments()).toBe(2);
+      expect(refId(store.get('defects', theirs.id)!.phase)).toBe(store.byLogicalName('phase.defect.opened').id);
+      expect(store.find('comments', (c) => refId(c.owner_work_item) === theirs.id)).toHaveLength(0);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it("trap release: the name made of query metacharacters counts only its own defects, not its '-old' twin's", async () => {
