@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it as jestIt } from '@jest/globals';
 import { PROFILE_NAMES, TRICKY_RELEASE, type ProfileName, type SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
+import { expectedGate } from './expected-gate.js';
 import type { ActionRun } from '../../test-support/run-action.js';
 
 function chosenProfiles(): ProfileName[] {
@@ -39,13 +40,8 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
   const uniqueName = (what: string): string => `${profile}: ${what} #${++counter}`;
   const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
 
-  /** Defects of a release in the given phases, counted from the store. */
-  const countInStore = (releaseName: string, phases: string[] = OPEN): number => {
-    const { store } = sim();
-    const release = store.releaseByName(releaseName);
-    const phaseIds = new Set(phases.map((p) => store.byLogicalName(p).id));
-    return store.all('defects').filter((d) => refId(d.release) === release.id && phaseIds.has(refId(d.phase) ?? '')).length;
-  };
+  /** Defects of a release in the open phases, counted from the store. */
+  const countInStore = (releaseName: string): number => expectedGate(sim().store, { release: releaseName, phases: OPEN }).count;
 
   beforeAll(() => {
     const { store } = sim();
@@ -88,9 +84,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
     const byPhase = JSON.parse(run.outputs['counts-by-phase'] ?? '{}') as Record<string, number>;
     expect(Object.values(byPhase).reduce((a, b) => a + b, 0)).toBe(expected);
     const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ id: string }>;
-    expect(listed.map((d) => d.id).sort()).toEqual(
-      sim().store.find('defects', (d) => refId(d.release) === sim().store.releaseByName('2026.4').id && OPEN.some((p) => sim().store.byLogicalName(p).id === refId(d.phase))).map((d) => d.id).sort()
-    );
+    expect(listed.map((d) => d.id).sort()).toEqual(expectedGate(sim().store, { release: '2026.4', phases: OPEN }).ids);
     expect(run.errors).toEqual([expect.stringContaining(`Gate failed: ${expected} defects`)]);
   });
 

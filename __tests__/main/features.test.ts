@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { expectedGate, type ExpectedGate } from '../helpers/expected-gate.js';
 import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
@@ -262,24 +263,8 @@ function seedGateRelease(s: Simulator): void {
   }
 }
 
-/** Complete counts from the store, keyed by display name (every severity listed, '(no severity)' if any). */
-function expectedCounts(s: Simulator): { total: number; bySeverity: Record<string, number>; byPhase: Record<string, number> } {
-  const release = s.store.releaseByName(GATE_RELEASE);
-  const openIds = new Set([...OPEN].map((p) => s.store.byLogicalName(p).id));
-  const matching = s.store.all('defects').filter((d) => refId(d.release) === release.id && openIds.has(refId(d.phase) ?? ''));
-  const bySeverity: Record<string, number> = {};
-  for (const node of s.store.find('list_nodes', (n) => String(n.logical_name).startsWith('list_node.severity.'))) {
-    bySeverity[String(node.name)] = matching.filter((d) => refId(d.severity) === node.id).length;
-  }
-  const none = matching.filter((d) => refId(d.severity) === undefined).length;
-  if (none > 0) bySeverity['(no severity)'] = none;
-  const byPhase: Record<string, number> = {};
-  for (const p of OPEN) {
-    const phase = s.store.byLogicalName(p);
-    byPhase[String(phase.name)] = matching.filter((d) => refId(d.phase) === phase.id).length;
-  }
-  return { total: matching.length, bySeverity, byPhase };
-}
+/** Complete counts of the seeded release's open defects, from the store. */
+const expectedCounts = (s: Simulator): ExpectedGate => expectedGate(s.store, { release: GATE_RELEASE, phases: [...OPEN] });
 
 function gateInputs(more: Record<string, string> = {}, s: Simulator = sim()): Record<string, string> {
   return { mode: 'gate', ...connectionInputs(s), 'release-name': GATE_RELEASE, ...more };
@@ -292,7 +277,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     `Gate failed: ${total} defects (release ${GATE_RELEASE}, phases New/Opened/Deferred, every severity); allowed: <= 0`;
 
   it('fail-on-gate false: gate-result failed, exit 0, one warning with the verdict, no error', async () => {
-    const { total } = expectedCounts(sim());
+    const { count: total } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'fail-on-gate': 'false' }));
 
@@ -306,7 +291,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('fail-on-gate true and failed: exit 1 and exactly one error annotation, the verdict', async () => {
-    const { total } = expectedCounts(sim());
+    const { count: total } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'fail-on-gate': 'true' }));
 
@@ -318,12 +303,12 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
 
   it('counts by severity and phase are complete with list-limit 1, without paging', async () => {
     const expected = expectedCounts(sim());
-    expect(expected.total).toBeGreaterThan(100); // more than one default page
+    expect(expected.count).toBeGreaterThan(100); // more than one default page
 
     const run = await runInProcess(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }));
 
     expect(run.code).toBe(0);
-    expect(run.outputs['defect-count']).toBe(String(expected.total));
+    expect(run.outputs['defect-count']).toBe(String(expected.count));
     expect(JSON.parse(run.outputs['counts-by-severity'] ?? '{}')).toEqual(expected.bySeverity);
     expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expected.byPhase);
     expect(JSON.parse(run.outputs.defects ?? '[]')).toHaveLength(1);
@@ -336,7 +321,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('the summary: verdict first, then the breakdown table and a Mermaid chart, then the defects, "and N more" when cut', async () => {
-    const { total, bySeverity } = expectedCounts(sim());
+    const { count: total, bySeverity } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'list-limit': '3', 'fail-on-gate': 'false' }));
 
