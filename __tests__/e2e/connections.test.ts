@@ -1,6 +1,6 @@
 // What Octane sees of one run of the bundled action: how many connections, and no session left open.
 import { describe, expect, it } from '@jest/globals';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, signOuts, useSimulator } from '../helpers/e2e-simulator.js';
 import { countingRelay } from '../helpers/counting-relay.js';
 import { runAction } from '../../test-support/run-action.js';
 
@@ -30,7 +30,7 @@ describe('connections and sessions of a run', () => {
     const took = Date.now() - started;
     expect(run.code).toBe(0);
     expect(took).toBeLessThan(3000);
-    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_out'))).toHaveLength(1);
+    expect(signOuts(sim())).toHaveLength(1);
     const deadline = Date.now() + 6000;
     while (sim().openSessions() !== before && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 50));
     expect(sim().openSessions()).toBe(before);

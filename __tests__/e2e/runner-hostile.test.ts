@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator } from '../../simulator/index.js';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, getsOf, postsTo, useSimulator } from '../helpers/e2e-simulator.js';
 import { runnerCommands } from '../helpers/runner-commands.js';
 import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../../test-support/run-action.js';
 
@@ -216,7 +216,7 @@ describe('a cancelled run', () => {
   const sim = useSimulator();
   const isSignOut = (path: string): boolean => path.endsWith('/authentication/sign_out');
   /** The gate's whole batch has arrived (1 + 5 severities + 3 phases on the sample seed), so none lands after the signal. */
-  const gateOnTheWire = (s: Simulator): boolean => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects')).length >= 9;
+  const gateOnTheWire = (s: Simulator): boolean => getsOf(s, 'defects').length >= 9;
 
   /** After the signal: the session was signed out, and nothing reached Octane after that. */
   function expectSignedOutLast(run: CancelledRun): void {
@@ -253,7 +253,7 @@ describe('a cancelled run', () => {
     expect(run.outputs).toEqual({});
     expectSignedOutLast(run);
     // It stopped starting calls: no second POST, no search for the token.
-    expect(s.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(1);
+    expect(postsTo(s, 'defects')).toHaveLength(1);
     expect(s.log.slice(run.logAtSignal).filter((r) => !isSignOut(r.path))).toEqual([]);
   }, 40_000);
 

@@ -9,6 +9,7 @@ import { startSimulator } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient, type OctaneClientOptions } from '../../src/octane/client.js';
 import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
+import { defectsNamed } from '../helpers/e2e-simulator.js';
 
 interface Recorder {
   client: OctaneClient;
@@ -369,13 +370,12 @@ describe('the run\'s time budget', () => {
 
 describe('POST (create)', () => {
   const root = () => ({ type: 'work_item_root', id: sim.store.all('work_item_roots')[0]!.id });
-  const named = (name: string) => sim.store.all('defects').filter((d) => d.name === name);
 
   it('creates and returns the entity', async () => {
     const { client } = makeClient(sim);
     const d = await client.create('defects', { name: 'created once', parent: root() });
     expect(d.id).toBeTruthy();
-    expect(named('created once').map((x) => x.id)).toEqual([d.id]);
+    expect(defectsNamed(sim, 'created once').map((x) => x.id)).toEqual([d.id]);
     const post = sim.log.filter((r) => r.method === 'POST' && r.path === DEFECTS).at(-1)!;
     expect(post.headers['content-type']).toBe('application/json');
     expect(JSON.parse(post.body)).toEqual({ data: [{ name: 'created once', parent: root() }] });
@@ -405,7 +405,7 @@ describe('POST (create)', () => {
     expect((error as Error).message).toMatch(/^Octane may or may not have processed POST defects/);
     expect((error as OutcomeUnknownError).cause).toBeInstanceOf(Error);
     expect(requests(start, '/defects', 'POST')).toHaveLength(1);
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim, name)).toHaveLength(1);
     expect(waits).toEqual([]);
   });
 
@@ -447,7 +447,7 @@ describe('POST (create)', () => {
     const start = sim.log.length;
     sim.faults.add({ method: 'POST', path: '/defects', status, times: 2 });
     const d = await client.create('defects', { name, parent: root() });
-    expect(named(name).map((x) => x.id)).toEqual([d.id]);
+    expect(defectsNamed(sim, name).map((x) => x.id)).toEqual([d.id]);
     expect(requests(start, '/defects', 'POST')).toHaveLength(3);
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatch(new RegExp(`^Octane answered ${status} .* to POST defects; retry 1 of 4 in`));
@@ -468,7 +468,7 @@ describe('POST (create)', () => {
     await client.signIn();
     sim.expireSessions();
     await client.create('defects', { name, parent: root() });
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim, name)).toHaveLength(1);
   });
 });
 

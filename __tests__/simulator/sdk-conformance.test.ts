@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { Octane, Query } from '@microfocus/alm-octane-js-rest-sdk';
-import { useSimulator } from '../helpers/e2e-simulator.js';
+import { signOuts, useSimulator } from '../helpers/e2e-simulator.js';
 import { expectedGate } from '../helpers/expected-gate.js';
 
 const sim = useSimulator({ pathPrefix: '/octane' }, { resetEachTest: false });
@@ -48,7 +48,7 @@ describe('official JS REST SDK against the simulator', () => {
     expect(one).toMatchObject({ type: 'defect', id, name: 'Filed by the official SDK' });
 
     await octane.signOut();
-    const signOut = sim().log.filter((r) => r.path.endsWith('/authentication/sign_out'));
+    const signOut = signOuts(sim());
     expect(signOut).toHaveLength(1);
     expect(signOut[0]!.status).toBe(200);
     // The SDK kept the newest session cookie: after a re-issue, every call carries the new value.
