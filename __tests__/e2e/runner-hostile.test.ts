@@ -11,6 +11,7 @@ import type { Simulator } from '../../simulator/index.js';
 import { connectionInputs, getsOf, postsTo, useSimulator } from '../helpers/e2e-simulator.js';
 import { runnerCommands } from '../helpers/runner-commands.js';
 import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../../test-support/run-action.js';
+import { waitFor } from '../helpers/wait.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OWN_GROUPS = new Set(['Inputs', 'Sign in', 'Look-ups', 'Gate query', 'Create defect', 'Create defect (dry run)']);
@@ -192,10 +193,7 @@ async function runAndSignal(sim: Simulator, inputs: Record<string, string>, sign
       child.on('close', (code, sig) => resolve({ code, signal: sig }))
     );
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    for (let waited = 0; !ready(); waited += 20) {
-      if (waited > 20_000) throw new Error('the run never got to the point where it is cancelled');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor('the run to get to the point where it is cancelled', ready, 20_000);
     const logAtSignal = sim.log.length;
     const sent = performance.now();
     child.kill(signal);

@@ -10,6 +10,7 @@ import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient, type OctaneClientOptions } from '../../src/octane/client.js';
 import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
 import { defectsNamed } from '../helpers/e2e-simulator.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface Recorder {
   client: OctaneClient;
@@ -56,15 +57,6 @@ beforeEach(() => {
   sim.faults.clear();
   sim.latencyMs = 0;
 });
-
-/** Waits for `condition`, bounded: a condition that never holds fails the test after `ms`, never hangs it. */
-async function until(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function requests(from: number, pathPart: string, method?: string) {
   return sim.log.slice(from).filter((r) => r.path.includes(pathPart) && (!method || r.method === method));
@@ -514,7 +506,7 @@ describe('close', () => {
       () => 'answered',
       (e: Error) => e.message
     );
-    await until(() => requests(start, '/phases').length > 0 && logs.length > 0);
+    await waitFor('the GET of phases and a log line', () => requests(start, '/phases').length > 0 && logs.length > 0);
 
     const closing = Date.now();
     await client.close();
