@@ -7,7 +7,8 @@ import type { OctaneApi } from '../../src/octane/api.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import { hasToken, tokenText } from '../../src/create-defect/description.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
-import { settingsFor, defectsNamed, postsTo } from './helpers.js';
+import { settingsFor } from './helpers.js';
+import { defectsNamed, postsTo } from '../helpers/e2e-simulator.js';
 
 // A short timeout so that a hanging answer turns into a client timeout quickly; retries 1
 // so that the look-up's two parallel searches failing twice each defeat the client's own GET retry.
@@ -34,7 +35,7 @@ describe('exactly-once defect creation', () => {
     const token = `tok-${Math.random().toString(16).slice(2)}`;
     sim().faults.add(fault);
     if (lookupFault) sim().faults.add(lookupFault);
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     const { log, lines } = recordingLog();
 
     const r = await runCreateDefect(settings, client(), log, { newToken: () => token });
@@ -44,7 +45,7 @@ describe('exactly-once defect creation', () => {
     expect(hasToken(stored[0]!.description, token)).toBe(true);
     expect(r).toMatchObject({ created: true, recovered: true, id: stored[0]!.id });
     expect(createOutputs(r)).toEqual({ 'defect-id': stored[0]!.id, 'defect-url': client().workItemUrl(stored[0]!.id), created: 'true', attachments: '[]', 'failed-tests': '' });
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
     expect(lines.join('\n')).toMatch(/Recovered: defect \d+/);
     // When the look-up failed past the client's own retries, the mode asked a second time.
     if (lookupFault?.times === 4) expect(lines.join('\n')).toMatch(/Looking for the defect failed .*trying once more/);
@@ -65,11 +66,11 @@ describe('exactly-once defect creation', () => {
   it(`gives up after ${MAX_CREATE_POSTS} POSTs that each reached nothing, and creates nothing`, async () => {
     const settings = settingsFor(sim());
     sim().faults.add({ method: 'POST', path: '/defects', drop: 'before', times: 10 });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     const err = await runCreateDefect(settings, client(), recordingLog().log, { sleep: async () => {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/Could not create the defect/);
-    expect(postsTo(sim(), 'defects') - postsBefore).toBeLessThanOrEqual(MAX_CREATE_POSTS);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBeLessThanOrEqual(MAX_CREATE_POSTS);
     expect(defectsNamed(sim(), settings.defectName)).toHaveLength(0);
   });
 
@@ -78,12 +79,12 @@ describe('exactly-once defect creation', () => {
     const token = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
     sim().faults.add({ method: 'POST', path: '/defects', processThenStatus: 502 });
     sim().faults.add({ method: 'GET', path: '/defects', status: 503, times: 20 });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     const err = await runCreateDefect(settings, client(), recordingLog().log, { newToken: () => token }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/may have been created/);
     expect((err as Error).message).toContain(`octane-action-request:${token}`);
     expect((err as Error).message).toContain(JSON.stringify(settings.defectName));
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
     expect(defectsNamed(sim(), settings.defectName)).toHaveLength(1);
   });
 
@@ -102,7 +103,7 @@ describe('exactly-once defect creation', () => {
     const settings = settingsFor(sim());
     const token = `late-${Math.random().toString(16).slice(2)}`;
     sim().faults.add({ method: 'POST', path: '/defects', drop: 'before' });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     let lateId = '';
     // The server commits the lost request while the action waits before its second search.
     const sleep = async (): Promise<void> => void (lateId = storeLateCopy(settings.defectName, token));
@@ -111,14 +112,14 @@ describe('exactly-once defect creation', () => {
 
     expect(defectsNamed(sim(), settings.defectName).map((d) => d.id)).toEqual([lateId]);
     expect(r).toMatchObject({ created: true, recovered: true, id: lateId });
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
   });
 
   it('the lost defect is found by its token even when the server stored the name differently (no name match)', async () => {
     const settings = settingsFor(sim(), { defectName: `Nightly  failed ${Date.now()}` });
     const token = `norm-${Math.random().toString(16).slice(2)}`;
     sim().faults.add({ method: 'POST', path: '/defects', drop: 'before' });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     // As if the server had stored the lost request with its whitespace collapsed.
     const storedId = storeLateCopy(settings.defectName.replace(/\s+/g, ' '), token);
 
@@ -126,20 +127,20 @@ describe('exactly-once defect creation', () => {
 
     expect(r).toMatchObject({ created: true, recovered: true, id: storedId });
     expect(defectsNamed(sim(), settings.defectName)).toHaveLength(0);
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
   });
 
   it('Octane stores the defect and answers 201 with an unreadable body: found by its token, never sent again', async () => {
     const settings = settingsFor(sim());
     sim().faults.add({ method: 'POST', path: '/defects', processThenStatus: 201, html: true });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
 
     const r = await runCreateDefect(settings, client(), recordingLog().log, { sleep: async () => {} });
 
     const stored = defectsNamed(sim(), settings.defectName);
     expect(stored).toHaveLength(1);
     expect(r).toMatchObject({ created: true, recovered: true, id: stored[0]!.id });
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
   });
 
   it('a 201 with an unreadable body and the defect not found: fails saying it was probably created, never sent again', async () => {
@@ -151,11 +152,11 @@ describe('exactly-once defect creation', () => {
       create: (c, f) => client().create(c, { ...f, description: 'token lost' })
     };
     sim().faults.add({ method: 'POST', path: '/defects', processThenStatus: 201, html: true });
-    const postsBefore = postsTo(sim(), 'defects');
+    const postsBefore = postsTo(sim(), 'defects').length;
     const err = await runCreateDefect(settings, api, recordingLog().log, { sleep: async () => {} }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^A defect may have been created: Octane answered 201 to the create/);
     expect((err as Error).message).toMatch(/the create was not sent again/);
-    expect(postsTo(sim(), 'defects') - postsBefore).toBe(1);
+    expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
     expect(defectsNamed(sim(), settings.defectName)).toHaveLength(1);
   });
 

@@ -1,15 +1,9 @@
-// Create-defect settings and store queries for the create-defect suites; the client and recorder are in
-// ../helpers/octane-client.ts.
+// Create-defect settings for the create-defect suites; the client and recorder are in
+// ../helpers/octane-client.ts, unique names and store and log queries in ../helpers/e2e-simulator.ts.
 import type { CreateDefectSettings } from '../../src/settings.js';
 import type { Simulator } from '../../simulator/index.js';
 import { connectionFor } from '../helpers/octane-client.js';
-
-let counter = 0;
-/** A defect name no other test uses, so each test counts only its own defects. */
-export function uniqueName(label: string): string {
-  counter += 1;
-  return `${label} #${counter} ${Date.now()}`;
-}
+import { uniqueName } from '../helpers/e2e-simulator.js';
 
 export function settingsFor(sim: Simulator, over: Partial<CreateDefectSettings> = {}): CreateDefectSettings {
   return {
@@ -26,12 +20,4 @@ export function settingsFor(sim: Simulator, over: Partial<CreateDefectSettings> 
     testResults: [],
     ...over
   };
-}
-
-export function defectsNamed(sim: Simulator, name: string): Array<Record<string, unknown> & { id: string }> {
-  return sim.store.find('defects', (d) => d.name === name);
-}
-
-export function postsTo(sim: Simulator, collection: string): number {
-  return sim.log.filter((r) => r.method === 'POST' && r.path.endsWith(`/${collection}`)).length;
 }

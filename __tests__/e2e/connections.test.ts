@@ -1,8 +1,9 @@
 // What Octane sees of one run of the bundled action: how many connections, and no session left open.
 import { describe, expect, it } from '@jest/globals';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, signOuts, useSimulator } from '../helpers/e2e-simulator.js';
 import { countingRelay } from '../helpers/counting-relay.js';
 import { runAction } from '../../test-support/run-action.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('connections and sessions of a run', () => {
   const sim = useSimulator();
@@ -22,17 +23,17 @@ describe('connections and sessions of a run', () => {
     }
   });
 
-  it('a sign-out answered 3 s late: the run does not wait for it, and the session still ends', async () => {
-    sim().faults.add({ method: 'POST', path: '/authentication/sign_out', delayMs: 3000 });
+  it('a sign-out answered 8 s late: the run does not wait for it, and the session still ends', async () => {
+    sim().faults.add({ method: 'POST', path: '/authentication/sign_out', delayMs: 8000 });
     const before = sim().openSessions();
     const started = Date.now();
     const run = await runAction({ ...connectionInputs(sim()), mode: 'gate', 'release-name': '2026.5', severities: 'Urgent' });
     const took = Date.now() - started;
     expect(run.code).toBe(0);
-    expect(took).toBeLessThan(3000);
-    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_out'))).toHaveLength(1);
-    const deadline = Date.now() + 6000;
-    while (sim().openSessions() !== before && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 50));
+    // Well below the 8 s the answer takes, so a slow start of node on a busy machine does not matter.
+    expect(took).toBeLessThan(6000);
+    expect(signOuts(sim())).toHaveLength(1);
+    await waitFor('the run session to be signed out', () => sim().openSessions() === before, 12_000);
     expect(sim().openSessions()).toBe(before);
-  }, 20_000);
+  }, 30_000);
 });

@@ -3,14 +3,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
 import { TRICKY_RELEASE } from '../../simulator/seed.js';
-import { connectionInputs, refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, getsOf, refId, uniqueName, useSimulator, writes } from '../helpers/e2e-simulator.js';
 import { runAction } from '../../test-support/run-action.js';
 
 const sim = useSimulator();
 const plain = useSimulator({ profile: 'escape-none' });
 
-let counter = 0;
-const uniqueName = (what: string): string => `${what} #${++counter}-${Date.now()}`;
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
 const only = (s: Simulator, collection: string, pred: (e: SimEntity) => boolean): SimEntity => {
   const found = s.store.find(collection, pred);
@@ -105,7 +103,7 @@ describe('create-defect fields by name (bundle)', () => {
     expect(refId(d.team)).toBe(team.id);
     expect(refId(d.sprint)).toBe(sprint.id);
     // The escaped names found nothing on this server: the wildcard search (no backslash) did.
-    const sprintQueries = s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/sprints')).map((r) => r.query.query ?? '');
+    const sprintQueries = getsOf(s, 'sprints').map((r) => r.query.query ?? '');
     expect(sprintQueries.some((q) => !q.includes('\\') && q.includes('*'))).toBe(true);
   });
 });

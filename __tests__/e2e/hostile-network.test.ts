@@ -6,8 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { startSimulator, type LoggedRequest, type Simulator } from '../../simulator/index.js';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { startSimulator, type LoggedRequest } from '../../simulator/index.js';
+import { connectionInputs, getsOf, signIns, signOuts, useSimulator } from '../helpers/e2e-simulator.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
 import { runAction, visibleText } from '../../test-support/run-action.js';
 
@@ -59,14 +59,12 @@ function gate(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const signIns = (s: Simulator = sim()): LoggedRequest[] => s.log.filter((r) => r.path.endsWith('/authentication/sign_in'));
-const signOuts = (s: Simulator = sim()): LoggedRequest[] => s.log.filter((r) => r.path.endsWith('/authentication/sign_out'));
 
 /** The session signed in was signed out again, with its cookie. */
 function expectSignedOut(): void {
-  const session = signIns().at(-1)?.setLwsso;
+  const session = signIns(sim()).at(-1)?.setLwsso;
   expect(session).toBeDefined();
-  expect(signOuts().some((r) => r.status === 200 && r.lwsso !== undefined)).toBe(true);
+  expect(signOuts(sim()).some((r) => r.status === 200 && r.lwsso !== undefined)).toBe(true);
 }
 
 const onReleases = (req: http.IncomingMessage): boolean => req.method === 'GET' && (req.url ?? '').includes('/releases');
@@ -211,7 +209,7 @@ describe('cookies by RFC 6265 (defect 5)', () => {
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.outputs['gate-result']).toBe('passed');
-    expect(signIns()).toHaveLength(1);
+    expect(signIns(sim())).toHaveLength(1);
     expect(sim().log.filter((r) => r.path.includes('/api/')).every((r) => r.status === 200)).toBe(true);
     expectSignedOut();
   });
@@ -233,7 +231,7 @@ describe('cookies by RFC 6265 (defect 5)', () => {
 
     expect(run.code).toBe(1);
     expect(run.errors).toEqual([message]);
-    expect(signIns()).toHaveLength(1);
+    expect(signIns(sim())).toHaveLength(1);
     expect(sim().log.some((r) => r.path.includes('/api/'))).toBe(false);
   });
 });
@@ -281,7 +279,7 @@ describe('Retry-After: 0 (defect 9)', () => {
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const attempts = sim().log.filter((r) => r.method === 'GET' && r.path.endsWith('/releases'));
+    const attempts = getsOf(sim(), 'releases');
     expect(attempts.map((r) => r.status)).toEqual([503, 503, 503, 200]);
     // Lower bounds only: the floors, less a little for the two clocks.
     const gaps = attempts.slice(1).map((r, i) => r.receivedAt - (attempts[i]!.answeredAt ?? attempts[i]!.receivedAt));
@@ -356,7 +354,7 @@ describe('IPv4-mapped loopback (also)', () => {
       expect(run.errors).toEqual([]);
       expect(run.code).toBe(0);
       expect(proxied).toBe(0);
-      expect(signIns()).toHaveLength(1);
+      expect(signIns(sim())).toHaveLength(1);
     } finally {
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
     }

@@ -2,12 +2,10 @@
 // (dedupe), a passing run comments and moves it to Fixed where the workflow allows; a defect a person filed
 // is left alone, an unknown resolve-phase writes nothing, a dry run writes nothing, a lost PUT is not re-sent blindly.
 import { describe, expect, it } from '@jest/globals';
-import { connectionInputs, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, uniqueName, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
 import { runAction, type ActionRun } from '../../test-support/run-action.js';
 
 const sim = useSimulator({}, { resetEachTest: false });
-let counter = 0;
-const uniqueName = (): string => `Build broken on main #${++counter} ${Date.now()}`;
 
 function runEnv(runId: string, sha: string): Record<string, string> {
   return {
@@ -51,7 +49,7 @@ const fromNowOn = (): (() => number) => {
 
 describe('resolve-defect through the bundle', () => {
   it('the lifecycle: filed, commented on again, then commented and moved to Fixed; a person\'s defect of that name is left alone', async () => {
-    const name = uniqueName();
+    const name = uniqueName('Build broken on main');
     const first = await create(name, '100');
     expect(first.code).toBe(0);
     const id = first.outputs['defect-id']!;
@@ -82,7 +80,7 @@ describe('resolve-defect through the bundle', () => {
   });
 
   it('where the workflow has no transition from the phase: comments, leaves the phase, warns naming the allowed phases', async () => {
-    const name = uniqueName();
+    const name = uniqueName('Build broken on main');
     const id = (await create(name, '200')).outputs['defect-id']!;
     const written = fromNowOn();
     const run = await resolve(name, { 'resolve-phase': 'Fixed' });
@@ -95,7 +93,7 @@ describe('resolve-defect through the bundle', () => {
   });
 
   it('an unknown resolve-phase fails the step before any write, listing the valid phases', async () => {
-    const name = uniqueName();
+    const name = uniqueName('Build broken on main');
     await create(name, '300');
     const written = fromNowOn();
     const run = await resolve(name, { 'resolve-phase': 'Resolved' });
@@ -105,7 +103,7 @@ describe('resolve-defect through the bundle', () => {
   });
 
   it('dry run: prints what it would do, writes nothing', async () => {
-    const name = uniqueName();
+    const name = uniqueName('Build broken on main');
     const id = (await create(name, '400')).outputs['defect-id']!;
     setPhase(id, 'opened');
     const written = fromNowOn();
@@ -118,7 +116,7 @@ describe('resolve-defect through the bundle', () => {
 
   it('no matching defect: the step succeeds, says so, resolved-count 0', async () => {
     const written = fromNowOn();
-    const run = await resolve(uniqueName(), { 'resolve-phase': 'Fixed' });
+    const run = await resolve(uniqueName('Build broken on main'), { 'resolve-phase': 'Fixed' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/nothing to resolve/);
     expect(run.outputs['resolved-count']).toBe('0');
@@ -126,7 +124,7 @@ describe('resolve-defect through the bundle', () => {
   });
 
   it('a PUT whose answer was lost (502 after processing) is read back, not sent twice', async () => {
-    const name = uniqueName();
+    const name = uniqueName('Build broken on main');
     const id = (await create(name, '500')).outputs['defect-id']!;
     setPhase(id, 'opened');
     fromNowOn();

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator } from '../../simulator/index.js';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, getsOf, postsTo, useSimulator } from '../helpers/e2e-simulator.js';
 import { runnerCommands } from '../helpers/runner-commands.js';
 import { ACTION_NODE, DIST_ENTRY, parseOutputFile, runAction, type ActionRun } from '../../test-support/run-action.js';
+import { waitFor } from '../helpers/wait.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OWN_GROUPS = new Set(['Inputs', 'Sign in', 'Look-ups', 'Gate query', 'Create defect', 'Create defect (dry run)']);
@@ -192,10 +193,7 @@ async function runAndSignal(sim: Simulator, inputs: Record<string, string>, sign
       child.on('close', (code, sig) => resolve({ code, signal: sig }))
     );
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    for (let waited = 0; !ready(); waited += 20) {
-      if (waited > 20_000) throw new Error('the run never got to the point where it is cancelled');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor('the run to get to the point where it is cancelled', ready, 20_000);
     const logAtSignal = sim.log.length;
     const sent = performance.now();
     child.kill(signal);
@@ -216,7 +214,7 @@ describe('a cancelled run', () => {
   const sim = useSimulator();
   const isSignOut = (path: string): boolean => path.endsWith('/authentication/sign_out');
   /** The gate's whole batch has arrived (1 + 5 severities + 3 phases on the sample seed), so none lands after the signal. */
-  const gateOnTheWire = (s: Simulator): boolean => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects')).length >= 9;
+  const gateOnTheWire = (s: Simulator): boolean => getsOf(s, 'defects').length >= 9;
 
   /** After the signal: the session was signed out, and nothing reached Octane after that. */
   function expectSignedOutLast(run: CancelledRun): void {
@@ -253,7 +251,7 @@ describe('a cancelled run', () => {
     expect(run.outputs).toEqual({});
     expectSignedOutLast(run);
     // It stopped starting calls: no second POST, no search for the token.
-    expect(s.log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(1);
+    expect(postsTo(s, 'defects')).toHaveLength(1);
     expect(s.log.slice(run.logAtSignal).filter((r) => !isSignOut(r.path))).toEqual([]);
   }, 40_000);
 

@@ -6,7 +6,8 @@
 // SIM_PROFILE=<name> runs one profile only (for a quick look); CI runs them all.
 import { beforeAll, describe, expect, it as jestIt } from '@jest/globals';
 import { PROFILE_NAMES, TRICKY_RELEASE, type ProfileName, type SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
+import { connectionInputs, defectsNamed, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
+import { expectedGate } from './expected-gate.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,17 +39,9 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
   };
   const sim = useSimulator({ profile });
   const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
-  let counter = 0;
-  const uniqueName = (what: string): string => `${profile}: ${what} #${++counter}`;
-  const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
 
-  /** Defects of a release in the given phases, counted from the store. */
-  const countInStore = (releaseName: string, phases: string[] = OPEN): number => {
-    const { store } = sim();
-    const release = store.releaseByName(releaseName);
-    const phaseIds = new Set(phases.map((p) => store.byLogicalName(p).id));
-    return store.all('defects').filter((d) => refId(d.release) === release.id && phaseIds.has(refId(d.phase) ?? '')).length;
-  };
+  /** Defects of a release in the open phases, counted from the store. */
+  const countInStore = (releaseName: string): number => expectedGate(sim().store, { release: releaseName, phases: OPEN }).count;
 
   beforeAll(() => {
     const { store } = sim();
@@ -94,9 +87,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
     const byPhase = JSON.parse(run.outputs['counts-by-phase'] ?? '{}') as Record<string, number>;
     expect(Object.values(byPhase).reduce((a, b) => a + b, 0)).toBe(expected);
     const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ id: string }>;
-    expect(listed.map((d) => d.id).sort()).toEqual(
-      sim().store.find('defects', (d) => refId(d.release) === sim().store.releaseByName('2026.4').id && OPEN.some((p) => sim().store.byLogicalName(p).id === refId(d.phase))).map((d) => d.id).sort()
-    );
+    expect(listed.map((d) => d.id).sort()).toEqual(expectedGate(sim().store, { release: '2026.4', phases: OPEN }).ids);
     expect(run.errors).toEqual([expect.stringContaining(`Gate failed: ${expected} defects`)]);
   });
 
@@ -122,13 +113,13 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
   });
 
   it('create-defect: files one defect, outputs its id and link; origin set only where a GitHub node exists', async () => {
-    const name = uniqueName('create');
+    const name = uniqueName(`${profile}: create`);
 
     const run = await create(name);
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const stored = named(name);
+    const stored = defectsNamed(sim(), name);
     expect(stored).toHaveLength(1);
     expect(run.outputs).toMatchObject({ created: 'true', 'defect-id': stored[0]!.id, 'defect-url': workItemUrl(sim(), stored[0]!.id) });
     expect(refId(stored[0]!.release)).toBe(sim().store.releaseByName(CREATE_RELEASE).id);
@@ -137,20 +128,20 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
   });
 
   it('create-defect with extra-fields {"is_draft": true}: a draft is filed', async () => {
-    const name = uniqueName('is_draft');
+    const name = uniqueName(`${profile}: is_draft`);
 
     const run = await create(name, { 'extra-fields': '{"is_draft": true}' });
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const stored = named(name);
+    const stored = defectsNamed(sim(), name);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.is_draft).toBe(true);
     expect(run.outputs['defect-id']).toBe(stored[0]!.id);
   });
 
   it('dedupe: an open defect of that name is reused, with a comment, and nothing is filed', async () => {
-    const name = uniqueName('dedupe');
+    const name = uniqueName(`${profile}: dedupe`);
     const { store } = sim();
     const open = store.add('defects', {
       name,
@@ -164,40 +155,40 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim(), name)).toHaveLength(1);
     expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': open.id, 'defect-url': workItemUrl(sim(), open.id) });
     expect(store.all('comments')).toHaveLength(comments + 1);
     expect(refId(store.all('comments').at(-1)!.owner_work_item)).toBe(open.id);
   });
 
   it('exactly once: a 502 after the defect was stored leaves exactly one defect, and the id output is it', async () => {
-    const name = uniqueName('exactly once');
+    const name = uniqueName(`${profile}: exactly once`);
     sim().faults.add({ method: 'POST', path: '/defects', processThenStatus: 502 });
 
     const run = await create(name, { retries: '1' });
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const stored = named(name);
+    const stored = defectsNamed(sim(), name);
     expect(stored).toHaveLength(1);
     expect(run.outputs).toMatchObject({ created: 'true', 'defect-id': stored[0]!.id });
-    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(1);
+    expect(postsTo(sim(), 'defects')).toHaveLength(1);
   });
 
   it('dry run: resolves everything and writes nothing', async () => {
-    const name = uniqueName('dry run');
+    const name = uniqueName(`${profile}: dry run`);
 
     const run = await create(name, { 'dry-run': 'true' });
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(writes(sim())).toBe(0);
-    expect(named(name)).toHaveLength(0);
+    expect(defectsNamed(sim(), name)).toHaveLength(0);
     expect(run.outputs.created).toBe('false');
   });
 
   it('lifecycle: a failed run files with fields by name, attachments and failed tests; the next comments; a green run comments and moves it to Fixed; a person\'s defect stays', async () => {
-    const name = uniqueName('lifecycle');
+    const name = uniqueName(`${profile}: lifecycle`);
     const { store } = sim();
     const workspace = mkdtempSync(join(tmpdir(), 'conformance-'));
     try {
@@ -218,7 +209,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
 
       expect(first.errors).toEqual([]);
       expect(first.code).toBe(0);
-      const [filed] = named(name);
+      const [filed] = defectsNamed(sim(), name);
       expect(filed).toBeDefined();
       expect(first.outputs).toMatchObject({ created: 'true', 'defect-id': filed!.id, attachments: '["build.log"]', 'failed-tests': '1' });
       expect(refId(filed!.team)).toBe(team.id);
@@ -232,7 +223,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
 
       expect(second.errors).toEqual([]);
       expect(second.outputs).toMatchObject({ created: 'false', 'defect-id': filed!.id });
-      expect(named(name)).toHaveLength(1);
+      expect(defectsNamed(sim(), name)).toHaveLength(1);
       expect(comments()).toBe(1);
 
       // A developer opens it, and a person files a defect of the same name, which the action must never touch.

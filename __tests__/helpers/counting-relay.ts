@@ -33,12 +33,3 @@ export async function countingRelay(target: string): Promise<{ url: string; acce
   };
 }
 
-/** Polls `check` until it holds or `ms` passed. */
-export async function until(check: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    if (check()) return true;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  return check();
-}
-

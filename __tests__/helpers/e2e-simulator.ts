@@ -1,7 +1,7 @@
 // Shared set-up for suites that run against a simulator: one per describe block (or file), started
 // before its tests, closed after them, with faults and the request log cleared before each test.
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
+import { startSimulator, type LoggedRequest, type SimEntity, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
 
 export interface SimulatorHooks {
   /** Clear the faults and the request log before each test; default true. Off where a test reads what earlier ones logged. */
@@ -38,9 +38,40 @@ export { connectionInputs } from '../../test-support/run-action.js';
 /** The id of a stored reference ({type, id}), or undefined where there is none. */
 export const refId = (value: unknown): string | undefined => (value as { id?: string } | null | undefined)?.id;
 
-/** Writes that reached the API (POSTs other than signing in and out, and PUTs). */
-export const writes = (sim: Simulator): number =>
-  sim.log.filter((r) => (r.method === 'POST' || r.method === 'PUT') && !r.path.includes('/authentication/')).length;
+// --- the store and the request log, read the same way by every suite ---
+
+let counter = 0;
+/** A name no other test uses (a counter and the clock), so each test finds only its own defects. */
+export function uniqueName(label: string): string {
+  counter += 1;
+  return `${label} #${counter} ${Date.now()}`;
+}
+
+/** The stored defects named exactly `name`. */
+export const defectsNamed = (sim: Simulator, name: string): SimEntity[] => sim.store.find('defects', (d) => d.name === name);
+
+/** Requests that could change something (anything but GET and HEAD), other than signing in and out. */
+export const writeRequests = (sim: Simulator): LoggedRequest[] =>
+  sim.log.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && !r.path.includes('/authentication/'));
+
+/** How many writes reached the API (see writeRequests). */
+export const writes = (sim: Simulator): number => writeRequests(sim).length;
+
+/** Requests with `method` to `collection` (the path ends in /<collection>; item paths such as /defects/7 are not included). */
+export const requestsTo = (sim: Simulator, method: string, collection: string): LoggedRequest[] =>
+  sim.log.filter((r) => r.method === method && r.path.endsWith(`/${collection}`));
+
+/** POSTs to `collection` (creates). */
+export const postsTo = (sim: Simulator, collection: string): LoggedRequest[] => requestsTo(sim, 'POST', collection);
+
+/** GETs of `collection` (look-ups, counts and listings). */
+export const getsOf = (sim: Simulator, collection: string): LoggedRequest[] => requestsTo(sim, 'GET', collection);
+
+/** Sign-in requests, whatever their answer. */
+export const signIns = (sim: Simulator): LoggedRequest[] => sim.log.filter((r) => r.path.endsWith('/authentication/sign_in'));
+
+/** Sign-out requests, whatever their answer. */
+export const signOuts = (sim: Simulator): LoggedRequest[] => sim.log.filter((r) => r.path.endsWith('/authentication/sign_out'));
 
 /** The link Octane's UI has for a work item of `sim`'s workspace (what the action outputs). */
 export const workItemUrl = (sim: Simulator, id: string): string =>

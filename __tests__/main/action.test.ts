@@ -2,31 +2,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
 import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { expectedGate } from '../helpers/expected-gate.js';
 import { runInProcess, visibleText } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
-
-/** Defects of a release whose phase and severity have the given logical names, counted from the store. */
-function countInStore(releaseName: string, phases: string[], severities?: string[]): number {
-  const { store } = sim();
-  const release = store.releaseByName(releaseName);
-  const phaseIds = new Set(phases.map((p) => store.byLogicalName(p).id));
-  const severityIds = severities && new Set(severities.map((s) => store.byLogicalName(s).id));
-  return store
-    .all('defects')
-    .filter(
-      (d: SimEntity) =>
-        refId(d.release) === release.id &&
-        phaseIds.has(refId(d.phase) ?? '') &&
-        (!severityIds || severityIds.has(refId(d.severity) ?? ''))
-    ).length;
-}
 
 const OPEN = ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'];
 
 describe('gate', () => {
   it('fails the step on open defects, with the verdict, outputs and a summary', async () => {
-    const expected = countInStore('2026.4', OPEN);
+    const expected = expectedGate(sim().store, { release: '2026.4', phases: OPEN }).count;
     expect(expected).toBeGreaterThan(0);
 
     const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4' });
@@ -48,7 +33,7 @@ describe('gate', () => {
 
   it('passes when no defect of the chosen severities is open', async () => {
     const severities = ['list_node.severity.high', 'list_node.severity.very_high', 'list_node.severity.urgent'];
-    expect(countInStore('2026.5', OPEN, severities)).toBe(0);
+    expect(expectedGate(sim().store, { release: '2026.5', phases: OPEN, severities }).count).toBe(0);
 
     const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.5', severities: 'high, Very High\nurgent' });
 

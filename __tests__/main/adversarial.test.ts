@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, defectsNamed, refId, signIns, signOuts, useSimulator, writes } from '../helpers/e2e-simulator.js';
 import { runInProcess, visibleText, type ActionRun } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
@@ -280,9 +280,7 @@ describe('Octane answers pages whose counts cannot be trusted', () => {
 
     expect(run.code).toBe(1);
     expect(requestsAfterSignOut()).toBe(0);
-    const signIns = sim().log.filter((r) => r.path.endsWith('/authentication/sign_in')).length;
-    const signOuts = sim().log.filter((r) => r.path.endsWith('/authentication/sign_out')).length;
-    expect(signOuts).toBe(signIns);
+    expect(signOuts(sim()).length).toBe(signIns(sim()).length);
   });
 });
 
@@ -295,7 +293,7 @@ describe('authentication trouble after sign-in', () => {
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/^Octane answered 401 Unauthorized to GET \w+: .*it still failed after signing in again, so the API access key may have lost its access$/);
-    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_in'))).toHaveLength(2);
+    expect(signIns(sim())).toHaveLength(2);
     expect(sim().log.length).toBeLessThanOrEqual(10);
     expect(sim().log.at(-1)?.path).toMatch(/\/authentication\/sign_out$/);
   });
@@ -349,7 +347,7 @@ describe('sign-in cookies with unusual attributes (a front proxy rewriting Set-C
 
     expect(run.code).toBe(1);
     expect(run.errors[0]).toMatch(/^Gate failed: \d+ defects \(release 2026\.4/);
-    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_in'))).toHaveLength(1);
+    expect(signIns(sim())).toHaveLength(1);
     expect(sim().log.filter((r) => r.path.includes('/api/')).every((r) => r.status === 200 && r.lwsso !== undefined)).toBe(true);
   });
 
@@ -387,9 +385,9 @@ describe('a slow server, and retries: 0', () => {
       expect(run.code).toBe(1);
       expect(run.outputs['defect-count']).toBe(expected);
       // The sign-out is sent and not waited for (its answer may still be on its way): every other call answered 200.
-      const signOuts = sim().log.filter((r) => r.path.endsWith('/authentication/sign_out'));
-      expect(signOuts).toHaveLength(1);
-      expect(sim().log.filter((r) => !signOuts.includes(r)).every((r) => r.status === 200)).toBe(true);
+      const outs = signOuts(sim());
+      expect(outs).toHaveLength(1);
+      expect(sim().log.filter((r) => !outs.includes(r)).every((r) => r.status === 200)).toBe(true);
     } finally {
       sim().latencyMs = 0;
     }
@@ -403,7 +401,7 @@ describe('a slow server, and retries: 0', () => {
 
     expect(run.code).toBe(1);
     expect(run.errors[0]).toMatch(/^Octane answered 503 Service Unavailable to POST defects/);
-    expect(sim().store.find('defects', (d) => d.name === name)).toHaveLength(0);
+    expect(defectsNamed(sim(), name)).toHaveLength(0);
     expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith(DEFECTS))).toHaveLength(1);
   });
 });

@@ -2,7 +2,8 @@
 // outputs, summary, annotations, log groups) and what reached or was stored in Octane.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, defectsNamed, getsOf, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { expectedGate, type ExpectedGate } from '../helpers/expected-gate.js';
 import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
@@ -28,10 +29,7 @@ const RUN_URL = 'https://github.com/acme/shop/actions/runs/555/attempts/2';
 
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
 const signedIn = (s: Simulator = sim()): boolean => s.log.some((r) => r.path.endsWith('/authentication/sign_in') && r.status === 200);
-const defectGets = (s: Simulator = sim()) => s.log.filter((r) => r.method === 'GET' && r.path.endsWith('/defects'));
 
-let counter = 0;
-const uniqueName = (what: string): string => `${what} #${++counter}-${Date.now()}`;
 
 function createInputs(name: string, more: Record<string, string> = {}): Record<string, string> {
   return { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': '2026.4', 'defect-name': name, 'defect-description': 'Build failed', ...more };
@@ -49,7 +47,6 @@ function existingDefect(name: string, release: string, phaseLogicalName: string)
   });
 }
 
-const named = (name: string): SimEntity[] => sim().store.find('defects', (d) => d.name === name);
 
 /** Log groups in order: the `::group::` title and the lines until `::endgroup::`. */
 function groups(run: ActionRun): Array<{ title: string; lines: string[] }> {
@@ -75,8 +72,8 @@ describe('create-defect: created and dedupe', () => {
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
-    expect(named(name)).toHaveLength(2);
-    expect(run.outputs['defect-id']).toBe(named(name).map((d) => d.id).sort((a, b) => Number(b) - Number(a))[0]);
+    expect(defectsNamed(sim(), name)).toHaveLength(2);
+    expect(run.outputs['defect-id']).toBe(defectsNamed(sim(), name).map((d) => d.id).sort((a, b) => Number(b) - Number(a))[0]);
   });
 
   it('dedupe with an open defect of that name in the release: comments on it with the run link, creates nothing', async () => {
@@ -88,14 +85,14 @@ describe('create-defect: created and dedupe', () => {
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim(), name)).toHaveLength(1);
     expect(run.outputs).toMatchObject({ created: 'false', 'defect-id': open.id, 'defect-url': workItemUrl(sim(), open.id) });
     const comments = sim().store.all('comments');
     expect(comments).toHaveLength(commentsBefore + 1);
     const comment = comments.at(-1) as SimEntity;
     expect(refId(comment.owner_work_item)).toBe(open.id);
     expect(String(comment.text)).toContain(`href="${RUN_URL}"`);
-    expect(sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'))).toHaveLength(0);
+    expect(postsTo(sim(), 'defects')).toHaveLength(0);
     expect(run.summary).toContain('reused an open one');
     expect(run.summary).toContain(open.id);
     expect(run.stdout).toContain(`Dedupe: open defect ${open.id} (phase "Opened")`);
@@ -116,7 +113,7 @@ describe('create-defect: created and dedupe', () => {
 
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
-    expect(named(name)).toHaveLength(2);
+    expect(defectsNamed(sim(), name)).toHaveLength(2);
     expect(run.outputs['defect-id']).not.toBe(old.id);
     const created = sim().store.get('defects', run.outputs['defect-id'] as string) as SimEntity;
     expect(refId(created.release)).toBe(sim().store.releaseByName('2026.4').id);
@@ -153,7 +150,7 @@ describe('create-defect: severity', () => {
     expect(run.errors[0]).toContain('list_node.severity.');
     expect(run.errors[0]).not.toContain('list_node.priority');
     expect(writes(sim())).toBe(0);
-    expect(named(name)).toHaveLength(0);
+    expect(defectsNamed(sim(), name)).toHaveLength(0);
     expect(run.outputs['defect-id']).toBeUndefined();
   });
 });
@@ -202,10 +199,10 @@ describe('create-defect: dry run', () => {
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(signedIn()).toBe(true);
-    expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith('/releases'))).toBe(true);
-    expect(sim().log.some((r) => r.method === 'GET' && r.path.endsWith('/list_nodes'))).toBe(true);
+    expect(getsOf(sim(), 'releases').length).toBeGreaterThan(0);
+    expect(getsOf(sim(), 'list_nodes').length).toBeGreaterThan(0);
     expect(writes(sim())).toBe(0);
-    expect(named(name)).toHaveLength(0);
+    expect(defectsNamed(sim(), name)).toHaveLength(0);
     expect(run.outputs).toEqual({ created: 'false', 'defect-id': '', 'defect-url': '', attachments: '[]', 'failed-tests': '' });
     // Every field, with the resolved ids.
     for (const expected of [
@@ -262,24 +259,8 @@ function seedGateRelease(s: Simulator): void {
   }
 }
 
-/** Complete counts from the store, keyed by display name (every severity listed, '(no severity)' if any). */
-function expectedCounts(s: Simulator): { total: number; bySeverity: Record<string, number>; byPhase: Record<string, number> } {
-  const release = s.store.releaseByName(GATE_RELEASE);
-  const openIds = new Set([...OPEN].map((p) => s.store.byLogicalName(p).id));
-  const matching = s.store.all('defects').filter((d) => refId(d.release) === release.id && openIds.has(refId(d.phase) ?? ''));
-  const bySeverity: Record<string, number> = {};
-  for (const node of s.store.find('list_nodes', (n) => String(n.logical_name).startsWith('list_node.severity.'))) {
-    bySeverity[String(node.name)] = matching.filter((d) => refId(d.severity) === node.id).length;
-  }
-  const none = matching.filter((d) => refId(d.severity) === undefined).length;
-  if (none > 0) bySeverity['(no severity)'] = none;
-  const byPhase: Record<string, number> = {};
-  for (const p of OPEN) {
-    const phase = s.store.byLogicalName(p);
-    byPhase[String(phase.name)] = matching.filter((d) => refId(d.phase) === phase.id).length;
-  }
-  return { total: matching.length, bySeverity, byPhase };
-}
+/** Complete counts of the seeded release's open defects, from the store. */
+const expectedCounts = (s: Simulator): ExpectedGate => expectedGate(s.store, { release: GATE_RELEASE, phases: [...OPEN] });
 
 function gateInputs(more: Record<string, string> = {}, s: Simulator = sim()): Record<string, string> {
   return { mode: 'gate', ...connectionInputs(s), 'release-name': GATE_RELEASE, ...more };
@@ -292,7 +273,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     `Gate failed: ${total} defects (release ${GATE_RELEASE}, phases New/Opened/Deferred, every severity); allowed: <= 0`;
 
   it('fail-on-gate false: gate-result failed, exit 0, one warning with the verdict, no error', async () => {
-    const { total } = expectedCounts(sim());
+    const { count: total } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'fail-on-gate': 'false' }));
 
@@ -306,7 +287,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('fail-on-gate true and failed: exit 1 and exactly one error annotation, the verdict', async () => {
-    const { total } = expectedCounts(sim());
+    const { count: total } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'fail-on-gate': 'true' }));
 
@@ -318,16 +299,16 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
 
   it('counts by severity and phase are complete with list-limit 1, without paging', async () => {
     const expected = expectedCounts(sim());
-    expect(expected.total).toBeGreaterThan(100); // more than one default page
+    expect(expected.count).toBeGreaterThan(100); // more than one default page
 
     const run = await runInProcess(gateInputs({ 'list-limit': '1', 'fail-on-gate': 'false' }));
 
     expect(run.code).toBe(0);
-    expect(run.outputs['defect-count']).toBe(String(expected.total));
+    expect(run.outputs['defect-count']).toBe(String(expected.count));
     expect(JSON.parse(run.outputs['counts-by-severity'] ?? '{}')).toEqual(expected.bySeverity);
     expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expected.byPhase);
     expect(JSON.parse(run.outputs.defects ?? '[]')).toHaveLength(1);
-    const gets = defectGets();
+    const gets = getsOf(sim(), 'defects');
     expect(gets.every((r) => r.query.offset === undefined || r.query.offset === '0')).toBe(true);
     expect(gets.every((r) => Number(r.query.limit ?? '100') <= 1)).toBe(true);
     // One count for the whole filter, one per severity, one per phase: no page-by-page walk.
@@ -336,7 +317,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
   });
 
   it('the summary: verdict first, then the breakdown table and a Mermaid chart, then the defects, "and N more" when cut', async () => {
-    const { total, bySeverity } = expectedCounts(sim());
+    const { count: total, bySeverity } = expectedCounts(sim());
 
     const run = await runInProcess(gateInputs({ 'list-limit': '3', 'fail-on-gate': 'false' }));
 
@@ -376,7 +357,7 @@ describe('gate: fail-on-gate, breakdown, summary', () => {
     expect(run.code).toBe(0);
     expect(run.errors).toEqual([]);
     expect(signedIn()).toBe(true);
-    expect(defectGets()).toHaveLength(0);
+    expect(getsOf(sim(), 'defects')).toHaveLength(0);
     expect(writes(sim())).toBe(0);
     expect(run.outputs['gate-result']).toBeUndefined();
     expect(run.outputs['defect-count']).toBeUndefined();
@@ -401,7 +382,7 @@ describe('gate: no extra sequential round trip for the breakdown', () => {
     expect(JSON.parse(run.outputs['counts-by-phase'] ?? '{}')).toEqual(expectedCounts(wavesSim()).byPhase);
     const api = wavesSim().log.filter((r) => !r.path.includes('/authentication/'));
     const lookupWaves = new Set(api.filter((r) => !r.path.endsWith('/defects')).map((r) => r.lwsso));
-    const countWaves = new Set(defectGets(wavesSim()).map((r) => r.lwsso));
+    const countWaves = new Set(getsOf(wavesSim(), 'defects').map((r) => r.lwsso));
     expect(lookupWaves.size).toBe(1);
     expect(countWaves.size).toBe(1);
     expect(new Set(api.map((r) => r.lwsso)).size).toBe(2);

@@ -3,17 +3,15 @@
 // only when the user gives it in extra-fields, and then with that header.
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, postsTo, uniqueName, useSimulator } from '../helpers/e2e-simulator.js';
 import { runInProcess } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
-let counter = 0;
 
 function inputs(more: Record<string, string> = {}): Record<string, string> {
-  return { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': '2026.4', 'defect-name': `Draft test ${++counter}`, ...more };
+  return { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': '2026.4', 'defect-name': uniqueName('Draft test'), ...more };
 }
 
-const defectPosts = () => sim().log.filter((r) => r.method === 'POST' && r.path.endsWith('/defects'));
 
 describe('is_draft', () => {
   it('is not sent by default, nor the tech-preview header; the defect is still a draft', async () => {
@@ -21,8 +19,8 @@ describe('is_draft', () => {
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const [post] = defectPosts();
-    expect(defectPosts()).toHaveLength(1);
+    const [post] = postsTo(sim(), 'defects');
+    expect(postsTo(sim(), 'defects')).toHaveLength(1);
     expect(JSON.parse(post!.body).data[0]).not.toHaveProperty('is_draft');
     expect(post!.headers).not.toHaveProperty('alm-octane-tech-preview');
     expect((sim().store.get('defects', run.outputs['defect-id']!) as SimEntity).is_draft).toBe(true);
@@ -37,7 +35,7 @@ describe('is_draft', () => {
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
-    const [post] = defectPosts();
+    const [post] = postsTo(sim(), 'defects');
     expect(JSON.parse(post!.body).data[0].is_draft).toBe(value);
     expect(post!.headers['alm-octane-tech-preview']).toBe('true');
     // Only the create that carries the tech-preview field asks for it.

@@ -2,7 +2,8 @@
 // bundle's outputs. Counted from the simulator's store, independently of the action.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { expectedGate, nonZeroCounts } from '../helpers/expected-gate.js';
 import { runInProcess } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator({}, { resetEachTest: false });
@@ -28,22 +29,11 @@ describe('prototype names from Octane', () => {
     add(1, ownPhase, proto);
   });
 
-  /** Name -> count of the release's defects in PHASES, from the store. */
+  /** Name -> count of the release's defects in PHASES, from the store; the zero buckets left out. */
   function expected(): { bySeverity: Map<string, number>; byPhase: Map<string, number>; total: number } {
-    const store = sim().store;
-    const release = store.releaseByName('2026.4').id;
-    const bySeverity = new Map<string, number>();
-    const byPhase = new Map<string, number>();
-    let total = 0;
-    for (const d of store.all('defects')) {
-      const phase = store.get('phases', refId(d.phase)!);
-      if (refId(d.release) !== release || phase?.entity !== 'defect' || !PHASES.includes(phase.name as string)) continue;
-      const severity = refId(d.severity) ? (store.get('list_nodes', refId(d.severity)!)!.name as string) : '(no severity)';
-      bySeverity.set(severity, (bySeverity.get(severity) ?? 0) + 1);
-      byPhase.set(phase.name as string, (byPhase.get(phase.name as string) ?? 0) + 1);
-      total += 1;
-    }
-    return { bySeverity, byPhase, total };
+    const want = expectedGate(sim().store, { release: '2026.4', phases: PHASES });
+    const nonZero = (counts: Record<string, number>): Map<string, number> => new Map(Object.entries(nonZeroCounts(counts)));
+    return { bySeverity: nonZero(want.bySeverity), byPhase: nonZero(want.byPhase), total: want.count };
   }
 
   it('counts-by-severity and counts-by-phase hold exactly the right counts under __proto__ and constructor', async () => {

@@ -3,11 +3,9 @@
 // logical_name, a work item reference with its concrete type. Dedupe must read each the same way.
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
+import { connectionInputs, refId, uniqueName, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
 import { runInProcess } from '../../test-support/run-in-process.js';
 
-let counter = 0;
-const uniqueName = (what: string): string => `${what} #${++counter}-${Date.now()}`;
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
 
 function existingDefect(sim: Simulator, name: string, phaseLogicalName: string): SimEntity {

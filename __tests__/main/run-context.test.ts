@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { SimEntity } from '../../simulator/index.js';
-import { connectionInputs, useSimulator } from '../helpers/e2e-simulator.js';
+import { connectionInputs, uniqueName, useSimulator } from '../helpers/e2e-simulator.js';
 import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
 const sim = useSimulator();
@@ -35,10 +35,9 @@ function runnerEnv(over: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-let counter = 0;
 
 async function create(options: RunOptions, inputs: Record<string, string> = {}): Promise<{ run: ActionRun; defect: SimEntity }> {
-  const name = `Run context #${++counter} ${Date.now()}`;
+  const name = uniqueName('Run context');
   const run = await runInProcess(
     {
       mode: 'create-defect',

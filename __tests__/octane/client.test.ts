@@ -9,6 +9,8 @@ import { startSimulator } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient, type OctaneClientOptions } from '../../src/octane/client.js';
 import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
+import { defectsNamed } from '../helpers/e2e-simulator.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface Recorder {
   client: OctaneClient;
@@ -55,15 +57,6 @@ beforeEach(() => {
   sim.faults.clear();
   sim.latencyMs = 0;
 });
-
-/** Waits for `condition`, bounded: a condition that never holds fails the test after `ms`, never hangs it. */
-async function until(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`the condition did not hold within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function requests(from: number, pathPart: string, method?: string) {
   return sim.log.slice(from).filter((r) => r.path.includes(pathPart) && (!method || r.method === method));
@@ -369,13 +362,12 @@ describe('the run\'s time budget', () => {
 
 describe('POST (create)', () => {
   const root = () => ({ type: 'work_item_root', id: sim.store.all('work_item_roots')[0]!.id });
-  const named = (name: string) => sim.store.all('defects').filter((d) => d.name === name);
 
   it('creates and returns the entity', async () => {
     const { client } = makeClient(sim);
     const d = await client.create('defects', { name: 'created once', parent: root() });
     expect(d.id).toBeTruthy();
-    expect(named('created once').map((x) => x.id)).toEqual([d.id]);
+    expect(defectsNamed(sim, 'created once').map((x) => x.id)).toEqual([d.id]);
     const post = sim.log.filter((r) => r.method === 'POST' && r.path === DEFECTS).at(-1)!;
     expect(post.headers['content-type']).toBe('application/json');
     expect(JSON.parse(post.body)).toEqual({ data: [{ name: 'created once', parent: root() }] });
@@ -405,7 +397,7 @@ describe('POST (create)', () => {
     expect((error as Error).message).toMatch(/^Octane may or may not have processed POST defects/);
     expect((error as OutcomeUnknownError).cause).toBeInstanceOf(Error);
     expect(requests(start, '/defects', 'POST')).toHaveLength(1);
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim, name)).toHaveLength(1);
     expect(waits).toEqual([]);
   });
 
@@ -447,7 +439,7 @@ describe('POST (create)', () => {
     const start = sim.log.length;
     sim.faults.add({ method: 'POST', path: '/defects', status, times: 2 });
     const d = await client.create('defects', { name, parent: root() });
-    expect(named(name).map((x) => x.id)).toEqual([d.id]);
+    expect(defectsNamed(sim, name).map((x) => x.id)).toEqual([d.id]);
     expect(requests(start, '/defects', 'POST')).toHaveLength(3);
     expect(logs).toHaveLength(2);
     expect(logs[0]).toMatch(new RegExp(`^Octane answered ${status} .* to POST defects; retry 1 of 4 in`));
@@ -468,7 +460,7 @@ describe('POST (create)', () => {
     await client.signIn();
     sim.expireSessions();
     await client.create('defects', { name, parent: root() });
-    expect(named(name)).toHaveLength(1);
+    expect(defectsNamed(sim, name)).toHaveLength(1);
   });
 });
 
@@ -514,7 +506,7 @@ describe('close', () => {
       () => 'answered',
       (e: Error) => e.message
     );
-    await until(() => requests(start, '/phases').length > 0 && logs.length > 0);
+    await waitFor('the GET of phases and a log line', () => requests(start, '/phases').length > 0 && logs.length > 0);
 
     const closing = Date.now();
     await client.close();

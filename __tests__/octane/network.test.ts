@@ -14,7 +14,8 @@ import { OctaneError, OctaneNetworkError } from '../../src/octane/errors.js';
 import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
 import { loopbackOf, type TestProxy } from '../helpers/connect-proxy.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
-import { countingRelay, until } from '../helpers/counting-relay.js';
+import { countingRelay } from '../helpers/counting-relay.js';
+import { waitFor } from '../helpers/wait.js';
 
 const HOST = 'octane.example.test';
 const PROXY_USER = 'builder';
@@ -326,7 +327,7 @@ describe('warm connections', () => {
       // Exactly as many as the wave of 4 would have opened itself: the sign-in took one of them.
       expect(relay.accepted()).toBe(4);
       await run.client.signOut();
-      expect(await until(() => relay.open() === 0, 2000)).toBe(true);
+      await waitFor('every connection through the relay to close', () => relay.open() === 0, 2000);
     } finally {
       plainSim.latencyMs = 0;
       await relay.close();
@@ -344,7 +345,7 @@ describe('warm connections', () => {
       expect(relay.accepted()).toBe(10);
       await run.client.signOut();
       // Unused warm connections are closed with the run.
-      expect(await until(() => relay.open() === 0, 2000)).toBe(true);
+      await waitFor('every connection through the relay to close', () => relay.open() === 0, 2000);
     } finally {
       await relay.close();
     }
@@ -365,7 +366,7 @@ describe('sign-out', () => {
       expect(Date.now() - started).toBeLessThan(2000);
       expect(plainSim.log.slice(logged).filter((r) => r.path.endsWith('/authentication/sign_out'))).toHaveLength(1);
       // The simulator acts after its delay, on a request whose client has gone.
-      expect(await until(() => plainSim.openSessions() === before, 6000)).toBe(true);
+      await waitFor('the session to be signed out', () => plainSim.openSessions() === before, 6000);
     } finally {
       plainSim.faults.clear();
     }

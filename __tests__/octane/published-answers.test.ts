@@ -6,7 +6,7 @@
  * until src/octane/ is fixed (then drop `.failing`).
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { useSimulator } from '../helpers/e2e-simulator.js';
+import { signIns, useSimulator } from '../helpers/e2e-simulator.js';
 import { connectionFor } from '../helpers/octane-client.js';
 import { OctaneClient } from '../../src/octane/client.js';
 import { OctaneError, OutcomeUnknownError, UnreadableAnswerError } from '../../src/octane/errors.js';
@@ -187,11 +187,11 @@ describe('published error bodies through the error path', () => {
   });
 
   it('401 idle time-out (Java SDK code): signs in again once, repeats the call, and says why', async () => {
-    const signInsBefore = sim().log.filter((r) => r.path.endsWith('/authentication/sign_in')).length;
+    const signInsBefore = signIns(sim()).length;
     serve(published.javaSdkIdleTimeout, 'GET', '/releases');
     const page = await client.list('releases', { fields: ['id', 'name'], limit: 100 });
     expect(page.data.map((r) => r.name)).toContain('2026.4');
-    expect(sim().log.filter((r) => r.path.endsWith('/authentication/sign_in')).length).toBe(signInsBefore + 1);
+    expect(signIns(sim()).length).toBe(signInsBefore + 1);
     expect(logLines).toContain('The Octane session expired (VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT); signing in again and repeating GET releases');
   });
 

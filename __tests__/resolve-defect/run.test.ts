@@ -1,7 +1,8 @@
 /** resolve-defect in-process against the simulator: which defects it touches, the comment, the move, lost answers. */
 import { describe, it, expect, beforeEach } from '@jest/globals';
 import { useSignedInClient, recordingLog, connectionFor } from '../helpers/octane-client.js';
-import { settingsFor, uniqueName } from '../create-defect/helpers.js';
+import { settingsFor } from '../create-defect/helpers.js';
+import { uniqueName, writeRequests } from '../helpers/e2e-simulator.js';
 import { runCreateDefect } from '../../src/create-defect/run.js';
 import { runResolveDefect } from '../../src/resolve-defect/run.js';
 import { resolveOutputs, resolveSummary } from '../../src/resolve-defect/render.js';
@@ -36,7 +37,6 @@ function resolveSettings(name: string, over: Partial<ResolveDefectSettings> = {}
 const fast = async (): Promise<void> => {};
 const phaseName = (id: string): unknown => sim().store.get('phases', (sim().store.get('defects', id)!.phase as { id: string }).id)!.name;
 const commentsOn = (id: string) => sim().store.find('comments', (c) => (c.owner_work_item as { id: string }).id === id);
-const writes = (): Array<{ method: string; path: string }> => sim().log.filter((r) => r.method !== 'GET' && !r.path.includes('/authentication/'));
 
 /** Files a defect as the action does (with its creation marker) and puts it in `phase`. */
 async function filed(name: string, phase = 'opened'): Promise<string> {
@@ -72,7 +72,7 @@ describe('resolve-defect', () => {
     expect(comment!.text).toContain('refs/heads/main');
     expect(phaseName(theirs)).toBe('Opened');
     expect(commentsOn(theirs)).toHaveLength(0);
-    expect(writes().map((w) => w.method)).toEqual(['POST', 'PUT']);
+    expect(writeRequests(sim()).map((w) => w.method)).toEqual(['POST', 'PUT']);
     expect(resolveOutputs(r)).toEqual({ 'resolved-count': '1', 'defect-id': ours, 'defect-url': client().workItemUrl(ours), resolved: 'true' });
     expect(rec.lines.join('\n')).toContain(`Defect ${theirs} has this name but was not filed by this action`);
     const summary = resolveSummary(r);
@@ -87,7 +87,7 @@ describe('resolve-defect', () => {
     const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'phase.defect.fixed' }), client(), rec.log, { runContext: CONTEXT, sleep: fast });
     expect(phaseName(id)).toBe('New');
     expect(commentsOn(id)).toHaveLength(1);
-    expect(writes().filter((w) => w.method === 'PUT')).toHaveLength(0);
+    expect(writeRequests(sim()).filter((w) => w.method === 'PUT')).toHaveLength(0);
     expect(rec.warnings).toHaveLength(1);
     expect(rec.warnings[0]).toMatch(/was not moved to "Fixed": the workflow has no transition from "New" to "Fixed"; from there it can move to "Opened", "Rejected", "Deferred", "Duplicate"/);
     expect(resolveOutputs(r)).toMatchObject({ 'resolved-count': '1', 'defect-id': id, resolved: 'false' });
@@ -102,7 +102,7 @@ describe('resolve-defect', () => {
     await expect(run).rejects.toMatchObject({
       problems: [{ input: 'resolve-phase', message: expect.stringMatching(/Unknown phases "Done-ish".*valid phases: New \(phase\.defect\.new\), Opened/) }]
     });
-    expect(writes()).toHaveLength(0);
+    expect(writeRequests(sim())).toHaveLength(0);
   });
 
   it('succeeds and says so when no defect matches: count 0, nothing written', async () => {
@@ -111,7 +111,7 @@ describe('resolve-defect', () => {
     expect(resolveOutputs(r)).toEqual({ 'resolved-count': '0', 'defect-id': '', 'defect-url': '', resolved: 'false' });
     expect(rec.lines.join('\n')).toMatch(/nothing to resolve/);
     expect(resolveSummary(r)).toMatch(/nothing to resolve/);
-    expect(writes()).toHaveLength(0);
+    expect(writeRequests(sim())).toHaveLength(0);
   });
 
   it('without resolve-phase comments on every open defect it filed, leaves the phases, and skips closed ones', async () => {
@@ -132,7 +132,7 @@ describe('resolve-defect', () => {
     const id = await filed(name, 'fixed');
     sim().log.length = 0;
     const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, { sleep: fast });
-    expect(writes()).toHaveLength(0);
+    expect(writeRequests(sim())).toHaveLength(0);
     expect(r.alreadyThere).toEqual([id]);
     expect(resolveOutputs(r)['resolved-count']).toBe('0');
   });
@@ -143,7 +143,7 @@ describe('resolve-defect', () => {
     sim().log.length = 0;
     const rec = recordingLog();
     const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed', dryRun: true }), client(), rec.log, { sleep: fast });
-    expect(writes()).toHaveLength(0);
+    expect(writeRequests(sim())).toHaveLength(0);
     expect(rec.lines.join('\n')).toContain(`Dry run: would comment on defect ${id}`);
     expect(rec.lines.join('\n')).toContain('and move it from "Opened" to "Fixed"');
     expect(resolveOutputs(r)).toEqual({ 'resolved-count': '0', 'defect-id': '', 'defect-url': '', resolved: 'false' });
@@ -157,7 +157,7 @@ describe('resolve-defect', () => {
     sim().faults.add({ method: 'PUT', processThenStatus: 502 });
     const rec = recordingLog();
     const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), rec.log, { runContext: CONTEXT, sleep: fast });
-    expect(writes().filter((w) => w.method === 'PUT')).toHaveLength(1);
+    expect(writeRequests(sim()).filter((w) => w.method === 'PUT')).toHaveLength(1);
     expect(phaseName(id)).toBe('Fixed');
     expect(resolveOutputs(r).resolved).toBe('true');
     expect(rec.lines.join('\n')).toMatch(/Recovered: the move of defect \d+ to phase "Fixed" was made by that request/);
@@ -169,7 +169,7 @@ describe('resolve-defect', () => {
     sim().log.length = 0;
     sim().faults.add({ method: 'PUT', drop: 'before' });
     await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, { sleep: fast });
-    expect(writes().filter((w) => w.method === 'PUT')).toHaveLength(2);
+    expect(writeRequests(sim()).filter((w) => w.method === 'PUT')).toHaveLength(2);
     expect(phaseName(id)).toBe('Fixed');
   });
 
@@ -180,7 +180,7 @@ describe('resolve-defect', () => {
     sim().faults.add({ method: 'POST', path: '/comments', processThenStatus: 504 });
     const r = await runResolveDefect(resolveSettings(name), client(), recordingLog().log, { runContext: CONTEXT, sleep: fast });
     expect(commentsOn(id)).toHaveLength(1);
-    expect(writes()).toHaveLength(1);
+    expect(writeRequests(sim())).toHaveLength(1);
     expect(resolveOutputs(r)['resolved-count']).toBe('1');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, beforeEach } from '@jest/globals';
 import http from 'node:http';
-import { useSimulator } from '../helpers/e2e-simulator.js';
+import { defectsNamed, useSimulator } from '../helpers/e2e-simulator.js';
 import { getJson, postJson, session, workspaceUrl } from './helpers.js';
 
 const sim = useSimulator({ cookieReissueEvery: 0 }, { resetEachTest: false });
@@ -32,7 +32,7 @@ function raw(method: string, url: string, body?: string, timeoutMs = 2000): Prom
 }
 
 const newDefect = (name: string) => JSON.stringify({ data: [{ name }] });
-const countNamed = (name: string) => sim().store.find('defects', (d) => d.name === name).length;
+const countNamed = (name: string) => defectsNamed(sim(), name).length;
 
 describe('faults', () => {
   it('answers an injected status with Retry-After, in Octane JSON, without processing, `times` times', async () => {

@@ -4,7 +4,8 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { Octane, Query } from '@microfocus/alm-octane-js-rest-sdk';
-import { useSimulator } from '../helpers/e2e-simulator.js';
+import { signOuts, useSimulator } from '../helpers/e2e-simulator.js';
+import { expectedGate } from '../helpers/expected-gate.js';
 
 const sim = useSimulator({ pathPrefix: '/octane' }, { resetEachTest: false });
 
@@ -28,8 +29,7 @@ describe('official JS REST SDK against the simulator', () => {
       .and(Query.field('phase').equal(Query.field('logical_name').equal('phase.defect.new').or(Query.field('logical_name').equal('phase.defect.opened'))))
       .build();
     const page = await octane.get(Octane.entityTypes.defects).fields('name', 'phase', 'release').query(query).orderBy('-id').execute();
-    const newOrOpened = ['phase.defect.new', 'phase.defect.opened'].map((l) => sim().store.byLogicalName(l).id);
-    const expected = sim().store.find('defects', (d) => (d.release as { id: string }).id === release.id && newOrOpened.includes((d.phase as { id: string }).id));
+    const expected = expectedGate(sim().store, { release: '2026.4', phases: ['phase.defect.new', 'phase.defect.opened'] }).defects;
     expect(page.total_count).toBe(expected.length);
     expect(page.data.map((d: { id: string }) => d.id)).toEqual(expected.map((d) => d.id).reverse());
     expect(page.data[0].release).toMatchObject({ type: 'release', id: release.id, name: '2026.4' });
@@ -48,7 +48,7 @@ describe('official JS REST SDK against the simulator', () => {
     expect(one).toMatchObject({ type: 'defect', id, name: 'Filed by the official SDK' });
 
     await octane.signOut();
-    const signOut = sim().log.filter((r) => r.path.endsWith('/authentication/sign_out'));
+    const signOut = signOuts(sim());
     expect(signOut).toHaveLength(1);
     expect(signOut[0]!.status).toBe(200);
     // The SDK kept the newest session cookie: after a re-issue, every call carries the new value.
