@@ -137,7 +137,8 @@ describe('published error bodies through the error path', () => {
     serve(published.ciSdkNotFound, 'GET', '/phases');
     const error = await failure(client.list('phases', { fields: ['id'], limit: 1 }));
     expect(error.message).toContain('HTTP 404 Not Found (error_code platform.web_application, correlation_id n2p6r0t4v8x2z6b0d4f8h2j6l)');
-    expect(error.message).toContain('Check shared-space-id, workspace-id and the path of octane-url');
+    expect(error.message).toContain("The shared space, the workspace or the path of the server's address is wrong");
+    expect((error as OctaneError).hint).toBe('workspace');
     expect(error.message).not.toContain('NotFoundException');
   });
 
