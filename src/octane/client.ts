@@ -424,6 +424,10 @@ export class OctaneClient implements OctaneApiWithUpdate {
     const error = this.errorFrom(response, what);
     switch (response.status) {
       case 403:
+        // A 403 about a field (platform.modify_non_editable_field) is not about the key's role.
+        if (error.errorCode && /field/i.test(error.errorCode)) {
+          return withMessage(error, `${error.message}. Octane does not let this call set that field (it is read-only); leave it out`);
+        }
         return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
       case 404:
         return withMessage(

@@ -171,12 +171,7 @@ export function octaneErrorFrom(
       status
     });
   }
-  const list: OctaneErrorBody[] =
-    parsed && typeof parsed === 'object' && Array.isArray((parsed as { errors?: unknown }).errors)
-      ? ((parsed as { errors: unknown[] }).errors.filter((e) => e && typeof e === 'object') as OctaneErrorBody[])
-      : parsed && typeof parsed === 'object'
-        ? [parsed as OctaneErrorBody]
-        : [];
+  const list = errorList(unwrapped(parsed));
   if (list.length === 0) return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
   const parts = list.map((e) => oneError(e, redact));
   const first = parts[0]!;
@@ -187,6 +182,35 @@ export function octaneErrorFrom(
     description: first.description,
     correlationId: first.correlationId
   });
+}
+
+function errorList(parsed: unknown): OctaneErrorBody[] {
+  if (!parsed || typeof parsed !== 'object') return [];
+  const errors = (parsed as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) return errors.filter((e) => e && typeof e === 'object') as OctaneErrorBody[];
+  return [parsed as OctaneErrorBody];
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+
+/**
+ * A servlet error page in front of Octane wraps the error as {"message": "<HTML-escaped JSON>"}
+ * (the Java SDK reads it so: ModelParser.hasServletError / getErrorModelFromServletJson). The
+ * inner error is used; a message that is not an Octane error becomes the description.
+ */
+function unwrapped(parsed: unknown): unknown {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  const { message, error_code: errorCode, errors } = parsed as { message?: unknown; error_code?: unknown; errors?: unknown };
+  if (typeof message !== 'string' || errorCode !== undefined || errors !== undefined) return parsed;
+  // One pass, so that "&amp;quot;" becomes "&quot;" and not a quote.
+  const text = message.replace(/&(quot|amp|lt|gt|#39);/g, (_, name: string) => ENTITIES[name]!);
+  try {
+    const inner: unknown = JSON.parse(text);
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner;
+  } catch {
+    // not JSON: the text itself is the description
+  }
+  return { description: text };
 }
 
 /** Same error, new message (keeps status, Octane's fields and the hint unless one is given). */
