@@ -8,7 +8,7 @@ import type { Entity, OctaneApi, Page } from '../octane/api.js';
 import { and, cross, eq, hasMetacharacters, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import { isRefusedQuery } from '../lookups.js';
-import { compareIds, refOf } from '../octane/entities.js';
+import { compareIds, refOf, stringOf } from '../octane/entities.js';
 import { writeOnce } from './exactly-once.js';
 import { hasToken } from './description.js';
 
@@ -136,7 +136,7 @@ export function openDuplicates(
   // By id, and by logical name too: a reference may carry either as its id (servers differ).
   const phaseById = new Map<string, Entity>();
   for (const p of phases) {
-    const logical = str(p.logical_name);
+    const logical = stringOf(p.logical_name);
     if (logical && !phaseById.has(logical)) phaseById.set(logical, p);
   }
   for (const p of phases) phaseById.set(String(p.id), p);
@@ -146,18 +146,14 @@ export function openDuplicates(
     const ref = refOf(d.phase);
     if (!ref) continue;
     const phase = phaseById.get(ref.id);
-    const logical = str(phase?.logical_name) ?? str(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+    const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
     if (!phase && !logical) continue;
     if (logical && CLOSED_PHASES.has(logical.toLowerCase())) continue;
     const meta = refOf(phase?.metaphase);
     if (meta && doneMetaphases?.has(meta.id)) continue;
-    out.push({ entity: d, phase: str(phase?.name) ?? str(ref.name) ?? logical ?? ref.id });
+    out.push({ entity: d, phase: stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id });
   }
   return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /**

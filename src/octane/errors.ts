@@ -114,6 +114,7 @@ interface OctaneErrorBody {
 /** Longest description kept in a message; Octane sometimes puts whole stack traces there. */
 const MAX_DESCRIPTION = 1000;
 
+// Trims, unlike entities.ts's readers: error texts come padded, and nothing compares them.
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
