@@ -44053,6 +44053,10 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
  * said, and what to check. They never contain headers, cookies or request bodies.
  */
 
+/** The hint an error carries, if any. */
+function hintOf(error) {
+    return error instanceof Error ? error.hint : undefined;
+}
 /** Octane (or something in front of it) answered, and the answer was an error. */
 class OctaneError extends Error {
     name = 'OctaneError';
@@ -44060,12 +44064,14 @@ class OctaneError extends Error {
     errorCode;
     description;
     correlationId;
+    hint;
     constructor(message, details) {
         super(message);
         this.status = details.status;
         this.errorCode = details.errorCode;
         this.description = details.description;
         this.correlationId = details.correlationId;
+        this.hint = details.hint;
     }
 }
 /** No usable answer: the connection failed, timed out, or TLS verification failed. */
@@ -44075,10 +44081,12 @@ class OctaneNetworkError extends Error {
     code;
     /** host:port of the server that could not be reached. */
     server;
+    hint;
     constructor(message, details) {
         super(message, details.cause === undefined ? undefined : { cause: details.cause });
         this.code = details.code;
         this.server = details.server;
+        this.hint = details.hint;
     }
 }
 /**
@@ -44089,10 +44097,17 @@ class OctaneNetworkError extends Error {
 class UnreadableAnswerError extends Error {
     name = 'UnreadableAnswerError';
     status;
+    hint;
     constructor(message, details) {
         super(message);
         this.status = details.status;
+        this.hint = details.hint;
     }
+}
+/** The extra CA certificate cannot be used; nothing was sent. */
+class TrustError extends Error {
+    name = 'TrustError';
+    hint = 'ca';
 }
 /** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
 class ClientClosedError extends Error {
@@ -44115,6 +44130,7 @@ function statusLine(status) {
 }
 /** Longest description kept in a message; Octane sometimes puts whole stack traces there. */
 const MAX_DESCRIPTION = 1000;
+// Trims, unlike entities.ts's readers: error texts come padded, and nothing compares them.
 function str(value) {
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -44161,11 +44177,7 @@ function octaneErrorFrom(status, body, contentType, what, redact = (t) => t) {
             status
         });
     }
-    const list = parsed && typeof parsed === 'object' && Array.isArray(parsed.errors)
-        ? parsed.errors.filter((e) => e && typeof e === 'object')
-        : parsed && typeof parsed === 'object'
-            ? [parsed]
-            : [];
+    const list = errorList(unwrapped(parsed));
     if (list.length === 0)
         return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
     const parts = list.map((e) => oneError(e, redact));
@@ -44178,14 +44190,51 @@ function octaneErrorFrom(status, body, contentType, what, redact = (t) => t) {
         correlationId: first.correlationId
     });
 }
-/** Same error, new message (keeps status and Octane's fields). */
-function withMessage(error, message) {
+function errorList(parsed) {
+    if (!parsed || typeof parsed !== 'object')
+        return [];
+    const errors = parsed.errors;
+    if (Array.isArray(errors))
+        return errors.filter((e) => e && typeof e === 'object');
+    return [parsed];
+}
+const ENTITIES = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+/**
+ * A servlet error page in front of Octane wraps the error as {"message": "<HTML-escaped JSON>"}
+ * (the Java SDK reads it so: ModelParser.hasServletError / getErrorModelFromServletJson). The
+ * inner error is used; a message that is not an Octane error becomes the description.
+ */
+function unwrapped(parsed) {
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        return parsed;
+    const { message, error_code: errorCode, errors } = parsed;
+    if (typeof message !== 'string' || errorCode !== undefined || errors !== undefined)
+        return parsed;
+    // One pass, so that "&amp;quot;" becomes "&quot;" and not a quote.
+    const text = message.replace(/&(quot|amp|lt|gt|#39);/g, (_, name) => ENTITIES[name]);
+    try {
+        const inner = JSON.parse(text);
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            return inner;
+    }
+    catch {
+        // not JSON: the text itself is the description
+    }
+    return { description: text };
+}
+/** Same error, new message (keeps status, Octane's fields and the hint unless one is given). */
+function withMessage(error, message, hint = error.hint) {
     return new OctaneError(message, {
         status: error.status,
         errorCode: error.errorCode,
         description: error.description,
-        correlationId: error.correlationId
+        correlationId: error.correlationId,
+        hint
     });
+}
+/** Same network error, new message (keeps code, server, cause and hint). */
+function withNetworkMessage(error, message) {
+    return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
 }
 
 ;// CONCATENATED MODULE: external "node:https"
@@ -46453,6 +46502,7 @@ function getEnv(key) {
 
 
 
+
 /** The variables the runner documents for proxies (proxy-from-env reads these names). */
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
 /** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
@@ -46598,17 +46648,16 @@ function extraCertificates(options) {
     const extra = [];
     const given = options.caCertificate?.trim();
     if (given) {
-        const text = given.includes('-----BEGIN') ? given : readCaFile(given);
-        const certs = pemCertificates(text);
+        const certs = pemCertificates(given);
         if (certs.length === 0) {
-            throw new Error('ca-certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... or the path of such a file)');
+            throw new TrustError('The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
         }
         // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
-        // set ca-certificate" although it was set: name the broken one instead.
+        // give a CA certificate" although one was given: name the broken one instead.
         certs.forEach((pem, i) => {
             const problem = unreadable(pem);
             if (problem) {
-                throw new Error(`ca-certificate: certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
+                throw new TrustError(`The extra CA certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
                     'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters');
             }
         });
@@ -46637,16 +46686,6 @@ function unreadable(pem) {
     }
     catch (e) {
         return e.code ?? 'not a certificate';
-    }
-}
-function readCaFile(path) {
-    try {
-        return (0,external_node_fs_.readFileSync)(path, 'utf8');
-    }
-    catch (e) {
-        throw new Error(`ca-certificate is neither PEM text nor a readable file (${e.code ?? 'error'})`, {
-            cause: e
-        });
     }
 }
 /**
@@ -46775,7 +46814,7 @@ class Network {
         // Node turns certificate checks off when this is '0'; every TLS path here sets
         // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
         if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-            trust.warn?.('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with the ca-certificate input or NODE_EXTRA_CA_CERTS)');
+            trust.warn?.('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with an extra CA certificate or NODE_EXTRA_CA_CERTS)');
         }
     }
     /**
@@ -47213,18 +47252,18 @@ function redirectTarget(request, from, response, hop) {
         target = new URL(location, from);
     }
     catch {
-        throw new OctaneError(`${head} with a redirect to an invalid address; check octane-url`, { status: response.status });
+        throw new OctaneError(`${head} with a redirect to an invalid address`, { status: response.status, hint: 'server-url' });
     }
     const fail = (why) => {
         throw new OctaneError(`${head} with a redirect to ${target.protocol}//${hostPort(target)} that was not followed: ${why}. ` +
-            'Check octane-url (scheme, host, port and path prefix); a redirect to a login page means the site wants SSO, which needs an API access key', { status: response.status });
+            "Check the server's address (scheme, host, port and path prefix); a redirect to a login page means the site wants SSO, which needs an API access key", { status: response.status, hint: 'server-url' });
     };
     if (from.protocol === 'https:' && target.protocol !== 'https:')
         fail('it would leave https');
     if (target.protocol !== 'https:' && target.protocol !== 'http:')
         fail('it is not http(s)');
     if (hostPort(target) !== hostPort(from)) {
-        fail('session cookies and credentials are only sent to the host of octane-url');
+        fail("session cookies and credentials are only sent to the server's own host");
     }
     if (request.method !== 'GET' && response.status !== 307 && response.status !== 308) {
         fail(`a ${request.method} is only re-sent on 307/308`);
@@ -47249,23 +47288,30 @@ function networkError(error, f) {
     if (/socket hang up/i.test(reason))
         code = 'ECONNRESET';
     let message;
+    let hint;
     if (code === 'ECONNREFUSED') {
+        if (!f.proxy)
+            hint = 'server-url';
         message = f.proxy
             ? `Could not connect to the proxy at ${f.proxy} (ECONNREFUSED: connection refused) for ${f.what} to Octane at ${server}; check https_proxy/http_proxy`
-            : `Could not connect to Octane at ${server} (ECONNREFUSED: connection refused) for ${f.what}; check octane-url and that the server is up`;
+            : `Could not connect to Octane at ${server} (ECONNREFUSED: connection refused) for ${f.what}; check the server's address and that the server is up`;
     }
     else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        if (!f.proxy)
+            hint = 'server-url';
         message = f.proxy
             ? `The proxy host ${f.proxy} does not resolve (${code}); check https_proxy/http_proxy`
-            : `The host name ${f.url.hostname} of Octane (${server}) does not resolve (${code}) for ${f.what}; check octane-url, DNS, and whether a proxy (https_proxy, no_proxy) is needed`;
+            : `The host name ${f.url.hostname} of Octane (${server}) does not resolve (${code}) for ${f.what}; check the server's address, DNS, and whether a proxy (https_proxy, no_proxy) is needed`;
     }
     else if (UNTRUSTED_CODES.has(code)) {
+        hint = 'ca';
         message =
             `The TLS certificate of Octane at ${server} is not trusted (${code}). If the site uses a private certificate authority, ` +
-                'give its PEM certificate in the `ca-certificate` input or point NODE_EXTRA_CA_CERTS at a file that holds it; certificate checks are never turned off';
+                'give its PEM certificate as an extra CA certificate or point NODE_EXTRA_CA_CERTS at a file that holds it; certificate checks are never turned off';
     }
     else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-        message = `The TLS certificate of Octane at ${server} is not issued for ${f.url.hostname} (${code}); use the host name the certificate names in octane-url`;
+        hint = 'server-url';
+        message = `The TLS certificate of Octane at ${server} is not issued for ${f.url.hostname} (${code}); use the host name the certificate names in the server's address`;
     }
     else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
         message = `The TLS certificate of Octane at ${server} is not valid now (${code}); the site's certificate must be renewed`;
@@ -47276,7 +47322,7 @@ function networkError(error, f) {
     else {
         message = `Could not reach Octane at ${server}${via} for ${f.what} (${code}: ${reason})`;
     }
-    return new OctaneNetworkError(message, { code, server, cause: error });
+    return new OctaneNetworkError(message, { code, server, cause: error, hint });
 }
 
 ;// CONCATENATED MODULE: ./src/octane/attempts.ts
@@ -47367,13 +47413,14 @@ class Attempts {
     budgetSpent(spec) {
         const server = hostPort(spec.url);
         return new OctaneNetworkError(`Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.o.budget.spentMs())}, ` +
-            `the most allowed (${seconds(this.o.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`, { code: 'BUDGET', server });
+            `the most allowed (${seconds(this.o.budget.totalMs)}; it is 60 s, or twice the call timeout if that is more); the failures logged above say why`, { code: 'BUDGET', server, hint: 'timeout' });
     }
     redactedNetworkError(error) {
         const message = this.o.redact(error.message);
         if (message === error.message)
             return error;
-        return new OctaneNetworkError(message, { code: error.code, server: error.server });
+        // The cause is dropped: it holds the unredacted text.
+        return new OctaneNetworkError(message, { code: error.code, server: error.server, hint: error.hint });
     }
 }
 function outcomeUnknown(spec, cause) {
@@ -47386,7 +47433,7 @@ function gaveUp(error, attempts, elapsedMs, why) {
     const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
     if (error instanceof OctaneError)
         return withMessage(error, `${error.message}${suffix}`);
-    return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause });
+    return withNetworkMessage(error, `${error.message}${suffix}`);
 }
 
 ;// CONCATENATED MODULE: ./src/octane/secrets.ts
@@ -47862,9 +47909,9 @@ class OctaneClient {
         }, fresh);
         if (response.status === 401) {
             const error = this.errorFrom(response, 'sign-in');
-            throw withMessage(error, `Octane refused the client id and secret at sign-in (${statusLine(401)}${ids(error)}). ` +
-                'Check that client-id and client-secret are an API access key (not a user name and password), ' +
-                `that the key is active, and that it belongs to shared space ${this.connection.sharedSpaceId} of the workspace`);
+            throw withMessage(error, `Octane refused the client id and secret at sign-in (${statusLine(401)}${ids(error)}): ` +
+                'they must be an API access key (not a user name and password), ' +
+                `the key must be active, and it must belong to shared space ${this.connection.sharedSpaceId} of the workspace`, 'credentials');
         }
         if (response.status < 200 || response.status > 299)
             throw this.failure(response, 'sign-in');
@@ -47872,7 +47919,7 @@ class OctaneClient {
         if (unsent)
             throw this.cookieNotSent(response.status, unsent);
         if (!fresh.get('LWSSO_COOKIE_KEY', this.collectionUrl('defects'))) {
-            throw new OctaneError(`Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server`, { status: response.status });
+            throw new OctaneError(`Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that the server's address points at the Octane server`, { status: response.status, hint: 'server-url' });
         }
         this.jar = fresh;
         this.signedIn = true;
@@ -47977,12 +48024,12 @@ class OctaneClient {
         const head = `Octane answered ${statusLine(status)} to sign-in with a session cookie (LWSSO_COOKIE_KEY)`;
         const api = this.collectionUrl('defects');
         const why = unsent.reason === 'secure'
-            ? 'marked Secure, which is only sent back over https, and octane-url uses http; use the https:// address of the site in octane-url'
+            ? "marked Secure, which is only sent back over https, and the server's address uses http; use the site's https:// address"
             : unsent.reason === 'domain'
-                ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the host name of the site in octane-url`
-                : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of octane-url`;
+                ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the site's host name in the server's address`
+                : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of the server's address`;
         // Without the cookie every call would be refused (401) and the session could not be signed out.
-        return new OctaneError(`${head} ${why}`, { status });
+        return new OctaneError(`${head} ${why}`, { status, hint: 'server-url' });
     }
     errorFrom(response, what) {
         return octaneErrorFrom(response.status, response.body, response.contentType, what, (t) => this.secrets.redact(t));
@@ -47992,11 +48039,15 @@ class OctaneClient {
         const error = this.errorFrom(response, what);
         switch (response.status) {
             case 403:
+                // A 403 about a field (platform.modify_non_editable_field) is not about the key's role.
+                if (error.errorCode && /field/i.test(error.errorCode)) {
+                    return withMessage(error, `${error.message}. Octane does not let this call set that field (it is read-only); leave it out`);
+                }
                 return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
             case 404:
                 return withMessage(error, what === 'sign-in'
-                    ? `${error.message}. Check the path of octane-url: it is the server's address, with a path prefix only if Octane sits under one`
-                    : `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`);
+                    ? `${error.message}. The path of the server's address is wrong: give the server's address, with a path prefix only if Octane sits under one`
+                    : `${error.message}. The shared space, the workspace or the path of the server's address is wrong`, what === 'sign-in' ? 'server-url' : 'workspace');
             case 407:
                 return withMessage(error, `The proxy answered ${statusLine(407)} to ${what}: it wants credentials. Put them in the proxy variable (https_proxy=http://user:password@host:port)`);
             default:
@@ -48009,7 +48060,7 @@ class OctaneClient {
         }
         catch {
             const kind = looksLikeHtml(response.body, response.contentType) ? 'an HTML page' : 'a body';
-            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`, { status: response.status });
+            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that the server's address points at the Octane server and not at a login page or proxy`, { status: response.status, hint: 'server-url' });
         }
     }
 }
@@ -48033,8 +48084,41 @@ function listQuery(params) {
     return parts.length ? `?${parts.join('&')}` : '';
 }
 
+;// CONCATENATED MODULE: ./src/octane/entities.ts
+/** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
+function compareIds(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
+}
+/** A reference field as Octane answered it, its id as a string (some servers answer numbers); undefined when it has no id. */
+function refOf(value) {
+    if (value === null || typeof value !== 'object')
+        return undefined;
+    const id = value.id;
+    return typeof id === 'string' || typeof id === 'number' ? { ...value, id: String(id) } : undefined;
+}
+/*
+ * Field readers for entities as Octane answered them. None trims: names are compared exactly (a
+ * name with spaces around it is reported as such), unlike error texts (errors.ts), which are.
+ */
+/** A text field (or a numeric one, as some servers answer) as text; '' for anything else. */
+function textOf(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+/** A field that is a non-empty string, as it is; undefined otherwise (numbers too). */
+function stringOf(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** The name of a reference field ({type, id, name}); '' when it has no string name. */
+function refName(value) {
+    return value !== null && typeof value === 'object' ? (stringOf(value.name) ?? '') : '';
+}
+
 ;// CONCATENATED MODULE: ./src/lookups.ts
 
+
+// One reader for text fields (entities.ts); the short local name keeps the call sites as they were.
 
 /** Names that did not resolve: one problem or several (look-ups run together), so the user fixes them in one go. */
 class LookupError extends Error {
@@ -48066,12 +48150,9 @@ function checkedPage(page, what, complete) {
     }
     return page.data;
 }
-function lookups_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
 function toResolved(e) {
-    const logicalName = lookups_text(e.logical_name);
-    return { id: lookups_text(e.id), name: lookups_text(e.name), ...(logicalName ? { logicalName } : {}) };
+    const logicalName = textOf(e.logical_name);
+    return { id: textOf(e.id), name: textOf(e.name), ...(logicalName ? { logicalName } : {}) };
 }
 function lookups_quoted(names) {
     return names.map((n) => JSON.stringify(n)).join(', ');
@@ -48116,7 +48197,7 @@ async function findRelease(api, name) {
     if (exact.length === 1)
         return toResolved(exact[0]);
     if (exact.length > 1) {
-        throw LookupError.of('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => lookups_text(r.id)).join(', ')}); rename all but one in Octane.`);
+        throw LookupError.of('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => textOf(r.id)).join(', ')}); rename all but one in Octane.`);
     }
     if (!complete) {
         // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
@@ -48126,8 +48207,8 @@ async function findRelease(api, name) {
     const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
     const some = checkedPage(somePage, 'releases', false);
     const more = somePage.total_count - some.length;
-    const list = some.length === 0 ? 'none' : lookups_quoted(some.map((r) => lookups_text(r.name))) + (more > 0 ? ` and ${more} more` : '');
-    const spaced = [...rows, ...some].map((r) => lookups_text(r.name)).find((n) => n !== name && n.trim() === name);
+    const list = some.length === 0 ? 'none' : lookups_quoted(some.map((r) => textOf(r.name))) + (more > 0 ? ` and ${more} more` : '');
+    const spaced = [...rows, ...some].map((r) => textOf(r.name)).find((n) => n !== name && n.trim() === name);
     const hint = spaced === undefined
         ? ''
         : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
@@ -48241,10 +48322,10 @@ async function resolveSeverities(api, names, input = 'severities') {
 async function findBacklogRoot(api) {
     const page = await api.list('work_item_roots', { fields: ['id'], limit: 2 });
     const data = checkedPage(page, 'work item roots', false);
-    if (page.total_count !== 1 || data.length !== 1 || !lookups_text(data[0].id)) {
+    if (page.total_count !== 1 || data.length !== 1 || !textOf(data[0].id)) {
         throw new Error(`Expected exactly one backlog root (work_item_roots) in the workspace, Octane answered ${page.total_count}.`);
     }
-    return { id: lookups_text(data[0].id), name: 'Backlog' };
+    return { id: textOf(data[0].id), name: 'Backlog' };
 }
 /** The item-origin node with exactly this name, if the workspace has one. */
 async function findOriginNode(api, name = 'GitHub Actions') {
@@ -48444,21 +48525,6 @@ function gateVerdict(r) {
 ;// CONCATENATED MODULE: ./src/gate/result.ts
 const NO_SEVERITY = '(no severity)';
 
-;// CONCATENATED MODULE: ./src/octane/entities.ts
-/** Numeric ids compare as numbers (newer entities have larger ones); other ids as text. */
-function compareIds(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    return Number.isFinite(na) && Number.isFinite(nb) ? na - nb : a.localeCompare(b);
-}
-/** A reference field as Octane answered it, its id as a string (some servers answer numbers); undefined when it has no id. */
-function refOf(value) {
-    if (value === null || typeof value !== 'object')
-        return undefined;
-    const id = value.id;
-    return typeof id === 'string' || typeof id === 'number' ? { ...value, id: String(id) } : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/gate/run.ts
 
 
@@ -48491,14 +48557,6 @@ function tallyOf(page, limit) {
     if (rows < limit && rows >= total)
         return { n: rows, exact: true };
     return { n: Math.max(total, rows), exact: false };
-}
-function refName(value) {
-    if (value && typeof value === 'object' && 'name' in value) {
-        const name = value.name;
-        if (typeof name === 'string')
-            return name;
-    }
-    return '';
 }
 function sumOf(tallies) {
     let n = 0;
@@ -48806,17 +48864,184 @@ function runContextHtml(ctx) {
     lines.push(`Event: ${escapeHtml(ctx.event)}`);
     return `<hr><p><b>GitHub Actions run</b><br>${lines.join('<br>')}</p>`;
 }
-/** The comment added to an open duplicate when dedupe finds one. */
-function failedAgainCommentHtml(ctx) {
+/** The comment added to an open duplicate when dedupe finds one; the hidden token finds it again after a lost answer. */
+function failedAgainCommentHtml(ctx, token) {
     if (!ctx)
-        return '<p>Failed again (not run on a GitHub runner, so no run link).</p>';
+        return `<p>Failed again (not run on a GitHub runner, so no run link).</p>\n${tokenMarker(token)}`;
     return (`<p>Failed again: ${runLinkHtml(ctx)}<br>` +
         `Repository: ${escapeHtml(ctx.repository)}, job: ${escapeHtml(ctx.job)}, ` +
         `commit: ${escapeHtml(ctx.commit)}, ref: ${escapeHtml(ctx.ref)}, ` +
-        `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>`);
+        `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>\n${tokenMarker(token)}`);
+}
+
+;// CONCATENATED MODULE: ./src/create-defect/exactly-once.ts
+/**
+ * Exactly-once creation of a defect. Every create carries a unique creation token in its
+ * description; after a POST whose outcome is unknown, the token is looked for before anything
+ * is sent again, so a lost answer never becomes a second defect.
+ */
+
+
+
+
+
+/** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
+const MAX_CREATE_POSTS = 3;
+const RECOVERY_LIMIT = 50;
+/**
+ * After a create whose answer was lost and a search that found nothing, look once more this
+ * much later before sending it again: a server still busy with the request when the answer was
+ * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
+ */
+const LATE_WRITE_WAIT_MS = 2000;
+/**
+ * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
+ * before POSTing again (same fields, same token), so at most one defect is ever created.
+ * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
+ * The policy is writeOnce's; only the words (and the check for a late copy) are the create's.
+ */
+async function createExactlyOnce(api, log, fields, who, sleep = promises_namespaceObject.setTimeout) {
+    const where = `release ${JSON.stringify(who.release.name)}`;
+    const { value, recovered } = await writeOnce(log, {
+        what: 'the defect',
+        // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
+        send: () => api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined),
+        find: async () => (await findByToken(api, log, who))[0],
+        afterResend: (entity) => warnIfStoredTwice(api, log, who, entity.id),
+        words: {
+            looking: (unreadable, e) => unreadable
+                ? `Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`
+                : `Creating the defect: outcome unknown (${e.message}); looking for it before trying again`,
+            lookingLate: `No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`,
+            recovered: (entity) => `Recovered: defect ${entity.id} was created by that request (found by its creation token); not creating another`,
+            resending: (next, most) => `Not found: the request did not create it; sending it again (attempt ${next} of ${most})`,
+            // A cancelled run asks Octane nothing more, so the user is told where to look.
+            cancelled: () => `A defect may have been created: the run was cancelled while Octane was creating it. ` +
+                `Before running again, look in ${where} for a defect named ${JSON.stringify(who.name)} ` +
+                `whose description contains ${tokenText(who.token)}.`,
+            notMade: (sent, e) => e instanceof UnreadableAnswerError
+                ? `A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
+                    `and no defect carrying ${tokenText(who.token)} was found in ${where}. ` +
+                    `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`
+                : `Could not create the defect: ${sent} attempts got no clear answer from Octane (last: ${e.message}), ` +
+                    `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`
+        }
+    }, sleep);
+    return { entity: value, recovered };
+}
+/**
+ * After a POST that followed a lost one succeeded: if the lost one was stored even later than the
+ * second search, two defects now carry the token. That cannot be undone here, but it is said
+ * plainly, naming both. A failure to look is only a debug line: the defect was created.
+ */
+async function warnIfStoredTwice(api, log, who, createdId) {
+    try {
+        const ids = [...new Set([createdId, ...(await findByToken(api, log, who, 1)).map((d) => String(d.id))])];
+        if (ids.length > 1) {
+            log.warning(`Defects ${ids.join(', ')} all carry this run's creation token: an earlier request that got no answer was stored late. ` +
+                `Defect ${createdId} is reported; close the other as a duplicate.`);
+        }
+    }
+    catch (e) {
+        log.debug(`Could not check for a late copy of the defect (${e.message})`);
+    }
+}
+/**
+ * Every defect carrying the token, newest first. Two searches in parallel, and the token is
+ * matched in code (it is unique, so the name is not compared): by name in the release, and the
+ * release's newest defects, so the defect is found even if the server stored the name normalised.
+ * The name is a wildcard pattern (`like`: `*` for each run of query metacharacters, the same as an
+ * exact `eq` for other names), which every server reads alike whatever it does with backslashes:
+ * an escaped name could be refused (400) or mean another name, and on this path a second search
+ * costs time the run may not have. Both must answer before "not there" is believed;
+ * `attempts` searches at most, then a clear error.
+ */
+async function findByToken(api, log, who, attempts = 2) {
+    const fields = ['id', 'name', 'description'];
+    const searches = [
+        { query: and(like('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
+        { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
+    ];
+    let lastError;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        const answers = await Promise.allSettled(searches.map((params) => api.list('defects', params)));
+        const found = new Map();
+        for (const a of answers) {
+            if (a.status !== 'fulfilled')
+                continue;
+            for (const d of a.value.data)
+                if (hasToken(d.description, who.token))
+                    found.set(String(d.id), d);
+        }
+        if (found.size > 0)
+            return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
+        const failed = answers.find((a) => a.status === 'rejected');
+        if (!failed)
+            return [];
+        lastError = failed.reason;
+        // The last failure is not logged here: the error thrown below carries it.
+        if (attempt < attempts)
+            log.warning(`Looking for the defect failed (${lastError.message}); trying once more`);
+    }
+    throw new Error(`A defect may have been created, but Octane could not be asked whether it was (${lastError.message}). ` +
+        `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
+        `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
+}
+function defaultWords(what) {
+    return {
+        looking: (unreadable, error) => `Sending ${what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`,
+        recovered: () => `Recovered: ${what} was made by that request; not sending it again`,
+        resending: (next, most) => `It did not take effect; sending it again (attempt ${next} of ${most})`,
+        cancelled: () => `The run was cancelled while sending ${what}; it may or may not have been made.`,
+        notMade: (sent, error) => `Could not make ${what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`
+    };
+}
+/**
+ * The rule for every write: after an outcome-unknown answer (or a 2xx that cannot be read), look
+ * whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again; at
+ * most MAX_CREATE_POSTS sends, and none after an unreadable 2xx (it went through). A cancelled run
+ * asks nothing more. A readable refusal is the caller's to handle.
+ */
+async function writeOnce(log, write, sleep = promises_namespaceObject.setTimeout) {
+    const words = { ...defaultWords(write.what), ...write.words };
+    for (let sent = 1;; sent++) {
+        let value;
+        try {
+            value = await write.send();
+        }
+        catch (e) {
+            const unreadable = e instanceof UnreadableAnswerError;
+            if (!unreadable && !(e instanceof OutcomeUnknownError))
+                throw e;
+            if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
+                throw new Error(words.cancelled(), { cause: e });
+            }
+            const error = e;
+            log.warning(words.looking(unreadable, error));
+            const found = (await write.find()) ?? (await findLate(log, write, words, sleep));
+            if (found !== undefined) {
+                log.info(words.recovered(found));
+                return { value: found, recovered: true };
+            }
+            if (unreadable || sent >= MAX_CREATE_POSTS)
+                throw new Error(words.notMade(sent, error), { cause: e });
+            log.info(words.resending(sent + 1, MAX_CREATE_POSTS));
+            continue;
+        }
+        if (sent > 1)
+            await write.afterResend?.(value);
+        return { value, recovered: false };
+    }
+}
+async function findLate(log, write, words, sleep) {
+    if (words.lookingLate)
+        log.info(words.lookingLate);
+    await sleep(LATE_WRITE_WAIT_MS);
+    return write.find();
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/dedupe.ts
+
 
 
 
@@ -48913,7 +49138,7 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
     // By id, and by logical name too: a reference may carry either as its id (servers differ).
     const phaseById = new Map();
     for (const p of phases) {
-        const logical = dedupe_str(p.logical_name);
+        const logical = stringOf(p.logical_name);
         if (logical && !phaseById.has(logical))
             phaseById.set(logical, p);
     }
@@ -48927,7 +49152,7 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
         if (!ref)
             continue;
         const phase = phaseById.get(ref.id);
-        const logical = dedupe_str(phase?.logical_name) ?? dedupe_str(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+        const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
         if (!phase && !logical)
             continue;
         if (logical && CLOSED_PHASES.has(logical.toLowerCase()))
@@ -48935,196 +49160,42 @@ function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
         const meta = refOf(phase?.metaphase);
         if (meta && doneMetaphases?.has(meta.id))
             continue;
-        out.push({ entity: d, phase: dedupe_str(phase?.name) ?? dedupe_str(ref.name) ?? logical ?? ref.id });
+        out.push({ entity: d, phase: stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id });
     }
     return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
 }
-function dedupe_str(v) {
-    return typeof v === 'string' && v !== '' ? v : undefined;
-}
-/** A comment whose outcome is unknown is not repeated: reported, never duplicated. */
-async function addComment(api, log, id, text) {
+/**
+ * The "failed again" comment, sent exactly once: `text` carries the run's token, so a comment whose
+ * answer was lost is looked for before it is sent again (writeOnce, as resolve-defect's comment).
+ * When Octane cannot say whether it was added, the reuse still stands: a warning, and false.
+ */
+async function addComment(api, log, comment, sleep) {
+    const { id, text, token } = comment;
+    // find() only runs after an unclear answer: an error from then on is about that answer.
+    let unclear = false;
     try {
-        await api.create('comments', { text, owner_work_item: { type: 'work_item', id } });
-        log.info(`Added a comment with this run's link to defect ${id}`);
-        return true;
+        await writeOnce(log, {
+            what: `the comment on defect ${id}`,
+            send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
+            find: () => {
+                unclear = true;
+                return findComment(api, id, token);
+            }
+        }, sleep);
     }
     catch (e) {
-        if (!(e instanceof OutcomeUnknownError))
+        if (!unclear)
             throw e;
         log.warning(`The comment on defect ${id} may or may not have been added (${e.message}); it was not sent again`);
         return false;
     }
+    log.info(`Added a comment with this run's link to defect ${id}`);
+    return true;
 }
-
-;// CONCATENATED MODULE: ./src/create-defect/exactly-once.ts
-/**
- * Exactly-once creation of a defect. Every create carries a unique creation token in its
- * description; after a POST whose outcome is unknown, the token is looked for before anything
- * is sent again, so a lost answer never becomes a second defect.
- */
-
-
-
-
-
-/** POSTs of one defect at most, when each one's outcome is unknown and the defect is not found. */
-const MAX_CREATE_POSTS = 3;
-const RECOVERY_LIMIT = 50;
-/**
- * After a create whose answer was lost and a search that found nothing, look once more this
- * much later before sending it again: a server still busy with the request when the answer was
- * lost (a timeout) may store the defect a little after the first search. Only that rare path waits.
- */
-const LATE_WRITE_WAIT_MS = 2000;
-/**
- * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
- * before POSTing again (same fields, same token), so at most one defect is ever created.
- * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
- */
-async function createExactlyOnce(api, log, fields, who, sleep = promises_namespaceObject.setTimeout) {
-    for (let post = 1;; post++) {
-        let entity;
-        try {
-            // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
-            entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
-        }
-        catch (e) {
-            if (e instanceof UnreadableAnswerError) {
-                log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
-                const existing = await findSettled(api, log, who, sleep);
-                if (existing)
-                    return recoveredFrom(log, existing);
-                throw new Error(`A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
-                    `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
-                    `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`, { cause: e });
-            }
-            if (!(e instanceof OutcomeUnknownError))
-                throw e;
-            // A cancelled run asks Octane nothing more, so the user is told where to look.
-            if (e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-                throw new Error(`A defect may have been created: the run was cancelled while Octane was creating it. ` +
-                    `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
-                    `whose description contains ${tokenText(who.token)}.`, { cause: e });
-            }
-            log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
-            const existing = await findSettled(api, log, who, sleep);
-            if (existing)
-                return recoveredFrom(log, existing);
-            if (post >= MAX_CREATE_POSTS) {
-                throw new Error(`Could not create the defect: ${post} attempts got no clear answer from Octane (last: ${e.message}), ` +
-                    `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`, { cause: e });
-            }
-            log.info(`Not found: the request did not create it; sending it again (attempt ${post + 1} of ${MAX_CREATE_POSTS})`);
-            continue;
-        }
-        if (post > 1)
-            await warnIfStoredTwice(api, log, who, entity.id);
-        return { entity, recovered: false };
-    }
-}
-function recoveredFrom(log, existing) {
-    log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
-    return { entity: existing, recovered: true };
-}
-/** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
-async function findSettled(api, log, who, sleep) {
-    const first = await findByToken(api, log, who);
-    if (first.length > 0)
-        return first[0];
-    log.info(`No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`);
-    await sleep(LATE_WRITE_WAIT_MS);
-    return (await findByToken(api, log, who))[0];
-}
-/**
- * After a POST that followed a lost one succeeded: if the lost one was stored even later than the
- * second search, two defects now carry the token. That cannot be undone here, but it is said
- * plainly, naming both. A failure to look is only a debug line: the defect was created.
- */
-async function warnIfStoredTwice(api, log, who, createdId) {
-    try {
-        const ids = [...new Set([createdId, ...(await findByToken(api, log, who, 1)).map((d) => String(d.id))])];
-        if (ids.length > 1) {
-            log.warning(`Defects ${ids.join(', ')} all carry this run's creation token: an earlier request that got no answer was stored late. ` +
-                `Defect ${createdId} is reported; close the other as a duplicate.`);
-        }
-    }
-    catch (e) {
-        log.debug(`Could not check for a late copy of the defect (${e.message})`);
-    }
-}
-/**
- * Every defect carrying the token, newest first. Two searches in parallel, and the token is
- * matched in code (it is unique, so the name is not compared): by name in the release, and the
- * release's newest defects, so the defect is found even if the server stored the name normalised.
- * The name is a wildcard pattern (`like`: `*` for each run of query metacharacters, the same as an
- * exact `eq` for other names), which every server reads alike whatever it does with backslashes:
- * an escaped name could be refused (400) or mean another name, and on this path a second search
- * costs time the run may not have. Both must answer before "not there" is believed;
- * `attempts` searches at most, then a clear error.
- */
-async function findByToken(api, log, who, attempts = 2) {
-    const fields = ['id', 'name', 'description'];
-    const searches = [
-        { query: and(like('name', who.name), idEq('release', who.release.id)), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT },
-        { query: idEq('release', who.release.id), fields, orderBy: ['-id'], limit: RECOVERY_LIMIT }
-    ];
-    let lastError;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-        const answers = await Promise.allSettled(searches.map((params) => api.list('defects', params)));
-        const found = new Map();
-        for (const a of answers) {
-            if (a.status !== 'fulfilled')
-                continue;
-            for (const d of a.value.data)
-                if (hasToken(d.description, who.token))
-                    found.set(String(d.id), d);
-        }
-        if (found.size > 0)
-            return [...found.values()].sort((a, b) => compareIds(b.id, a.id));
-        const failed = answers.find((a) => a.status === 'rejected');
-        if (!failed)
-            return [];
-        lastError = failed.reason;
-        // The last failure is not logged here: the error thrown below carries it.
-        if (attempt < attempts)
-            log.warning(`Looking for the defect failed (${lastError.message}); trying once more`);
-    }
-    throw new Error(`A defect may have been created, but Octane could not be asked whether it was (${lastError.message}). ` +
-        `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
-        `whose description contains ${tokenText(who.token)}.`, { cause: lastError });
-}
-/**
- * The create's rule for any write: after an outcome-unknown answer (or a 2xx that cannot be read),
- * look whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again;
- * at most MAX_CREATE_POSTS sends. A readable refusal is the caller's to handle.
- */
-async function writeOnce(log, write, sleep = promises_namespaceObject.setTimeout) {
-    for (let sent = 1;; sent++) {
-        let error;
-        try {
-            return { value: await write.send(), recovered: false };
-        }
-        catch (e) {
-            const unreadable = e instanceof UnreadableAnswerError;
-            if (!unreadable && !(e instanceof OutcomeUnknownError))
-                throw e;
-            if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-                throw new Error(`The run was cancelled while sending ${write.what}; it may or may not have been made.`, { cause: e });
-            }
-            error = e;
-            log.warning(`Sending ${write.what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`);
-            const found = (await write.find()) ?? (await sleep(LATE_WRITE_WAIT_MS).then(() => write.find()));
-            if (found !== undefined) {
-                log.info(`Recovered: ${write.what} was made by that request; not sending it again`);
-                return { value: found, recovered: true };
-            }
-            if (unreadable || sent >= MAX_CREATE_POSTS) {
-                throw new Error(`Could not make ${write.what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`, { cause: e });
-            }
-            log.info(`It did not take effect; sending it again (attempt ${sent + 1} of ${MAX_CREATE_POSTS})`);
-        }
-    }
+/** The newest comment on the work item that carries the token. */
+async function findComment(api, id, token) {
+    const page = await api.list('comments', { query: idEq('owner_work_item', id), fields: ['id', 'text'], orderBy: ['-id'], limit: 50 });
+    return page.data.filter((c) => hasToken(c.text, token)).sort((a, b) => compareIds(b.id, a.id))[0];
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/extra-references.ts
@@ -49215,8 +49286,7 @@ const ID = /^[0-9]{1,18}$/;
 const PRIORITY_ROOT = 'list_node.priority';
 /** Case-insensitive comparison in NFC; an exact-case match is preferred among several (see pick). */
 const fold = (v) => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : undefined);
-const fields_str = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const nameOf = (e) => JSON.stringify(fields_str(e.name));
+const nameOf = (e) => JSON.stringify(textOf(e.name));
 /**
  * Resolves every field given by name. `release` is the release look-up of the same wave: sprint
  * and milestone wait for its answer only to confirm in code, their queries go out at once.
@@ -49277,7 +49347,7 @@ function pick(input, name, matches, kind) {
         return sameCase[0];
     const show = (e) => {
         const parent = kind.withParent ? refOf(e.parent) : undefined;
-        return `${nameOf(e)} (id ${fields_str(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
+        return `${nameOf(e)} (id ${textOf(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
     };
     throw LookupError.of(input, `Several ${kind.what} fit ${JSON.stringify(name)}: ${(sameCase.length > 1 ? sameCase : matches).map(show).join(', ')}; rename all but one in Octane.`);
 }
@@ -49296,7 +49366,7 @@ async function one(api, input, name, kind) {
     });
     const hit = pick(input, name, found.matches, kind);
     if (hit)
-        return { id: fields_str(hit.id), name: fields_str(hit.name) };
+        return { id: textOf(hit.id), name: textOf(hit.name) };
     if (!found.complete) {
         throw LookupError.of(input, `No ${kind.noun} named exactly ${JSON.stringify(name)} among the first ${found.rows.length} of ${found.total} similar names.`);
     }
@@ -49349,21 +49419,21 @@ async function findOwner(api, given) {
         what: 'workspace users',
         isMatch: (e) => person(e) && (fold(e.email) === wanted || fold(e.full_name) === wanted)
     });
-    const label = (e) => `${fields_str(e.full_name) || fields_str(e.name)} <${fields_str(e.email) || 'no email'}>`;
-    const resolved = (e) => ({ id: fields_str(e.id), name: label(e) });
+    const label = (e) => `${textOf(e.full_name) || textOf(e.name)} <${textOf(e.email) || 'no email'}>`;
+    const resolved = (e) => ({ id: textOf(e.id), name: label(e) });
     const byEmail = found.matches.filter((e) => fold(e.email) === wanted);
     if (byEmail.length === 1)
         return resolved(byEmail[0]);
     if (byEmail.length > 1)
-        throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => fields_str(e.id)).join(', ')}).`);
+        throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => textOf(e.id)).join(', ')}).`);
     const byName = found.matches;
     const exactCase = byName.filter((e) => typeof e.full_name === 'string' && e.full_name.normalize('NFC') === given.normalize('NFC'));
     const chosen = byName.length === 1 ? byName : exactCase.length === 1 ? exactCase : [];
     if (chosen.length === 1)
         return resolved(chosen[0]);
     if (byName.length > 1) {
-        const emails = byName.map((e) => fields_str(e.email)).filter((m) => m !== '');
-        throw LookupError.of('owner', `Several workspace users are named ${JSON.stringify(given)}; give the owner's email instead: ${emails.length ? emails.join(', ') : `(no emails; ids ${byName.map((e) => fields_str(e.id)).join(', ')})`}`);
+        const emails = byName.map((e) => textOf(e.email)).filter((m) => m !== '');
+        throw LookupError.of('owner', `Several workspace users are named ${JSON.stringify(given)}; give the owner's email instead: ${emails.length ? emails.join(', ') : `(no emails; ids ${byName.map((e) => textOf(e.id)).join(', ')})`}`);
     }
     if (!found.complete) {
         throw LookupError.of('owner', `No workspace user with email or full name ${JSON.stringify(given)} among the first ${found.rows.length} of ${found.total} similar ones.`);
@@ -49379,12 +49449,12 @@ async function findPriority(api, name) {
 /** A feature (a work item of subtype feature) by id (digits) or by exact name (any case). */
 async function findFeature(api, given) {
     const isFeature = (e) => e.subtype === 'feature';
-    const list = () => someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${fields_str(e.id)})`, eq('subtype', 'feature'));
+    const list = () => someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${textOf(e.id)})`, eq('subtype', 'feature'));
     if (ID.test(given)) {
         const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
-        const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => fields_str(e.id) === given && isFeature(e));
+        const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => textOf(e.id) === given && isFeature(e));
         if (hit)
-            return { id: fields_str(hit.id), name: fields_str(hit.name) };
+            return { id: textOf(hit.id), name: textOf(hit.name) };
         throw LookupError.of('feature', `No feature with id ${given} in the workspace; features there: ${await list()}`);
     }
     return one(api, 'feature', given, {
@@ -53662,13 +53732,13 @@ async function runCreateDefect(settings, api, log, deps = {}) {
         if (duplicate) {
             const id = duplicate.entity.id;
             const url = api.workItemUrl(id);
-            const comment = failedAgainCommentHtml(deps.runContext) + (evidence.html ? `\n${evidence.html}` : '');
+            const comment = failedAgainCommentHtml(deps.runContext, token) + (evidence.html ? `\n${evidence.html}` : '');
             if (settings.dryRun) {
                 log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
                 log.info(`Fields a new defect would have had:\n${JSON.stringify(fields, null, 2)}`);
                 return { ...base, dryRun: true, created: false, reused: { id, url, phase: duplicate.phase, commentAdded: false } };
             }
-            const commentAdded = await addComment(api, log, id, comment);
+            const commentAdded = await addComment(api, log, { id, text: comment, token }, deps.sleep);
             log.info(`Reused open defect ${id}: ${url}`);
             const attached = await attachEvidence(api, log, id, evidence);
             return { ...base, evidence: attached, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
@@ -54196,12 +54266,6 @@ async function readPhase(api, id) {
     const d = Array.isArray(page?.data) ? page.data.find((x) => String(x.id) === id) : undefined;
     return refOf(d?.phase)?.id;
 }
-/** This run's comment on the defect (found by its token), for a comment whose answer was lost. */
-async function findComment(api, id, token) {
-    const page = await api.list('comments', { query: idEq('owner_work_item', id), fields: ['id', 'text'], orderBy: ['-id'], limit: 50 });
-    const data = Array.isArray(page?.data) ? page.data : [];
-    return data.filter((c) => hasToken(c.text, token)).sort((a, b) => compareIds(b.id, a.id))[0];
-}
 
 ;// CONCATENATED MODULE: ./src/resolve-defect/render.ts
 
@@ -54576,7 +54640,18 @@ function inertLog(core) {
         group: (name, fn) => core.group(name, fn)
     };
 }
-/** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
+/** The inputs behind each of the client's hints: the client says what is wrong, this says where to fix it. */
+const INPUTS_TO_CHECK = {
+    'server-url': 'Check octane-url.',
+    credentials: 'Check client-id and client-secret.',
+    workspace: 'Check shared-space-id, workspace-id and the path of octane-url.',
+    ca: 'Check ca-certificate.',
+    timeout: 'Check timeout-seconds.'
+};
+/**
+ * The step's failure message; a name that did not resolve is reported against its input, like
+ * input problems, and an error with a hint names the inputs to check.
+ */
 function messageOf(error) {
     if (error instanceof LookupError) {
         const [only, ...more] = error.problems;
@@ -54584,7 +54659,9 @@ function messageOf(error) {
             return `${only.input}: ${only.message}`;
         return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
     }
-    return error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = hintOf(error);
+    return hint ? `${message.replace(/\.$/, '')}. ${INPUTS_TO_CHECK[hint]}` : message;
 }
 /**
  * The real core.setFailed also sets process.exitCode; a stand-in for @actions/core, such as the

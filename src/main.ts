@@ -4,7 +4,7 @@ import type { Log } from './log.js';
 import { readSettings, type Settings } from './settings.js';
 import { formatProblems } from './inputs/problems.js';
 import { OctaneClient } from './octane/client.js';
-import { OctaneNetworkError } from './octane/errors.js';
+import { type Hint, OctaneNetworkError, hintOf } from './octane/errors.js';
 import { proxySecrets } from './octane/network.js';
 import { LookupError } from './lookups.js';
 import { runGate } from './gate/run.js';
@@ -243,14 +243,28 @@ export function inertLog(core: Core): Log {
   };
 }
 
-/** The step's failure message; a name that did not resolve is reported against its input, like input problems. */
+/** The inputs behind each of the client's hints: the client says what is wrong, this says where to fix it. */
+const INPUTS_TO_CHECK: Readonly<Record<Hint, string>> = {
+  'server-url': 'Check octane-url.',
+  credentials: 'Check client-id and client-secret.',
+  workspace: 'Check shared-space-id, workspace-id and the path of octane-url.',
+  ca: 'Check ca-certificate.',
+  timeout: 'Check timeout-seconds.'
+};
+
+/**
+ * The step's failure message; a name that did not resolve is reported against its input, like
+ * input problems, and an error with a hint names the inputs to check.
+ */
 export function messageOf(error: unknown): string {
   if (error instanceof LookupError) {
     const [only, ...more] = error.problems;
     if (only && more.length === 0) return `${only.input}: ${only.message}`;
     return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
   }
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = hintOf(error);
+  return hint ? `${message.replace(/\.$/, '')}. ${INPUTS_TO_CHECK[hint]}` : message;
 }
 
 /**

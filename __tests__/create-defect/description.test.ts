@@ -75,12 +75,14 @@ describe('hasToken', () => {
 
 describe('failedAgainCommentHtml', () => {
   it('links the new run, escaped', () => {
-    const html = failedAgainCommentHtml(rc);
+    const html = failedAgainCommentHtml(rc, 'tok-1');
     expect(html).toContain('Failed again');
+    expect(hasToken(html, 'tok-1')).toBe(true);
     expect(html).toContain('href="https://github.com/acme/shop/actions/runs/4242/attempts/2"');
     expect(html).toContain('octo&quot;cat');
   });
   it('says so when there is no run', () => {
-    expect(failedAgainCommentHtml(undefined)).toContain('Failed again');
+    expect(failedAgainCommentHtml(undefined, 'tok-2')).toContain('Failed again');
+    expect(hasToken(failedAgainCommentHtml(undefined, 'tok-2'), 'tok-2')).toBe(true);
   });
 });

@@ -218,12 +218,12 @@ describe('cookies by RFC 6265 (defect 5)', () => {
     [
       'marked Secure over plain http',
       (c: string) => `${c}; Secure`,
-      'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) marked Secure, which is only sent back over https, and octane-url uses http; use the https:// address of the site in octane-url'
+      'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) marked Secure, which is only sent back over https, and the server\'s address uses http; use the site\'s https:// address. Check octane-url.'
     ],
     [
       'for another domain',
       (c: string) => `${c}; Domain=other.example`,
-      'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) for the domain "other.example", which does not cover 127.0.0.1; use the host name of the site in octane-url'
+      'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) for the domain "other.example", which does not cover 127.0.0.1; use the site\'s host name in the server\'s address. Check octane-url.'
     ]
   ])('a session cookie %s, which would never be sent back, fails at sign-in with a message saying why (not a 401 loop)', async (_title, fn, message) => {
     rewriteCookies = (cookies) => cookies.map(fn);

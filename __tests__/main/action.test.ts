@@ -81,7 +81,8 @@ describe('fail closed on what Octane answers', () => {
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain('404');
-    expect(run.errors[0]).toContain('Check the path of octane-url');
+    expect(run.errors[0]).toContain("The path of the server's address is wrong");
+    expect(run.errors[0]).toMatch(/Check octane-url\.$/);
     expect(run.errors[0]).not.toContain('workspace-id');
   });
 });

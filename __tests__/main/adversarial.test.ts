@@ -357,7 +357,7 @@ describe('sign-in cookies with unusual attributes (a front proxy rewriting Set-C
 
     expect(run.code).toBe(1);
     expect(run.errors).toEqual([
-      "Octane answered 200 OK to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server"
+      "Octane answered 200 OK to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that the server's address points at the Octane server. Check octane-url."
     ]);
     expect(sim().log.some((r) => r.path.includes('/api/'))).toBe(false);
   });

@@ -10,7 +10,7 @@ import net, { type AddressInfo } from 'node:net';
 import { startSimulator } from '../../simulator/index.js';
 import type { Simulator } from '../../simulator/index.js';
 import { OctaneClient } from '../../src/octane/client.js';
-import { OctaneError, OctaneNetworkError } from '../../src/octane/errors.js';
+import { OctaneError, OctaneNetworkError, TrustError } from '../../src/octane/errors.js';
 import { makeThrowawayCa, type ThrowawayCa } from '../helpers/throwaway-ca.js';
 import { loopbackOf, type TestProxy } from '../helpers/connect-proxy.js';
 import { startPrivateNetwork, type PrivateNetwork } from '../helpers/private-network.js';
@@ -91,7 +91,8 @@ describe('TLS with a private CA', () => {
     const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
     expect(error).toBeInstanceOf(OctaneNetworkError);
     expect(error.message).toContain(`127.0.0.1:${securePort}`);
-    expect(error.message).toContain('ca-certificate');
+    expect(error.message).toContain('give its PEM certificate as an extra CA certificate');
+    expect(error.hint).toBe('ca');
     expect(error.message).toContain('NODE_EXTRA_CA_CERTS');
     expect(error.message).toMatch(/not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
     expect(run.waits).toEqual([]);
@@ -102,8 +103,8 @@ describe('TLS with a private CA', () => {
     await works(client(secureSim.url, { caCertificate: ca.caCert }));
   });
 
-  it('passes with the CA as a file path in ca-certificate', async () => {
-    await works(client(secureSim.url, { caCertificate: ca.caCertPath }));
+  it('takes PEM text only: a file path is for the input reader to resolve, and is refused here', () => {
+    expect(() => client(secureSim.url, { caCertificate: ca.caCertPath })).toThrow(TrustError);
   });
 
   it('passes with NODE_EXTRA_CA_CERTS in the environment', async () => {
@@ -126,17 +127,17 @@ describe('TLS with a private CA', () => {
   });
 
   it('a ca-certificate that holds no certificate is refused before any request', () => {
-    expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(/ca-certificate holds no PEM certificate/);
+    expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(/^The extra CA certificate holds no PEM certificate/);
   });
 
-  it('a ca-certificate whose PEM block is damaged is refused before any request, naming the input', () => {
+  it('a ca-certificate whose PEM block is damaged is refused before any request, naming the broken one', () => {
     const before = secureSim.log.length;
     const lines = ca.caCert.trim().split('\n');
     // One character changed in the middle of the base64 body, as a bad copy and paste does.
     const middle = Math.floor(lines.length / 2);
     lines[middle] = `${lines[middle]!.slice(0, 10)}!${lines[middle]!.slice(11)}`;
     expect(() => client(secureSim.url, { caCertificate: lines.join('\n') })).toThrow(
-      /^ca-certificate: certificate 1 of 1 cannot be read \(ERR_[A-Z0-9_]+\); copy the whole PEM block/
+      /^The extra CA certificate 1 of 1 cannot be read \(ERR_[A-Z0-9_]+\); copy the whole PEM block/
     );
     expect(secureSim.log.length).toBe(before);
   });
@@ -278,7 +279,8 @@ describe('proxies', () => {
     const run = client(target(), { env: { https_proxy: proxy.url } });
     const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
     expect(error).toBeInstanceOf(OctaneNetworkError);
-    expect(error.message).toContain('ca-certificate');
+    expect(error.message).toContain('is not trusted');
+    expect(error.hint).toBe('ca');
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * Answers that public sources show a real Octane giving (fixtures/published/answers.ts, each with its
  * source), served by the simulator to the real client and read the way the action reads them: accepted
- * with the right ids and names, or refused with a message a user can act on. Tests marked
- * `it.failing` show an answer the client mishandles today: they state the right behaviour and fail
- * until src/octane/ is fixed (then drop `.failing`).
+ * with the right ids and names, or refused with a message a user can act on. A test marked
+ * `it.failing` would show an answer the client mishandles: it states the right behaviour and fails
+ * until src/octane/ is fixed (then `.failing` goes); there is none today.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { signIns, useSimulator } from '../helpers/e2e-simulator.js';
@@ -137,7 +137,8 @@ describe('published error bodies through the error path', () => {
     serve(published.ciSdkNotFound, 'GET', '/phases');
     const error = await failure(client.list('phases', { fields: ['id'], limit: 1 }));
     expect(error.message).toContain('HTTP 404 Not Found (error_code platform.web_application, correlation_id n2p6r0t4v8x2z6b0d4f8h2j6l)');
-    expect(error.message).toContain('Check shared-space-id, workspace-id and the path of octane-url');
+    expect(error.message).toContain("The shared space, the workspace or the path of the server's address is wrong");
+    expect((error as OctaneError).hint).toBe('workspace');
     expect(error.message).not.toContain('NotFoundException');
   });
 
@@ -163,13 +164,11 @@ describe('published error bodies through the error path', () => {
     expect(error.message).toContain('Field version_stamp cannot be modified (error_code platform.modify_non_editable_field');
   });
 
-  // MISHANDLED: a 403 whose error_code says the field cannot be set is blamed on the key's role, so a user
-  // who put a read-only field in extra-fields is sent to change permissions. Needed in client.ts failure():
-  // add the role hint only when error_code is absent or not a field error (e.g. not *non_editable*).
-  it.failing('403 non-editable field: does not tell the user to change the key\'s role', async () => {
+  it('403 non-editable field: does not tell the user to change the key\'s role', async () => {
     serve(published.javaSdkNonEditableField, 'POST', '/defects');
     const error = await failure(client.create('defects', { name: 'x', version_stamp: 111 }));
     expect(error.message).not.toMatch(/role/i);
+    expect(error.message).toContain('it is read-only');
   });
 
   it('an error description that echoes the client secret: ids kept, the secret masked', async () => {
@@ -195,14 +194,20 @@ describe('published error bodies through the error path', () => {
     expect(logLines).toContain('The Octane session expired (VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT); signing in again and repeating GET releases');
   });
 
-  // MISHANDLED: the servlet wrapper {"message": "<error JSON with &quot;>"} reads as "no description", so the
-  // user loses both the reason and the correlation id support asks for. Needed in errors.ts octaneErrorFrom():
-  // when the object has a string `message` and no error_code, decode &quot; (and &amp;, &lt;, &gt;), parse it as
-  // an Octane error and use that; if it does not parse, use the message text (redacted, cut) as the description.
-  it.failing('500 servlet error wrapper: the inner description and correlation id reach the message', async () => {
+  it('500 servlet error wrapper: the inner description and correlation id reach the message', async () => {
     serve(published.javaSdkServletError, 'GET', '/releases');
     const error = await failure(client.list('releases', { fields: ['id'], limit: 1 }));
     expect(error.message).toContain('Database connection pool exhausted');
     expect(error.message).toContain('correlation_id k1m5o9q3s7u1w5y9a3c7e1g5i');
+    expect((error as OctaneError).errorCode).toBe('platform.general_error');
+  });
+
+  it('500 servlet wrapper around text that is not an Octane error: the text is the description, the secret masked', async () => {
+    const secret = sim().credentials.clientSecret;
+    serve({ status: 500, source: 'servlet wrapper, text', body: { message: `Pool &lt;main&gt; failed for ${secret} &amp; more` } }, 'GET', '/releases');
+    const error = await failure(client.list('releases', { fields: ['id'], limit: 1 }));
+    expect(error.message).toContain('Pool <main> failed for');
+    expect(error.message).toContain('& more');
+    expect(error.message).not.toContain(secret);
   });
 });

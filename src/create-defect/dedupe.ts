@@ -5,11 +5,12 @@
  * query metacharacters that its escaped form did not find (see confirmCandidates).
  */
 import type { Entity, OctaneApi, Page } from '../octane/api.js';
-import { OutcomeUnknownError } from '../octane/errors.js';
 import { and, cross, eq, hasMetacharacters, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import { isRefusedQuery } from '../lookups.js';
-import { compareIds, refOf } from '../octane/entities.js';
+import { compareIds, refOf, stringOf } from '../octane/entities.js';
+import { writeOnce } from './exactly-once.js';
+import { hasToken } from './description.js';
 
 export interface Duplicate {
   entity: Entity;
@@ -135,7 +136,7 @@ export function openDuplicates(
   // By id, and by logical name too: a reference may carry either as its id (servers differ).
   const phaseById = new Map<string, Entity>();
   for (const p of phases) {
-    const logical = str(p.logical_name);
+    const logical = stringOf(p.logical_name);
     if (logical && !phaseById.has(logical)) phaseById.set(logical, p);
   }
   for (const p of phases) phaseById.set(String(p.id), p);
@@ -145,29 +146,54 @@ export function openDuplicates(
     const ref = refOf(d.phase);
     if (!ref) continue;
     const phase = phaseById.get(ref.id);
-    const logical = str(phase?.logical_name) ?? str(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+    const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
     if (!phase && !logical) continue;
     if (logical && CLOSED_PHASES.has(logical.toLowerCase())) continue;
     const meta = refOf(phase?.metaphase);
     if (meta && doneMetaphases?.has(meta.id)) continue;
-    out.push({ entity: d, phase: str(phase?.name) ?? str(ref.name) ?? logical ?? ref.id });
+    out.push({ entity: d, phase: stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id });
   }
   return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** A comment whose outcome is unknown is not repeated: reported, never duplicated. */
-export async function addComment(api: OctaneApi, log: Log, id: string, text: string): Promise<boolean> {
+/**
+ * The "failed again" comment, sent exactly once: `text` carries the run's token, so a comment whose
+ * answer was lost is looked for before it is sent again (writeOnce, as resolve-defect's comment).
+ * When Octane cannot say whether it was added, the reuse still stands: a warning, and false.
+ */
+export async function addComment(
+  api: OctaneApi,
+  log: Log,
+  comment: { id: string; text: string; token: string },
+  sleep?: (ms: number) => Promise<void>
+): Promise<boolean> {
+  const { id, text, token } = comment;
+  // find() only runs after an unclear answer: an error from then on is about that answer.
+  let unclear = false;
   try {
-    await api.create('comments', { text, owner_work_item: { type: 'work_item', id } });
-    log.info(`Added a comment with this run's link to defect ${id}`);
-    return true;
+    await writeOnce(
+      log,
+      {
+        what: `the comment on defect ${id}`,
+        send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
+        find: () => {
+          unclear = true;
+          return findComment(api, id, token);
+        }
+      },
+      sleep
+    );
   } catch (e) {
-    if (!(e instanceof OutcomeUnknownError)) throw e;
-    log.warning(`The comment on defect ${id} may or may not have been added (${e.message}); it was not sent again`);
+    if (!unclear) throw e;
+    log.warning(`The comment on defect ${id} may or may not have been added (${(e as Error).message}); it was not sent again`);
     return false;
   }
+  log.info(`Added a comment with this run's link to defect ${id}`);
+  return true;
+}
+
+/** The newest comment on the work item that carries the token. */
+export async function findComment(api: OctaneApi, id: string, token: string): Promise<Entity | undefined> {
+  const page = await api.list('comments', { query: idEq('owner_work_item', id), fields: ['id', 'text'], orderBy: ['-id'], limit: 50 });
+  return page.data.filter((c) => hasToken(c.text, token)).sort((a, b) => compareIds(b.id, a.id))[0];
 }

@@ -96,13 +96,13 @@ function runContextHtml(ctx: RunContext): string {
   return `<hr><p><b>GitHub Actions run</b><br>${lines.join('<br>')}</p>`;
 }
 
-/** The comment added to an open duplicate when dedupe finds one. */
-export function failedAgainCommentHtml(ctx: RunContext | undefined): string {
-  if (!ctx) return '<p>Failed again (not run on a GitHub runner, so no run link).</p>';
+/** The comment added to an open duplicate when dedupe finds one; the hidden token finds it again after a lost answer. */
+export function failedAgainCommentHtml(ctx: RunContext | undefined, token: string): string {
+  if (!ctx) return `<p>Failed again (not run on a GitHub runner, so no run link).</p>\n${tokenMarker(token)}`;
   return (
     `<p>Failed again: ${runLinkHtml(ctx)}<br>` +
     `Repository: ${escapeHtml(ctx.repository)}, job: ${escapeHtml(ctx.job)}, ` +
     `commit: ${escapeHtml(ctx.commit)}, ref: ${escapeHtml(ctx.ref)}, ` +
-    `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>`
+    `actor: ${escapeHtml(ctx.actor)}, event: ${escapeHtml(ctx.event)}</p>\n${tokenMarker(token)}`
   );
 }

@@ -34,6 +34,7 @@ export interface Identity {
  * POSTs the defect; after a POST whose outcome is unknown, looks for the creation token
  * before POSTing again (same fields, same token), so at most one defect is ever created.
  * A 2xx whose body cannot be read means the defect exists: it is looked for, never sent again.
+ * The policy is writeOnce's; only the words (and the check for a late copy) are the create's.
  */
 export async function createExactlyOnce(
   api: OctaneApi,
@@ -42,63 +43,40 @@ export async function createExactlyOnce(
   who: Identity,
   sleep: (ms: number) => Promise<void> = wait
 ): Promise<{ entity: Entity; recovered: boolean }> {
-  for (let post = 1; ; post++) {
-    let entity: Entity;
-    try {
+  const where = `release ${JSON.stringify(who.release.name)}`;
+  const { value, recovered } = await writeOnce(
+    log,
+    {
+      what: 'the defect',
       // is_draft is technical preview on newer servers: only with the header (sent only when the user gave it).
-      entity = await api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined);
-    } catch (e) {
-      if (e instanceof UnreadableAnswerError) {
-        log.warning(`Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`);
-        const existing = await findSettled(api, log, who, sleep);
-        if (existing) return recoveredFrom(log, existing);
-        throw new Error(
-          `A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
-            `and no defect carrying ${tokenText(who.token)} was found in release ${JSON.stringify(who.release.name)}. ` +
-            `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`,
-          { cause: e }
-        );
-      }
-      if (!(e instanceof OutcomeUnknownError)) throw e;
-      // A cancelled run asks Octane nothing more, so the user is told where to look.
-      if (e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-        throw new Error(
+      send: () => api.create('defects', fields, 'is_draft' in fields ? { techPreview: true } : undefined),
+      find: async () => (await findByToken(api, log, who))[0],
+      afterResend: (entity) => warnIfStoredTwice(api, log, who, entity.id),
+      words: {
+        looking: (unreadable, e) =>
+          unreadable
+            ? `Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`
+            : `Creating the defect: outcome unknown (${e.message}); looking for it before trying again`,
+        lookingLate: `No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`,
+        recovered: (entity) => `Recovered: defect ${entity.id} was created by that request (found by its creation token); not creating another`,
+        resending: (next, most) => `Not found: the request did not create it; sending it again (attempt ${next} of ${most})`,
+        // A cancelled run asks Octane nothing more, so the user is told where to look.
+        cancelled: () =>
           `A defect may have been created: the run was cancelled while Octane was creating it. ` +
-            `Before running again, look in release ${JSON.stringify(who.release.name)} for a defect named ${JSON.stringify(who.name)} ` +
-            `whose description contains ${tokenText(who.token)}.`,
-          { cause: e }
-        );
+          `Before running again, look in ${where} for a defect named ${JSON.stringify(who.name)} ` +
+          `whose description contains ${tokenText(who.token)}.`,
+        notMade: (sent, e) =>
+          e instanceof UnreadableAnswerError
+            ? `A defect may have been created: Octane answered ${e.status} to the create, but its answer could not be read (${e.message}), ` +
+              `and no defect carrying ${tokenText(who.token)} was found in ${where}. ` +
+              `Look there for a defect named ${JSON.stringify(who.name)} before running again; the create was not sent again.`
+            : `Could not create the defect: ${sent} attempts got no clear answer from Octane (last: ${e.message}), ` +
+              `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`
       }
-      log.warning(`Creating the defect: outcome unknown (${e.message}); looking for it before trying again`);
-      const existing = await findSettled(api, log, who, sleep);
-      if (existing) return recoveredFrom(log, existing);
-      if (post >= MAX_CREATE_POSTS) {
-        throw new Error(
-          `Could not create the defect: ${post} attempts got no clear answer from Octane (last: ${e.message}), ` +
-            `and no defect carrying creation token ${tokenText(who.token)} was found afterwards.`,
-          { cause: e }
-        );
-      }
-      log.info(`Not found: the request did not create it; sending it again (attempt ${post + 1} of ${MAX_CREATE_POSTS})`);
-      continue;
-    }
-    if (post > 1) await warnIfStoredTwice(api, log, who, entity.id);
-    return { entity, recovered: false };
-  }
-}
-
-function recoveredFrom(log: Log, existing: Entity): { entity: Entity; recovered: boolean } {
-  log.info(`Recovered: defect ${existing.id} was created by that request (found by its creation token); not creating another`);
-  return { entity: existing, recovered: true };
-}
-
-/** The defect carrying the token: looked for now and, if absent, once more a little later (a late write). */
-async function findSettled(api: OctaneApi, log: Log, who: Identity, sleep: (ms: number) => Promise<void>): Promise<Entity | undefined> {
-  const first = await findByToken(api, log, who);
-  if (first.length > 0) return first[0];
-  log.info(`No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`);
-  await sleep(LATE_WRITE_WAIT_MS);
-  return (await findByToken(api, log, who))[0];
+    },
+    sleep
+  );
+  return { entity: value, recovered };
 }
 
 /**
@@ -159,45 +137,77 @@ async function findByToken(api: OctaneApi, log: Log, who: Identity, attempts = 2
   );
 }
 
-/** One write other than the create (a comment, a phase change), and how to tell whether it took effect. */
+/** One write (a create, a comment, a phase change), and how to tell whether it took effect. */
 export interface OnceWrite<T> {
   /** For the log, e.g. "the comment on defect 1234". */
   what: string;
   send: () => Promise<T>;
   /** What an earlier send left behind, or undefined when it did not take effect. Read errors propagate. */
   find: () => Promise<T | undefined>;
+  /** After a send that followed a lost one succeeded: the lost one may have been stored late. */
+  afterResend?: (value: T) => Promise<void>;
+  /** The caller's words for the log and the errors; the policy stays the same. */
+  words?: Partial<OnceWords<T>>;
+}
+
+export interface OnceWords<T> {
+  looking: (unreadable: boolean, error: Error) => string;
+  /** Logged before the second look; nothing when absent. */
+  lookingLate?: string;
+  recovered: (value: T) => string;
+  resending: (next: number, most: number) => string;
+  cancelled: () => string;
+  notMade: (sent: number, error: Error) => string;
+}
+
+function defaultWords<T>(what: string): OnceWords<T> {
+  return {
+    looking: (unreadable, error) =>
+      `Sending ${what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`,
+    recovered: () => `Recovered: ${what} was made by that request; not sending it again`,
+    resending: (next, most) => `It did not take effect; sending it again (attempt ${next} of ${most})`,
+    cancelled: () => `The run was cancelled while sending ${what}; it may or may not have been made.`,
+    notMade: (sent, error) =>
+      `Could not make ${what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`
+  };
 }
 
 /**
- * The create's rule for any write: after an outcome-unknown answer (or a 2xx that cannot be read),
- * look whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again;
- * at most MAX_CREATE_POSTS sends. A readable refusal is the caller's to handle.
+ * The rule for every write: after an outcome-unknown answer (or a 2xx that cannot be read), look
+ * whether it took effect, now and once more after LATE_WRITE_WAIT_MS, before sending it again; at
+ * most MAX_CREATE_POSTS sends, and none after an unreadable 2xx (it went through). A cancelled run
+ * asks nothing more. A readable refusal is the caller's to handle.
  */
 export async function writeOnce<T>(log: Log, write: OnceWrite<T>, sleep: (ms: number) => Promise<void> = wait): Promise<{ value: T; recovered: boolean }> {
+  const words: OnceWords<T> = { ...defaultWords<T>(write.what), ...write.words };
   for (let sent = 1; ; sent++) {
-    let error: Error;
+    let value: T;
     try {
-      return { value: await write.send(), recovered: false };
+      value = await write.send();
     } catch (e) {
       const unreadable = e instanceof UnreadableAnswerError;
       if (!unreadable && !(e instanceof OutcomeUnknownError)) throw e;
       if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-        throw new Error(`The run was cancelled while sending ${write.what}; it may or may not have been made.`, { cause: e });
+        throw new Error(words.cancelled(), { cause: e });
       }
-      error = e as Error;
-      log.warning(`Sending ${write.what}: ${unreadable ? 'Octane accepted it but its answer could not be read' : 'outcome unknown'} (${error.message}); looking whether it took effect`);
-      const found = (await write.find()) ?? (await sleep(LATE_WRITE_WAIT_MS).then(() => write.find()));
+      const error = e as Error;
+      log.warning(words.looking(unreadable, error));
+      const found = (await write.find()) ?? (await findLate(log, write, words, sleep));
       if (found !== undefined) {
-        log.info(`Recovered: ${write.what} was made by that request; not sending it again`);
+        log.info(words.recovered(found));
         return { value: found, recovered: true };
       }
-      if (unreadable || sent >= MAX_CREATE_POSTS) {
-        throw new Error(
-          `Could not make ${write.what}: ${sent} attempt${sent === 1 ? '' : 's'} got no clear answer from Octane (last: ${error.message}), and it had not taken effect afterwards.`,
-          { cause: e }
-        );
-      }
-      log.info(`It did not take effect; sending it again (attempt ${sent + 1} of ${MAX_CREATE_POSTS})`);
+      if (unreadable || sent >= MAX_CREATE_POSTS) throw new Error(words.notMade(sent, error), { cause: e });
+      log.info(words.resending(sent + 1, MAX_CREATE_POSTS));
+      continue;
     }
+    if (sent > 1) await write.afterResend?.(value);
+    return { value, recovered: false };
   }
+}
+
+async function findLate<T>(log: Log, write: OnceWrite<T>, words: OnceWords<T>, sleep: (ms: number) => Promise<void>): Promise<T | undefined> {
+  if (words.lookingLate) log.info(words.lookingLate);
+  await sleep(LATE_WRITE_WAIT_MS);
+  return write.find();
 }

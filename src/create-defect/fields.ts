@@ -8,7 +8,7 @@
  * release's id is confirmed in code once the release look-up answers.
  */
 import type { Collection, Entity, OctaneApi } from '../octane/api.js';
-import { refOf } from '../octane/entities.js';
+import { refOf, textOf } from '../octane/entities.js';
 import { and, cross, eq, idEq, like } from '../octane/query.js';
 import { LookupError, listNodes, matchNames, resolveAll, searchByName, someOf, type Resolved } from '../lookups.js';
 import type { FieldNames } from '../inputs/field-names.js';
@@ -34,8 +34,7 @@ const PRIORITY_ROOT = 'list_node.priority';
 
 /** Case-insensitive comparison in NFC; an exact-case match is preferred among several (see pick). */
 const fold = (v: unknown): string | undefined => (typeof v === 'string' ? v.normalize('NFC').toLowerCase() : undefined);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const nameOf = (e: Entity): string => JSON.stringify(str(e.name));
+const nameOf = (e: Entity): string => JSON.stringify(textOf(e.name));
 
 /**
  * Resolves every field given by name. `release` is the release look-up of the same wave: sprint
@@ -116,7 +115,7 @@ function pick(input: string, name: string, matches: Entity[], kind: Pick<Kind, '
   if (sameCase.length === 1) return sameCase[0];
   const show = (e: Entity): string => {
     const parent = kind.withParent ? refOf(e.parent) : undefined;
-    return `${nameOf(e)} (id ${str(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
+    return `${nameOf(e)} (id ${textOf(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
   };
   throw LookupError.of(input, `Several ${kind.what} fit ${JSON.stringify(name)}: ${(sameCase.length > 1 ? sameCase : matches).map(show).join(', ')}; rename all but one in Octane.`);
 }
@@ -135,7 +134,7 @@ async function one(api: OctaneApi, input: string, name: string, kind: Kind): Pro
     isMatch: (e) => fold(e.name) === wanted && (kind.accept?.(e) ?? true)
   });
   const hit = pick(input, name, found.matches, kind);
-  if (hit) return { id: str(hit.id), name: str(hit.name) };
+  if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
   if (!found.complete) {
     throw LookupError.of(input, `No ${kind.noun} named exactly ${JSON.stringify(name)} among the first ${found.rows.length} of ${found.total} similar names.`);
   }
@@ -194,20 +193,20 @@ async function findOwner(api: OctaneApi, given: string): Promise<Resolved> {
     what: 'workspace users',
     isMatch: (e) => person(e) && (fold(e.email) === wanted || fold(e.full_name) === wanted)
   });
-  const label = (e: Entity): string => `${str(e.full_name) || str(e.name)} <${str(e.email) || 'no email'}>`;
-  const resolved = (e: Entity): Resolved => ({ id: str(e.id), name: label(e) });
+  const label = (e: Entity): string => `${textOf(e.full_name) || textOf(e.name)} <${textOf(e.email) || 'no email'}>`;
+  const resolved = (e: Entity): Resolved => ({ id: textOf(e.id), name: label(e) });
   const byEmail = found.matches.filter((e) => fold(e.email) === wanted);
   if (byEmail.length === 1) return resolved(byEmail[0]!);
-  if (byEmail.length > 1) throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => str(e.id)).join(', ')}).`);
+  if (byEmail.length > 1) throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => textOf(e.id)).join(', ')}).`);
   const byName = found.matches;
   const exactCase = byName.filter((e) => typeof e.full_name === 'string' && e.full_name.normalize('NFC') === given.normalize('NFC'));
   const chosen = byName.length === 1 ? byName : exactCase.length === 1 ? exactCase : [];
   if (chosen.length === 1) return resolved(chosen[0]!);
   if (byName.length > 1) {
-    const emails = byName.map((e) => str(e.email)).filter((m) => m !== '');
+    const emails = byName.map((e) => textOf(e.email)).filter((m) => m !== '');
     throw LookupError.of(
       'owner',
-      `Several workspace users are named ${JSON.stringify(given)}; give the owner's email instead: ${emails.length ? emails.join(', ') : `(no emails; ids ${byName.map((e) => str(e.id)).join(', ')})`}`
+      `Several workspace users are named ${JSON.stringify(given)}; give the owner's email instead: ${emails.length ? emails.join(', ') : `(no emails; ids ${byName.map((e) => textOf(e.id)).join(', ')})`}`
     );
   }
   if (!found.complete) {
@@ -227,11 +226,11 @@ async function findPriority(api: OctaneApi, name: string): Promise<Resolved | un
 async function findFeature(api: OctaneApi, given: string): Promise<Resolved> {
   const isFeature = (e: Entity): boolean => e.subtype === 'feature';
   const list = (): Promise<string> =>
-    someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${str(e.id)})`, eq('subtype', 'feature'));
+    someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${textOf(e.id)})`, eq('subtype', 'feature'));
   if (ID.test(given)) {
     const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
-    const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => str(e.id) === given && isFeature(e));
-    if (hit) return { id: str(hit.id), name: str(hit.name) };
+    const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => textOf(e.id) === given && isFeature(e));
+    if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
     throw LookupError.of('feature', `No feature with id ${given} in the workspace; features there: ${await list()}`);
   }
   return one(api, 'feature', given, {

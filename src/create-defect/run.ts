@@ -107,13 +107,13 @@ export async function runCreateDefect(
     if (duplicate) {
       const id = duplicate.entity.id;
       const url = api.workItemUrl(id);
-      const comment = failedAgainCommentHtml(deps.runContext) + (evidence.html ? `\n${evidence.html}` : '');
+      const comment = failedAgainCommentHtml(deps.runContext, token) + (evidence.html ? `\n${evidence.html}` : '');
       if (settings.dryRun) {
         log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
         log.info(`Fields a new defect would have had:\n${JSON.stringify(fields, null, 2)}`);
         return { ...base, dryRun: true, created: false, reused: { id, url, phase: duplicate.phase, commentAdded: false } };
       }
-      const commentAdded = await addComment(api, log, id, comment);
+      const commentAdded = await addComment(api, log, { id, text: comment, token }, deps.sleep);
       log.info(`Reused open defect ${id}: ${url}`);
       const attached = await attachEvidence(api, log, id, evidence);
       return { ...base, evidence: attached, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };

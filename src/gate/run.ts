@@ -10,7 +10,7 @@ import { findRelease, resolveAll, resolvePhases, resolveSeverities, type Resolve
 import { oneLine } from '../markup/markdown.js';
 import { gateVerdict } from './verdict.js';
 import { NO_SEVERITY, type GateResult, type ListedDefect, type Tally } from './result.js';
-import { refOf } from '../octane/entities.js';
+import { refName, refOf } from '../octane/entities.js';
 
 const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
 
@@ -36,14 +36,6 @@ function tallyOf(page: Page, limit: number): Tally {
   const rows = page.data.length;
   if (rows < limit && rows >= total) return { n: rows, exact: true };
   return { n: Math.max(total, rows), exact: false };
-}
-
-function refName(value: unknown): string {
-  if (value && typeof value === 'object' && 'name' in value) {
-    const name = (value as { name: unknown }).name;
-    if (typeof name === 'string') return name;
-  }
-  return '';
 }
 
 function sumOf(tallies: Iterable<Tally>): Tally {

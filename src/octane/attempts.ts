@@ -2,7 +2,7 @@
  * The retry loop: one request, sent again after transient failures within the run's time
  * budget. When to retry and how long to wait is decided in retry.ts; this runs it.
  */
-import { OctaneError, OctaneNetworkError, OutcomeUnknownError, statusLine, withMessage } from './errors.js';
+import { OctaneError, OctaneNetworkError, OutcomeUnknownError, statusLine, withMessage, withNetworkMessage } from './errors.js';
 import type { ExchangeResponse } from './http.js';
 import { hostPort } from './network.js';
 import {
@@ -113,15 +113,16 @@ export class Attempts {
     const server = hostPort(spec.url);
     return new OctaneNetworkError(
       `Gave up before ${spec.what}: the calls to Octane at ${server} in this run have taken ${seconds(this.o.budget.spentMs())}, ` +
-        `the most allowed (${seconds(this.o.budget.totalMs)}; it is 60 s, or twice timeout-seconds if that is more); the failures logged above say why`,
-      { code: 'BUDGET', server }
+        `the most allowed (${seconds(this.o.budget.totalMs)}; it is 60 s, or twice the call timeout if that is more); the failures logged above say why`,
+      { code: 'BUDGET', server, hint: 'timeout' }
     );
   }
 
   private redactedNetworkError(error: OctaneNetworkError): OctaneNetworkError {
     const message = this.o.redact(error.message);
     if (message === error.message) return error;
-    return new OctaneNetworkError(message, { code: error.code, server: error.server });
+    // The cause is dropped: it holds the unredacted text.
+    return new OctaneNetworkError(message, { code: error.code, server: error.server, hint: error.hint });
   }
 }
 
@@ -137,5 +138,5 @@ function gaveUp<E extends OctaneError | OctaneNetworkError>(error: E, attempts: 
   if (attempts <= 1 && !why) return error;
   const suffix = ` (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${seconds(elapsedMs)}${why ? `: ${why}` : ''})`;
   if (error instanceof OctaneError) return withMessage(error, `${error.message}${suffix}`) as E;
-  return new OctaneNetworkError(`${error.message}${suffix}`, { code: error.code, server: error.server, cause: error.cause }) as E;
+  return withNetworkMessage(error, `${error.message}${suffix}`) as E;
 }

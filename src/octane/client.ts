@@ -299,9 +299,10 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
       const error = this.errorFrom(response, 'sign-in');
       throw withMessage(
         error,
-        `Octane refused the client id and secret at sign-in (${statusLine(401)}${ids(error)}). ` +
-          'Check that client-id and client-secret are an API access key (not a user name and password), ' +
-          `that the key is active, and that it belongs to shared space ${this.connection.sharedSpaceId} of the workspace`
+        `Octane refused the client id and secret at sign-in (${statusLine(401)}${ids(error)}): ` +
+          'they must be an API access key (not a user name and password), ' +
+          `the key must be active, and it must belong to shared space ${this.connection.sharedSpaceId} of the workspace`,
+        'credentials'
       );
     }
     if (response.status < 200 || response.status > 299) throw this.failure(response, 'sign-in');
@@ -309,8 +310,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     if (unsent) throw this.cookieNotSent(response.status, unsent);
     if (!fresh.get('LWSSO_COOKIE_KEY', this.collectionUrl('defects'))) {
       throw new OctaneError(
-        `Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that octane-url points at the Octane server`,
-        { status: response.status }
+        `Octane answered ${statusLine(response.status)} to sign-in but set no session cookie (LWSSO_COOKIE_KEY); check that the server's address points at the Octane server`,
+        { status: response.status, hint: 'server-url' }
       );
     }
     this.jar = fresh;
@@ -428,12 +429,12 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const api = this.collectionUrl('defects');
     const why =
       unsent.reason === 'secure'
-        ? 'marked Secure, which is only sent back over https, and octane-url uses http; use the https:// address of the site in octane-url'
+        ? "marked Secure, which is only sent back over https, and the server's address uses http; use the site's https:// address"
         : unsent.reason === 'domain'
-          ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the host name of the site in octane-url`
-          : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of octane-url`;
+          ? `for the domain ${JSON.stringify(unsent.domain.slice(0, 100))}, which does not cover ${api.hostname}; use the site's host name in the server's address`
+          : `for the path ${JSON.stringify(unsent.path.slice(0, 100))} only, which the API under ${JSON.stringify(api.pathname.slice(0, 200))} is not in; check the path of the server's address`;
     // Without the cookie every call would be refused (401) and the session could not be signed out.
-    return new OctaneError(`${head} ${why}`, { status });
+    return new OctaneError(`${head} ${why}`, { status, hint: 'server-url' });
   }
 
   private errorFrom(response: ExchangeResponse, what: string): OctaneError {
@@ -445,13 +446,18 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const error = this.errorFrom(response, what);
     switch (response.status) {
       case 403:
+        // A 403 about a field (platform.modify_non_editable_field) is not about the key's role.
+        if (error.errorCode && /field/i.test(error.errorCode)) {
+          return withMessage(error, `${error.message}. Octane does not let this call set that field (it is read-only); leave it out`);
+        }
         return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
       case 404:
         return withMessage(
           error,
           what === 'sign-in'
-            ? `${error.message}. Check the path of octane-url: it is the server's address, with a path prefix only if Octane sits under one`
-            : `${error.message}. Check shared-space-id, workspace-id and the path of octane-url`
+            ? `${error.message}. The path of the server's address is wrong: give the server's address, with a path prefix only if Octane sits under one`
+            : `${error.message}. The shared space, the workspace or the path of the server's address is wrong`,
+          what === 'sign-in' ? 'server-url' : 'workspace'
         );
       case 407:
         return withMessage(
@@ -469,8 +475,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     } catch {
       const kind = looksLikeHtml(response.body, response.contentType) ? 'an HTML page' : 'a body';
       throw new UnreadableAnswerError(
-        `Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that octane-url points at the Octane server and not at a login page or proxy`,
-        { status: response.status }
+        `Octane answered ${statusLine(response.status)} to ${what} with ${kind} that is not JSON; check that the server's address points at the Octane server and not at a login page or proxy`,
+        { status: response.status, hint: 'server-url' }
       );
     }
   }

@@ -5,6 +5,19 @@
  */
 import { STATUS_CODES } from 'node:http';
 
+/**
+ * What a person should check when a call fails, in the client's terms: the server's address, the
+ * API access key, the shared space and workspace, the extra CA certificate, the call timeout. The
+ * client's messages say what is wrong in Octane's words; whoever configured the client (the
+ * action's composition root) maps a hint onto its own settings' names.
+ */
+export type Hint = 'server-url' | 'credentials' | 'workspace' | 'ca' | 'timeout';
+
+/** The hint an error carries, if any. */
+export function hintOf(error: unknown): Hint | undefined {
+  return error instanceof Error ? (error as { hint?: Hint }).hint : undefined;
+}
+
 /** Octane (or something in front of it) answered, and the answer was an error. */
 export class OctaneError extends Error {
   override name = 'OctaneError';
@@ -12,16 +25,18 @@ export class OctaneError extends Error {
   readonly errorCode?: string;
   readonly description?: string;
   readonly correlationId?: string;
+  readonly hint?: Hint;
 
   constructor(
     message: string,
-    details: { status: number; errorCode?: string; description?: string; correlationId?: string }
+    details: { status: number; errorCode?: string; description?: string; correlationId?: string; hint?: Hint }
   ) {
     super(message);
     this.status = details.status;
     this.errorCode = details.errorCode;
     this.description = details.description;
     this.correlationId = details.correlationId;
+    this.hint = details.hint;
   }
 }
 
@@ -32,11 +47,13 @@ export class OctaneNetworkError extends Error {
   readonly code: string;
   /** host:port of the server that could not be reached. */
   readonly server: string;
+  readonly hint?: Hint;
 
-  constructor(message: string, details: { code: string; server: string; cause?: unknown }) {
+  constructor(message: string, details: { code: string; server: string; cause?: unknown; hint?: Hint }) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = details.code;
     this.server = details.server;
+    this.hint = details.hint;
   }
 }
 
@@ -48,11 +65,19 @@ export class OctaneNetworkError extends Error {
 export class UnreadableAnswerError extends Error {
   override name = 'UnreadableAnswerError';
   readonly status: number;
+  readonly hint?: Hint;
 
-  constructor(message: string, details: { status: number }) {
+  constructor(message: string, details: { status: number; hint?: Hint }) {
     super(message);
     this.status = details.status;
+    this.hint = details.hint;
   }
+}
+
+/** The extra CA certificate cannot be used; nothing was sent. */
+export class TrustError extends Error {
+  override name = 'TrustError';
+  readonly hint: Hint = 'ca';
 }
 
 /** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
@@ -89,6 +114,7 @@ interface OctaneErrorBody {
 /** Longest description kept in a message; Octane sometimes puts whole stack traces there. */
 const MAX_DESCRIPTION = 1000;
 
+// Trims, unlike entities.ts's readers: error texts come padded, and nothing compares them.
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -146,12 +172,7 @@ export function octaneErrorFrom(
       status
     });
   }
-  const list: OctaneErrorBody[] =
-    parsed && typeof parsed === 'object' && Array.isArray((parsed as { errors?: unknown }).errors)
-      ? ((parsed as { errors: unknown[] }).errors.filter((e) => e && typeof e === 'object') as OctaneErrorBody[])
-      : parsed && typeof parsed === 'object'
-        ? [parsed as OctaneErrorBody]
-        : [];
+  const list = errorList(unwrapped(parsed));
   if (list.length === 0) return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
   const parts = list.map((e) => oneError(e, redact));
   const first = parts[0]!;
@@ -164,12 +185,47 @@ export function octaneErrorFrom(
   });
 }
 
-/** Same error, new message (keeps status and Octane's fields). */
-export function withMessage(error: OctaneError, message: string): OctaneError {
+function errorList(parsed: unknown): OctaneErrorBody[] {
+  if (!parsed || typeof parsed !== 'object') return [];
+  const errors = (parsed as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) return errors.filter((e) => e && typeof e === 'object') as OctaneErrorBody[];
+  return [parsed as OctaneErrorBody];
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+
+/**
+ * A servlet error page in front of Octane wraps the error as {"message": "<HTML-escaped JSON>"}
+ * (the Java SDK reads it so: ModelParser.hasServletError / getErrorModelFromServletJson). The
+ * inner error is used; a message that is not an Octane error becomes the description.
+ */
+function unwrapped(parsed: unknown): unknown {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  const { message, error_code: errorCode, errors } = parsed as { message?: unknown; error_code?: unknown; errors?: unknown };
+  if (typeof message !== 'string' || errorCode !== undefined || errors !== undefined) return parsed;
+  // One pass, so that "&amp;quot;" becomes "&quot;" and not a quote.
+  const text = message.replace(/&(quot|amp|lt|gt|#39);/g, (_, name: string) => ENTITIES[name]!);
+  try {
+    const inner: unknown = JSON.parse(text);
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) return inner;
+  } catch {
+    // not JSON: the text itself is the description
+  }
+  return { description: text };
+}
+
+/** Same error, new message (keeps status, Octane's fields and the hint unless one is given). */
+export function withMessage(error: OctaneError, message: string, hint: Hint | undefined = error.hint): OctaneError {
   return new OctaneError(message, {
     status: error.status,
     errorCode: error.errorCode,
     description: error.description,
-    correlationId: error.correlationId
+    correlationId: error.correlationId,
+    hint
   });
+}
+
+/** Same network error, new message (keeps code, server, cause and hint). */
+export function withNetworkMessage(error: OctaneNetworkError, message: string): OctaneNetworkError {
+  return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
 }

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import fetch, { type Response } from 'node-fetch';
-import { OctaneError, OctaneNetworkError, statusLine } from './errors.js';
+import { type Hint, OctaneError, OctaneNetworkError, statusLine } from './errors.js';
 import { hostPort, type Network } from './network.js';
 import { seconds } from './retry.js';
 
@@ -259,19 +259,19 @@ function redirectTarget(request: ExchangeRequest, from: URL, response: Response,
   try {
     target = new URL(location, from);
   } catch {
-    throw new OctaneError(`${head} with a redirect to an invalid address; check octane-url`, { status: response.status });
+    throw new OctaneError(`${head} with a redirect to an invalid address`, { status: response.status, hint: 'server-url' });
   }
   const fail = (why: string): never => {
     throw new OctaneError(
       `${head} with a redirect to ${target.protocol}//${hostPort(target)} that was not followed: ${why}. ` +
-        'Check octane-url (scheme, host, port and path prefix); a redirect to a login page means the site wants SSO, which needs an API access key',
-      { status: response.status }
+        "Check the server's address (scheme, host, port and path prefix); a redirect to a login page means the site wants SSO, which needs an API access key",
+      { status: response.status, hint: 'server-url' }
     );
   };
   if (from.protocol === 'https:' && target.protocol !== 'https:') fail('it would leave https');
   if (target.protocol !== 'https:' && target.protocol !== 'http:') fail('it is not http(s)');
   if (hostPort(target) !== hostPort(from)) {
-    fail('session cookies and credentials are only sent to the host of octane-url');
+    fail("session cookies and credentials are only sent to the server's own host");
   }
   if (request.method !== 'GET' && response.status !== 307 && response.status !== 308) {
     fail(`a ${request.method} is only re-sent on 307/308`);
@@ -303,20 +303,25 @@ function networkError(error: unknown, f: FailureContext): OctaneNetworkError {
   let code = e.code ?? 'ERROR';
   if (/socket hang up/i.test(reason)) code = 'ECONNRESET';
   let message: string;
+  let hint: Hint | undefined;
   if (code === 'ECONNREFUSED') {
+    if (!f.proxy) hint = 'server-url';
     message = f.proxy
       ? `Could not connect to the proxy at ${f.proxy} (ECONNREFUSED: connection refused) for ${f.what} to Octane at ${server}; check https_proxy/http_proxy`
-      : `Could not connect to Octane at ${server} (ECONNREFUSED: connection refused) for ${f.what}; check octane-url and that the server is up`;
+      : `Could not connect to Octane at ${server} (ECONNREFUSED: connection refused) for ${f.what}; check the server's address and that the server is up`;
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    if (!f.proxy) hint = 'server-url';
     message = f.proxy
       ? `The proxy host ${f.proxy} does not resolve (${code}); check https_proxy/http_proxy`
-      : `The host name ${f.url.hostname} of Octane (${server}) does not resolve (${code}) for ${f.what}; check octane-url, DNS, and whether a proxy (https_proxy, no_proxy) is needed`;
+      : `The host name ${f.url.hostname} of Octane (${server}) does not resolve (${code}) for ${f.what}; check the server's address, DNS, and whether a proxy (https_proxy, no_proxy) is needed`;
   } else if (UNTRUSTED_CODES.has(code)) {
+    hint = 'ca';
     message =
       `The TLS certificate of Octane at ${server} is not trusted (${code}). If the site uses a private certificate authority, ` +
-      'give its PEM certificate in the `ca-certificate` input or point NODE_EXTRA_CA_CERTS at a file that holds it; certificate checks are never turned off';
+      'give its PEM certificate as an extra CA certificate or point NODE_EXTRA_CA_CERTS at a file that holds it; certificate checks are never turned off';
   } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    message = `The TLS certificate of Octane at ${server} is not issued for ${f.url.hostname} (${code}); use the host name the certificate names in octane-url`;
+    hint = 'server-url';
+    message = `The TLS certificate of Octane at ${server} is not issued for ${f.url.hostname} (${code}); use the host name the certificate names in the server's address`;
   } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     message = `The TLS certificate of Octane at ${server} is not valid now (${code}); the site's certificate must be renewed`;
   } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
@@ -324,5 +329,5 @@ function networkError(error: unknown, f: FailureContext): OctaneNetworkError {
   } else {
     message = `Could not reach Octane at ${server}${via} for ${f.what} (${code}: ${reason})`;
   }
-  return new OctaneNetworkError(message, { code, server, cause: error });
+  return new OctaneNetworkError(message, { code, server, cause: error, hint });
 }

@@ -11,6 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { getProxyForUrl } from 'proxy-from-env';
 import type { HttpsProxyAgent } from 'https-proxy-agent';
+import { TrustError } from './errors.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -142,7 +143,7 @@ function pemCertificates(text: string): string[] {
 }
 
 export interface TrustOptions {
-  /** PEM text, or a path to a PEM file (the `ca-certificate` input). */
+  /** Extra CA certificates, PEM text (a file is the caller's to read). */
   caCertificate?: string;
   env: Env;
   /** Told when NODE_EXTRA_CA_CERTS names a file that cannot be read (Node only warns, too). */
@@ -163,18 +164,17 @@ function extraCertificates(options: TrustOptions): string[] {
   const extra: string[] = [];
   const given = options.caCertificate?.trim();
   if (given) {
-    const text = given.includes('-----BEGIN') ? given : readCaFile(given);
-    const certs = pemCertificates(text);
+    const certs = pemCertificates(given);
     if (certs.length === 0) {
-      throw new Error('ca-certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... or the path of such a file)');
+      throw new TrustError('The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
     }
     // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
-    // set ca-certificate" although it was set: name the broken one instead.
+    // give a CA certificate" although one was given: name the broken one instead.
     certs.forEach((pem, i) => {
       const problem = unreadable(pem);
       if (problem) {
-        throw new Error(
-          `ca-certificate: certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
+        throw new TrustError(
+          `The extra CA certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
             'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters'
         );
       }
@@ -202,16 +202,6 @@ function unreadable(pem: string): string | undefined {
     return undefined;
   } catch (e) {
     return (e as { code?: string }).code ?? 'not a certificate';
-  }
-}
-
-function readCaFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`ca-certificate is neither PEM text nor a readable file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: e
-    });
   }
 }
 
@@ -384,7 +374,7 @@ export class Network {
     // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
     if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
       trust.warn?.(
-        'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with the ca-certificate input or NODE_EXTRA_CA_CERTS)'
+        'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with an extra CA certificate or NODE_EXTRA_CA_CERTS)'
       );
     }
   }

@@ -12,13 +12,13 @@ import { randomUUID } from 'node:crypto';
 import type { Entity, OctaneApiWithUpdate } from '../octane/api.js';
 import { OctaneError } from '../octane/errors.js';
 import { idEq, idIn } from '../octane/query.js';
-import { compareIds, refOf } from '../octane/entities.js';
+import { refOf } from '../octane/entities.js';
 import type { Log } from '../log.js';
 import type { ResolveDefectSettings } from '../settings.js';
 import type { RunContext } from '../create-defect/run-context.js';
 import { findRelease, resolveAll, resolvePhases, type Resolved } from '../lookups.js';
-import { confirmCandidates, listCandidates, listDefectPhases, listDoneMetaphases, openDuplicates } from '../create-defect/dedupe.js';
-import { carriesCreationMarker, hasToken } from '../create-defect/description.js';
+import { confirmCandidates, findComment, listCandidates, listDefectPhases, listDoneMetaphases, openDuplicates } from '../create-defect/dedupe.js';
+import { carriesCreationMarker } from '../create-defect/description.js';
 import { writeOnce } from '../create-defect/exactly-once.js';
 import { passedCommentHtml } from './comment.js';
 
@@ -242,9 +242,3 @@ async function readPhase(api: OctaneApiWithUpdate, id: string): Promise<string |
   return refOf(d?.phase)?.id;
 }
 
-/** This run's comment on the defect (found by its token), for a comment whose answer was lost. */
-async function findComment(api: OctaneApiWithUpdate, id: string, token: string): Promise<Entity | undefined> {
-  const page = await api.list('comments', { query: idEq('owner_work_item', id), fields: ['id', 'text'], orderBy: ['-id'], limit: 50 });
-  const data = Array.isArray(page?.data) ? page.data : [];
-  return data.filter((c) => hasToken(c.text, token)).sort((a, b) => compareIds(b.id, a.id))[0];
-}
