@@ -7,6 +7,7 @@ import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
+import type { ConditionSpec } from './inputs/conditions.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -42,6 +43,21 @@ export interface GateSettings extends CommonSettings {
   operator: Operator;
   listLimit: number;
   failOnGate: boolean;
+  /** Parsed `conditions`; absent = the one condition `total operator threshold`. */
+  conditions?: ConditionSpec[];
+  /** Scopes (issue 10); absent or empty lists = no scope. */
+  scopes?: GateScopes;
+}
+
+/** Names per scope input (values ORed, inputs ANDed), and created-after. */
+export interface GateScopes {
+  teams: string[];
+  milestones: string[];
+  sprints: string[];
+  applicationModules: string[];
+  defectTypes: string[];
+  tags: string[];
+  createdAfter?: { at: Date; text: string };
 }
 
 export type Settings = CreateDefectSettings | GateSettings;
