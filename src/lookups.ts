@@ -3,7 +3,8 @@
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Collection, Entity, OctaneApi, Page } from './octane/api.js';
 import { OctaneError } from './octane/errors.js';
-import { and, cross, eq, hasMetacharacters, like, or } from './octane/query.js';
+import { and, cross, eq, hasMetacharacters, idEq, like, or } from './octane/query.js';
+import { refOf } from './octane/entities.js';
 
 export interface Resolved {
   id: string;
@@ -101,8 +102,10 @@ export async function lookUpRelease(api: OctaneApi, name: string): Promise<Check
 interface NamedOptions {
   /** The filter asked first (default: the names' own filter, `within` and-ed). */
   first?: string;
-  /** An expression every candidate must also match (a sprint's release). */
+  /** An expression every candidate must also match (a sprint's release, by the release look-up's filter). */
   within?: string;
+  /** The release candidates must belong to (their `release` field), checked in code once it resolves. */
+  release?: Promise<Resolved>;
   fields?: string[];
 }
 
@@ -115,7 +118,8 @@ export function namedFilter(names: string[], within?: string): string {
  * Entities named exactly (case-sensitive, compared in NFC) each of `names`, one each: an unknown name
  * or a name two entities share fails (naming `input`, listing some that exist). The query is a
  * pre-filter; a name with metacharacters that the server refuses or does not find escaped is
- * searched with wildcards (no escaping) and compared in code.
+ * searched with wildcards (no escaping) and compared in code. `within` that the server refuses (an
+ * escaped release name) is dropped for the release check in code.
  */
 export async function findNamedIn(
   api: OctaneApi,
@@ -125,25 +129,43 @@ export async function findNamedIn(
   names: string[],
   options: NamedOptions = {}
 ): Promise<Checked<Resolved[]>> {
-  const fields = options.fields ?? ['id', 'name'];
-  const first = options.first ?? namedFilter(names, options.within);
+  const fields = options.fields ?? (options.release ? ['id', 'name', 'release'] : ['id', 'name']);
   const tricky = names.some(hasMetacharacters);
+  let within = options.within;
   let found: { rows: Entity[]; total: number; complete: boolean } | undefined;
   let exact = true;
-  try {
-    const page = await api.list(collection, { query: first, fields, limit: PAGE_MAX });
+  const ask = async (query: string): Promise<void> => {
+    const page = await api.list(collection, { query, fields, limit: PAGE_MAX });
     const rows = checkedPage(page, what, false);
     found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+  };
+  try {
+    await ask(options.first ?? namedFilter(names, within));
   } catch (e) {
     // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
-    if (!(tricky && isRefusedQuery(e))) throw e;
+    if (!isRefusedQuery(e) || !(tricky || within)) throw e;
+    exact = false;
+    if (within) {
+      within = undefined;
+      if (!tricky) await ask(namedFilter(names));
+    }
   }
   const isExact = (wanted: string) => (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted.normalize('NFC');
   if (tricky && (found === undefined || !names.every((n) => found!.rows.some(isExact(n))))) {
     exact = false;
-    found = await walk(api, collection, and(options.within, or(...names.flatMap(forms).map((form) => like('name', form)))), fields, what);
+    found = await walk(api, collection, and(within, or(...names.flatMap(forms).map((form) => like('name', form)))), fields, what);
   }
-  const { rows, total, complete } = found!;
+  let { rows } = found!;
+  const { total, complete } = found!;
+  let release: Resolved | undefined;
+  if (options.release) {
+    release = await options.release.catch(() => undefined);
+    // The release did not resolve: its own look-up reports that.
+    if (!release) throw new LookupError([]);
+    const mine = rows.filter((r) => refOf(r.release)?.id === release!.id);
+    if (mine.length !== rows.length) exact = false;
+    rows = mine;
+  }
   const problems: string[] = [];
   const chosen: Resolved[] = [];
   const unknown: string[] = [];
@@ -161,7 +183,8 @@ export async function findNamedIn(
       problems.push(`No ${unknown.length === 1 ? singular(what) : what} named exactly ${quoted(unknown)} among the first ${rows.length} of ${total} similar names.`);
     } else {
       // Only on this failure path: a short list of what is there, to spot the typo.
-      const somePage = await api.list(collection, { ...(options.within ? { query: options.within } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+      const scope = release ? idEq('release', release.id) : within;
+      const somePage = await api.list(collection, { ...(scope ? { query: scope } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
       const some = checkedPage(somePage, what, false);
       const more = somePage.total_count - some.length;
       const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
@@ -171,7 +194,8 @@ export async function findNamedIn(
           ? ''
           : `. Octane's ${singular(what)} ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
       const article = unknown.length === 1 ? `No ${singular(what)} named ${quoted(unknown)}` : `No ${what} named ${quoted(unknown)}`;
-      problems.push(`${article} in the workspace; ${what} there: ${list}${hint}`);
+      const where = release ? `in release ${JSON.stringify(release.name)}` : 'in the workspace';
+      problems.push(`${article} ${where}; ${what} there: ${list}${hint}`);
     }
   }
   if (problems.length > 0) throw LookupError.of(input, problems.join(' '));

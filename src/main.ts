@@ -10,7 +10,7 @@ import { LookupError } from './lookups.js';
 import { runGate } from './gate/run.js';
 import { runCreateDefect } from './create-defect/run.js';
 import { gateOutputs, gateSummary } from './gate/render.js';
-import { gateVerdict } from './gate/verdict.js';
+import { conditionText, gateVerdict } from './gate/verdict.js';
 import { createOutputs, createSummary } from './create-defect/render.js';
 import { settingsLines } from './settings-lines.js';
 import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
@@ -168,7 +168,10 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     const result = await runGate(settings, client, log);
     setOutputs(core, gateOutputs(result));
     await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
-    if (result.dryRun || result.passed) return;
+    if (result.dryRun) return;
+    // One warning per warn condition that fails: the step still succeeds for them.
+    for (const c of result.conditions ?? []) if (c.level === 'warn' && c.passed === false) core.warning(`Gate condition warns: ${conditionText(c)}`);
+    if (result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
     return;

@@ -7,7 +7,8 @@ import { parseOperator, VALID_OPERATORS_TEXT } from './gate/operators.js';
 import { readCaCertificate } from './inputs/ca-certificate.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs/catalogue.js';
 import { readExtraFields } from './inputs/extra-fields.js';
-import type { ConditionSpec } from './inputs/conditions.js';
+import { parseConditions, type ConditionSpec } from './inputs/conditions.js';
+import { parseCreatedAfter } from './inputs/created-after.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -72,20 +73,32 @@ export interface SettingsDeps {
   setSecret?: (value: string) => void;
   /** Reads a text file (utf8); default fs.readFileSync. */
   readFile?: (path: string) => string;
+  /** The start of the run, for ages in created-after; default now. */
+  now?: () => Date;
 }
 
 type ModeSettings = Omit<CreateDefectSettings, keyof CommonSettings> | Omit<GateSettings, keyof CommonSettings>;
 
 const MODES = ['create-defect', 'gate'] as const;
 const CREATE_ONLY: readonly InputName[] = ['defect-name', 'defect-description', 'severity', 'extra-fields'];
-const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
+const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = [
+  'severities',
+  'conditions',
+  'teams',
+  'milestones',
+  'sprints',
+  'application-modules',
+  'defect-types',
+  'tags',
+  'created-after'
+];
 
 export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): SettingsResult {
   const secret = maskSecret(getInput, deps.setSecret);
   const inputs = new Inputs(getInput, secret);
   const mode = readMode(inputs);
   const common = readCommon(inputs, deps.readFile ?? ((path) => readFileSync(path, 'utf8')));
-  const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : undefined;
+  const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs, deps.now?.() ?? new Date()) : undefined;
   if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
     return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
   }
@@ -185,9 +198,46 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   };
 }
 
-function readGate(inputs: Inputs): ModeSettings | undefined {
+/** `conditions`, parsed before any call to Octane; undefined when not given (threshold and threshold-operator then apply). */
+function readConditions(inputs: Inputs): { conditions?: ConditionSpec[]; ok: boolean } {
+  if (!inputs.given('conditions')) return { ok: true };
+  if (inputs.given('threshold') || inputs.given('threshold-operator')) {
+    const both = ['threshold', 'threshold-operator'].filter((n) => inputs.given(n as InputName)).join(' and ');
+    inputs.problem('conditions', `cannot be given together with ${both}: write that check as a condition line, like \`total <= 0\``);
+    return { ok: false };
+  }
+  const { conditions, problems } = parseConditions(inputs.value('conditions'));
+  for (const p of problems) inputs.problem('conditions', p);
+  return problems.length > 0 ? { ok: false } : { conditions, ok: true };
+}
+
+/** The scope inputs; undefined when one of them has a problem. */
+function readScopes(inputs: Inputs, now: Date): GateScopes | undefined {
+  const teams = inputs.list('teams');
+  const milestones = inputs.list('milestones');
+  const sprints = inputs.list('sprints');
+  const applicationModules = inputs.list('application-modules');
+  const defectTypes = inputs.list('defect-types');
+  const tags = inputs.list('tags');
+  let createdAfter: GateScopes['createdAfter'];
+  let ok = true;
+  if (inputs.given('created-after')) {
+    const text = inputs.value('created-after');
+    const at = parseCreatedAfter(text, now);
+    if (typeof at === 'string') {
+      inputs.problem('created-after', `${at}; got ${inputs.show(text)}`);
+      ok = false;
+    } else createdAfter = { at, text };
+  }
+  if (!ok || !teams || !milestones || !sprints || !applicationModules || !defectTypes || !tags) return undefined;
+  return { teams, milestones, sprints, applicationModules, defectTypes, tags, ...(createdAfter ? { createdAfter } : {}) };
+}
+
+function readGate(inputs: Inputs, now: Date): ModeSettings | undefined {
   const phases = inputs.list('phases');
   const severities = inputs.list('severities');
+  const conditions = readConditions(inputs);
+  const scopes = readScopes(inputs, now);
   const threshold = inputs.wholeNumber('threshold', 0);
   const operatorText = inputs.orDefault('threshold-operator');
   const operator = parseOperator(operatorText);
@@ -206,11 +256,13 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
     threshold === undefined ||
     operator === undefined ||
     listLimit === undefined ||
-    failOnGate === undefined
+    failOnGate === undefined ||
+    !conditions.ok ||
+    scopes === undefined
   ) {
     return undefined;
   }
-  return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+  return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate, ...(conditions.conditions ? { conditions: conditions.conditions } : {}), scopes };
 }
 
 /**

@@ -134,7 +134,7 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(23);
+    expect(INPUT_NAMES).toHaveLength(31);
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });
@@ -634,5 +634,48 @@ describe('a secret pasted into the wrong input', () => {
     expect(text).toContain('- mode: must be create-defect or gate; got "***"');
     const escaped = (v: string) => showValue(v).slice(1, -1);
     for (const part of [secret, escaped(secret), escaped(secret.slice(0, 5))]) expect(text).not.toContain(part);
+  });
+});
+
+describe('conditions and scopes (issue 10)', () => {
+  it('threshold and threshold-operator default in the code: without conditions they make `total <= 0`', () => {
+    const s = gate();
+    expect([s.threshold, s.operator, s.conditions]).toEqual([0, '<=', undefined]);
+  });
+
+  it('reads conditions line by line, and refuses them together with threshold or threshold-operator', () => {
+    const s = gate({ conditions: 'Urgent, Very High == 0\n# a comment\n\nHigh <= 3\ntotal <= 25 warn' });
+    expect(s.conditions!.map((c) => [c.text, c.level])).toEqual([
+      ['Urgent, Very High == 0', 'fail'],
+      ['High <= 3', 'fail'],
+      ['total <= 25', 'warn']
+    ]);
+    expect(lines({ ...GATE, conditions: 'total <= 1', threshold: '0' })).toEqual([
+      expect.stringMatching(/^- conditions: cannot be given together with threshold: /)
+    ]);
+    expect(lines({ ...GATE, conditions: 'total <= 1', 'threshold-operator': '<', threshold: '2' })[0]).toContain('threshold and threshold-operator');
+  });
+
+  it('names the line of a condition that does not parse', () => {
+    expect(lines({ ...GATE, conditions: 'total <= 1\nHigh =< 3' })).toEqual([expect.stringMatching(/^- conditions: line 2: /)]);
+  });
+
+  it('reads the scope lists and created-after, an age counted from the start of the run', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const result = read({ ...GATE, teams: 'Platform, Mobile', tags: 'regression', 'created-after': '7d' }, { now: () => now });
+    expect(result.ok).toBe(true);
+    const s = (result as { settings: GateSettings }).settings;
+    expect(s.scopes).toMatchObject({ teams: ['Platform', 'Mobile'], tags: ['regression'], milestones: [], sprints: [] });
+    expect(s.scopes!.createdAfter!.at.toISOString()).toBe('2026-11-24T10:00:00.000Z');
+  });
+
+  it('refuses a created-after that is not a date, date-time or age, naming the input', () => {
+    expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)]);
+    expect(lines({ ...GATE, teams: 'A,,B' })[0]).toMatch(/^- teams: entry 2 is empty/);
+  });
+
+  it('warns that the gate inputs are ignored in create-defect', () => {
+    const result = read({ ...CREATE, teams: 'Platform', conditions: 'total == 0' });
+    expect(result.warnings.join('\n')).toMatch(/conditions is only used in mode gate[\s\S]*teams is only used in mode gate/);
   });
 });

@@ -291,8 +291,10 @@ function resolveConditions(specs: ConditionSpec[], severities: Resolved[], filte
       return { ...base, severities: matchNames('conditions', 'severities', c.which, severities) };
     } catch (e) {
       if (!(e instanceof LookupError)) throw e;
-      const inside = filtered ? ` (a condition counts only severities inside the severities input: ${severities.map((s) => s.name).join(', ')})` : '';
-      problems.push(`Condition ${JSON.stringify(c.text)}: ${e.message}${inside}`);
+      const message = filtered
+        ? `${e.message.replace(/; valid severities: [\s\S]*$/, '')} among the severities input (${severities.map((s) => s.name).join(', ')}); a condition counts only severities the gate counts`
+        : e.message;
+      problems.push(`Condition ${JSON.stringify(c.text)}: ${message}`);
       return base;
     }
   });
@@ -322,11 +324,15 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
   const early = settings.dryRun ? undefined : defectWave(api, speculative, limit);
 
   const found = await log.group('Look-ups', async () => {
+    const releaseFound = lookUpRelease(api, settings.releaseName);
+    const releaseValue = releaseFound.then((r) => r.value);
+    // Its failure is the release look-up's to report; the scopes that wait for it only stop.
+    releaseValue.catch(() => undefined);
     const r = await resolveAll({
-      release: lookUpRelease(api, settings.releaseName),
+      release: releaseFound,
       phases: lookUpPhases(api, settings.phases),
       severities: lookUpSeverities(api, settings.severities),
-      scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api)]))) as Promise<Record<string, Checked<Resolved[]>>>
+      scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api, releaseValue)]))) as Promise<Record<string, Checked<Resolved[]>>>
     });
     log.info(`Release: ${oneLine(r.release.value.name)} (id ${oneLine(r.release.value.id)})`);
     log.info(`Phases: ${names(r.phases.value)}`);

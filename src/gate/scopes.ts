@@ -14,7 +14,8 @@ export interface ScopeSpec {
   names: string[];
   /** The look-up's own filter: the cross filter of the first wave repeats it. */
   filter: string;
-  lookUp: (api: OctaneApi) => Promise<Checked<Resolved[]>>;
+  /** `release`: the gate's release once resolved (milestones and sprints are checked against it in code). */
+  lookUp: (api: OctaneApi, release: Promise<Resolved>) => Promise<Checked<Resolved[]>>;
 }
 
 /** A scope the look-ups resolved. */
@@ -40,7 +41,7 @@ export function scopeSpecs(scopes: GateScopes | undefined, releaseName: string):
     field,
     names,
     filter: namedFilter(names, within),
-    lookUp: (api) => findNamedIn(api, collection, input, label, names, within ? { within } : {})
+    lookUp: (api, release) => findNamedIn(api, collection, input, label, names, within ? { within, release } : {})
   });
   const out: ScopeSpec[] = [];
   if (scopes.teams.length) out.push(named('teams', 'teams', 'team', 'teams', scopes.teams));
