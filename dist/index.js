@@ -40923,10 +40923,21 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'list-limit',
     'fail-on-gate',
     'resolve-phase',
+    'conditions',
+    'teams',
+    'milestones',
+    'sprints',
+    'defect-types',
+    'created-after',
     'timeout-seconds',
     'retries',
     'ca-certificate'
 ]));
+/**
+ * Defaults that action.yml must not declare: the code needs to tell "given" from "left empty" (giving
+ * `conditions` with either is an input error), and the runner would fill an action.yml default in.
+ */
+const DEFAULTED_IN_CODE = (/* unused pure expression or super */ null && (['threshold', 'threshold-operator']));
 /** Values used when an input is empty (the runner fills action.yml defaults, but not every caller does). */
 const INPUT_DEFAULTS = {
     phases: 'New, Opened, Deferred',
@@ -41248,6 +41259,136 @@ function readFilePatterns(text, { report, show }) {
     return ok ? lines : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/conditions.ts
+// The gate's `conditions` input: one condition a line, `WHICH OPERATOR NUMBER [warn]`, where WHICH
+// is `total` or a comma-separated list of severities. Parsed here, before any call to Octane; the
+// severity names are resolved later, like the `severities` input.
+
+
+
+/** The most conditions one gate takes: each is a line a person reads in the summary. */
+const MAX_CONDITIONS = 50;
+const SYMBOL = /^(.*?)\s*(<=|>=|==|!=|<|>)\s*(\S+)$/;
+const WORD = /^(.*?)\s+(lt|le|eq|ne|ge|gt)\s+(\S+)$/i;
+const WHOLE_NUMBER = /^[0-9]+$/;
+/**
+ * Every condition, or the problems, each naming its line. Blank lines and lines starting with `#`
+ * are skipped. A line that does not parse is never guessed at: a misread condition could pass a gate.
+ */
+function parseConditions(text) {
+    const conditions = [];
+    const problems = [];
+    text.split(/\r\n|\r|\n/).forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            return;
+        const parsed = parseLine(line);
+        if (typeof parsed === 'string')
+            problems.push(`line ${i + 1}: ${parsed}`);
+        else
+            conditions.push(parsed);
+    });
+    if (problems.length === 0 && conditions.length === 0)
+        problems.push('holds no condition, only blank lines or comments');
+    if (conditions.length > MAX_CONDITIONS)
+        problems.push(`holds ${conditions.length} conditions; at most ${MAX_CONDITIONS}`);
+    return { conditions, problems };
+}
+/** A condition, or what is wrong with the line. */
+function parseLine(line) {
+    const index = Array.from(line).findIndex(isControl);
+    if (index >= 0)
+        return `has a control character at character ${index + 1}`;
+    let rest = line;
+    let level = 'fail';
+    const warn = /\s+warn$/i.exec(rest);
+    if (warn) {
+        level = 'warn';
+        rest = rest.slice(0, warn.index);
+    }
+    const m = SYMBOL.exec(rest) ?? WORD.exec(rest);
+    if (!m)
+        return 'needs WHICH OPERATOR NUMBER, like `High <= 3` or `total == 0 warn` (operators < <= == != >= > or lt le eq ne ge gt)';
+    const [, whichText = '', opText = '', numberText = ''] = m;
+    const operator = parseOperator(opText);
+    if (operator === undefined)
+        return `${JSON.stringify(opText)} is not an operator`;
+    if (!WHOLE_NUMBER.test(numberText) || !Number.isSafeInteger(Number(numberText))) {
+        return `${JSON.stringify(numberText)} is not a whole number of 0 or more${/warn/i.test(numberText) ? ' (write warn after the number, with a space)' : ''}`;
+    }
+    // `=>`, `=<`, `<==` and the like are refused, not read as a name ending in `=` and another operator.
+    if (/[=<>!]$/.test(whichText.trim()))
+        return `${JSON.stringify(`${whichText.trim().slice(-1)}${opText}`)} is not an operator`;
+    const parsed = parseWhich(whichText);
+    if ('problem' in parsed)
+        return parsed.problem;
+    const { which } = parsed;
+    const threshold = Number(numberText);
+    const whichShown = which === 'total' ? 'total' : which.join(', ');
+    return { text: `${whichShown} ${operator} ${threshold}`, which, operator, threshold, level };
+}
+function parseWhich(text) {
+    const problem = (message) => ({ problem: message });
+    const t = text.trim();
+    if (t === '')
+        return problem('names nothing before the operator: write `total` or severities, like `Urgent, Very High`');
+    if (t.toLowerCase() === 'total')
+        return { which: 'total' };
+    const names = t.split(',').map((n) => n.trim().replace(/\s+/g, ' '));
+    if (names.some((n) => n === ''))
+        return problem(`has an empty severity name in ${JSON.stringify(t)}`);
+    if (names.some((n) => n.toLowerCase() === 'total'))
+        return problem('`total` stands alone: it already counts every severity');
+    if (names.some((n) => Array.from(n).length > MAX_NAME_LENGTH))
+        return problem(`a severity name is longer than ${MAX_NAME_LENGTH} characters`);
+    const seen = new Set();
+    for (const n of names) {
+        if (seen.has(n.toLowerCase()))
+            return problem(`names ${JSON.stringify(n)} twice`);
+        seen.add(n.toLowerCase());
+    }
+    return { which: names };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/created-after.ts
+// The gate's `created-after` input: an ISO 8601 date or date-time (UTC when it names no zone), or
+// an age such as `7d` or `36h` counted back from the start of the run.
+const AGE = /^([0-9]{1,6})\s*([dhm])$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+/** The instant, or a message saying what is wrong (for the input's problem line). */
+function parseCreatedAfter(text, now) {
+    const t = text.trim();
+    const age = AGE.exec(t);
+    if (age) {
+        const ms = Number(age[1]) * UNIT_MS[age[2].toLowerCase()];
+        return new Date(now.getTime() - ms);
+    }
+    const date = DATE.exec(t);
+    if (date)
+        return checked(t, Number(date[1]), Number(date[2]), Number(date[3]), 0, 0, 0, '', 'Z');
+    const dt = DATE_TIME.exec(t);
+    if (dt) {
+        const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = dt;
+        return checked(t, Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), frac, zone);
+    }
+    return 'must be a date (2026-11-30), a date-time (2026-11-30T08:00:00Z; UTC when no zone is given) or an age (7d, 36h, 90m)';
+}
+function checked(text, y, mo, d, h, mi, s, frac, zone) {
+    const ms = Date.UTC(y, mo - 1, d, h, mi, s, frac ? Math.floor(Number(`0${frac}`) * 1000) : 0);
+    const back = new Date(ms);
+    // Date.UTC rolls 2026-02-30 over into March; a date that is not on the calendar is a typo.
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+        return `${JSON.stringify(text)} is not a real date and time`;
+    }
+    if (zone.toUpperCase() === 'Z')
+        return back;
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+    const offset = (Number(z[2]) * 60 + Number(z[3])) * 60_000 * (z[1] === '+' ? 1 : -1);
+    return new Date(ms - offset);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
 // The generic input rules (required, defaults, ids, names, booleans, whole numbers, lists),
 // applied one input at a time. Every problem is collected, each naming its input, so a user
@@ -41255,7 +41396,7 @@ function readFilePatterns(text, { report, show }) {
 
 
 const ID_INPUT = /^[0-9]{1,18}$/;
-const WHOLE_NUMBER = /^[0-9]+$/;
+const reader_WHOLE_NUMBER = /^[0-9]+$/;
 class Inputs {
     getInput;
     problems = [];
@@ -41343,13 +41484,13 @@ class Inputs {
      */
     wholeNumber(name, min, max) {
         const v = this.orDefault(name);
-        const n = WHOLE_NUMBER.test(v) ? Number(v) : NaN;
+        const n = reader_WHOLE_NUMBER.test(v) ? Number(v) : NaN;
         if (Number.isSafeInteger(n) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
             return n;
         if (max !== undefined) {
             this.problem(name, `must be a whole number from ${min} to ${max}; got ${this.show(v)}`);
         }
-        else if (WHOLE_NUMBER.test(v) && n >= min) {
+        else if (reader_WHOLE_NUMBER.test(v) && n >= min) {
             this.problem(name, `is too large (at most ${Number.MAX_SAFE_INTEGER}); got ${this.show(v)}`);
         }
         else {
@@ -41496,21 +41637,38 @@ function parseServerUrl(text, { report, warn, show }) {
 
 
 
+
+
 const MODES = ['create-defect', 'gate', 'resolve-defect'];
 const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY = ['resolve-phase'];
+// application-modules and tags are read by both create-defect (set on the new defect) and the gate (a scope).
 const CREATE_ONLY = [
     'defect-name', 'defect-description', 'severity', 'extra-fields',
-    'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature',
+    'team', 'owner', 'milestone', 'sprint', 'priority', 'feature',
     'attachments', 'test-results'
 ];
-const GATE_ONLY_WITHOUT_DEFAULT = ['severities'];
+const GATE_ONLY_WITHOUT_DEFAULT = [
+    'severities',
+    'conditions',
+    'teams',
+    'milestones',
+    'sprints',
+    'defect-types',
+    'created-after'
+];
 function readSettings(getInput, deps = {}) {
     const secret = maskSecret(getInput, deps.setSecret);
     const inputs = new Inputs(getInput, secret);
     const mode = readMode(inputs);
     const common = readCommon(inputs, deps.readFile ?? ((path) => (0,external_node_fs_.readFileSync)(path, 'utf8')));
-    const modeSettings = mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : mode === 'resolve-defect' ? readResolveDefect(inputs) : undefined;
+    const modeSettings = mode === 'create-defect'
+        ? readCreateDefect(inputs)
+        : mode === 'gate'
+            ? readGate(inputs, deps.now?.() ?? new Date())
+            : mode === 'resolve-defect'
+                ? readResolveDefect(inputs)
+                : undefined;
     if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
         return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
     }
@@ -41614,9 +41772,49 @@ function readCreateDefect(inputs) {
         testResults
     };
 }
-function readGate(inputs) {
+/** `conditions`, parsed before any call to Octane; undefined when not given (threshold and threshold-operator then apply). */
+function readConditions(inputs) {
+    if (!inputs.given('conditions'))
+        return { ok: true };
+    if (inputs.given('threshold') || inputs.given('threshold-operator')) {
+        const both = ['threshold', 'threshold-operator'].filter((n) => inputs.given(n)).join(' and ');
+        inputs.problem('conditions', `cannot be given together with ${both}: write that check as a condition line, like \`total <= 0\``);
+        return { ok: false };
+    }
+    const { conditions, problems } = parseConditions(inputs.value('conditions'));
+    for (const p of problems)
+        inputs.problem('conditions', p);
+    return problems.length > 0 ? { ok: false } : { conditions, ok: true };
+}
+/** The scope inputs; undefined when one of them has a problem. */
+function readScopes(inputs, now) {
+    const teams = inputs.list('teams');
+    const milestones = inputs.list('milestones');
+    const sprints = inputs.list('sprints');
+    const applicationModules = inputs.list('application-modules');
+    const defectTypes = inputs.list('defect-types');
+    const tags = inputs.list('tags');
+    let createdAfter;
+    let ok = true;
+    if (inputs.given('created-after')) {
+        const text = inputs.value('created-after');
+        const at = parseCreatedAfter(text, now);
+        if (typeof at === 'string') {
+            inputs.problem('created-after', `${at}; got ${inputs.show(text)}`);
+            ok = false;
+        }
+        else
+            createdAfter = { at, text };
+    }
+    if (!ok || !teams || !milestones || !sprints || !applicationModules || !defectTypes || !tags)
+        return undefined;
+    return { teams, milestones, sprints, applicationModules, defectTypes, tags, ...(createdAfter ? { createdAfter } : {}) };
+}
+function readGate(inputs, now) {
     const phases = inputs.list('phases');
     const severities = inputs.list('severities');
+    const conditions = readConditions(inputs);
+    const scopes = readScopes(inputs, now);
     const threshold = inputs.wholeNumber('threshold', 0);
     const operatorText = inputs.orDefault('threshold-operator');
     const operator = parseOperator(operatorText);
@@ -41635,10 +41833,12 @@ function readGate(inputs) {
         threshold === undefined ||
         operator === undefined ||
         listLimit === undefined ||
-        failOnGate === undefined) {
+        failOnGate === undefined ||
+        !conditions.ok ||
+        scopes === undefined) {
         return undefined;
     }
-    return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+    return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate, ...(conditions.conditions ? { conditions: conditions.conditions } : {}), scopes };
 }
 /** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */
 function readResolveDefect(inputs) {
@@ -47605,6 +47805,13 @@ function topLevel(expression) {
     }
     return found;
 }
+/** `field GT ^2026-11-30T08:00:00.000Z^`: an instant as JavaScript writes it (as OpenText's JS SDK puts dates in queries). */
+function after(field, instant) {
+    const iso = instant.toISOString();
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/.test(iso))
+        throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
+    return `${assertField(field)} GT ^${iso}^`;
+}
 
 ;// CONCATENATED MODULE: ./src/octane/ids.ts
 /**
@@ -47848,6 +48055,49 @@ class OctaneClient {
         const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
         const data = page.data.map((item) => this.checkedIds(item, response, what));
         return { total_count: total, data, ...exceeds };
+    }
+    /**
+     * The grouping resource. `use_numeric_id=true` as OpenText's C# SDK sends it (its comment: the resource
+     * answers logical names as ids by default). The one place its shape is checked: every group a
+     * count that is a safe non-negative integer and a value that is null or a reference with a checked id.
+     */
+    async groups(collection, params) {
+        const url = this.collectionUrl(collection);
+        url.pathname += '/groups';
+        const parts = [`group_by=${encodeURIComponent(params.groupBy)}`, 'use_numeric_id=true'];
+        if (params.query)
+            parts.push(`query=${encodeURIComponent(`"${params.query}"`)}`);
+        url.search = `?${parts.join('&')}`;
+        const what = `GET ${collection}/groups`;
+        const response = await this.send({ method: 'GET', url, what });
+        const json = this.parseJson(response, what);
+        const unreadable = (why) => new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
+        if (!json || typeof json !== 'object' || !Array.isArray(json.groups))
+            throw unreadable('JSON that is not a grouping answer (no groups array)');
+        return json.groups.map((g) => {
+            if (!g || typeof g !== 'object')
+                throw unreadable('a group that is not an object');
+            const { count, value } = g;
+            if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0)
+                throw unreadable('a group count that is not a count');
+            if (value === null || value === undefined)
+                return { count, value: null };
+            if (typeof value !== 'object' || Array.isArray(value))
+                throw unreadable('a group value that is not a reference');
+            const v = value;
+            const id = readId(v.id);
+            if (id === null || id === undefined)
+                throw unreadable(`a group value with an unreadable id (${idShape(v.id)})`);
+            const text = (x) => (typeof x === 'string' ? x : undefined);
+            const ref = { type: text(v.type) ?? '', id };
+            const name = text(v.name);
+            const logical = text(v.logical_name);
+            if (name !== undefined)
+                ref.name = name;
+            if (logical !== undefined)
+                ref.logical_name = logical;
+            return { count, value: ref };
+        });
     }
     async create(collection, fields, options = {}) {
         const url = this.collectionUrl(collection);
@@ -48188,31 +48438,121 @@ async function searchByName(api, name, s) {
     }
     return found;
 }
+/** Canonically equivalent spellings (é as one code point or as e + accent): inputs and Octane need not agree on the form. */
+function lookups_forms(name) {
+    return [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
+}
+/** The release look-up's filter: the name in each of its forms. */
+function releaseFilter(name) {
+    return or(...lookups_forms(name).map((form) => eq('name', form)));
+}
 /** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
 async function findRelease(api, name) {
-    // Canonically equivalent spellings are the same name to a reader, and inputs and Octane need not agree on the form: compare in NFC.
-    const wanted = name.normalize('NFC');
-    const isExact = (r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
-    const { rows, total, complete, matches: exact } = await searchByName(api, name, { collection: 'releases', fields: ['id', 'name'], isMatch: isExact, what: 'releases' });
-    if (exact.length === 1)
-        return toResolved(exact[0]);
-    if (exact.length > 1) {
-        throw LookupError.of('release-name', `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => textOf(r.id)).join(', ')}); rename all but one in Octane.`);
+    return (await lookUpRelease(api, name)).value;
+}
+/** findRelease, and whether releaseFilter(name) matched that one release and nothing else. */
+async function lookUpRelease(api, name) {
+    const found = await findNamedIn(api, 'releases', 'release-name', 'releases', [name], { first: releaseFilter(name) });
+    return { value: found.value[0], exact: found.exact };
+}
+/** The filter for entities named exactly one of `names` (each in its forms), inside `within` when given. */
+function namedFilter(names, within) {
+    return and(within, or(...names.flatMap(lookups_forms).map((form) => eq('name', form))));
+}
+/**
+ * Entities named exactly (case-sensitive, compared in NFC) each of `names`, one each: an unknown name
+ * or a name two entities share fails (naming `input`, listing some that exist). The query is a
+ * pre-filter; a name with metacharacters that the server refuses or does not find escaped is
+ * searched with wildcards (no escaping) and compared in code. `within` that the server refuses (an
+ * escaped release name) is dropped for the release check in code.
+ */
+async function findNamedIn(api, collection, input, what, names, options = {}) {
+    const fields = options.fields ?? (options.release ? ['id', 'name', 'release'] : ['id', 'name']);
+    const tricky = names.some(hasMetacharacters);
+    let within = options.within;
+    let found;
+    let exact = true;
+    const ask = async (query) => {
+        const page = await api.list(collection, { query, fields, limit: PAGE_MAX });
+        const rows = checkedPage(page, what, false);
+        found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+    };
+    try {
+        await ask(options.first ?? namedFilter(names, within));
     }
-    if (!complete) {
-        // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
-        throw LookupError.of('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
+    catch (e) {
+        // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
+        if (!isRefusedQuery(e) || !(tricky || within))
+            throw e;
+        exact = false;
+        if (within) {
+            within = undefined;
+            if (!tricky)
+                await ask(namedFilter(names));
+        }
     }
-    // Only on this failure path: a short list of what is there, to spot the typo.
-    const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
-    const some = checkedPage(somePage, 'releases', false);
-    const more = somePage.total_count - some.length;
-    const list = some.length === 0 ? 'none' : lookups_quoted(some.map((r) => textOf(r.name))) + (more > 0 ? ` and ${more} more` : '');
-    const spaced = [...rows, ...some].map((r) => textOf(r.name)).find((n) => n !== name && n.trim() === name);
-    const hint = spaced === undefined
-        ? ''
-        : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
-    throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+    const isExact = (wanted) => (r) => typeof r.name === 'string' && r.name.normalize('NFC') === wanted.normalize('NFC');
+    if (tricky && (found === undefined || !names.every((n) => found.rows.some(isExact(n))))) {
+        exact = false;
+        found = await walk(api, collection, and(within, or(...names.flatMap(lookups_forms).map((form) => like('name', form)))), fields, what);
+    }
+    let { rows } = found;
+    const { total, complete } = found;
+    let release;
+    if (options.release) {
+        release = await options.release.catch(() => undefined);
+        // The release did not resolve: its own look-up reports that.
+        if (!release)
+            throw new LookupError([]);
+        const mine = rows.filter((r) => refOf(r.release)?.id === release.id);
+        if (mine.length !== rows.length)
+            exact = false;
+        rows = mine;
+    }
+    const problems = [];
+    const chosen = [];
+    const unknown = [];
+    for (const name of names) {
+        const hits = rows.filter(isExact(name));
+        if (hits.length === 1) {
+            if (!chosen.some((c) => c.id === textOf(hits[0].id)))
+                chosen.push(toResolved(hits[0]));
+        }
+        else if (hits.length > 1) {
+            problems.push(`Several ${what} are named ${JSON.stringify(name)} (ids ${hits.map((r) => textOf(r.id)).join(', ')}); rename all but one in Octane.`);
+        }
+        else
+            unknown.push(name);
+    }
+    if (unknown.length > 0) {
+        if (!complete) {
+            // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
+            problems.push(`No ${unknown.length === 1 ? singular(what) : what} named exactly ${lookups_quoted(unknown)} among the first ${rows.length} of ${total} similar names.`);
+        }
+        else {
+            // Only on this failure path: a short list of what is there, to spot the typo.
+            const scope = release ? idEq('release', release.id) : within;
+            const somePage = await api.list(collection, { ...(scope ? { query: scope } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+            const some = checkedPage(somePage, what, false);
+            const more = somePage.total_count - some.length;
+            const list = some.length === 0 ? 'none' : lookups_quoted(some.map((r) => textOf(r.name))) + (more > 0 ? ` and ${more} more` : '');
+            const spaced = [...rows, ...some].map((r) => textOf(r.name)).find((n) => unknown.some((u) => n !== u && n.trim() === u));
+            const hint = spaced === undefined
+                ? ''
+                : `. Octane's ${singular(what)} ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
+            const article = unknown.length === 1 ? `No ${singular(what)} named ${lookups_quoted(unknown)}` : `No ${what} named ${lookups_quoted(unknown)}`;
+            const where = release ? `in release ${JSON.stringify(release.name)}` : 'in the workspace';
+            problems.push(`${article} ${where}; ${what} there: ${list}${hint}`);
+        }
+    }
+    if (problems.length > 0)
+        throw LookupError.of(input, problems.join(' '));
+    // Trusted only when every row the filter matched is a chosen one, and the page held every match.
+    exact &&= complete && rows.length === chosen.length && rows.every((r) => chosen.some((c) => c.id === textOf(r.id)));
+    return { value: chosen, exact };
+}
+function singular(what) {
+    return what.endsWith('ies') ? `${what.slice(0, -3)}y` : what.replace(/s$/, '');
 }
 /**
  * Up to 20 rows of a collection shown for a failed name, newest first, as `"a", "b" and N more`
@@ -48292,6 +48632,63 @@ async function resolvePhases(api, names, input = 'phases') {
         .map(toResolved);
     return matchNames(input, 'phases', names, phases);
 }
+/** Defect phases (stories and others have phases with the same names). */
+const DEFECT_PHASE_FILTER = eq('entity', 'defect');
+const SEVERITY_FILTER = cross('list_root', eq('logical_name', SEVERITY_ROOT));
+const DEFECT_TYPE_FILTER = cross('list_root', eq('logical_name', 'list_node.defect_type'));
+/** A phase or list-node look-up's filter: inside `base`, each name as a name or a logical name. */
+function nodeFilter(base, names) {
+    return and(base, or(...names.map((n) => n.trim()).flatMap((n) => [eq('name', n), eq('logical_name', n)])));
+}
+/**
+ * Phases or list nodes by name or logical name, any case (matchNames), asked with nodeFilter so that the
+ * answer shows what that filter matches on this server. Names the filtered answer does not settle (or a
+ * refused filter) are matched against the whole list inside `base`, which also lists the valid names on
+ * failure; then the filter is not trusted.
+ */
+async function lookUpNodes(api, collection, base, names, input, what) {
+    const fields = collection === 'phases' ? ['id', 'name', 'logical_name', 'entity'] : ['id', 'name', 'logical_name'];
+    // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
+    const keep = (p) => collection !== 'phases' || p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect');
+    let filtered;
+    try {
+        const page = await api.list(collection, { query: nodeFilter(base, names), fields, limit: PAGE_MAX });
+        if (page.total_count <= page.data.length)
+            filtered = page.data;
+    }
+    catch (e) {
+        if (!isRefusedQuery(e))
+            throw e;
+    }
+    if (filtered) {
+        try {
+            const chosen = matchNames(input, what, names, filtered.filter(keep).map(toResolved));
+            const exact = filtered.length === chosen.length && filtered.every((r) => chosen.some((c) => c.id === textOf(r.id)));
+            return { value: chosen, exact };
+        }
+        catch (e) {
+            if (!(e instanceof LookupError))
+                throw e;
+        }
+    }
+    const page = await api.list(collection, { query: base, fields, limit: PAGE_MAX });
+    return { value: matchNames(input, what, names, checkedPage(page, what, true).filter(keep).map(toResolved)), exact: false };
+}
+/** resolvePhases with exactness: whether nodeFilter(DEFECT_PHASE_FILTER, names) matched just the chosen phases. */
+function lookUpPhases(api, names) {
+    return lookUpNodes(api, 'phases', DEFECT_PHASE_FILTER, names, 'phases', 'phases');
+}
+/** resolveSeverities with exactness; no names = every node, and no filter to trust. */
+async function lookUpSeverities(api, names) {
+    if (names.length === 0)
+        return { value: await resolveSeverities(api, []), exact: true };
+    const found = await lookUpNodes(api, 'list_nodes', SEVERITY_FILTER, names, 'severities', 'severities');
+    return { value: [...found.value].sort(bySeverity), exact: found.exact };
+}
+/** Defect types (the list list_node.defect_type), like severities. */
+function lookUpDefectTypes(api, names) {
+    return lookUpNodes(api, 'list_nodes', DEFECT_TYPE_FILTER, names, 'defect-types', 'defect types');
+}
 function severityRank(s) {
     const suffix = (s.logicalName ?? '').startsWith(`${SEVERITY_ROOT}.`) ? s.logicalName.slice(SEVERITY_ROOT.length + 1) : '';
     const i = SEVERITY_RANK.indexOf(suffix);
@@ -48354,6 +48751,59 @@ async function resolveAll(lookups) {
         out[k] = settled[i].value;
     });
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/gate/scopes.ts
+
+
+/**
+ * The named scopes, in a fixed order. Milestones and sprints are looked for among the release's: their
+ * filter holds the release look-up's filter, so the first wave can use it before any id is known.
+ * Application modules match by the listed modules only: a defect filed under a sub-module counts only
+ * when the sub-module is listed too (Octane's cross filter on product_areas compares the defect's own modules).
+ */
+function scopeSpecs(scopes, releaseName) {
+    if (!scopes)
+        return [];
+    const inRelease = cross('release', releaseFilter(releaseName));
+    const named = (input, label, field, collection, names, within) => ({
+        input,
+        label,
+        field,
+        names,
+        filter: namedFilter(names, within),
+        lookUp: (api, release) => findNamedIn(api, collection, input, label, names, within ? { within, release } : {})
+    });
+    const out = [];
+    if (scopes.teams.length)
+        out.push(named('teams', 'teams', 'team', 'teams', scopes.teams));
+    if (scopes.milestones.length)
+        out.push(named('milestones', 'milestones', 'milestone', 'milestones', scopes.milestones, inRelease));
+    if (scopes.sprints.length)
+        out.push(named('sprints', 'sprints', 'sprint', 'sprints', scopes.sprints, inRelease));
+    if (scopes.applicationModules.length)
+        out.push(named('application-modules', 'application modules', 'product_areas', 'product_areas', scopes.applicationModules));
+    if (scopes.defectTypes.length) {
+        out.push({
+            input: 'defect-types',
+            label: 'defect types',
+            field: 'defect_type',
+            names: scopes.defectTypes,
+            filter: nodeFilter(DEFECT_TYPE_FILTER, scopes.defectTypes),
+            lookUp: (api) => lookUpDefectTypes(api, scopes.defectTypes)
+        });
+    }
+    if (scopes.tags.length)
+        out.push(named('tags', 'tags', 'user_tags', 'user_tags', scopes.tags));
+    return out;
+}
+/** The created-after part of a defect query, or undefined. */
+function createdAfterFilter(scopes) {
+    return scopes?.createdAfter ? after('creation_time', scopes.createdAfter.at) : undefined;
+}
+/** The scopes' parts of the id query. */
+function scopeIdFilters(results) {
+    return results.map((s) => idIn(s.field, s.values.map((v) => v.id)));
 }
 
 ;// CONCATENATED MODULE: ./src/markup/html.ts
@@ -48504,11 +48954,24 @@ function countText(n, exact) {
 function plural(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
-/** `release X, phases A/B, severities C/D` on one line. */
+/** `release X, phases A/B, severities C/D, teams E/F, created after T` on one line: every part of the filter. */
 function filterText(r) {
     const phases = r.phases.map((p) => oneLine(p.name)).join('/');
     const severities = r.allSeverities ? 'every severity' : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
-    return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}`;
+    const scopes = (r.scopes ?? []).map((s) => `, ${s.values.length === 1 ? verdict_singular(s.label) : s.label} ${s.values.map((v) => oneLine(v.name)).join('/')}`).join('');
+    const created = r.createdAfter ? `, created after ${r.createdAfter.at.toISOString()}` : '';
+    return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}${scopes}${created}`;
+}
+function verdict_singular(label) {
+    return label.replace(/s$/, '');
+}
+/** `High <= 3 (5 defects)` */
+function conditionText(c) {
+    const count = c.count ? ` (${countText(c.count.n, c.count.exact)})` : '';
+    return `${oneLine(c.condition)}${count}`;
+}
+function capitalized(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 /**
  * One line, e.g. `Gate failed: 7 defects (release 2026.4, phases New/Opened, severities
@@ -48516,16 +48979,38 @@ function filterText(r) {
  * smuggle a workflow command onto a line of its own.
  */
 function gateVerdict(r) {
+    if (r.conditionsGiven && r.conditions)
+        return conditionsVerdict(r, r.conditions);
     const allowed = `allowed: ${r.operator} ${r.threshold}`;
     if (r.dryRun || r.count === undefined)
         return `Dry run: would count defects (${filterText(r)}); ${allowed}`;
     return `Gate ${r.passed ? 'passed' : 'failed'}: ${countText(r.count, r.countExact !== false)} (${filterText(r)}); ${allowed}`;
+}
+/**
+ * With `conditions`: `Gate failed: 2 of 3 conditions fail: Urgent, Very High == 0 (1 defect); High <= 3 (5 defects).
+ * Release 2026.4, phases New/Opened/Deferred, every severity`, `Gate warned: ...` when only warn conditions fail.
+ */
+function conditionsVerdict(r, conditions) {
+    const where = `${capitalized(filterText(r))}`;
+    const n = conditions.length;
+    const plural = (k) => `${k} ${k === 1 ? 'condition' : 'conditions'}`;
+    if (r.dryRun || r.count === undefined)
+        return `Dry run: would check ${plural(n)}: ${conditions.map((c) => oneLine(c.condition)).join('; ')}. ${where}`;
+    const failed = conditions.filter((c) => c.passed === false && c.level === 'fail');
+    const warned = conditions.filter((c) => c.passed === false && c.level === 'warn');
+    if (failed.length > 0)
+        return `Gate failed: ${failed.length} of ${plural(n)} ${failed.length === 1 ? 'fails' : 'fail'}: ${failed.map(conditionText).join('; ')}. ${where}`;
+    if (warned.length > 0)
+        return `Gate warned: ${warned.length} of ${plural(n)} ${warned.length === 1 ? 'warns' : 'warn'}: ${warned.map(conditionText).join('; ')}. ${where}`;
+    return `Gate passed: ${n === 1 ? 'the condition holds' : `all ${n} conditions hold`} (${countText(r.count, r.countExact !== false)} in all). ${where}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gate/result.ts
 const NO_SEVERITY = '(no severity)';
 
 ;// CONCATENATED MODULE: ./src/gate/run.ts
+
+
 
 
 
@@ -48566,17 +49051,6 @@ function sumOf(tallies) {
         exact &&= t.exact;
     }
     return { n, exact };
-}
-/** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
-function tally(pages, parts, limit) {
-    const counts = new Map();
-    pages.forEach((page, i) => {
-        const name = parts[i].name;
-        const t = tallyOf(page, limit);
-        const before = counts.get(name);
-        counts.set(name, before ? sumOf([before, t]) : t);
-    });
-    return counts;
 }
 function disagree(whole, bySeverity, byPhase) {
     const text = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
@@ -48669,24 +49143,148 @@ async function settleByListing(api, query, lower, settings, log) {
 function names(list) {
     return list.map((r) => `${oneLine(r.name)} (${oneLine(r.id)})`).join(', ');
 }
+function settled(p) {
+    return p.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+/**
+ * Most severe first where the server orders a list field by its nodes that way (the simulator does, by
+ * node id); nothing depends on it: the list is checked against the per-severity counts and completed
+ * by per-severity pages where the page does not hold the most severe defects.
+ */
+const LIST_ORDER = ['-severity', 'id'];
+const NO_GROUPS = new Error('the client has no grouping resource');
+function defectWave(api, query, limit) {
+    const grouped = (groupBy) => api.groups ? settled(api.groups('defects', { query, groupBy })) : Promise.resolve({ ok: false, error: NO_GROUPS });
+    return Promise.all([settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })), grouped('severity'), grouped('phase')]).then(([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase }));
+}
+/** A server without the grouping resource, or one whose answer the client could not read: count the parts instead. */
+function groupsRefused(e) {
+    return e === NO_GROUPS || e instanceof UnreadableAnswerError || (e instanceof OctaneError && (e.status === 400 || e.status === 404));
+}
+/**
+ * Part tallies from a grouping answer, by id (NO_SEVERITY for the group without a value, where `none` is
+ * allowed), or undefined when the answer cannot stand: a group outside the parts, or counts that do not add up
+ * to an exact whole. Group counts carry no flag, and a server that caps total_count may cap them too: they
+ * are exact only when they add up to an exact whole, and lower bounds when the whole is one.
+ */
+function fromGroups(groups, parts, whole, none) {
+    const counts = new Map(parts.map((p) => [p.id, 0]));
+    for (const g of groups) {
+        let key;
+        if (g.value === null)
+            key = none ? NO_SEVERITY : undefined;
+        else
+            key = parts.find((p) => p.id === g.value.id)?.id ?? parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value.logical_name)?.id;
+        if (key === undefined)
+            return undefined;
+        counts.set(key, (counts.get(key) ?? 0) + g.count);
+    }
+    const sum = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (whole.exact && sum !== whole.n)
+        return undefined;
+    // A capped count is never 0 where there are matches: an empty part is exact even beside a flagged whole.
+    const out = new Map();
+    for (const [k, n] of counts)
+        if (k !== NO_SEVERITY || n > 0)
+            out.set(k, { n, exact: whole.exact || n === 0 });
+    return out;
+}
+/** Each part's tally under its id; pages[i] belongs to parts[i]. */
+function tallyById(pages, parts, limit) {
+    const counts = new Map();
+    pages.forEach((page, i) => counts.set(parts[i].id, tallyOf(page, limit)));
+    return counts;
+}
+/** Tallies by id turned into tallies by name, in the parts' order (two nodes may share a name: their counts add up). */
+function byName(counts, parts) {
+    const out = new Map();
+    for (const p of parts) {
+        const t = counts.get(p.id);
+        if (!t)
+            continue;
+        const before = out.get(p.name);
+        out.set(p.name, before ? sumOf([before, t]) : t);
+    }
+    const none = counts.get(NO_SEVERITY);
+    if (none)
+        out.set(NO_SEVERITY, none);
+    return out;
+}
+/** The conditions in force: the `conditions` input, or the one made of threshold and threshold-operator. */
+function conditionSpecs(settings) {
+    return (settings.conditions ?? [
+        { text: `total ${settings.operator} ${settings.threshold}`, which: 'total', operator: settings.operator, threshold: settings.threshold, level: 'fail' }
+    ]);
+}
+/**
+ * The conditions with their severities resolved like `severities` (any case, name or logical name), among the
+ * gate's severities: with a `severities` filter a condition may count only severities inside it.
+ */
+function resolveConditions(specs, severities, filtered) {
+    const problems = [];
+    const out = specs.map((c) => {
+        const base = { condition: c.text, operator: c.operator, threshold: c.threshold, level: c.level };
+        if (c.which === 'total')
+            return base;
+        try {
+            return { ...base, severities: matchNames('conditions', 'severities', c.which, severities) };
+        }
+        catch (e) {
+            if (!(e instanceof LookupError))
+                throw e;
+            const message = filtered
+                ? `${e.message.replace(/; valid severities: [\s\S]*$/, '')} among the severities input (${severities.map((s) => s.name).join(', ')}); a condition counts only severities the gate counts`
+                : e.message;
+            problems.push(`Condition ${JSON.stringify(c.text)}: ${message}`);
+            return base;
+        }
+    });
+    if (problems.length > 0)
+        throw new LookupError(problems.map((message) => ({ input: 'conditions', message })));
+    return out;
+}
+function judge(t, op, threshold) {
+    return t.exact ? compare(t.n, op, threshold) : verdictAtLeast(t.n, op, threshold);
+}
 async function runGate(settings, api, log) {
     const allSeverities = settings.severities.length === 0;
+    const limit = settings.listLimit;
+    const specs = scopeSpecs(settings.scopes, settings.releaseName);
+    const created = createdAfterFilter(settings.scopes);
+    // The defect requests leave with the look-ups: the release, phases, severities and scopes as cross filters
+    // that repeat the look-ups' own filters. Their answers stand only if the look-ups show that each filter
+    // matched exactly what the exact match in code chose (the same expression, read by the same server).
+    const speculative = and(cross('release', releaseFilter(settings.releaseName)), cross('phase', nodeFilter(DEFECT_PHASE_FILTER, settings.phases)), allSeverities ? undefined : cross('severity', nodeFilter(SEVERITY_FILTER, settings.severities)), ...specs.map((s) => cross(s.field, s.filter)), created);
+    const early = settings.dryRun ? undefined : defectWave(api, speculative, limit);
     const found = await log.group('Look-ups', async () => {
+        const releaseFound = lookUpRelease(api, settings.releaseName);
+        const releaseValue = releaseFound.then((r) => r.value);
+        // Its failure is the release look-up's to report; the scopes that wait for it only stop.
+        releaseValue.catch(() => undefined);
         const r = await resolveAll({
-            release: findRelease(api, settings.releaseName),
-            phases: resolvePhases(api, settings.phases),
-            severities: resolveSeverities(api, settings.severities)
+            release: releaseFound,
+            phases: lookUpPhases(api, settings.phases),
+            severities: lookUpSeverities(api, settings.severities),
+            scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api, releaseValue)])))
         });
-        log.info(`Release: ${oneLine(r.release.name)} (id ${oneLine(r.release.id)})`);
-        log.info(`Phases: ${names(r.phases)}`);
-        log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities)}`);
+        log.info(`Release: ${oneLine(r.release.value.name)} (id ${oneLine(r.release.value.id)})`);
+        log.info(`Phases: ${names(r.phases.value)}`);
+        log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities.value)}`);
+        specs.forEach((s, i) => log.info(`${s.label[0].toUpperCase()}${s.label.slice(1)}: ${names(r.scopes[String(i)].value)}`));
+        if (settings.scopes?.createdAfter)
+            log.info(`Created after: ${settings.scopes.createdAfter.at.toISOString()} (${oneLine(settings.scopes.createdAfter.text)})`);
         return r;
     });
-    const { release, phases, severities } = found;
-    const releaseFilter = idEq('release', release.id);
-    const phaseFilter = idIn('phase', phases.map((p) => p.id));
-    const severityFilter = allSeverities ? undefined : idIn('severity', severities.map((s) => s.id));
-    const query = and(releaseFilter, phaseFilter, severityFilter);
+    const release = found.release.value;
+    const phases = found.phases.value;
+    const severities = found.severities.value;
+    const scopes = specs.map((s, i) => ({ input: s.input, label: s.label, field: s.field, values: found.scopes[String(i)].value }));
+    const conditions = resolveConditions(conditionSpecs(settings), severities, !allSeverities);
+    const confirmed = found.release.exact && found.phases.exact && found.severities.exact && Object.values(found.scopes).every((c) => c.exact);
+    /** The query with ids, and with `severity` in place of the severity filter when given. */
+    const byIds = (severity) => and(idEq('release', release.id), idIn('phase', phases.map((p) => p.id)), severity ?? (allSeverities ? undefined : idIn('severity', severities.map((s) => s.id))), ...scopeIdFilters(scopes), created);
+    // A dry run shows the query with ids: the same defects, easier to read back.
+    const query = confirmed && !settings.dryRun ? speculative : byIds();
     const base = {
         release,
         phases,
@@ -48695,92 +49293,183 @@ async function runGate(settings, api, log) {
         query,
         dryRun: settings.dryRun,
         operator: settings.operator,
-        threshold: settings.threshold
+        threshold: settings.threshold,
+        conditions,
+        conditionsGiven: settings.conditions !== undefined,
+        scopes,
+        ...(settings.scopes?.createdAfter ? { createdAfter: settings.scopes.createdAfter } : {})
     };
     return log.group('Gate query', async () => {
         log.info(`Filter: ${query}`);
-        if (settings.dryRun) {
+        if (settings.dryRun || !early) {
             log.info('Dry run: nothing counted.');
             log.info(gateVerdict(base));
             return base;
         }
-        const limit = settings.listLimit;
-        // One parallel batch: the whole filter (its total_count is the count), one page per
-        // severity (counts by severity and the most-severe-first list), one count per phase.
-        // With a severity filter every match is on a severity page, so the whole filter is only
-        // counted; without one, its page also lists the defects that have no severity.
-        const whole = allSeverities
-            ? api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] })
-            : api.list('defects', { query, fields: ['id'], limit: 1 });
-        const [wholePage, perSeverity, perPhase] = await Promise.all([
-            whole,
-            Promise.all(severities.map((s) => api.list('defects', { query: and(releaseFilter, phaseFilter, idEq('severity', s.id)), fields: LIST_FIELDS, limit, orderBy: ['id'] }))),
-            Promise.all(phases.map((p) => api.list('defects', {
-                query: and(releaseFilter, idEq('phase', p.id), severityFilter),
-                fields: ['id'],
-                limit: 1
-            })))
-        ]);
-        const wholeLimit = allSeverities ? limit : 1;
-        let counts = reconcile(tallyOf(wholePage, wholeLimit), tally(perSeverity, severities, limit), tally(perPhase, phases, 1), allSeverities);
-        let passed = counts.whole.exact
-            ? compare(counts.whole.n, settings.operator, settings.threshold)
-            : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
-        if (passed === undefined) {
-            // Only here, when a flagged count leaves the verdict open, does the gate spend more requests.
-            const listed = await settleByListing(api, query, counts.whole.n, settings, log);
-            counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
-            passed = counts.whole.exact
-                ? compare(counts.whole.n, settings.operator, settings.threshold)
-                : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
-            // A listing of threshold + 1 ids always settles it; if not, something is wrong: fail closed.
-            if (passed === undefined)
-                throw new Error(`The gate could not settle count ${settings.operator} ${settings.threshold} (at least ${counts.whole.n}); it fails.`);
+        let answers;
+        if (confirmed) {
+            log.info('The look-ups confirmed every filter: the counts sent with them stand.');
+            answers = await early;
         }
-        else if (!counts.whole.exact) {
-            log.info(`Octane flagged the count as possibly not exact (exceeds_total_count): at least ${counts.whole.n} defects match, which settles count ${settings.operator} ${settings.threshold} whatever the exact number.`);
+        else {
+            // A name the server matched with others, or found only by a wildcard: count again with the ids.
+            log.info('A look-up filter matched more than the names chosen, or needed another search: counting again by id.');
+            answers = await defectWave(api, query, limit);
         }
-        const inexact = [...counts.bySeverity, ...counts.byPhase].filter(([, t]) => !t.exact).map(([k]) => oneLine(k));
+        let page;
+        if (answers.list.ok)
+            page = answers.list.value;
+        else if (answers.list.error instanceof OctaneError && answers.list.error.status === 400) {
+            // A server that does not order by severity: the list is completed per severity below anyway.
+            page = await api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] });
+        }
+        else
+            throw answers.list.error;
+        const wholeTally = tallyOf(page, limit);
+        const grouped = (a, parts, none) => {
+            if (!a.ok) {
+                if (!groupsRefused(a.error))
+                    throw a.error;
+                return undefined;
+            }
+            const t = fromGroups(a.value, parts, wholeTally, none);
+            if (!t)
+                log.info(`Octane's grouped counts do not add up to the total ${wholeTally.n}; counting each part instead.`);
+            return t;
+        };
+        // Today's way, where the groupings are missing or cannot stand: one count per part, all in one wave. Each
+        // part's page carries its own flag, which a grouping does not.
+        const perPart = async (sev, ph) => {
+            const [s, p] = await Promise.all([
+                sev ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 }))) : undefined,
+                ph
+                    ? Promise.all(phases.map((x) => api.list('defects', {
+                        query: and(idEq('release', release.id), idEq('phase', x.id), allSeverities ? undefined : idIn('severity', severities.map((v) => v.id)), ...scopeIdFilters(scopes), created),
+                        fields: ['id'],
+                        limit: 1
+                    })))
+                    : undefined
+            ]);
+            return { sev: s && tallyById(s, severities, 1), ph: p && tallyById(p, phases, 1) };
+        };
+        let sevParts = grouped(answers.bySeverity, severities, allSeverities);
+        let phParts = grouped(answers.byPhase, phases, false);
+        if (!sevParts || !phParts) {
+            const parts = await perPart(!sevParts, !phParts);
+            sevParts ??= parts.sev;
+            phParts ??= parts.ph;
+        }
+        const countOf = (c, k) => c.severities ? sumOf(c.severities.map((s) => k.bySeverity.get(s.id) ?? { n: 0, exact: k.whole.exact })) : k.whole;
+        let counts = reconcile(wholeTally, sevParts, phParts, allSeverities);
+        if (!counts.whole.exact && conditions.some((c) => judge(countOf(c, counts), c.operator, c.threshold) === undefined)) {
+            // Flagged counts leave a condition open: parts counted one by one, each with its own flag, may prove more
+            // (parts below a cap that add up); only then is anything listed.
+            const parts = await perPart(true, true);
+            counts = reconcile(wholeTally, parts.sev, parts.ph, allSeverities);
+        }
+        // Each condition from the counts already made; only a flagged count that leaves one open costs a listing.
+        for (const c of conditions) {
+            let t = countOf(c, counts);
+            let passed = judge(t, c.operator, c.threshold);
+            if (passed === undefined) {
+                const q = c.severities ? byIds(idIn('severity', c.severities.map((s) => s.id))) : query;
+                const listed = await settleByListing(api, q, t.n, c, log);
+                if (!c.severities) {
+                    counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
+                    t = counts.whole;
+                }
+                else
+                    t = listed;
+                passed = judge(t, c.operator, c.threshold);
+                // A listing of threshold + 1 ids always settles it; if not, something is wrong: fail closed.
+                if (passed === undefined)
+                    throw new Error(`The gate could not settle ${c.condition} (at least ${t.n}); it fails.`);
+            }
+            else if (!t.exact) {
+                log.info(`Octane flagged the count as possibly not exact (exceeds_total_count): at least ${t.n} defects match, which settles ${c.condition} whatever the exact number.`);
+            }
+            c.count = t;
+            c.passed = passed;
+        }
+        const countsBySeverity = byName(counts.bySeverity, severities);
+        const countsByPhase = byName(counts.byPhase, phases);
+        const inexact = [...countsBySeverity, ...countsByPhase].filter(([, t]) => !t.exact).map(([k]) => oneLine(k));
         if (inexact.length > 0) {
             log.info(`Counts for ${inexact.join(', ')} are lower bounds: Octane flagged them as possibly not exact (exceeds_total_count).`);
         }
-        const phaseName = new Map(phases.map((p) => [p.id, p.name]));
-        const severityName = new Map(severities.map((s) => [s.id, s.name]));
-        const listed = [];
-        const seen = new Set();
-        const add = (e) => {
-            // A broken answer may lack an id: list it without one rather than as "undefined".
-            const id = e.id ?? '';
-            if (listed.length >= limit || (id && seen.has(id)))
-                return;
-            if (id)
-                seen.add(id);
-            const sevId = refOf(e.severity)?.id;
-            const phId = refOf(e.phase)?.id;
-            listed.push({
-                id,
-                name: typeof e.name === 'string' ? e.name : '',
-                phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
-                severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
-                url: id ? api.workItemUrl(id) : ''
-            });
-        };
-        for (const page of perSeverity)
-            page.data.forEach(add);
-        if (allSeverities)
-            wholePage.data.forEach(add);
+        const failedAt = (level) => conditions.some((c) => c.level === level && c.passed === false);
+        const outcome = failedAt('fail') ? 'failed' : failedAt('warn') ? 'warned' : 'passed';
+        const listed = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
         const result = {
             ...base,
             count: counts.whole.n,
             countExact: counts.whole.exact,
-            passed,
+            passed: outcome !== 'failed',
+            outcome,
             defects: listed,
-            countsBySeverity: counts.bySeverity,
-            countsByPhase: counts.byPhase
+            countsBySeverity,
+            countsByPhase
         };
         log.info(gateVerdict(result));
         return result;
     });
+}
+/**
+ * Up to `limit` defects, most severe first. The page asked for with the counts holds them when the server
+ * ordered it by severity (or when it holds every match); for each severity where it holds fewer than its
+ * share, one page of that severity is read, all in one wave.
+ */
+async function listDefects(api, page, phases, severities, counts, limit, severityQuery) {
+    const rowsOf = new Map();
+    const other = [];
+    for (const e of page.data) {
+        const id = refOf(e.severity)?.id;
+        const known = id !== undefined && severities.some((s) => s.id === id);
+        if (known)
+            rowsOf.set(id, [...(rowsOf.get(id) ?? []), e]);
+        else
+            other.push(e);
+    }
+    const ranked = [...severities].sort(bySeverity);
+    let room = limit;
+    const fetch = [];
+    for (const s of ranked) {
+        if (room <= 0)
+            break;
+        const t = counts.get(s.id) ?? { n: 0, exact: true };
+        const want = Math.min(t.n, room);
+        if ((rowsOf.get(s.id)?.length ?? 0) < want || (!t.exact && (rowsOf.get(s.id)?.length ?? 0) < room)) {
+            fetch.push({ id: s.id, limit: t.exact ? want : room });
+        }
+        room -= want;
+    }
+    const pages = await Promise.all(fetch.map((f) => api.list('defects', { query: severityQuery(f.id), fields: LIST_FIELDS, limit: f.limit, orderBy: ['id'] })));
+    fetch.forEach((f, i) => rowsOf.set(f.id, [...(rowsOf.get(f.id) ?? []), ...pages[i].data]));
+    const phaseName = new Map(phases.map((p) => [p.id, p.name]));
+    const severityName = new Map(severities.map((s) => [s.id, s.name]));
+    const listed = [];
+    const seen = new Set();
+    const add = (e) => {
+        // A broken answer may lack an id: list it without one rather than as "undefined".
+        const id = e.id ?? '';
+        if (listed.length >= limit || (id && seen.has(id)))
+            return;
+        if (id)
+            seen.add(id);
+        const sevId = refOf(e.severity)?.id;
+        const phId = refOf(e.phase)?.id;
+        listed.push({
+            id,
+            name: typeof e.name === 'string' ? e.name : '',
+            phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
+            severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
+            url: id ? api.workItemUrl(id) : ''
+        });
+    };
+    for (const s of ranked)
+        (rowsOf.get(s.id) ?? []).forEach(add);
+    other.forEach(add);
+    return listed;
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/description.ts
@@ -53826,10 +54515,22 @@ function gateOutputs(r) {
 function countOutputs(r) {
     return {
         'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
-        'gate-result': r.passed ? 'passed' : 'failed',
+        'gate-result': r.outcome ?? (r.passed ? 'passed' : 'failed'),
         'counts-by-severity': countsJson(r.countsBySeverity),
-        'counts-by-phase': countsJson(r.countsByPhase)
+        'counts-by-phase': countsJson(r.countsByPhase),
+        conditions: conditionsJson(r.conditions ?? [])
     };
+}
+/** The `conditions` output: in input order, `{condition, count, operator, threshold, level, result}`. */
+function conditionsJson(conditions) {
+    return JSON.stringify(conditions.map((c) => ({
+        condition: c.condition,
+        count: c.count ? outputCount(c.count) : null,
+        operator: c.operator,
+        threshold: c.threshold,
+        level: c.level,
+        result: c.passed === false ? 'failed' : 'passed'
+    })));
 }
 /**
  * The `defects` output: the listed defects as a JSON array, as many as fit in what the other outputs
@@ -53852,9 +54553,18 @@ function outputDefects(r) {
 function heading(r, failOnGate) {
     if (r.dryRun || r.passed === undefined)
         return '## 🔎 Gate dry run';
+    if (r.outcome === 'warned')
+        return '## ⚠️ Gate passed with warnings';
     if (r.passed)
         return '## ✅ Gate passed';
     return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
+}
+/** The conditions: passed, warned or failed, the condition, its count. */
+function conditionsSection(r) {
+    const result = (c) => c.passed === undefined ? '—' : c.passed ? '✅ passed' : c.level === 'warn' ? '⚠️ warned' : '❌ failed';
+    const count = (c) => (c.count ? (c.count.exact ? String(c.count.n) : `at least ${c.count.n}`) : '—');
+    const rows = (r.conditions ?? []).map((c) => [result(c), escapeCell(`${c.condition}${c.level === 'warn' ? ' warn' : ''}`), count(c)]);
+    return ['### Conditions', '', table(['Result', 'Condition', 'Defects'], rows, ['left', 'left', 'right'])].join('\n');
 }
 function filterSection(r) {
     const names = (list) => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
@@ -53862,7 +54572,9 @@ function filterSection(r) {
         ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
         ['Phases', names(r.phases)],
         ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
-        ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
+        ...(r.scopes ?? []).map((s) => [escapeText(s.label.charAt(0).toUpperCase() + s.label.slice(1)), names(s.values)]),
+        ...(r.createdAfter ? [['Created after', `${escapeText(r.createdAfter.at.toISOString())} (${escapeText(r.createdAfter.text)})`]] : []),
+        ...(r.conditionsGiven ? [] : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
         ['Query', code(r.query)]
     ];
     return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
@@ -53958,7 +54670,7 @@ function defectsSection(r, roomBytes) {
  * phase names), only the heading and the counts are kept.
  */
 function gateSummary(r, { failOnGate = true } = {}) {
-    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
     if (!r.dryRun && r.count !== undefined) {
         parts.push('', breakdownSection(r), '');
         const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
@@ -54322,6 +55034,24 @@ function action(d, r) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings-lines.ts
+/** The scope inputs given, one line each. */
+function scopeLines(settings) {
+    const s = settings.scopes;
+    if (!s)
+        return [];
+    const named = [
+        ['Teams', s.teams],
+        ['Milestones', s.milestones],
+        ['Sprints', s.sprints],
+        ['Application modules', s.applicationModules],
+        ['Defect types', s.defectTypes],
+        ['Tags', s.tags]
+    ];
+    const lines = named.filter(([, names]) => names.length > 0).map(([label, names]) => `${label}: ${names.join(', ')}`);
+    if (s.createdAfter)
+        lines.push(`Created after: ${s.createdAfter.at.toISOString()} (${s.createdAfter.text})`);
+    return lines;
+}
 /** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
 function settingsLines(settings) {
     const { connection } = settings;
@@ -54332,7 +55062,9 @@ function settingsLines(settings) {
         `Release: "${settings.releaseName}"`
     ];
     if (settings.mode === 'gate') {
-        lines.push(`Phases: ${settings.phases.join(', ')}`, `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`, `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`, `List up to: ${settings.listLimit} defects`);
+        lines.push(`Phases: ${settings.phases.join(', ')}`, `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`, ...scopeLines(settings), settings.conditions
+            ? `Conditions: ${settings.conditions.map((c) => `${c.text}${c.level === 'warn' ? ' warn' : ''}`).join('; ')}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`
+            : `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`, `List up to: ${settings.listLimit} defects`);
     }
     else if (settings.mode === 'resolve-defect') {
         lines.push(`Defect: "${settings.defectName}"`, `Resolve phase: ${settings.resolvePhase ?? 'none (comment only)'}`);
@@ -54493,14 +55225,19 @@ async function run(deps = defaultDeps()) {
 }
 /**
  * How many requests the mode sends at once after sign-in, so that their connections are opened
- * while sign-in is in flight. The gate's widest wave is its defect queries: the whole filter, one
- * per severity (5 in a stock workspace when all count) and one per phase; create-defect's is its
+ * while sign-in is in flight. The gate's first wave is its widest: the release, phase and severity
+ * look-ups, one per scope input, and the defect list with its two groupings; create-defect's is its
  * three look-ups (release, backlog root, origin). Keep in step with the modes: a guess above the
  * real width opens connections no request uses.
  */
+function scopeCount(scopes) {
+    if (!scopes)
+        return 0;
+    return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter((l) => l.length > 0).length;
+}
 function connectionsAhead(settings) {
     if (settings.mode === 'gate')
-        return 1 + (settings.severities.length || 5) + settings.phases.length;
+        return 3 + scopeCount(settings.scopes) + 3;
     return 3;
 }
 /**
@@ -54563,7 +55300,13 @@ async function runMode(settings, client, log, deps) {
         const result = await runGate(settings, client, log);
         setOutputs(core, gateOutputs(result));
         await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
-        if (result.dryRun || result.passed)
+        if (result.dryRun)
+            return;
+        // One warning per warn condition that fails: the step still succeeds for them.
+        for (const c of result.conditions ?? [])
+            if (c.level === 'warn' && c.passed === false)
+                core.warning(`Gate condition warns: ${conditionText(c)}`);
+        if (result.passed)
             return;
         if (settings.failOnGate)
             core.setFailed(gateVerdict(result));

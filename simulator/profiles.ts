@@ -27,7 +27,8 @@ export const PROFILES: Record<ProfileName, ServerProfile> = {
   'escape-ci-sdk': { escaping: 'ci-sdk' },
   'escape-none': { escaping: 'none' },
   'logical-ids': { phaseIds: 'logical' },
-  'numeric-json-ids': { numericIds: true }
+  'numeric-json-ids': { numericIds: true },
+  'no-groups': { groups: false }
 };
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];

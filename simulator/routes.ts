@@ -106,6 +106,7 @@ function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: str
   if (!type) throw new OctaneError(404, 'platform.entity_type_not_found', `No entity collection named '${collection}'`);
   checkAccept(req);
 
+  if (req.method === 'GET' && id === 'groups' && (collection === 'defects' || collection === 'work_items')) return groups(ctx, collection, type, req.params);
   if (req.method === 'GET') return id === undefined ? list(ctx, collection, type, req.params) : one(ctx, collection, type, id, req.params);
   if (req.method === 'POST' && id === undefined && collection === 'attachments') {
     return json(201, createAttachment(ctx.store, req.headers['content-type'], req.rawBody ?? Buffer.from(req.body, 'utf8'), renderOptions(ctx)));
@@ -170,6 +171,54 @@ function sortEntities(entities: SimEntity[], keys: Array<{ field: string; desc: 
   return decorated.map((d) => d.e);
 }
 
+/** The query parameter's matches (400 on a query the parser or checker refuses). */
+function matching(ctx: RouteContext, collection: string, type: string, params: URLSearchParams): SimEntity[] {
+  const entities = ctx.store.all(collection);
+  const rawQuery = params.get('query');
+  if (rawQuery === null) return entities;
+  let node;
+  try {
+    node = parseQueryParameter(rawQuery, { escaping: ctx.profile.escaping });
+  } catch (e) {
+    if (e instanceof QuerySyntaxError) throw new OctaneError(400, 'platform.query_parse_error', `Invalid query: ${e.message}`);
+    throw e;
+  }
+  checkQuery(node, type);
+  const predicate = compileQuery(node, (ref) => ctx.store.resolve(ref));
+  return entities.filter(predicate);
+}
+
+/**
+ * `.../defects/groups?group_by=<reference field>&query="..."` (issue 9): the shape PPM's Octane connector quotes
+ * from a real server, `{groups: [{count, value: {type, logical_name, name, index, id}, groups: null}], groupsTotalCount}`;
+ * entities without a value make a group with `value: null` (no source shows that case). Under the 'capped' reading
+ * of exceeds_total_count each count is capped too. A profile without the resource answers 404.
+ */
+function groups(ctx: RouteContext, collection: string, type: string, params: URLSearchParams): Answer {
+  if (!ctx.profile.groups) throw new OctaneError(404, 'platform.not_found', `No resource at ${collection}/groups`);
+  const by = params.get('group_by') ?? '';
+  const def = fieldDef(type, by);
+  if (!def || def.kind !== 'ref' || !def.target) throw new OctaneError(400, 'platform.invalid_parameter_value', `Cannot group by '${by}': not a reference field of entity '${type}'`);
+  const counts = new Map<string, number>();
+  let none = 0;
+  for (const e of matching(ctx, collection, type, params)) {
+    const ref = e[by] as { id?: string } | null | undefined;
+    if (ref && typeof ref.id === 'string') counts.set(ref.id, (counts.get(ref.id) ?? 0) + 1);
+    else none++;
+  }
+  const cap = (n: number): number => (ctx.profile.exceedsTotalCount === 'capped' ? Math.min(n, ctx.profile.totalCountCap) : n);
+  const numeric = ctx.profile.numericIds && params.get('use_numeric_id') === 'true';
+  const out: unknown[] = [];
+  for (const [id, n] of counts) {
+    const target = ctx.store.resolve({ type: def.target!, id }) as SimEntity | undefined;
+    const value: Record<string, unknown> = { type: def.target, logical_name: target?.logical_name ?? null, name: target?.name ?? null, id: numeric && /^\d{1,15}$/.test(id) ? Number(id) : id };
+    if (typeof target?.index === 'number') value.index = target.index;
+    out.push({ count: cap(n), value, groups: null });
+  }
+  if (none > 0) out.push({ count: cap(none), value: null, groups: null });
+  return json(200, { groups: out, groupsTotalCount: out.length });
+}
+
 function list(ctx: RouteContext, collection: string, type: string, params: URLSearchParams): Answer {
   const fields = fieldsParam(type, params);
   const limit = intParam(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -181,20 +230,7 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
     return { field, desc };
   });
 
-  let entities = ctx.store.all(collection);
-  const rawQuery = params.get('query');
-  if (rawQuery !== null) {
-    let node;
-    try {
-      node = parseQueryParameter(rawQuery, { escaping: ctx.profile.escaping });
-    } catch (e) {
-      if (e instanceof QuerySyntaxError) throw new OctaneError(400, 'platform.query_parse_error', `Invalid query: ${e.message}`);
-      throw e;
-    }
-    checkQuery(node, type);
-    const predicate = compileQuery(node, (ref) => ctx.store.resolve(ref));
-    entities = entities.filter(predicate);
-  }
+  let entities = matching(ctx, collection, type, params);
   // Entities are kept in id order, so only another order needs a sort.
   const onlyId = orderKeys.length === 1 && orderKeys[0]!.field === 'id';
   if (onlyId && orderKeys[0]!.desc) {

@@ -46,7 +46,7 @@ export interface ServerProfile {
   phaseIds?: 'numeric' | 'logical';
   /** Ids in answers (entities, references, created items) as JSON numbers, not strings. Default false. */
   numericIds?: boolean;
-  /** Default true: the grouping resource .../defects/groups exists (not served yet: issue 9). */
+  /** Default true: the grouping resource .../defects/groups exists (issue 9); false: it answers 404. */
   groups?: boolean;
   /** Added: seed a stock workspace's names: phase "Proposed Closed", item-origin nodes ALM, AGM, Jira,
    *  XL Release, Service Anywhere and no GitHub node. Default false (the simulator's own sample names). */
@@ -65,7 +65,8 @@ export type ProfileName =
   | 'escape-ci-sdk'
   | 'escape-none'
   | 'logical-ids'
-  | 'numeric-json-ids';
+  | 'numeric-json-ids'
+  | 'no-groups';
 
 export type SimEntity = { id: string; type: string; [field: string]: unknown };
 

@@ -3,9 +3,9 @@
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Collection, Entity, OctaneApi, Page } from './octane/api.js';
 import { OctaneError } from './octane/errors.js';
-import { and, cross, eq, hasMetacharacters, like, or } from './octane/query.js';
+import { and, cross, eq, hasMetacharacters, idEq, like, or } from './octane/query.js';
 // One reader for text fields (entities.ts); the short local name keeps the call sites as they were.
-import { textOf as text } from './octane/entities.js';
+import { refOf, textOf as text } from './octane/entities.js';
 
 export interface Resolved {
   id: string;
@@ -127,34 +127,144 @@ export async function searchByName(api: OctaneApi, name: string, s: NameSearch):
   return found!;
 }
 
+/**
+ * A look-up's answer, and whether the filter it was asked with (`filter`), evaluated by the server, matched
+ * exactly the entities chosen in code: only then may a query that repeats that filter in a cross filter
+ * stand for those entities (the gate sends such queries in the look-ups' own wave).
+ */
+export interface Checked<T> {
+  value: T;
+  exact: boolean;
+}
+
+/** Canonically equivalent spellings (é as one code point or as e + accent): inputs and Octane need not agree on the form. */
+function forms(name: string): string[] {
+  return [...new Set([name, name.normalize('NFC'), name.normalize('NFD')])];
+}
+
+/** The release look-up's filter: the name in each of its forms. */
+export function releaseFilter(name: string): string {
+  return or(...forms(name).map((form) => eq('name', form)));
+}
+
 /** The release with exactly this name (case-sensitive); the query is only a pre-filter. */
 export async function findRelease(api: OctaneApi, name: string): Promise<Resolved> {
-  // Canonically equivalent spellings are the same name to a reader, and inputs and Octane need not agree on the form: compare in NFC.
-  const wanted = name.normalize('NFC');
-  const isExact = (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted;
-  const { rows, total, complete, matches: exact } = await searchByName(api, name, { collection: 'releases', fields: ['id', 'name'], isMatch: isExact, what: 'releases' });
-  if (exact.length === 1) return toResolved(exact[0]!);
-  if (exact.length > 1) {
-    throw LookupError.of(
-      'release-name',
-      `Several releases are named ${JSON.stringify(name)} (ids ${exact.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`
-    );
+  return (await lookUpRelease(api, name)).value;
+}
+
+/** findRelease, and whether releaseFilter(name) matched that one release and nothing else. */
+export async function lookUpRelease(api: OctaneApi, name: string): Promise<Checked<Resolved>> {
+  const found = await findNamedIn(api, 'releases', 'release-name', 'releases', [name], { first: releaseFilter(name) });
+  return { value: found.value[0]!, exact: found.exact };
+}
+
+interface NamedOptions {
+  /** The filter asked first (default: the names' own filter, `within` and-ed). */
+  first?: string;
+  /** An expression every candidate must also match (a sprint's release, by the release look-up's filter). */
+  within?: string;
+  /** The release candidates must belong to (their `release` field), checked in code once it resolves. */
+  release?: Promise<Resolved>;
+  fields?: string[];
+}
+
+/** The filter for entities named exactly one of `names` (each in its forms), inside `within` when given. */
+export function namedFilter(names: string[], within?: string): string {
+  return and(within, or(...names.flatMap(forms).map((form) => eq('name', form))));
+}
+
+/**
+ * Entities named exactly (case-sensitive, compared in NFC) each of `names`, one each: an unknown name
+ * or a name two entities share fails (naming `input`, listing some that exist). The query is a
+ * pre-filter; a name with metacharacters that the server refuses or does not find escaped is
+ * searched with wildcards (no escaping) and compared in code. `within` that the server refuses (an
+ * escaped release name) is dropped for the release check in code.
+ */
+export async function findNamedIn(
+  api: OctaneApi,
+  collection: Collection,
+  input: string,
+  what: string,
+  names: string[],
+  options: NamedOptions = {}
+): Promise<Checked<Resolved[]>> {
+  const fields = options.fields ?? (options.release ? ['id', 'name', 'release'] : ['id', 'name']);
+  const tricky = names.some(hasMetacharacters);
+  let within = options.within;
+  let found: { rows: Entity[]; total: number; complete: boolean } | undefined;
+  let exact = true;
+  const ask = async (query: string): Promise<void> => {
+    const page = await api.list(collection, { query, fields, limit: PAGE_MAX });
+    const rows = checkedPage(page, what, false);
+    found = { rows, total: page.total_count, complete: page.total_count <= rows.length };
+  };
+  try {
+    await ask(options.first ?? namedFilter(names, within));
+  } catch (e) {
+    // A server that reads backslashes differently may refuse the escaped name: the wildcard below needs none.
+    if (!isRefusedQuery(e) || !(tricky || within)) throw e;
+    exact = false;
+    if (within) {
+      within = undefined;
+      if (!tricky) await ask(namedFilter(names));
+    }
   }
-  if (!complete) {
-    // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
-    throw LookupError.of('release-name', `No release named exactly ${JSON.stringify(name)} among the first ${rows.length} of ${total} similar names.`);
+  const isExact = (wanted: string) => (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted.normalize('NFC');
+  if (tricky && (found === undefined || !names.every((n) => found!.rows.some(isExact(n))))) {
+    exact = false;
+    found = await walk(api, collection, and(within, or(...names.flatMap(forms).map((form) => like('name', form)))), fields, what);
   }
-  // Only on this failure path: a short list of what is there, to spot the typo.
-  const somePage = await api.list('releases', { fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
-  const some = checkedPage(somePage, 'releases', false);
-  const more = somePage.total_count - some.length;
-  const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
-  const spaced = [...rows, ...some].map((r) => text(r.name)).find((n) => n !== name && n.trim() === name);
-  const hint =
-    spaced === undefined
-      ? ''
-      : `. Octane's release ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
-  throw LookupError.of('release-name', `No release named ${JSON.stringify(name)} in the workspace; releases there: ${list}${hint}`);
+  let { rows } = found!;
+  const { total, complete } = found!;
+  let release: Resolved | undefined;
+  if (options.release) {
+    release = await options.release.catch(() => undefined);
+    // The release did not resolve: its own look-up reports that.
+    if (!release) throw new LookupError([]);
+    const mine = rows.filter((r) => refOf(r.release)?.id === release!.id);
+    if (mine.length !== rows.length) exact = false;
+    rows = mine;
+  }
+  const problems: string[] = [];
+  const chosen: Resolved[] = [];
+  const unknown: string[] = [];
+  for (const name of names) {
+    const hits = rows.filter(isExact(name));
+    if (hits.length === 1) {
+      if (!chosen.some((c) => c.id === text(hits[0]!.id))) chosen.push(toResolved(hits[0]!));
+    } else if (hits.length > 1) {
+      problems.push(`Several ${what} are named ${JSON.stringify(name)} (ids ${hits.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`);
+    } else unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    if (!complete) {
+      // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
+      problems.push(`No ${unknown.length === 1 ? singular(what) : what} named exactly ${quoted(unknown)} among the first ${rows.length} of ${total} similar names.`);
+    } else {
+      // Only on this failure path: a short list of what is there, to spot the typo.
+      const scope = release ? idEq('release', release.id) : within;
+      const somePage = await api.list(collection, { ...(scope ? { query: scope } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+      const some = checkedPage(somePage, what, false);
+      const more = somePage.total_count - some.length;
+      const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
+      const spaced = [...rows, ...some].map((r) => text(r.name)).find((n) => unknown.some((u) => n !== u && n.trim() === u));
+      const hint =
+        spaced === undefined
+          ? ''
+          : `. Octane's ${singular(what)} ${JSON.stringify(spaced)} has spaces around its name, which an input cannot carry (inputs are trimmed): remove them in Octane`;
+      const article = unknown.length === 1 ? `No ${singular(what)} named ${quoted(unknown)}` : `No ${what} named ${quoted(unknown)}`;
+      const where = release ? `in release ${JSON.stringify(release.name)}` : 'in the workspace';
+      problems.push(`${article} ${where}; ${what} there: ${list}${hint}`);
+    }
+  }
+  if (problems.length > 0) throw LookupError.of(input, problems.join(' '));
+  // Trusted only when every row the filter matched is a chosen one, and the page held every match.
+  exact &&= complete && rows.length === chosen.length && rows.every((r) => chosen.some((c) => c.id === text(r.id)));
+  return { value: chosen, exact };
+}
+
+function singular(what: string): string {
+  return what.endsWith('ies') ? `${what.slice(0, -3)}y` : what.replace(/s$/, '');
 }
 
 /**
@@ -233,6 +343,71 @@ export async function resolvePhases(api: OctaneApi, names: string[], input = 'ph
     .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))
     .map(toResolved);
   return matchNames(input, 'phases', names, phases);
+}
+
+/** Defect phases (stories and others have phases with the same names). */
+export const DEFECT_PHASE_FILTER = eq('entity', 'defect');
+export const SEVERITY_FILTER = cross('list_root', eq('logical_name', SEVERITY_ROOT));
+export const DEFECT_TYPE_FILTER = cross('list_root', eq('logical_name', 'list_node.defect_type'));
+
+/** A phase or list-node look-up's filter: inside `base`, each name as a name or a logical name. */
+export function nodeFilter(base: string, names: string[]): string {
+  return and(base, or(...names.map((n) => n.trim()).flatMap((n) => [eq('name', n), eq('logical_name', n)])));
+}
+
+/**
+ * Phases or list nodes by name or logical name, any case (matchNames), asked with nodeFilter so that the
+ * answer shows what that filter matches on this server. Names the filtered answer does not settle (or a
+ * refused filter) are matched against the whole list inside `base`, which also lists the valid names on
+ * failure; then the filter is not trusted.
+ */
+async function lookUpNodes(
+  api: OctaneApi,
+  collection: 'phases' | 'list_nodes',
+  base: string,
+  names: string[],
+  input: string,
+  what: string
+): Promise<Checked<Resolved[]>> {
+  const fields = collection === 'phases' ? ['id', 'name', 'logical_name', 'entity'] : ['id', 'name', 'logical_name'];
+  // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
+  const keep = (p: Entity): boolean =>
+    collection !== 'phases' || p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect');
+  let filtered: Entity[] | undefined;
+  try {
+    const page = await api.list(collection, { query: nodeFilter(base, names), fields, limit: PAGE_MAX });
+    if (page.total_count <= page.data.length) filtered = page.data;
+  } catch (e) {
+    if (!isRefusedQuery(e)) throw e;
+  }
+  if (filtered) {
+    try {
+      const chosen = matchNames(input, what, names, filtered.filter(keep).map(toResolved));
+      const exact = filtered.length === chosen.length && filtered.every((r) => chosen.some((c) => c.id === text(r.id)));
+      return { value: chosen, exact };
+    } catch (e) {
+      if (!(e instanceof LookupError)) throw e;
+    }
+  }
+  const page = await api.list(collection, { query: base, fields, limit: PAGE_MAX });
+  return { value: matchNames(input, what, names, checkedPage(page, what, true).filter(keep).map(toResolved)), exact: false };
+}
+
+/** resolvePhases with exactness: whether nodeFilter(DEFECT_PHASE_FILTER, names) matched just the chosen phases. */
+export function lookUpPhases(api: OctaneApi, names: string[]): Promise<Checked<Resolved[]>> {
+  return lookUpNodes(api, 'phases', DEFECT_PHASE_FILTER, names, 'phases', 'phases');
+}
+
+/** resolveSeverities with exactness; no names = every node, and no filter to trust. */
+export async function lookUpSeverities(api: OctaneApi, names: string[]): Promise<Checked<Resolved[]>> {
+  if (names.length === 0) return { value: await resolveSeverities(api, []), exact: true };
+  const found = await lookUpNodes(api, 'list_nodes', SEVERITY_FILTER, names, 'severities', 'severities');
+  return { value: [...found.value].sort(bySeverity), exact: found.exact };
+}
+
+/** Defect types (the list list_node.defect_type), like severities. */
+export function lookUpDefectTypes(api: OctaneApi, names: string[]): Promise<Checked<Resolved[]>> {
+  return lookUpNodes(api, 'list_nodes', DEFECT_TYPE_FILTER, names, 'defect-types', 'defect types');
 }
 
 function severityRank(s: Resolved): number {

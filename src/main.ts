@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
 import type { Log } from './log.js';
-import { readSettings, type Settings } from './settings.js';
+import { readSettings, type GateScopes, type Settings } from './settings.js';
 import { formatProblems } from './inputs/problems.js';
 import { OctaneClient } from './octane/client.js';
 import { type Hint, OctaneNetworkError, hintOf } from './octane/errors.js';
@@ -10,7 +10,7 @@ import { LookupError } from './lookups.js';
 import { runGate } from './gate/run.js';
 import { runCreateDefect } from './create-defect/run.js';
 import { gateOutputs, gateSummary } from './gate/render.js';
-import { gateVerdict } from './gate/verdict.js';
+import { conditionText, gateVerdict } from './gate/verdict.js';
 import { createOutputs, createSummary } from './create-defect/render.js';
 import { runResolveDefect } from './resolve-defect/run.js';
 import { resolveOutputs, resolveSummary } from './resolve-defect/render.js';
@@ -97,13 +97,18 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
 
 /**
  * How many requests the mode sends at once after sign-in, so that their connections are opened
- * while sign-in is in flight. The gate's widest wave is its defect queries: the whole filter, one
- * per severity (5 in a stock workspace when all count) and one per phase; create-defect's is its
+ * while sign-in is in flight. The gate's first wave is its widest: the release, phase and severity
+ * look-ups, one per scope input, and the defect list with its two groupings; create-defect's is its
  * three look-ups (release, backlog root, origin). Keep in step with the modes: a guess above the
  * real width opens connections no request uses.
  */
+function scopeCount(scopes: GateScopes | undefined): number {
+  if (!scopes) return 0;
+  return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter((l) => l.length > 0).length;
+}
+
 export function connectionsAhead(settings: Settings): number {
-  if (settings.mode === 'gate') return 1 + (settings.severities.length || 5) + settings.phases.length;
+  if (settings.mode === 'gate') return 3 + scopeCount(settings.scopes) + 3;
   return 3;
 }
 
@@ -165,7 +170,10 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     const result = await runGate(settings, client, log);
     setOutputs(core, gateOutputs(result));
     await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
-    if (result.dryRun || result.passed) return;
+    if (result.dryRun) return;
+    // One warning per warn condition that fails: the step still succeeds for them.
+    for (const c of result.conditions ?? []) if (c.level === 'warn' && c.passed === false) core.warning(`Gate condition warns: ${conditionText(c)}`);
+    if (result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
     return;

@@ -1,4 +1,21 @@
-import type { Settings } from './settings.js';
+import type { GateSettings, Settings } from './settings.js';
+
+/** The scope inputs given, one line each. */
+function scopeLines(settings: GateSettings): string[] {
+  const s = settings.scopes;
+  if (!s) return [];
+  const named: Array<[string, string[]]> = [
+    ['Teams', s.teams],
+    ['Milestones', s.milestones],
+    ['Sprints', s.sprints],
+    ['Application modules', s.applicationModules],
+    ['Defect types', s.defectTypes],
+    ['Tags', s.tags]
+  ];
+  const lines = named.filter(([, names]) => names.length > 0).map(([label, names]) => `${label}: ${names.join(', ')}`);
+  if (s.createdAfter) lines.push(`Created after: ${s.createdAfter.at.toISOString()} (${s.createdAfter.text})`);
+  return lines;
+}
 
 /** What the run will do, for the log's first group: enough to check a workflow at a glance, no secret. */
 export function settingsLines(settings: Settings): string[] {
@@ -13,7 +30,10 @@ export function settingsLines(settings: Settings): string[] {
     lines.push(
       `Phases: ${settings.phases.join(', ')}`,
       `Severities: ${settings.severities.length > 0 ? settings.severities.join(', ') : 'every severity'}`,
-      `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`,
+      ...scopeLines(settings),
+      settings.conditions
+        ? `Conditions: ${settings.conditions.map((c) => `${c.text}${c.level === 'warn' ? ' warn' : ''}`).join('; ')}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`
+        : `Passes when: count ${settings.operator} ${settings.threshold}${settings.failOnGate ? '' : ' (a failed check only warns: fail-on-gate is false)'}`,
       `List up to: ${settings.listLimit} defects`
     );
   } else if (settings.mode === 'resolve-defect') {

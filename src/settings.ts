@@ -9,6 +9,8 @@ import { MAX_DESCRIPTION_LENGTH, MAX_LIST_LIMIT, type InputName } from './inputs
 import { readExtraFields } from './inputs/extra-fields.js';
 import { claimedFields, readFieldNames, type FieldNames } from './inputs/field-names.js';
 import { readFilePatterns } from './inputs/file-patterns.js';
+import { parseConditions, type ConditionSpec } from './inputs/conditions.js';
+import { parseCreatedAfter } from './inputs/created-after.js';
 import type { InputProblem } from './inputs/problems.js';
 import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
@@ -50,6 +52,21 @@ export interface GateSettings extends CommonSettings {
   operator: Operator;
   listLimit: number;
   failOnGate: boolean;
+  /** Parsed `conditions`; absent = the one condition `total operator threshold`. */
+  conditions?: ConditionSpec[];
+  /** Scopes (issue 10); absent or empty lists = no scope. */
+  scopes?: GateScopes;
+}
+
+/** Names per scope input (values ORed, inputs ANDed), and created-after. */
+export interface GateScopes {
+  teams: string[];
+  milestones: string[];
+  sprints: string[];
+  applicationModules: string[];
+  defectTypes: string[];
+  tags: string[];
+  createdAfter?: { at: Date; text: string };
 }
 
 /** resolve-defect: comment on (and perhaps move) the open defects of the name that this action filed. */
@@ -72,6 +89,8 @@ export interface SettingsDeps {
   setSecret?: (value: string) => void;
   /** Reads a text file (utf8); default fs.readFileSync. */
   readFile?: (path: string) => string;
+  /** The start of the run, for ages in created-after; default now. */
+  now?: () => Date;
 }
 
 type ModeSettings =
@@ -82,12 +101,21 @@ type ModeSettings =
 const MODES = ['create-defect', 'gate', 'resolve-defect'] as const;
 const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY: readonly InputName[] = ['resolve-phase'];
+// application-modules and tags are read by both create-defect (set on the new defect) and the gate (a scope).
 const CREATE_ONLY: readonly InputName[] = [
   'defect-name', 'defect-description', 'severity', 'extra-fields',
-  'team', 'owner', 'milestone', 'sprint', 'application-modules', 'tags', 'priority', 'feature',
+  'team', 'owner', 'milestone', 'sprint', 'priority', 'feature',
   'attachments', 'test-results'
 ];
-const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = ['severities'];
+const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = [
+  'severities',
+  'conditions',
+  'teams',
+  'milestones',
+  'sprints',
+  'defect-types',
+  'created-after'
+];
 
 export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): SettingsResult {
   const secret = maskSecret(getInput, deps.setSecret);
@@ -95,7 +123,13 @@ export function readSettings(getInput: InputReader, deps: SettingsDeps = {}): Se
   const mode = readMode(inputs);
   const common = readCommon(inputs, deps.readFile ?? ((path) => readFileSync(path, 'utf8')));
   const modeSettings =
-    mode === 'create-defect' ? readCreateDefect(inputs) : mode === 'gate' ? readGate(inputs) : mode === 'resolve-defect' ? readResolveDefect(inputs) : undefined;
+    mode === 'create-defect'
+      ? readCreateDefect(inputs)
+      : mode === 'gate'
+        ? readGate(inputs, deps.now?.() ?? new Date())
+        : mode === 'resolve-defect'
+          ? readResolveDefect(inputs)
+          : undefined;
   if (inputs.problems.length > 0 || common === undefined || modeSettings === undefined) {
     return { ok: false, problems: inputs.problems, warnings: inputs.warnings };
   }
@@ -205,9 +239,46 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   };
 }
 
-function readGate(inputs: Inputs): ModeSettings | undefined {
+/** `conditions`, parsed before any call to Octane; undefined when not given (threshold and threshold-operator then apply). */
+function readConditions(inputs: Inputs): { conditions?: ConditionSpec[]; ok: boolean } {
+  if (!inputs.given('conditions')) return { ok: true };
+  if (inputs.given('threshold') || inputs.given('threshold-operator')) {
+    const both = ['threshold', 'threshold-operator'].filter((n) => inputs.given(n as InputName)).join(' and ');
+    inputs.problem('conditions', `cannot be given together with ${both}: write that check as a condition line, like \`total <= 0\``);
+    return { ok: false };
+  }
+  const { conditions, problems } = parseConditions(inputs.value('conditions'));
+  for (const p of problems) inputs.problem('conditions', p);
+  return problems.length > 0 ? { ok: false } : { conditions, ok: true };
+}
+
+/** The scope inputs; undefined when one of them has a problem. */
+function readScopes(inputs: Inputs, now: Date): GateScopes | undefined {
+  const teams = inputs.list('teams');
+  const milestones = inputs.list('milestones');
+  const sprints = inputs.list('sprints');
+  const applicationModules = inputs.list('application-modules');
+  const defectTypes = inputs.list('defect-types');
+  const tags = inputs.list('tags');
+  let createdAfter: GateScopes['createdAfter'];
+  let ok = true;
+  if (inputs.given('created-after')) {
+    const text = inputs.value('created-after');
+    const at = parseCreatedAfter(text, now);
+    if (typeof at === 'string') {
+      inputs.problem('created-after', `${at}; got ${inputs.show(text)}`);
+      ok = false;
+    } else createdAfter = { at, text };
+  }
+  if (!ok || !teams || !milestones || !sprints || !applicationModules || !defectTypes || !tags) return undefined;
+  return { teams, milestones, sprints, applicationModules, defectTypes, tags, ...(createdAfter ? { createdAfter } : {}) };
+}
+
+function readGate(inputs: Inputs, now: Date): ModeSettings | undefined {
   const phases = inputs.list('phases');
   const severities = inputs.list('severities');
+  const conditions = readConditions(inputs);
+  const scopes = readScopes(inputs, now);
   const threshold = inputs.wholeNumber('threshold', 0);
   const operatorText = inputs.orDefault('threshold-operator');
   const operator = parseOperator(operatorText);
@@ -227,11 +298,13 @@ function readGate(inputs: Inputs): ModeSettings | undefined {
     threshold === undefined ||
     operator === undefined ||
     listLimit === undefined ||
-    failOnGate === undefined
+    failOnGate === undefined ||
+    !conditions.ok ||
+    scopes === undefined
   ) {
     return undefined;
   }
-  return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate };
+  return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate, ...(conditions.conditions ? { conditions: conditions.conditions } : {}), scopes };
 }
 
 /** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { Simulator } from '../../simulator/index.js';
-import type { Page } from '../../src/octane/api.js';
+import type { OctaneApi, Page } from '../../src/octane/api.js';
+import { OctaneError } from '../../src/octane/errors.js';
 import { runGate } from '../../src/gate/run.js';
 import type { Tally } from '../../src/gate/result.js';
 import { LookupError } from '../../src/lookups.js';
@@ -73,7 +74,8 @@ describe('runGate against the simulator', () => {
     expect(r.count).toBe(want.defects.length);
     expect(r.severities.map((s) => s.name)).toEqual(['Urgent', 'High']);
     expect(plain(r.countsBySeverity)).toEqual({ Urgent: want.bySeverity.Urgent ?? 0, High: want.bySeverity.High ?? 0 });
-    expect(r.query).toContain('severity EQ {id IN');
+    // The severity look-up's own filter matched exactly the two chosen: the count sent with it stands.
+    expect(r.query).toContain('severity EQ {list_root EQ {logical_name EQ ^list_node.severity^};(name EQ ^HIGH^');
   });
 
   it('counts completely but lists only list-limit defects, the most severe', async () => {
@@ -92,8 +94,8 @@ describe('runGate against the simulator', () => {
     expect(r.count).toBe(expectedGate(sim().store, { release: TRICKY, phases: ['Opened'] }).defects.length);
   });
 
-  it('fails on unknown names, all reported together, before counting anything', async () => {
-    const before = sim().log.filter((q) => q.path.endsWith('/defects')).length;
+  it('fails on unknown names, all reported together, with no count but the first wave\'s', async () => {
+    const before = sim().log.filter((q) => q.path.includes('/defects')).length;
     const error = await runGate(
       gateSettings(sim(), { releaseName: '2026.9', phases: ['New', 'Nwe'], severities: ['Hihg'] }),
       api(),
@@ -106,7 +108,8 @@ describe('runGate against the simulator', () => {
     expect((error as LookupError).problems.map((p) => p.input)).toEqual(['release-name', 'phases', 'severities']);
     expect((error as LookupError).message).toMatch(/2026\.9[\s\S]*Nwe[\s\S]*Hihg/);
     expect((error as LookupError).message).toContain('Deferred');
-    expect(sim().log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
+    // Only the list and its two groupings left with the look-ups; nothing was counted after them.
+    expect(sim().log.filter((q) => q.path.includes('/defects')).length).toBe(before + 3);
   });
 
   it('a single severity typo fails, never counts zero', async () => {
@@ -126,18 +129,40 @@ describe('runGate against the simulator', () => {
     expect(sim().log.filter((q) => q.path.endsWith('/defects')).length).toBe(before);
   });
 
-  it('takes two round trips after sign-in: the look-ups, then one batch of counts', async () => {
+  it('takes one round trip after sign-in: the look-ups with the list and the two groupings', async () => {
     sim().latencyMs = 20;
     const w = waves(api());
     const settings = gateSettings(sim(), { severities: ['High', 'Urgent'] });
     const r = await runGate(settings, w.api, recordingLog().log).finally(() => {
       sim().latencyMs = 0;
     });
+    expect(w.waves).toHaveLength(1);
+    expect(w.waves[0]!.map((c) => `${c.collection}${c.groupBy ? `/groups?${c.groupBy}` : ''}`).sort()).toEqual([
+      'defects',
+      'defects/groups?phase',
+      'defects/groups?severity',
+      'list_nodes',
+      'phases',
+      'releases'
+    ]);
+    expect(r.count).toBe(expectedGate(sim().store, { release: '2026.4', severities: ['list_node.severity.high', 'list_node.severity.urgent'] }).defects.length);
+  });
+
+  it('counts again by id, in a second wave, when a look-up filter matched more than it chose', async () => {
+    // "opened" matches the phase Opened by name; a second phase named "OPENED" would match too: the server's
+    // answer to the phase filter then holds more than the one chosen... here a release twin does it.
+    const { store } = sim();
+    const twin = store.add('releases', { name: '2026.4 twin' });
+    const w = waves(
+      tampered(api(), (collection, _params, page) =>
+        collection === 'releases' && page.data.length === 1 ? { ...page, total_count: 2, data: [...page.data, { type: 'release', id: twin.id, name: '2026.4 twin' }] } : page
+      )
+    );
+    const r = await runGate(gateSettings(sim()), w.api, recordingLog().log);
     expect(w.waves).toHaveLength(2);
-    expect(w.waves[0]!.map((c) => c.collection).sort()).toEqual(['list_nodes', 'phases', 'releases']);
-    // The whole filter, one query per severity and one per phase.
-    expect(w.waves[1]).toHaveLength(1 + r.severities.length + r.phases.length);
     expect(w.waves[1]!.every((c) => c.collection === 'defects')).toBe(true);
+    expect(r.query).toContain(`release EQ {id EQ ${store.releaseByName('2026.4').id}}`);
+    expect(r.count).toBe(expectedGate(sim().store, { release: '2026.4' }).defects.length);
   });
 });
 
@@ -246,9 +271,21 @@ describe('runGate fails closed on answers it cannot trust', () => {
     expect(strict.passed).toBe(false);
   });
 
+  /** A server without the grouping resource: the gate counts each part. */
+  const noGroups = (a: OctaneApi): OctaneApi => ({ ...a, groups: undefined });
+  /** The client with another grouping answer (the client is a class: its methods are not own properties). */
+  const withGroups = (a: OctaneApi, groups: NonNullable<OctaneApi['groups']>): OctaneApi => ({
+    list: (c, p) => a.list(c, p),
+    create: (c, f, o) => a.create(c, f, o),
+    workItemUrl: (id) => a.workItemUrl(id),
+    groups
+  });
+
   it('a per-severity count above the total is an error', async () => {
-    const broken = tampered(api(), (collection, params, page) =>
-      collection === 'defects' && params.query?.includes('severity EQ {id EQ') ? { ...page, total_count: (page as Page).total_count + 1000 } : page
+    const broken = noGroups(
+      tampered(api(), (collection, params, page) =>
+        collection === 'defects' && params.query?.includes('severity EQ {id EQ') ? { ...page, total_count: (page as Page).total_count + 1000 } : page
+      )
     );
     await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
   });
@@ -257,14 +294,37 @@ describe('runGate fails closed on answers it cannot trust', () => {
     // A defect that changes severity between the parallel queries: with a filter every match has one
     // of the chosen severities, so the parts must add up exactly.
     let once = true;
-    const broken = tampered(api(), (collection, params, page) => {
-      if (collection === 'defects' && once && params.query?.includes('severity EQ {id EQ') && (page as Page).total_count > 0) {
-        once = false;
-        return { ...page, total_count: (page as Page).total_count - 1 };
-      }
-      return page;
-    });
+    const broken = noGroups(
+      tampered(api(), (collection, params, page) => {
+        if (collection === 'defects' && once && params.query?.includes('severity EQ {id EQ') && (page as Page).total_count > 0) {
+          once = false;
+          return { ...page, total_count: (page as Page).total_count - 1 };
+        }
+        return page;
+      })
+    );
     await expect(runGate(gateSettings(sim(), { severities: ['High', 'Urgent'] }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
+  });
+
+  it('grouped counts that do not add up to the total are not used: each part is counted instead', async () => {
+    const real = api();
+    const off = withGroups(real, async (c, p) => (await real.groups!(c, p)).map((g, i) => (i === 0 ? { ...g, count: g.count + 1 } : g)));
+    const rec = recordingLog();
+    const r = await runGate(gateSettings(sim()), off, rec.log);
+    const want = expectedGate(sim().store, { release: '2026.4' });
+    expect(r.count).toBe(want.defects.length);
+    expect(nonZero(r.countsBySeverity)).toEqual(nonZeroCounts(want.bySeverity));
+    expect(plain(r.countsByPhase)).toEqual(want.byPhase);
+    expect(rec.lines.join('\n')).toContain('do not add up');
+  });
+
+  it('a grouping answer refused with 404 falls back to counting each part; a 500 fails the gate', async () => {
+    const real = api();
+    const refuse = (status: number): OctaneApi => withGroups(real, async () => Promise.reject(new OctaneError(`GET defects/groups: ${status}`, { status })));
+    const want = expectedGate(sim().store, { release: '2026.4' });
+    const r = await runGate(gateSettings(sim()), refuse(404), recordingLog().log);
+    expect([r.count, plain(r.countsByPhase)]).toEqual([want.defects.length, want.byPhase]);
+    await expect(runGate(gateSettings(sim()), refuse(500), recordingLog().log)).rejects.toThrow(/500/);
   });
 });
 

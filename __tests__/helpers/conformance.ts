@@ -26,6 +26,12 @@ const CREATE_RELEASE = 'Conformance';
 /** A release with more matching defects than the capped profile counts. */
 const BIG_RELEASE = 'Beyond the count cap';
 
+/** A release of its own for the scoped gate: its defects differ by team, milestone and phase. */
+const SCOPED_RELEASE = 'Scoped';
+/** A team named with query metacharacters, and a decoy that a wildcard search for it also finds. */
+const TRICKY_TEAM = 'Core ^*(QA)';
+const DECOY_TEAM = 'Core ^x(QA)';
+
 /** The cases that run through the bundle under every profile; the others run in-process. */
 export const SMOKE_CASES = ['gate fail:', 'create-defect: files one defect', 'exactly once:', 'lifecycle:'];
 
@@ -56,6 +62,39 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
       severity: store.byLogicalName('list_node.severity.low')
     });
   });
+
+  beforeAll(() => {
+    const { store } = sim();
+    const scoped = store.add('releases', { name: SCOPED_RELEASE });
+    const team = store.add('teams', { name: TRICKY_TEAM });
+    const decoy = store.add('teams', { name: DECOY_TEAM });
+    const beta = store.add('milestones', { name: 'Beta', release: ref(scoped) });
+    // The same milestone name in another release: only the gate's release's counts.
+    const otherBeta = store.add('milestones', { name: 'Beta', release: ref(store.releaseByName('2026.5')) });
+    const open = { release: ref(scoped), phase: ref(store.byLogicalName('phase.defect.new')), severity: ref(store.byLogicalName('list_node.severity.high')) };
+    store.addDefects(3, { ...open, team: ref(team), milestone: ref(beta) });
+    store.addDefects(2, { ...open, team: ref(decoy), milestone: ref(beta) });
+    store.addDefects(2, { ...open, team: ref(team) });
+    store.addDefects(1, { ...open, team: ref(team), milestone: ref(beta), phase: ref(store.byLogicalName('phase.defect.closed')) });
+    store.addDefects(1, { ...open, release: ref(store.releaseByName('2026.5')), team: ref(team), milestone: ref(otherBeta) });
+    // The trap release gets a "Beta" too: a milestone look-up inside a release named with metacharacters.
+    const trickyBeta = store.add('milestones', { name: 'Beta', release: ref(store.releaseByName(TRICKY_RELEASE)) });
+    store.addDefects(2, { ...open, release: ref(store.releaseByName(TRICKY_RELEASE)), milestone: ref(trickyBeta) });
+  });
+
+  /** Open defects of 2026.4 by severity logical name, from the store. */
+  const bySeverityInStore = (): Map<string, number> => {
+    const { store } = sim();
+    const release = store.releaseByName('2026.4');
+    const phaseIds = new Set(OPEN.map((p) => store.byLogicalName(p).id));
+    const out = new Map<string, number>();
+    for (const d of store.all('defects')) {
+      if (refId(d.release) !== release.id || !phaseIds.has(refId(d.phase) ?? '')) continue;
+      const logical = String(store.get('list_nodes', refId(d.severity) ?? '')?.logical_name ?? 'none');
+      out.set(logical, (out.get(logical) ?? 0) + 1);
+    }
+    return out;
+  };
 
   const gate = (releaseName: string, more: Record<string, string> = {}) =>
     runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': releaseName, ...more });
@@ -185,6 +224,49 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
     expect(writes(sim())).toBe(0);
     expect(defectsNamed(sim(), name)).toHaveLength(0);
     expect(run.outputs.created).toBe('false');
+  });
+
+  it('gate conditions: each counted from the store, a failing warn condition warns and the step succeeds', async () => {
+    const counts = bySeverityInStore();
+    const n = (k: string): number => counts.get(`list_node.severity.${k}`) ?? 0;
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const top = n('urgent') + n('very_high');
+    expect(n('high')).toBeGreaterThan(0);
+
+    const run = await gate('2026.4', {
+      conditions: `list_node.severity.urgent, list_node.severity.very_high <= ${top}\nhigh >= ${n('high') + 1} warn\n# total\ntotal == ${total}`
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'warned', 'defect-count': String(total) });
+    const conditions = JSON.parse(run.outputs.conditions ?? '[]') as Array<Record<string, unknown>>;
+    expect(conditions.map((c) => [c.count, c.level, c.result])).toEqual([
+      [top, 'fail', 'passed'],
+      [n('high'), 'warn', 'failed'],
+      [total, 'fail', 'passed']
+    ]);
+    expect(run.warnings.filter((w) => w.startsWith('Gate condition warns: '))).toEqual([`Gate condition warns: high >= ${n('high') + 1} (${n('high')} defect${n('high') === 1 ? '' : 's'})`]);
+    expect(run.summary.indexOf('### Conditions')).toBeLessThan(run.summary.indexOf('### Breakdown'));
+  });
+
+  it('gate scopes: a team named with metacharacters and a milestone of the release count only their defects', async () => {
+    const run = await gate(SCOPED_RELEASE, { teams: TRICKY_TEAM, milestones: 'Beta' });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ 'gate-result': 'failed', 'defect-count': '3' });
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(`team ${TRICKY_TEAM}, milestone Beta`);
+    expect(run.summary).toContain('| Teams |');
+    // An unknown name fails closed, naming the input and listing what exists.
+    const unknown = await gate(SCOPED_RELEASE, { teams: 'Core ^*(Q)' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.outputs).toEqual({});
+    expect(unknown.errors[0]).toMatch(/^teams: No team named "Core \^\*\(Q\)"/);
+    // Inside the trap release, whose name the server may refuse escaped: its own "Beta" only.
+    const tricky = await gate(TRICKY_RELEASE, { milestones: 'Beta', 'fail-on-gate': 'false' });
+    expect(tricky.errors).toEqual([]);
+    expect(tricky.outputs['defect-count']).toBe('2');
   });
 
   it('lifecycle: a failed run files with fields by name, attachments and failed tests; the next comments; a green run comments and moves it to Fixed; a person\'s defect stays', async () => {

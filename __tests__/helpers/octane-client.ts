@@ -2,7 +2,7 @@
 // an api, for the suites that call the modes and look-ups in-process.
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Log } from '../../src/log.js';
-import type { Collection, Entity, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
+import type { Collection, Entity, Group, GroupsParams, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
 import type { ConnectionSettings } from '../../src/octane/connection.js';
 import { OctaneClient } from '../../src/octane/client.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
@@ -101,9 +101,14 @@ export function recordingLog(): RecordingLog {
 }
 
 /** An api whose list calls go through `list`; create and links pass straight to `api`. */
-function wrapList(api: OctaneApi, list: (collection: Collection, params: ListParams) => Promise<Page>): OctaneApi {
+function wrapList(
+  api: OctaneApi,
+  list: (collection: Collection, params: ListParams) => Promise<Page>,
+  groups: ((collection: Collection, params: GroupsParams) => Promise<Group[]>) | undefined = api.groups?.bind(api)
+): OctaneApi {
   return {
     list: <T extends Entity = Entity>(collection: Collection, params: ListParams) => list(collection, params) as Promise<Page<T>>,
+    ...(groups ? { groups } : {}),
     create: (collection, fields, options) => api.create(collection, fields, options),
     workItemUrl: (id) => api.workItemUrl(id)
   };
@@ -114,19 +119,24 @@ function wrapList(api: OctaneApi, list: (collection: Collection, params: ListPar
  * flight joins the current wave; a call that starts when none is in flight begins a new
  * one. The number of waves is the number of sequential round trips.
  */
-export function waves(api: OctaneApi): { api: OctaneApi; waves: Array<Array<{ collection: Collection; params: ListParams }>> } {
-  const all: Array<Array<{ collection: Collection; params: ListParams }>> = [];
+export function waves(api: OctaneApi): { api: OctaneApi; waves: Array<Array<{ collection: Collection; params: ListParams; groupBy?: string }>> } {
+  const all: Array<Array<{ collection: Collection; params: ListParams; groupBy?: string }>> = [];
   let inFlight = 0;
-  const wrapped = wrapList(api, async (collection, params) => {
+  const track = async <T>(entry: { collection: Collection; params: ListParams; groupBy?: string }, call: () => Promise<T>): Promise<T> => {
     if (inFlight === 0) all.push([]);
-    all[all.length - 1]!.push({ collection, params });
+    all[all.length - 1]!.push(entry);
     inFlight += 1;
     try {
-      return await api.list(collection, params);
+      return await call();
     } finally {
       inFlight -= 1;
     }
-  });
+  };
+  const wrapped = wrapList(
+    api,
+    (collection, params) => track({ collection, params }, () => api.list(collection, params)),
+    api.groups && ((collection, params) => track({ collection, params: { query: params.query }, groupBy: params.groupBy }, () => api.groups!(collection, params)))
+  );
   return { api: wrapped, waves: all };
 }
 

@@ -136,10 +136,11 @@ describe('defaults and valid inputs', () => {
 
   it('lists every input of action.yml once', () => {
     expect(new Set(INPUT_NAMES).size).toBe(INPUT_NAMES.length);
-    expect(INPUT_NAMES).toHaveLength(34);
+    expect(INPUT_NAMES).toHaveLength(40);
     expect(INPUT_NAMES).toContain('resolve-phase');
     expect(INPUT_NAMES).toContain('feature');
     expect(INPUT_NAMES).toContain('test-results');
+    expect(INPUT_NAMES).toContain('conditions');
     expect(INPUT_NAMES).toContain('ca-certificate');
   });
 });
@@ -689,9 +690,53 @@ describe('fields by name (create-defect)', () => {
     expect(onlyLine({ ...CREATE, team: 'a\u0007b' })).toContain('- team: must not contain control characters');
   });
 
-  it('given in gate mode they are ignored with a warning', () => {
+  it('given in gate mode they are ignored with a warning, but tags and application-modules are gate scopes there', () => {
     const r = read({ ...GATE, team: 'Platform', tags: 'x' });
     expect(r.ok).toBe(true);
-    expect(r.warnings).toEqual(expect.arrayContaining([expect.stringContaining('Input team is only used in mode create-defect'), expect.stringContaining('Input tags is only used')]));
+    expect(r.warnings).toEqual([expect.stringContaining('Input team is only used in mode create-defect')]);
+    expect(r.ok && r.settings.mode === 'gate' && r.settings.scopes?.tags).toEqual(['x']);
+  });
+});
+
+describe('conditions and scopes (issue 10)', () => {
+  it('threshold and threshold-operator default in the code: without conditions they make `total <= 0`', () => {
+    const s = gate();
+    expect([s.threshold, s.operator, s.conditions]).toEqual([0, '<=', undefined]);
+  });
+
+  it('reads conditions line by line, and refuses them together with threshold or threshold-operator', () => {
+    const s = gate({ conditions: 'Urgent, Very High == 0\n# a comment\n\nHigh <= 3\ntotal <= 25 warn' });
+    expect(s.conditions!.map((c) => [c.text, c.level])).toEqual([
+      ['Urgent, Very High == 0', 'fail'],
+      ['High <= 3', 'fail'],
+      ['total <= 25', 'warn']
+    ]);
+    expect(lines({ ...GATE, conditions: 'total <= 1', threshold: '0' })).toEqual([
+      expect.stringMatching(/^- conditions: cannot be given together with threshold: /)
+    ]);
+    expect(lines({ ...GATE, conditions: 'total <= 1', 'threshold-operator': '<', threshold: '2' })[0]).toContain('threshold and threshold-operator');
+  });
+
+  it('names the line of a condition that does not parse', () => {
+    expect(lines({ ...GATE, conditions: 'total <= 1\nHigh =< 3' })).toEqual([expect.stringMatching(/^- conditions: line 2: /)]);
+  });
+
+  it('reads the scope lists and created-after, an age counted from the start of the run', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const result = read({ ...GATE, teams: 'Platform, Mobile', tags: 'regression', 'created-after': '7d' }, { now: () => now });
+    expect(result.ok).toBe(true);
+    const s = (result as { settings: GateSettings }).settings;
+    expect(s.scopes).toMatchObject({ teams: ['Platform', 'Mobile'], tags: ['regression'], milestones: [], sprints: [] });
+    expect(s.scopes!.createdAfter!.at.toISOString()).toBe('2026-11-24T10:00:00.000Z');
+  });
+
+  it('refuses a created-after that is not a date, date-time or age, naming the input', () => {
+    expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)]);
+    expect(lines({ ...GATE, teams: 'A,,B' })[0]).toMatch(/^- teams: entry 2 is empty/);
+  });
+
+  it('warns that the gate inputs are ignored in create-defect', () => {
+    const result = read({ ...CREATE, teams: 'Platform', conditions: 'total == 0' });
+    expect(result.warnings.join('\n')).toMatch(/conditions is only used in mode gate[\s\S]*teams is only used in mode gate/);
   });
 });

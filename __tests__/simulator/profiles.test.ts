@@ -17,11 +17,11 @@ function withProfile(profile: string | ServerProfile): { sim: () => Simulator; c
 const refId = (v: unknown): string => String((v as { id: unknown }).id);
 
 describe('profile names', () => {
-  it('names the twelve agreed profiles, and refuses an unknown name', async () => {
+  it('names the thirteen agreed profiles, and refuses an unknown name', async () => {
     expect(PROFILE_NAMES.sort()).toEqual(
       [
         'default', 'stock-workspace', 'is-draft-tech-preview', 'exceeds-never', 'exceeds-when-paged', 'exceeds-limit-above-total',
-        'exceeds-capped', 'escape-any', 'escape-ci-sdk', 'escape-none', 'logical-ids', 'numeric-json-ids'
+        'exceeds-capped', 'escape-any', 'escape-ci-sdk', 'escape-none', 'logical-ids', 'numeric-json-ids', 'no-groups'
       ].sort()
     );
     expect(PROFILES['exceeds-capped']).toMatchObject({ exceedsTotalCount: 'capped', totalCountCap: 2000 });

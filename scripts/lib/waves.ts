@@ -20,12 +20,12 @@ export function toWaves(log: readonly LoggedRequest[]): Wave[] {
   return waves;
 }
 
-/** 'sign_in', 'releases', 'POST defects', 'defects/{id}' ... */
+/** 'sign_in', 'releases', 'POST defects', 'defects/groups', 'defects/{id}' ... */
 export function requestLabel(request: Pick<LoggedRequest, 'method' | 'path'>): string {
   const auth = /\/authentication\/(\w+)$/.exec(request.path);
   if (auth) return auth[1]!;
   const api = /\/workspaces\/[^/]+\/(\w+)(\/[^/]+)?$/.exec(request.path);
-  const name = api ? `${api[1]}${api[2] ? '/{id}' : ''}` : request.path;
+  const name = api ? `${api[1]}${api[2] ? (api[2] === '/groups' ? '/groups' : '/{id}') : ''}` : request.path;
   return request.method === 'GET' ? name : `${request.method} ${name}`;
 }
 

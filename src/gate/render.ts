@@ -1,5 +1,5 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
-import type { GateResult, Tally } from './result.js';
+import type { ConditionResult, GateResult, Tally } from './result.js';
 import { countText, gateVerdict } from './verdict.js';
 import { describeOperator } from './operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, table } from '../markup/markdown.js';
@@ -47,10 +47,25 @@ export function gateOutputs(r: GateResult): Record<string, string> {
 function countOutputs(r: GateResult): Record<string, string> {
   return {
     'defect-count': String(outputCount({ n: r.count ?? 0, exact: r.countExact !== false })),
-    'gate-result': r.passed ? 'passed' : 'failed',
+    'gate-result': r.outcome ?? (r.passed ? 'passed' : 'failed'),
     'counts-by-severity': countsJson(r.countsBySeverity),
-    'counts-by-phase': countsJson(r.countsByPhase)
+    'counts-by-phase': countsJson(r.countsByPhase),
+    conditions: conditionsJson(r.conditions ?? [])
   };
+}
+
+/** The `conditions` output: in input order, `{condition, count, operator, threshold, level, result}`. */
+function conditionsJson(conditions: ConditionResult[]): string {
+  return JSON.stringify(
+    conditions.map((c) => ({
+      condition: c.condition,
+      count: c.count ? outputCount(c.count) : null,
+      operator: c.operator,
+      threshold: c.threshold,
+      level: c.level,
+      result: c.passed === false ? 'failed' : 'passed'
+    }))
+  );
 }
 
 /**
@@ -73,8 +88,18 @@ export function outputDefects(r: GateResult): { json: string; listed: number } {
 
 function heading(r: GateResult, failOnGate: boolean): string {
   if (r.dryRun || r.passed === undefined) return '## 🔎 Gate dry run';
+  if (r.outcome === 'warned') return '## ⚠️ Gate passed with warnings';
   if (r.passed) return '## ✅ Gate passed';
   return failOnGate ? '## ❌ Gate failed' : '## ⚠️ Gate failed, reported only: the step passed (fail-on-gate is false)';
+}
+
+/** The conditions: passed, warned or failed, the condition, its count. */
+function conditionsSection(r: GateResult): string {
+  const result = (c: ConditionResult): string =>
+    c.passed === undefined ? '—' : c.passed ? '✅ passed' : c.level === 'warn' ? '⚠️ warned' : '❌ failed';
+  const count = (c: ConditionResult): string => (c.count ? (c.count.exact ? String(c.count.n) : `at least ${c.count.n}`) : '—');
+  const rows = (r.conditions ?? []).map((c) => [result(c), escapeCell(`${c.condition}${c.level === 'warn' ? ' warn' : ''}`), count(c)]);
+  return ['### Conditions', '', table(['Result', 'Condition', 'Defects'], rows, ['left', 'left', 'right'])].join('\n');
 }
 
 function filterSection(r: GateResult): string {
@@ -83,7 +108,9 @@ function filterSection(r: GateResult): string {
     ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
     ['Phases', names(r.phases)],
     ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
-    ['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`],
+    ...(r.scopes ?? []).map((s) => [escapeText(s.label.charAt(0).toUpperCase() + s.label.slice(1)), names(s.values)]),
+    ...(r.createdAfter ? [['Created after', `${escapeText(r.createdAfter.at.toISOString())} (${escapeText(r.createdAfter.text)})`]] : []),
+    ...(r.conditionsGiven ? [] : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
     ['Query', code(r.query)]
   ];
   return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
@@ -189,7 +216,7 @@ function defectsSection(r: GateResult, roomBytes: number): string {
  * phase names), only the heading and the counts are kept.
  */
 export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?: boolean } = {}): string {
-  const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', filterSection(r)];
+  const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
   if (!r.dryRun && r.count !== undefined) {
     parts.push('', breakdownSection(r), '');
     const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;

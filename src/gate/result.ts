@@ -2,6 +2,24 @@
 // (run.ts) and the renderers (render.ts, verdict.ts) depend on it and never on each other.
 import type { Resolved } from '../lookups.js';
 import type { Operator } from './operators.js';
+import type { ConditionLevel } from '../inputs/conditions.js';
+import type { ScopeResult } from './scopes.js';
+
+/** One condition and what the gate found for it. */
+export interface ConditionResult {
+  /** As written (spaces folded, without `warn`). */
+  condition: string;
+  /** The severities it counts; undefined = total. */
+  severities?: Resolved[];
+  operator: Operator;
+  threshold: number;
+  level: ConditionLevel;
+  /** Absent in a dry run. */
+  count?: Tally;
+  passed?: boolean;
+}
+
+export type GateOutcome = 'passed' | 'warned' | 'failed';
 
 export interface ListedDefect {
   id: string;
@@ -25,7 +43,18 @@ export interface GateResult {
   count?: number;
   /** False when Octane flagged the count as not exact and the verdict was settled without the exact number. */
   countExact?: boolean;
+  /** False when a fail-level condition fails (the step fails, unless fail-on-gate is false). */
   passed?: boolean;
+  /** passed, warned (only warn conditions fail) or failed; absent in a dry run. */
+  outcome?: GateOutcome;
+  /** Every condition in input order; without `conditions` the one `total operator threshold`. */
+  conditions?: ConditionResult[];
+  /** Whether the conditions came from the `conditions` input (else threshold and threshold-operator). */
+  conditionsGiven?: boolean;
+  /** Named scopes, in a fixed order. */
+  scopes?: ScopeResult[];
+  /** created-after as given and the instant it stands for. */
+  createdAfter?: { at: Date; text: string };
   operator: Operator;
   threshold: number;
   /** At most listLimit, most severe first. */

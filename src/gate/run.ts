@@ -1,15 +1,32 @@
 // The gate: count the release's defects in the given phases (and severities), compare the
 // count with the threshold, and return everything the renderers need. It never sets
 // outputs or fails the step itself; main decides that from the result.
-import type { Entity, OctaneApi, Page } from '../octane/api.js';
+import type { Entity, Group, OctaneApi, Page } from '../octane/api.js';
 import type { Log } from '../log.js';
 import type { GateSettings } from '../settings.js';
 import { compare, type Operator } from './operators.js';
-import { and, idEq, idIn } from '../octane/query.js';
-import { findRelease, resolveAll, resolvePhases, resolveSeverities, type Resolved } from '../lookups.js';
+import { and, cross, idEq, idIn } from '../octane/query.js';
+import {
+  DEFECT_PHASE_FILTER,
+  LookupError,
+  SEVERITY_FILTER,
+  bySeverity as severityOrder,
+  lookUpPhases,
+  lookUpRelease,
+  lookUpSeverities,
+  matchNames,
+  nodeFilter,
+  releaseFilter,
+  resolveAll,
+  type Checked,
+  type Resolved
+} from '../lookups.js';
+import { OctaneError, UnreadableAnswerError } from '../octane/errors.js';
+import { createdAfterFilter, scopeIdFilters, scopeSpecs, type ScopeResult } from './scopes.js';
 import { oneLine } from '../markup/markdown.js';
 import { gateVerdict } from './verdict.js';
-import { NO_SEVERITY, type GateResult, type ListedDefect, type Tally } from './result.js';
+import { NO_SEVERITY, type ConditionResult, type GateOutcome, type GateResult, type ListedDefect, type Tally } from './result.js';
+import type { ConditionSpec } from '../inputs/conditions.js';
 import { refName, refOf } from '../octane/entities.js';
 
 const LIST_FIELDS = ['id', 'name', 'phase', 'severity'];
@@ -46,18 +63,6 @@ function sumOf(tallies: Iterable<Tally>): Tally {
     exact &&= t.exact;
   }
   return { n, exact };
-}
-
-/** Each part's tally under its name (two nodes may share a name: their counts add up); pages[i] belongs to parts[i]. */
-function tally(pages: Page[], parts: Resolved[], limit: number): Map<string, Tally> {
-  const counts = new Map<string, Tally>();
-  pages.forEach((page, i) => {
-    const name = parts[i]!.name;
-    const t = tallyOf(page, limit);
-    const before = counts.get(name);
-    counts.set(name, before ? sumOf([before, t]) : t);
-  });
-  return counts;
 }
 
 function disagree(whole: Tally, bySeverity: Tally, byPhase: Tally): Error {
@@ -124,7 +129,7 @@ async function settleByListing(
   api: OctaneApi,
   query: string,
   lower: number,
-  settings: GateSettings,
+  settings: { operator: Operator; threshold: number },
   log: Log
 ): Promise<Tally> {
   const need = settings.threshold + 1;
@@ -174,25 +179,178 @@ function names(list: Resolved[]): string {
   return list.map((r) => `${oneLine(r.name)} (${oneLine(r.id)})`).join(', ');
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settled<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error })
+  );
+}
+
+/**
+ * Most severe first where the server orders a list field by its nodes that way (the simulator does, by
+ * node id); nothing depends on it: the list is checked against the per-severity counts and completed
+ * by per-severity pages where the page does not hold the most severe defects.
+ */
+const LIST_ORDER = ['-severity', 'id'];
+
+/** One wave of the gate's defect requests: the list page (its total_count is the count) and the two groupings. */
+interface DefectAnswers {
+  list: Settled<Page>;
+  bySeverity: Settled<Group[]>;
+  byPhase: Settled<Group[]>;
+}
+
+const NO_GROUPS = new Error('the client has no grouping resource');
+
+function defectWave(api: OctaneApi, query: string, limit: number): Promise<DefectAnswers> {
+  const grouped = (groupBy: string): Promise<Settled<Group[]>> =>
+    api.groups ? settled(api.groups('defects', { query, groupBy })) : Promise.resolve({ ok: false, error: NO_GROUPS });
+  return Promise.all([settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })), grouped('severity'), grouped('phase')]).then(
+    ([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase })
+  );
+}
+
+/** A server without the grouping resource, or one whose answer the client could not read: count the parts instead. */
+function groupsRefused(e: unknown): boolean {
+  return e === NO_GROUPS || e instanceof UnreadableAnswerError || (e instanceof OctaneError && (e.status === 400 || e.status === 404));
+}
+
+/**
+ * Part tallies from a grouping answer, by id (NO_SEVERITY for the group without a value, where `none` is
+ * allowed), or undefined when the answer cannot stand: a group outside the parts, or counts that do not add up
+ * to an exact whole. Group counts carry no flag, and a server that caps total_count may cap them too: they
+ * are exact only when they add up to an exact whole, and lower bounds when the whole is one.
+ */
+function fromGroups(groups: Group[], parts: Resolved[], whole: Tally, none: boolean): Map<string, Tally> | undefined {
+  const counts = new Map<string, number>(parts.map((p) => [p.id, 0]));
+  for (const g of groups) {
+    let key: string | undefined;
+    if (g.value === null) key = none ? NO_SEVERITY : undefined;
+    else key = parts.find((p) => p.id === g.value!.id)?.id ?? parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value!.logical_name)?.id;
+    if (key === undefined) return undefined;
+    counts.set(key, (counts.get(key) ?? 0) + g.count);
+  }
+  const sum = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (whole.exact && sum !== whole.n) return undefined;
+  // A capped count is never 0 where there are matches: an empty part is exact even beside a flagged whole.
+  const out = new Map<string, Tally>();
+  for (const [k, n] of counts) if (k !== NO_SEVERITY || n > 0) out.set(k, { n, exact: whole.exact || n === 0 });
+  return out;
+}
+
+/** Each part's tally under its id; pages[i] belongs to parts[i]. */
+function tallyById(pages: Page[], parts: Resolved[], limit: number): Map<string, Tally> {
+  const counts = new Map<string, Tally>();
+  pages.forEach((page, i) => counts.set(parts[i]!.id, tallyOf(page, limit)));
+  return counts;
+}
+
+/** Tallies by id turned into tallies by name, in the parts' order (two nodes may share a name: their counts add up). */
+function byName(counts: Map<string, Tally>, parts: Resolved[]): Map<string, Tally> {
+  const out = new Map<string, Tally>();
+  for (const p of parts) {
+    const t = counts.get(p.id);
+    if (!t) continue;
+    const before = out.get(p.name);
+    out.set(p.name, before ? sumOf([before, t]) : t);
+  }
+  const none = counts.get(NO_SEVERITY);
+  if (none) out.set(NO_SEVERITY, none);
+  return out;
+}
+
+/** The conditions in force: the `conditions` input, or the one made of threshold and threshold-operator. */
+function conditionSpecs(settings: GateSettings): ConditionSpec[] {
+  return (
+    settings.conditions ?? [
+      { text: `total ${settings.operator} ${settings.threshold}`, which: 'total', operator: settings.operator, threshold: settings.threshold, level: 'fail' }
+    ]
+  );
+}
+
+/**
+ * The conditions with their severities resolved like `severities` (any case, name or logical name), among the
+ * gate's severities: with a `severities` filter a condition may count only severities inside it.
+ */
+function resolveConditions(specs: ConditionSpec[], severities: Resolved[], filtered: boolean): ConditionResult[] {
+  const problems: string[] = [];
+  const out = specs.map((c): ConditionResult => {
+    const base = { condition: c.text, operator: c.operator, threshold: c.threshold, level: c.level };
+    if (c.which === 'total') return base;
+    try {
+      return { ...base, severities: matchNames('conditions', 'severities', c.which, severities) };
+    } catch (e) {
+      if (!(e instanceof LookupError)) throw e;
+      const message = filtered
+        ? `${e.message.replace(/; valid severities: [\s\S]*$/, '')} among the severities input (${severities.map((s) => s.name).join(', ')}); a condition counts only severities the gate counts`
+        : e.message;
+      problems.push(`Condition ${JSON.stringify(c.text)}: ${message}`);
+      return base;
+    }
+  });
+  if (problems.length > 0) throw new LookupError(problems.map((message) => ({ input: 'conditions', message })));
+  return out;
+}
+
+function judge(t: Tally, op: Operator, threshold: number): boolean | undefined {
+  return t.exact ? compare(t.n, op, threshold) : verdictAtLeast(t.n, op, threshold);
+}
+
 export async function runGate(settings: GateSettings, api: OctaneApi, log: Log): Promise<GateResult> {
   const allSeverities = settings.severities.length === 0;
+  const limit = settings.listLimit;
+  const specs = scopeSpecs(settings.scopes, settings.releaseName);
+  const created = createdAfterFilter(settings.scopes);
+  // The defect requests leave with the look-ups: the release, phases, severities and scopes as cross filters
+  // that repeat the look-ups' own filters. Their answers stand only if the look-ups show that each filter
+  // matched exactly what the exact match in code chose (the same expression, read by the same server).
+  const speculative = and(
+    cross('release', releaseFilter(settings.releaseName)),
+    cross('phase', nodeFilter(DEFECT_PHASE_FILTER, settings.phases)),
+    allSeverities ? undefined : cross('severity', nodeFilter(SEVERITY_FILTER, settings.severities)),
+    ...specs.map((s) => cross(s.field, s.filter)),
+    created
+  );
+  const early = settings.dryRun ? undefined : defectWave(api, speculative, limit);
+
   const found = await log.group('Look-ups', async () => {
+    const releaseFound = lookUpRelease(api, settings.releaseName);
+    const releaseValue = releaseFound.then((r) => r.value);
+    // Its failure is the release look-up's to report; the scopes that wait for it only stop.
+    releaseValue.catch(() => undefined);
     const r = await resolveAll({
-      release: findRelease(api, settings.releaseName),
-      phases: resolvePhases(api, settings.phases),
-      severities: resolveSeverities(api, settings.severities)
+      release: releaseFound,
+      phases: lookUpPhases(api, settings.phases),
+      severities: lookUpSeverities(api, settings.severities),
+      scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api, releaseValue)]))) as Promise<Record<string, Checked<Resolved[]>>>
     });
-    log.info(`Release: ${oneLine(r.release.name)} (id ${oneLine(r.release.id)})`);
-    log.info(`Phases: ${names(r.phases)}`);
-    log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities)}`);
+    log.info(`Release: ${oneLine(r.release.value.name)} (id ${oneLine(r.release.value.id)})`);
+    log.info(`Phases: ${names(r.phases.value)}`);
+    log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities.value)}`);
+    specs.forEach((s, i) => log.info(`${s.label[0]!.toUpperCase()}${s.label.slice(1)}: ${names(r.scopes[String(i)]!.value)}`));
+    if (settings.scopes?.createdAfter) log.info(`Created after: ${settings.scopes.createdAfter.at.toISOString()} (${oneLine(settings.scopes.createdAfter.text)})`);
     return r;
   });
-  const { release, phases, severities } = found;
+  const release = found.release.value;
+  const phases = found.phases.value;
+  const severities = found.severities.value;
+  const scopes: ScopeResult[] = specs.map((s, i) => ({ input: s.input, label: s.label, field: s.field, values: found.scopes[String(i)]!.value }));
+  const conditions = resolveConditions(conditionSpecs(settings), severities, !allSeverities);
+  const confirmed = found.release.exact && found.phases.exact && found.severities.exact && Object.values(found.scopes).every((c) => c.exact);
 
-  const releaseFilter = idEq('release', release.id);
-  const phaseFilter = idIn('phase', phases.map((p) => p.id));
-  const severityFilter = allSeverities ? undefined : idIn('severity', severities.map((s) => s.id));
-  const query = and(releaseFilter, phaseFilter, severityFilter);
+  /** The query with ids, and with `severity` in place of the severity filter when given. */
+  const byIds = (severity?: string): string =>
+    and(
+      idEq('release', release.id),
+      idIn('phase', phases.map((p) => p.id)),
+      severity ?? (allSeverities ? undefined : idIn('severity', severities.map((s) => s.id))),
+      ...scopeIdFilters(scopes),
+      created
+    );
+  // A dry run shows the query with ids: the same defects, easier to read back.
+  const query = confirmed && !settings.dryRun ? speculative : byIds();
 
   const base: GateResult = {
     release,
@@ -202,103 +360,192 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     query,
     dryRun: settings.dryRun,
     operator: settings.operator,
-    threshold: settings.threshold
+    threshold: settings.threshold,
+    conditions,
+    conditionsGiven: settings.conditions !== undefined,
+    scopes,
+    ...(settings.scopes?.createdAfter ? { createdAfter: settings.scopes.createdAfter } : {})
   };
 
   return log.group('Gate query', async () => {
     log.info(`Filter: ${query}`);
-    if (settings.dryRun) {
+    if (settings.dryRun || !early) {
       log.info('Dry run: nothing counted.');
       log.info(gateVerdict(base));
       return base;
     }
-    const limit = settings.listLimit;
-    // One parallel batch: the whole filter (its total_count is the count), one page per
-    // severity (counts by severity and the most-severe-first list), one count per phase.
-    // With a severity filter every match is on a severity page, so the whole filter is only
-    // counted; without one, its page also lists the defects that have no severity.
-    const whole = allSeverities
-      ? api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] })
-      : api.list('defects', { query, fields: ['id'], limit: 1 });
-    const [wholePage, perSeverity, perPhase] = await Promise.all([
-      whole,
-      Promise.all(
-        severities.map((s) =>
-          api.list('defects', { query: and(releaseFilter, phaseFilter, idEq('severity', s.id)), fields: LIST_FIELDS, limit, orderBy: ['id'] })
-        )
-      ),
-      Promise.all(
-        phases.map((p) =>
-          api.list('defects', {
-            query: and(releaseFilter, idEq('phase', p.id), severityFilter),
-            fields: ['id'],
-            limit: 1
-          })
-        )
-      )
-    ]);
-
-    const wholeLimit = allSeverities ? limit : 1;
-    let counts = reconcile(
-      tallyOf(wholePage, wholeLimit),
-      tally(perSeverity, severities, limit),
-      tally(perPhase, phases, 1),
-      allSeverities
-    );
-    let passed = counts.whole.exact
-      ? compare(counts.whole.n, settings.operator, settings.threshold)
-      : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
-    if (passed === undefined) {
-      // Only here, when a flagged count leaves the verdict open, does the gate spend more requests.
-      const listed = await settleByListing(api, query, counts.whole.n, settings, log);
-      counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
-      passed = counts.whole.exact
-        ? compare(counts.whole.n, settings.operator, settings.threshold)
-        : verdictAtLeast(counts.whole.n, settings.operator, settings.threshold);
-      // A listing of threshold + 1 ids always settles it; if not, something is wrong: fail closed.
-      if (passed === undefined) throw new Error(`The gate could not settle count ${settings.operator} ${settings.threshold} (at least ${counts.whole.n}); it fails.`);
-    } else if (!counts.whole.exact) {
-      log.info(
-        `Octane flagged the count as possibly not exact (exceeds_total_count): at least ${counts.whole.n} defects match, which settles count ${settings.operator} ${settings.threshold} whatever the exact number.`
-      );
+    let answers: DefectAnswers;
+    if (confirmed) {
+      log.info('The look-ups confirmed every filter: the counts sent with them stand.');
+      answers = await early;
+    } else {
+      // A name the server matched with others, or found only by a wildcard: count again with the ids.
+      log.info('A look-up filter matched more than the names chosen, or needed another search: counting again by id.');
+      answers = await defectWave(api, query, limit);
     }
-    const inexact = [...counts.bySeverity, ...counts.byPhase].filter(([, t]) => !t.exact).map(([k]) => oneLine(k));
+
+    let page: Page;
+    if (answers.list.ok) page = answers.list.value;
+    else if (answers.list.error instanceof OctaneError && answers.list.error.status === 400) {
+      // A server that does not order by severity: the list is completed per severity below anyway.
+      page = await api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: ['id'] });
+    } else throw answers.list.error;
+    const wholeTally = tallyOf(page, limit);
+
+    const grouped = (a: Settled<Group[]>, parts: Resolved[], none: boolean): Map<string, Tally> | undefined => {
+      if (!a.ok) {
+        if (!groupsRefused(a.error)) throw a.error;
+        return undefined;
+      }
+      const t = fromGroups(a.value, parts, wholeTally, none);
+      if (!t) log.info(`Octane's grouped counts do not add up to the total ${wholeTally.n}; counting each part instead.`);
+      return t;
+    };
+    // Today's way, where the groupings are missing or cannot stand: one count per part, all in one wave. Each
+    // part's page carries its own flag, which a grouping does not.
+    const perPart = async (sev: boolean, ph: boolean) => {
+      const [s, p] = await Promise.all([
+        sev ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 }))) : undefined,
+        ph
+          ? Promise.all(
+              phases.map((x) =>
+                api.list('defects', {
+                  query: and(
+                    idEq('release', release.id),
+                    idEq('phase', x.id),
+                    allSeverities ? undefined : idIn('severity', severities.map((v) => v.id)),
+                    ...scopeIdFilters(scopes),
+                    created
+                  ),
+                  fields: ['id'],
+                  limit: 1
+                })
+              )
+            )
+          : undefined
+      ]);
+      return { sev: s && tallyById(s, severities, 1), ph: p && tallyById(p, phases, 1) };
+    };
+    let sevParts = grouped(answers.bySeverity, severities, allSeverities);
+    let phParts = grouped(answers.byPhase, phases, false);
+    if (!sevParts || !phParts) {
+      const parts = await perPart(!sevParts, !phParts);
+      sevParts ??= parts.sev!;
+      phParts ??= parts.ph!;
+    }
+    const countOf = (c: ConditionResult, k: Counts): Tally =>
+      c.severities ? sumOf(c.severities.map((s) => k.bySeverity.get(s.id) ?? { n: 0, exact: k.whole.exact })) : k.whole;
+    let counts = reconcile(wholeTally, sevParts, phParts, allSeverities);
+    if (!counts.whole.exact && conditions.some((c) => judge(countOf(c, counts), c.operator, c.threshold) === undefined)) {
+      // Flagged counts leave a condition open: parts counted one by one, each with its own flag, may prove more
+      // (parts below a cap that add up); only then is anything listed.
+      const parts = await perPart(true, true);
+      counts = reconcile(wholeTally, parts.sev!, parts.ph!, allSeverities);
+    }
+    // Each condition from the counts already made; only a flagged count that leaves one open costs a listing.
+    for (const c of conditions) {
+      let t = countOf(c, counts);
+      let passed = judge(t, c.operator, c.threshold);
+      if (passed === undefined) {
+        const q = c.severities ? byIds(idIn('severity', c.severities.map((s) => s.id))) : query;
+        const listed = await settleByListing(api, q, t.n, c, log);
+        if (!c.severities) {
+          counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
+          t = counts.whole;
+        } else t = listed;
+        passed = judge(t, c.operator, c.threshold);
+        // A listing of threshold + 1 ids always settles it; if not, something is wrong: fail closed.
+        if (passed === undefined) throw new Error(`The gate could not settle ${c.condition} (at least ${t.n}); it fails.`);
+      } else if (!t.exact) {
+        log.info(
+          `Octane flagged the count as possibly not exact (exceeds_total_count): at least ${t.n} defects match, which settles ${c.condition} whatever the exact number.`
+        );
+      }
+      c.count = t;
+      c.passed = passed;
+    }
+    const countsBySeverity = byName(counts.bySeverity, severities);
+    const countsByPhase = byName(counts.byPhase, phases);
+    const inexact = [...countsBySeverity, ...countsByPhase].filter(([, t]) => !t.exact).map(([k]) => oneLine(k));
     if (inexact.length > 0) {
       log.info(`Counts for ${inexact.join(', ')} are lower bounds: Octane flagged them as possibly not exact (exceeds_total_count).`);
     }
+    const failedAt = (level: 'fail' | 'warn'): boolean => conditions.some((c) => c.level === level && c.passed === false);
+    const outcome: GateOutcome = failedAt('fail') ? 'failed' : failedAt('warn') ? 'warned' : 'passed';
 
-    const phaseName = new Map(phases.map((p) => [p.id, p.name]));
-    const severityName = new Map(severities.map((s) => [s.id, s.name]));
-    const listed: ListedDefect[] = [];
-    const seen = new Set<string>();
-    const add = (e: Entity): void => {
-      // A broken answer may lack an id: list it without one rather than as "undefined".
-      const id = e.id ?? '';
-      if (listed.length >= limit || (id && seen.has(id))) return;
-      if (id) seen.add(id);
-      const sevId = refOf(e.severity)?.id;
-      const phId = refOf(e.phase)?.id;
-      listed.push({
-        id,
-        name: typeof e.name === 'string' ? e.name : '',
-        phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
-        severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
-        url: id ? api.workItemUrl(id) : ''
-      });
-    };
-    for (const page of perSeverity) page.data.forEach(add);
-    if (allSeverities) wholePage.data.forEach(add);
-
+    const listed = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
     const result: GateResult = {
       ...base,
       count: counts.whole.n,
       countExact: counts.whole.exact,
-      passed,
+      passed: outcome !== 'failed',
+      outcome,
       defects: listed,
-      countsBySeverity: counts.bySeverity,
-      countsByPhase: counts.byPhase
+      countsBySeverity,
+      countsByPhase
     };
     log.info(gateVerdict(result));
     return result;
   });
+}
+
+/**
+ * Up to `limit` defects, most severe first. The page asked for with the counts holds them when the server
+ * ordered it by severity (or when it holds every match); for each severity where it holds fewer than its
+ * share, one page of that severity is read, all in one wave.
+ */
+async function listDefects(
+  api: OctaneApi,
+  page: Page,
+  phases: Resolved[],
+  severities: Resolved[],
+  counts: Map<string, Tally>,
+  limit: number,
+  severityQuery: (id: string) => string
+): Promise<ListedDefect[]> {
+  const rowsOf = new Map<string, Entity[]>();
+  const other: Entity[] = [];
+  for (const e of page.data) {
+    const id = refOf(e.severity)?.id;
+    const known = id !== undefined && severities.some((s) => s.id === id);
+    if (known) rowsOf.set(id, [...(rowsOf.get(id) ?? []), e]);
+    else other.push(e);
+  }
+  const ranked = [...severities].sort(severityOrder);
+  let room = limit;
+  const fetch: Array<{ id: string; limit: number }> = [];
+  for (const s of ranked) {
+    if (room <= 0) break;
+    const t = counts.get(s.id) ?? { n: 0, exact: true };
+    const want = Math.min(t.n, room);
+    if ((rowsOf.get(s.id)?.length ?? 0) < want || (!t.exact && (rowsOf.get(s.id)?.length ?? 0) < room)) {
+      fetch.push({ id: s.id, limit: t.exact ? want : room });
+    }
+    room -= want;
+  }
+  const pages = await Promise.all(fetch.map((f) => api.list('defects', { query: severityQuery(f.id), fields: LIST_FIELDS, limit: f.limit, orderBy: ['id'] })));
+  fetch.forEach((f, i) => rowsOf.set(f.id, [...(rowsOf.get(f.id) ?? []), ...pages[i]!.data]));
+
+  const phaseName = new Map(phases.map((p) => [p.id, p.name]));
+  const severityName = new Map(severities.map((s) => [s.id, s.name]));
+  const listed: ListedDefect[] = [];
+  const seen = new Set<string>();
+  const add = (e: Entity): void => {
+    // A broken answer may lack an id: list it without one rather than as "undefined".
+    const id = e.id ?? '';
+    if (listed.length >= limit || (id && seen.has(id))) return;
+    if (id) seen.add(id);
+    const sevId = refOf(e.severity)?.id;
+    const phId = refOf(e.phase)?.id;
+    listed.push({
+      id,
+      name: typeof e.name === 'string' ? e.name : '',
+      phase: (phId !== undefined ? phaseName.get(phId) : undefined) ?? refName(e.phase),
+      severity: (sevId !== undefined ? severityName.get(sevId) : undefined) ?? refName(e.severity),
+      url: id ? api.workItemUrl(id) : ''
+    });
+  };
+  for (const s of ranked) (rowsOf.get(s.id) ?? []).forEach(add);
+  other.forEach(add);
+  return listed;
 }

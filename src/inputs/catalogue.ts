@@ -33,12 +33,24 @@ export const INPUT_NAMES = [
   'list-limit',
   'fail-on-gate',
   'resolve-phase',
+  'conditions',
+  'teams',
+  'milestones',
+  'sprints',
+  'defect-types',
+  'created-after',
   'timeout-seconds',
   'retries',
   'ca-certificate'
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
+
+/**
+ * Defaults that action.yml must not declare: the code needs to tell "given" from "left empty" (giving
+ * `conditions` with either is an input error), and the runner would fill an action.yml default in.
+ */
+export const DEFAULTED_IN_CODE: readonly InputName[] = ['threshold', 'threshold-operator'];
 
 /** Values used when an input is empty (the runner fills action.yml defaults, but not every caller does). */
 export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {

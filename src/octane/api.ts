@@ -52,6 +52,18 @@ export interface ListParams {
   orderBy?: string[];
 }
 
+/** One group of a grouping answer: how many entities share the value (null: entities without one). */
+export interface Group {
+  count: number;
+  value: Reference | null;
+}
+
+/** `.../{collection}/groups`: entities counted by the value of one reference field. */
+export interface GroupsParams {
+  query?: string;
+  groupBy: string;
+}
+
 export interface CreateOptions {
   /**
    * Send `ALM-OCTANE-TECH-PREVIEW: true`: newer servers document some fields (is_draft) as
@@ -63,6 +75,12 @@ export interface CreateOptions {
 export interface OctaneApi {
   /** GET a workspace collection. Retried on transient failures. */
   list<T extends Entity = Entity>(collection: Collection, params: ListParams): Promise<Page<T>>;
+  /**
+   * GET `.../{collection}/groups?group_by=...`: counts by one reference field. Not on the public admhelp
+   * pages, so a server may lack it (404 or 400): callers fall back to counting each part. Optional so
+   * that fakes need not answer it.
+   */
+  groups?(collection: Collection, params: GroupsParams): Promise<Group[]>;
   /**
    * POST one entity to a workspace collection and return what Octane answered for it.
    * Retried only where the server surely did not act (429, 503, connection refused);

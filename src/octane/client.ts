@@ -6,7 +6,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from './connection.js';
-import type { AttachmentApi, Collection, CreateOptions, Entity, ListParams, OctaneApiWithUpdate, Page } from './api.js';
+import type { AttachmentApi, Collection, CreateOptions, Entity, Group, GroupsParams, ListParams, OctaneApiWithUpdate, Page, Reference } from './api.js';
 import { multipartBody } from './multipart.js';
 import { CookieJar, type Unsent } from './cookies.js';
 import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
@@ -229,6 +229,41 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
     const data = page.data.map((item: object) => this.checkedIds<T>(item, response, what));
     return { total_count: total, data, ...exceeds };
+  }
+
+  /**
+   * The grouping resource. `use_numeric_id=true` as OpenText's C# SDK sends it (its comment: the resource
+   * answers logical names as ids by default). The one place its shape is checked: every group a
+   * count that is a safe non-negative integer and a value that is null or a reference with a checked id.
+   */
+  async groups(collection: Collection, params: GroupsParams): Promise<Group[]> {
+    const url = this.collectionUrl(collection);
+    url.pathname += '/groups';
+    const parts = [`group_by=${encodeURIComponent(params.groupBy)}`, 'use_numeric_id=true'];
+    if (params.query) parts.push(`query=${encodeURIComponent(`"${params.query}"`)}`);
+    url.search = `?${parts.join('&')}`;
+    const what = `GET ${collection}/groups`;
+    const response = await this.send({ method: 'GET', url, what });
+    const json = this.parseJson(response, what) as { groups?: unknown } | null;
+    const unreadable = (why: string) => new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
+    if (!json || typeof json !== 'object' || !Array.isArray(json.groups)) throw unreadable('JSON that is not a grouping answer (no groups array)');
+    return json.groups.map((g: unknown) => {
+      if (!g || typeof g !== 'object') throw unreadable('a group that is not an object');
+      const { count, value } = g as { count?: unknown; value?: unknown };
+      if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw unreadable('a group count that is not a count');
+      if (value === null || value === undefined) return { count, value: null };
+      if (typeof value !== 'object' || Array.isArray(value)) throw unreadable('a group value that is not a reference');
+      const v = value as Record<string, unknown>;
+      const id = readId(v.id);
+      if (id === null || id === undefined) throw unreadable(`a group value with an unreadable id (${idShape(v.id)})`);
+      const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+      const ref: Reference = { type: text(v.type) ?? '', id };
+      const name = text(v.name);
+      const logical = text(v.logical_name);
+      if (name !== undefined) ref.name = name;
+      if (logical !== undefined) ref.logical_name = logical;
+      return { count, value: ref };
+    });
   }
 
   async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {

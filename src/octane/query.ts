@@ -135,3 +135,10 @@ function topLevel(expression: string): { and: boolean; or: boolean } {
   }
   return found;
 }
+
+/** `field GT ^2026-11-30T08:00:00.000Z^`: an instant as JavaScript writes it (as OpenText's JS SDK puts dates in queries). */
+export function after(field: string, instant: Date): string {
+  const iso = instant.toISOString();
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/.test(iso)) throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
+  return `${assertField(field)} GT ^${iso}^`;
+}
