@@ -8,6 +8,7 @@ import { findRelease, LookupError } from '../src/lookups.js';
 import { runCreateDefect } from '../src/create-defect/run.js';
 import type { CreateDefectSettings } from '../src/settings.js';
 import { fakeOctane, recordingLog } from './helpers/fake-octane.js';
+import { filedByAction } from './helpers/e2e-simulator.js';
 
 const MODES: Escaping[] = ['any', 'ci-sdk', 'none'];
 const META = /[\\^'"()*;|,{}]/g;
@@ -166,6 +167,7 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
       id: nextId(),
       type: 'defect',
       name: n,
+      description: filedByAction(),
       release: ref(r),
       phase
     });
@@ -191,8 +193,8 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     ws.releases = [release!, ...twinReleases];
     const phaseNew = ref(ws.phases![0]!);
     ws.defects = [
-      ...traps(name).map((t) => ({ id: nextId(), type: 'defect', name: t, release: ref(release!), phase: phaseNew })),
-      ...twinReleases.map((r) => ({ id: nextId(), type: 'defect', name, release: ref(r), phase: phaseNew }))
+      ...traps(name).map((t) => ({ id: nextId(), type: 'defect', name: t, description: filedByAction(), release: ref(release!), phase: phaseNew })),
+      ...twinReleases.map((r) => ({ id: nextId(), type: 'defect', name, description: filedByAction(), release: ref(r), phase: phaseNew }))
     ];
     const api = fakeOctane(ws, escaping);
     const result = await runCreateDefect(settings(name, releaseName, true), api, recordingLog(), { newToken: () => 'tok-2' });

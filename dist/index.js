@@ -44436,6 +44436,17 @@ function withMessage(error, message, hint = error.hint) {
 function withNetworkMessage(error, message) {
     return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
 }
+/**
+ * Whether an error means the run was cancelled: a call stopped on the wire (CANCELLED), a POST so
+ * stopped (an OutcomeUnknownError around it), or a call after cancel() (ClientClosedError). After
+ * one, every later call fails the same way, so callers stop instead of reporting each.
+ */
+function isCancelled(error) {
+    if (error instanceof ClientClosedError)
+        return true;
+    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+    return cause instanceof OctaneNetworkError && cause.code === 'CANCELLED';
+}
 
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
@@ -48103,15 +48114,8 @@ class OctaneClient {
         const url = this.collectionUrl(collection);
         const what = `POST ${collection}`;
         const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
-        const json = this.parseJson(response, what);
-        const entity = Array.isArray(json?.data) ? json.data[0] : undefined;
-        if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
-                status: response.status
-            });
-        }
         // Ids are opaque strings; a server that answers a number means the same entity.
-        return this.checkedIds(entity, response, what);
+        return this.writtenEntity(response, what, 'the created entity in data[0]', false);
     }
     async update(collection, id, fields) {
         if (readId(id) !== id)
@@ -48121,13 +48125,8 @@ class OctaneClient {
         const what = `PUT ${collection}/${id}`;
         // The entity itself as the body, as OpenText's JS SDK sends a single update (octane.js, update).
         const response = await this.send({ method: 'PUT', url, what, body: JSON.stringify(fields) });
-        const json = this.parseJson(response, what);
         // A single update answers the entity; a server that answers a page of one means the same.
-        const entity = (Array.isArray(json?.data) ? json.data[0] : json);
-        if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-            throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the entity`, { status: response.status });
-        }
-        return this.checkedIds(entity, response, what);
+        return this.writtenEntity(response, what, 'the entity', true);
     }
     async attach(ownerId, fileName, content, contentType = 'application/octet-stream') {
         const url = this.collectionUrl('attachments');
@@ -48139,12 +48138,7 @@ class OctaneClient {
             { name: 'content', fileName, contentType, content }
         ]);
         const response = await this.send({ method: 'POST', url, what, body: form.body, contentType: form.contentType });
-        const json = this.parseJson(response, what);
-        const created = Array.isArray(json?.data) ? json.data[0] : json;
-        if (!created || typeof created !== 'object' || readId(created.id) === undefined) {
-            throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created attachment`, { status: response.status });
-        }
-        return this.checkedIds(created, response, what);
+        return this.writtenEntity(response, what, 'the created attachment', true);
     }
     // ---- session ----------------------------------------------------------------------------
     async doSignIn() {
@@ -48260,6 +48254,19 @@ class OctaneClient {
     collectionUrl(collection) {
         const { sharedSpaceId, workspaceId } = this.connection;
         return this.url(`/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`);
+    }
+    /**
+     * The entity a 2xx write answered: data[0], or (`bare`) the body itself. Without one the write
+     * went through but its answer cannot be used: UnreadableAnswerError, so that callers look
+     * whether it took effect instead of treating it as a refusal.
+     */
+    writtenEntity(response, what, expected, bare) {
+        const json = this.parseJson(response, what);
+        const entity = Array.isArray(json?.data) ? json.data[0] : bare ? json : undefined;
+        if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
+            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, { status: response.status });
+        }
+        return this.checkedIds(entity, response, what);
     }
     /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
     checkedIds(entity, response, what) {
@@ -49699,15 +49706,24 @@ async function writeOnce(log, write, sleep = promises_namespaceObject.setTimeout
             value = await write.send();
         }
         catch (e) {
+            // A POST stopped on the wire by a cancel (a call refused after it sent nothing: it propagates as it is).
+            if (e instanceof OutcomeUnknownError && isCancelled(e))
+                throw new Error(words.cancelled(), { cause: e });
             const unreadable = e instanceof UnreadableAnswerError;
             if (!unreadable && !(e instanceof OutcomeUnknownError))
                 throw e;
-            if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-                throw new Error(words.cancelled(), { cause: e });
-            }
             const error = e;
             log.warning(words.looking(unreadable, error));
-            const found = (await write.find()) ?? (await findLate(log, write, words, sleep));
+            let found;
+            try {
+                found = (await write.find()) ?? (await findLate(log, write, words, sleep));
+            }
+            catch (lookError) {
+                // Cancelled while looking: the write's outcome stays unknown, and the user is told so, not "closed".
+                if (isCancelled(lookError))
+                    throw new Error(words.cancelled(), { cause: lookError });
+                throw lookError;
+            }
             if (found !== undefined) {
                 log.info(words.recovered(found));
                 return { value: found, recovered: true };
@@ -49729,14 +49745,67 @@ async function findLate(log, write, words, sleep) {
     return write.find();
 }
 
+;// CONCATENATED MODULE: ./src/create-defect/phases.ts
+
+/** Phases that mean "not open" whatever the workspace's metaphases say. */
+const CLOSED = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
+/** Phases that mean "someone said it is fixed": a failure that recurs there is worth a warning. */
+const FIXED = new Set(['phase.defect.fixed', 'phase.defect.proposeclose']);
+class PhaseIndex {
+    byKey = new Map();
+    constructor(phases) {
+        // Ids win over logical names, should a logical name ever equal another phase's id.
+        for (const p of phases) {
+            const logical = stringOf(p.logical_name);
+            if (logical && !this.byKey.has(logical))
+                this.byKey.set(logical, p);
+        }
+        for (const p of phases)
+            this.byKey.set(String(p.id), p);
+    }
+    /** The phase a reference id means: by id or by logical name. */
+    find(id) {
+        return this.byKey.get(id);
+    }
+    /** One key per phase (its id), whichever form the reference carried; an unknown id stays as it is. */
+    key(id) {
+        const p = this.find(id);
+        return p ? String(p.id) : id;
+    }
+    same(a, b) {
+        return this.key(a) === this.key(b);
+    }
+    /** The display name for a phase id, the id itself when unknown. */
+    name(id) {
+        return stringOf(this.find(id)?.name) ?? id;
+    }
+    /**
+     * What a defect's phase field means. A phase that cannot be identified counts as not open:
+     * creating a second defect is a smaller harm than hiding a failure in a comment on a closed one.
+     * Undefined when the field holds no reference.
+     */
+    of(phaseField, doneMetaphases) {
+        const ref = refOf(phaseField);
+        if (!ref)
+            return undefined;
+        const phase = this.find(ref.id);
+        const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
+        const name = stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id;
+        const lower = logical?.toLowerCase();
+        const meta = refOf(phase?.metaphase);
+        const done = meta !== undefined && doneMetaphases?.has(meta.id) === true;
+        const open = (phase !== undefined || logical !== undefined) && !(lower !== undefined && CLOSED.has(lower)) && !done;
+        return { name, ...(logical ? { logicalName: logical } : {}), open, fixed: done || (lower !== undefined && FIXED.has(lower)) };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/create-defect/dedupe.ts
 
 
 
 
 
-/** Phases that mean "not open" whatever the workspace's metaphases say. */
-const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
+
 // The largest page Octane code asks for: the normal answer is a handful of rows, the limit
 // only matters for a name that recurs a lot in the release.
 const CANDIDATE_LIMIT = 1000;
@@ -49782,9 +49851,10 @@ async function confirmCandidates(api, log, candidates, name, releaseName, releas
         limit: CANDIDATE_LIMIT
     });
 }
+/** The defect phases, indexed once for every phase comparison of the run. */
 async function listDefectPhases(api) {
     const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
-    return page.data;
+    return new PhaseIndex(page.data);
 }
 /**
  * Ids of the workspace's "done" metaphases. Not every server exposes metaphases through the
@@ -49805,51 +49875,59 @@ function isDoneMetaphase(m) {
     const name = typeof m.name === 'string' ? m.name.toLowerCase() : '';
     return logical.endsWith('.done') || (logical === '' && name === 'done');
 }
-/** The newest open duplicate, if any; says in the log what was found and what was not checked. */
-function chooseDuplicate(log, candidates, name, releaseId, phases, doneMetaphases) {
-    const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+/** Open defects of the name read for their creation marker at most (the newest); more is a warning. */
+const MAX_OPEN_READ = 50;
+/**
+ * The newest open defect of the name that this action filed (its description carries the creation
+ * marker), if any; says in the log what was found and what was not checked. A defect a person filed
+ * under the same name is never reused: without one of ours a new defect is filed. One more read
+ * (the open ones' descriptions) only when there is an open candidate.
+ */
+async function chooseDuplicate(api, log, candidates, name, releaseId, phases, doneMetaphases) {
     if (candidates.total_count > candidates.data.length) {
         log.warning(`Dedupe: ${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
     }
-    const duplicate = open[0];
+    const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+    if (open.length > MAX_OPEN_READ)
+        log.warning(`Dedupe: ${open.length} open defects have this name; only the newest ${MAX_OPEN_READ} were checked for this action's marker`);
+    const { ours, notOurs } = await splitByMarker(api, open.slice(0, MAX_OPEN_READ));
+    if (notOurs.length > 0) {
+        log.info(`Dedupe: open defect${notOurs.length > 1 ? 's' : ''} ${notOurs.map((d) => d.entity.id).join(', ')} of this name ${notOurs.length > 1 ? 'were' : 'was'} not filed by this action (no creation marker); left alone`);
+    }
+    const duplicate = ours[0];
     log.info(duplicate
-        ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
-            (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
-        : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`);
+        ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}), filed by this action, has this name in the release` +
+            (ours.length > 1 ? `; ${ours.length} open ones, the newest is used` : '')
+        : `Dedupe: no open defect named ${JSON.stringify(name)} filed by this action in the release`);
     return duplicate;
 }
-/**
- * Candidates with exactly this name in this release whose phase is open, newest first.
- * A phase that cannot be identified counts as not open: creating a second defect is a
- * smaller harm than hiding a failure in a comment on a closed one.
- */
+/** The open defects this action filed (creation marker in the description) and the others, each newest first. */
+async function splitByMarker(api, open) {
+    const descriptions = await readDescriptions(api, open.map((d) => d.entity.id));
+    const ours = [];
+    const notOurs = [];
+    for (const d of open)
+        (carriesCreationMarker(descriptions.get(d.entity.id)) ? ours : notOurs).push(d);
+    return { ours, notOurs };
+}
+/** Descriptions of these defects (only they: a description may be large, so candidates are listed without). */
+async function readDescriptions(api, ids) {
+    if (ids.length === 0)
+        return new Map();
+    const page = await api.list('defects', { query: idIn('id', ids), fields: ['id', 'description'], limit: ids.length });
+    return new Map(page.data.map((d) => [String(d.id), d.description]));
+}
+/** Candidates with exactly this name in this release whose phase is open (PhaseIndex.of), newest first. */
 function openDuplicates(candidates, name, releaseId, phases, doneMetaphases) {
-    // By id, and by logical name too: a reference may carry either as its id (servers differ).
-    const phaseById = new Map();
-    for (const p of phases) {
-        const logical = stringOf(p.logical_name);
-        if (logical && !phaseById.has(logical))
-            phaseById.set(logical, p);
-    }
-    for (const p of phases)
-        phaseById.set(String(p.id), p);
+    const index = phases instanceof PhaseIndex ? phases : new PhaseIndex(phases);
     const out = [];
     for (const d of candidates) {
         if (d.name !== name || refOf(d.release)?.id !== releaseId)
             continue;
-        const ref = refOf(d.phase);
-        if (!ref)
+        const phase = index.of(d.phase, doneMetaphases);
+        if (!phase?.open)
             continue;
-        const phase = phaseById.get(ref.id);
-        const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
-        if (!phase && !logical)
-            continue;
-        if (logical && CLOSED_PHASES.has(logical.toLowerCase()))
-            continue;
-        const meta = refOf(phase?.metaphase);
-        if (meta && doneMetaphases?.has(meta.id))
-            continue;
-        out.push({ entity: d, phase: stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id });
+        out.push({ entity: d, phase: phase.name, ...(phase.logicalName ? { logicalName: phase.logicalName } : {}), fixed: phase.fixed });
     }
     return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
 }
@@ -50135,18 +50213,14 @@ async function findPriority(api, name) {
     const nodes = await listNodes(api, PRIORITY_ROOT, 'priorities');
     return matchNames('priority', 'priorities', [name], nodes)[0];
 }
-/** A feature (a work item of subtype feature) by id (digits) or by exact name (any case). */
+/**
+ * A feature (a work item of subtype feature) by id (digits) or by exact name (any case). All digits
+ * is tried as an id first, then as a name: a feature may be named "2024".
+ */
 async function findFeature(api, given) {
     const isFeature = (e) => e.subtype === 'feature';
     const list = () => someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${textOf(e.id)})`, eq('subtype', 'feature'));
-    if (ID.test(given)) {
-        const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
-        const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => textOf(e.id) === given && isFeature(e));
-        if (hit)
-            return { id: textOf(hit.id), name: textOf(hit.name) };
-        throw LookupError.of('feature', `No feature with id ${given} in the workspace; features there: ${await list()}`);
-    }
-    return one(api, 'feature', given, {
+    const byName = () => one(api, 'feature', given, {
         collection: 'work_items',
         what: 'features',
         noun: 'feature',
@@ -50155,6 +50229,23 @@ async function findFeature(api, given) {
         accept: isFeature,
         listQuery: list
     });
+    if (!ID.test(given))
+        return byName();
+    const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
+    const hit = page.data.find((e) => textOf(e.id) === given && isFeature(e));
+    if (hit)
+        return { id: textOf(hit.id), name: textOf(hit.name) };
+    try {
+        const named = await byName();
+        // Said precisely: the digits were not an id, they are this feature's name.
+        return { ...named, name: `${named.name} (by name: no feature has id ${given})` };
+    }
+    catch (e) {
+        // Only "unknown" becomes the joint message; an ambiguous name keeps its own (it lists the ids).
+        if (!(e instanceof LookupError) || !e.message.startsWith('Unknown feature'))
+            throw e;
+        throw LookupError.of('feature', `No feature with id ${given}, nor one named ${JSON.stringify(given)}, in the workspace; features there: ${await list()}`);
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -54061,8 +54152,8 @@ async function uploadAttachments(api, log, ownerId, files) {
         }
         catch (e) {
             log.warning(uploadFailure(shown, ownerId, e));
-            // A cancelled run or a spent time budget fails every later upload the same way.
-            if (e instanceof OctaneNetworkError && (e.code === 'CANCELLED' || e.code === 'BUDGET')) {
+            // A cancelled run or a spent time budget fails every later upload the same way: one warning names them all.
+            if (isCancelled(e) || (e instanceof OctaneNetworkError && e.code === 'BUDGET')) {
                 const rest = files.slice(i + 1).map((f) => JSON.stringify(f.shown));
                 if (rest.length > 0)
                     log.warning(`attachments: not attempted: ${rest.join(', ')}`);
@@ -54074,6 +54165,9 @@ async function uploadAttachments(api, log, ownerId, files) {
 }
 function uploadFailure(shown, ownerId, e) {
     const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof UnreadableAnswerError) {
+        return `attachments: ${shown} may or may not have been attached to defect ${ownerId}: Octane accepted the upload but its answer could not be read (${message}); it was not sent again, so that it is not attached twice`;
+    }
     if (e instanceof OutcomeUnknownError) {
         return `attachments: ${shown} may or may not have been attached to defect ${ownerId} (${message}); it was not sent again, so that it is not attached twice`;
     }
@@ -54088,9 +54182,17 @@ function uploadFailure(shown, ownerId, e) {
 async function readBounded(file) {
     const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
     try {
-        const buffer = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1);
+        // As large as the file is now, and one byte more to notice that it grew: not the limit for every file.
+        const { size } = await handle.stat();
+        let buffer = Buffer.alloc(Math.min(size, MAX_ATTACHMENT_BYTES) + 1);
         let length = 0;
         for (;;) {
+            if (length === buffer.length) {
+                // It grew since: room for more, up to the limit and the one byte that shows it is over.
+                const larger = Buffer.alloc(Math.min(buffer.length * 2, MAX_ATTACHMENT_BYTES + 1));
+                buffer.copy(larger, 0, 0, length);
+                buffer = larger;
+            }
             const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
             if (bytesRead === 0)
                 break;
@@ -54405,7 +54507,7 @@ async function runCreateDefect(settings, api, log, deps = {}) {
         if (r.severity)
             log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
         const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
-        const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+        const duplicate = candidates && r.phases ? await chooseDuplicate(api, log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
         return { ...r, duplicate };
     });
     const { release, root, origin, severity, duplicate, named, evidence } = found;
@@ -54421,6 +54523,11 @@ async function runCreateDefect(settings, api, log, deps = {}) {
         if (duplicate) {
             const id = duplicate.entity.id;
             const url = api.workItemUrl(id);
+            // Dedupe does not reopen it: the comment alone could hide a regression in a defect marked fixed.
+            if (duplicate.fixed) {
+                log.warning(`Defect ${id} is marked fixed (phase ${JSON.stringify(duplicate.phase)}${duplicate.logicalName ? `, ${duplicate.logicalName}` : ''}) and the failure recurred; ` +
+                    `this run is added to it as a comment and its phase is left as it is: reopen it in Octane if the fix did not hold`);
+            }
             const comment = failedAgainCommentHtml(deps.runContext, token) + (evidence.html ? `\n${evidence.html}` : '');
             if (settings.dryRun) {
                 log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);
@@ -54808,7 +54915,6 @@ function passedCommentHtml(ctx, token) {
 
 
 
-
 /** Open defects of the name handled in one run at most (the newest); more is a warning. */
 const MAX_RESOLVED = 50;
 const PAGE = 1000;
@@ -54835,15 +54941,10 @@ async function runResolveDefect(settings, api, log, deps = {}) {
         const open = openDuplicates(candidates.data, name, r.release.id, r.phases, r.doneMetaphases);
         if (open.length > MAX_RESOLVED)
             log.warning(`${open.length} open defects have this name; only the newest ${MAX_RESOLVED} are handled in this run`);
-        const handled = open.slice(0, MAX_RESOLVED);
-        const descriptions = await readDescriptions(api, handled.map((d) => d.entity.id));
-        return { ...r, open: handled, descriptions };
+        const split = await splitByMarker(api, open.slice(0, MAX_RESOLVED));
+        return { ...r, ...split };
     });
-    const { release, target, phases, transitions, open, descriptions } = found;
-    const phaseName = (id) => {
-        const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
-        return typeof p?.name === 'string' ? p.name : id;
-    };
+    const { release, target, phases, transitions, ours: open, notOurs } = found;
     const result = {
         dryRun: settings.dryRun,
         name,
@@ -54853,14 +54954,13 @@ async function runResolveDefect(settings, api, log, deps = {}) {
         notOurs: [],
         alreadyThere: []
     };
+    for (const d of notOurs) {
+        result.notOurs.push(d.entity.id);
+        log.info(`Defect ${d.entity.id} has this name but was not filed by this action (no creation marker); it is left alone`);
+    }
     const ours = [];
     for (const d of open) {
         const id = d.entity.id;
-        if (!carriesCreationMarker(descriptions.get(id))) {
-            result.notOurs.push(id);
-            log.info(`Defect ${id} has this name but was not filed by this action (no creation marker); it is left alone`);
-            continue;
-        }
         const phaseId = refOf(d.entity.phase)?.id ?? '';
         if (target && samePhase(phaseId, target, phases)) {
             result.alreadyThere.push(id);
@@ -54878,10 +54978,10 @@ async function runResolveDefect(settings, api, log, deps = {}) {
             const id = d.entity.id;
             const url = api.workItemUrl(id);
             const outcome = { id, url, phase: d.phase, commented: false, moved: false };
-            const allowedIds = target ? (transitions ?? []).filter((t) => t.source === d.phaseId).map((t) => t.target) : [];
+            const allowedIds = target ? (transitions ?? []).filter((t) => phases.same(t.source, d.phaseId)).map((t) => t.target) : [];
             const canMove = target !== undefined && allowedIds.some((t) => samePhase(t, target, phases));
             if (target) {
-                outcome.allowed = [...new Set(allowedIds.map(phaseName))];
+                outcome.allowed = [...new Set(allowedIds.map((t) => phases.name(t)))];
                 if (!canMove)
                     outcome.notMoved = `the workflow has no transition from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`;
             }
@@ -54890,44 +54990,58 @@ async function runResolveDefect(settings, api, log, deps = {}) {
                 log.info(`Dry run: would comment on defect ${id} (${url})${target ? (canMove ? ` and move it from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}` : `; would not move it: ${outcome.notMoved}`) : ''}; nothing was written`);
                 continue;
             }
-            const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
-            const text = passedCommentHtml(deps.runContext, token);
-            await writeOnce(log, {
-                what: `the comment on defect ${id}`,
-                send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
-                find: () => findComment(api, id, token)
-            }, deps.sleep);
-            outcome.commented = true;
-            log.info(`Added a comment with this run's link to defect ${id}: ${url}`);
-            if (!target)
-                continue;
-            if (!canMove) {
-                log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}; ` +
-                    `from there it can move to ${outcome.allowed.length ? outcome.allowed.map((p) => JSON.stringify(p)).join(', ') : 'no other phase'}`);
-                continue;
-            }
             try {
-                await writeOnce(log, {
-                    what: `the move of defect ${id} to phase ${JSON.stringify(target.name)}`,
-                    send: () => api.update('defects', id, { phase: { type: 'phase', id: target.id } }),
-                    find: async () => {
-                        const now = await readPhase(api, id);
-                        return now !== undefined && samePhase(now, target, phases) ? d.entity : undefined;
-                    }
-                }, deps.sleep);
-                outcome.moved = true;
-                log.info(`Moved defect ${id} from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`);
+                await resolveOne(api, log, { ...d, id, url, outcome }, target, canMove, phases, deps);
             }
             catch (e) {
-                // A refusal (a rule of the workspace, such as a field the phase requires): the comment stands.
-                if (!(e instanceof OctaneError) || e.status < 400 || e.status > 499)
-                    throw e;
-                outcome.notMoved = `Octane refused the move (${e.message})`;
-                log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}`);
+                // One defect's failure does not cost the others, nor the outputs and summary of what was done.
+                outcome.failed = e.message;
+                log.warning(`Defect ${id} was not resolved: ${outcome.failed}`);
+                if (isCancelled(e))
+                    break;
             }
         }
         return result;
     });
+}
+/** The comment, then the move where the workflow allows it; a refused move is a warning, any other failure throws. */
+async function resolveOne(api, log, d, target, canMove, phases, deps) {
+    const { id, url, outcome } = d;
+    const token = (deps.newToken ?? external_node_crypto_.randomUUID)();
+    const text = passedCommentHtml(deps.runContext, token);
+    await writeOnce(log, {
+        what: `the comment on defect ${id}`,
+        send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
+        find: () => findComment(api, id, token)
+    }, deps.sleep);
+    outcome.commented = true;
+    log.info(`Added a comment with this run's link to defect ${id}: ${url}`);
+    if (!target)
+        return;
+    if (!canMove) {
+        log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}; ` +
+            `from there it can move to ${outcome.allowed.length ? outcome.allowed.map((p) => JSON.stringify(p)).join(', ') : 'no other phase'}`);
+        return;
+    }
+    try {
+        await writeOnce(log, {
+            what: `the move of defect ${id} to phase ${JSON.stringify(target.name)}`,
+            send: () => api.update('defects', id, { phase: { type: 'phase', id: target.id } }),
+            find: async () => {
+                const now = await readPhase(api, id);
+                return now !== undefined && samePhase(now, target, phases) ? d.entity : undefined;
+            }
+        }, deps.sleep);
+        outcome.moved = true;
+        log.info(`Moved defect ${id} from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`);
+    }
+    catch (e) {
+        // A refusal (a rule of the workspace, such as a field the phase requires): the comment stands.
+        if (!(e instanceof OctaneError) || e.status < 400 || e.status > 499)
+            throw e;
+        outcome.notMoved = `Octane refused the move (${e.message})`;
+        log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}`);
+    }
 }
 /** The resolve-phase, a defect phase; a name that is not one fails the look-ups, listing the valid ones. */
 async function findTarget(api, name) {
@@ -54936,12 +55050,9 @@ async function findTarget(api, name) {
     const [phase] = await resolvePhases(api, [name], 'resolve-phase');
     return phase;
 }
-/** A phase reference's id against the resolved phase: by id, or by logical name (servers differ). */
+/** A phase reference's id against the resolved phase, through the one index (by id or logical name). */
 function samePhase(id, target, phases) {
-    if (id === target.id || (target.logicalName !== undefined && id === target.logicalName))
-        return true;
-    const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
-    return p !== undefined && (String(p.id) === target.id || (target.logicalName !== undefined && p.logical_name === target.logicalName));
+    return phases.same(id, target.id) || (target.logicalName !== undefined && phases.same(id, target.logicalName));
 }
 /**
  * The workflow's transitions, every entity's (whether `entity` can be filtered on is not in the
@@ -54952,7 +55063,7 @@ async function listTransitions(api) {
     const out = [];
     for (let n = 0; n < TRANSITION_PAGES; n++) {
         const page = await api.list('transitions', { fields: ['source_phase', 'target_phase'], limit: PAGE, offset: n * PAGE, orderBy: ['id'] });
-        const data = Array.isArray(page?.data) ? page.data : [];
+        const data = page.data;
         for (const t of data) {
             const source = refOf(t.source_phase)?.id;
             const target = refOf(t.target_phase)?.id;
@@ -54964,18 +55075,10 @@ async function listTransitions(api) {
     }
     throw new Error(`The workspace's workflow has more than ${TRANSITION_PAGES * PAGE} transitions; refusing to judge phase changes from part of it.`);
 }
-/** Descriptions of the open candidates (only they: a description may be large). */
-async function readDescriptions(api, ids) {
-    if (ids.length === 0)
-        return new Map();
-    const page = await api.list('defects', { query: idIn('id', ids), fields: ['id', 'description'], limit: ids.length });
-    const data = Array.isArray(page?.data) ? page.data : [];
-    return new Map(data.map((d) => [String(d.id), d.description]));
-}
 /** The defect's current phase id, for a PUT whose answer was lost. */
 async function readPhase(api, id) {
     const page = await api.list('defects', { query: idEq('id', id), fields: ['id', 'phase'], limit: 1 });
-    const d = Array.isArray(page?.data) ? page.data.find((x) => String(x.id) === id) : undefined;
+    const d = page.data.find((x) => String(x.id) === id);
     return refOf(d?.phase)?.id;
 }
 
@@ -55028,9 +55131,22 @@ function action(d, r) {
         return d.notMoved ? `comment; no move (${d.notMoved}${allowed})` : `comment, move to ${target}`;
     }
     const commented = d.commented ? 'commented' : 'not commented';
+    if (d.failed !== undefined)
+        return `${commented}; failed: ${d.failed}`;
     if (!target)
         return commented;
     return d.moved ? `${commented}, moved to ${target}` : `${commented}, not moved (${d.notMoved ?? 'not attempted'}${allowed})`;
+}
+/** The step's failure message when a defect's write failed (each named, with why); undefined when none did. */
+function resolveFailures(r) {
+    const failed = r.defects.filter((d) => d.failed !== undefined);
+    if (failed.length === 0)
+        return undefined;
+    const done = r.defects.length - failed.length;
+    return [
+        `${failed.length} of ${r.defects.length} defect${r.defects.length === 1 ? '' : 's'} could not be resolved${done > 0 ? ` (${done === 1 ? 'the other was' : 'the others were'})` : ''}:`,
+        ...failed.map((d) => `- defect ${d.id}: ${d.failed}`)
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/settings-lines.ts
@@ -55318,6 +55434,9 @@ async function runMode(settings, client, log, deps) {
         const resolved = await runResolveDefect(settings, client, log, { runContext: await loadRunContext(deps) });
         setOutputs(core, resolveOutputs(resolved));
         await writeSummary(deps, resolveSummary(resolved));
+        const failed = resolveFailures(resolved);
+        if (failed)
+            core.setFailed(failed);
         return;
     }
     const workspace = deps.env.GITHUB_WORKSPACE || process.cwd();

@@ -13,7 +13,7 @@ import { gateOutputs, gateSummary } from './gate/render.js';
 import { conditionText, gateVerdict } from './gate/verdict.js';
 import { createOutputs, createSummary } from './create-defect/render.js';
 import { runResolveDefect } from './resolve-defect/run.js';
-import { resolveOutputs, resolveSummary } from './resolve-defect/render.js';
+import { resolveFailures, resolveOutputs, resolveSummary } from './resolve-defect/render.js';
 import { settingsLines } from './settings-lines.js';
 import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
 
@@ -182,6 +182,8 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     const resolved = await runResolveDefect(settings, client, log, { runContext: await loadRunContext(deps) });
     setOutputs(core, resolveOutputs(resolved));
     await writeSummary(deps, resolveSummary(resolved));
+    const failed = resolveFailures(resolved);
+    if (failed) core.setFailed(failed);
     return;
   }
   const workspace = deps.env.GITHUB_WORKSPACE || process.cwd();

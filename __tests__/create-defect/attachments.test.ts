@@ -11,7 +11,8 @@ import {
   planAttachments,
   uploadAttachments
 } from '../../src/create-defect/attachments.js';
-import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
+import { recordingLog, signedInClient, useSignedInClient } from '../helpers/octane-client.js';
+import type { AttachmentApi } from '../../src/octane/api.js';
 import type { FoundFile } from '../../src/create-defect/workspace-files.js';
 
 let base: string;
@@ -150,6 +151,36 @@ describe('uploading through the client', () => {
     expect(await uploadAttachments(client(), log, owner, [file('shot.png')])).toEqual(['shot.png']);
     expect(warnings).toEqual([]);
     expect(attachmentsOf(owner)).toHaveLength(count + 1);
+  });
+
+  it('a 2xx answer that cannot be read: the file may or may not have been attached, and it is not sent again', async () => {
+    sim().faults.add({ method: 'POST', path: '/attachments', status: 201, json: { note: 'stored' } });
+    const before = sim().log.length;
+    const { log, warnings } = recordingLog();
+    expect(await uploadAttachments(client(), log, owner, [file('shot.png')])).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('"shot.png" may or may not have been attached')]);
+    expect(sim().log.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/attachments'))).toHaveLength(1);
+  });
+
+  it('a run cancelled during an upload: one warning for that file, one naming the files not attempted', async () => {
+    const own = await signedInClient(sim());
+    sim().faults.add({ method: 'POST', path: '/attachments', delayMs: 3000 });
+    let calls = 0;
+    // The run is cancelled while the first upload is on the wire.
+    const api: AttachmentApi = {
+      attach: (...args) => {
+        const upload = own.attach(...args);
+        if (calls++ === 0) setTimeout(() => void own.cancel(200), 300);
+        return upload;
+      }
+    };
+    const { log, warnings } = recordingLog();
+    const uploaded = await uploadAttachments(api, log, owner, [file('shot.png'), file('a "quoted"\nname.txt'), file('shot.png')]);
+    expect(uploaded).toEqual([]);
+    expect(calls).toBe(1);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('"shot.png" may or may not have been attached');
+    expect(warnings[1]).toBe('attachments: not attempted: "a \\"quoted\\"\\nname.txt", "shot.png"');
   });
 
   it('a file that vanished before its upload is a warning, and the others still go', async () => {

@@ -2,7 +2,8 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import type { Fault } from '../../simulator/index.js';
 import { runCreateDefect } from '../../src/create-defect/run.js';
-import { MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS } from '../../src/create-defect/exactly-once.js';
+import { MAX_CREATE_POSTS, LATE_WRITE_WAIT_MS, writeOnce } from '../../src/create-defect/exactly-once.js';
+import { ClientClosedError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
 import type { OctaneApi } from '../../src/octane/api.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import { hasToken, tokenText } from '../../src/create-defect/description.js';
@@ -185,5 +186,32 @@ describe('exactly-once defect creation', () => {
     expect(warning).toContain(r.id!);
     expect(warning).toContain(lateId);
     expect(warning).toMatch(/close the other as a duplicate/);
+  });
+});
+
+describe('writeOnce and a cancelled run', () => {
+  const lost = () => new OutcomeUnknownError('POST comments: no answer', new OctaneNetworkError('socket hang up', { code: 'ECONNRESET', server: 'octane:443' }));
+
+  it('a run cancelled while looking for a lost write says the write may or may not have been made, not that the client closed', async () => {
+    const { log } = recordingLog();
+    const write = writeOnce(
+      log,
+      {
+        what: 'the comment on defect 1001',
+        send: () => Promise.reject(lost()),
+        find: () => Promise.reject(new ClientClosedError('The run has ended; not signing in to Octane again'))
+      },
+      async () => {}
+    );
+    await expect(write).rejects.toThrow('The run was cancelled while sending the comment on defect 1001; it may or may not have been made.');
+  });
+
+  it('a POST stopped on the wire by the cancel is not looked for: nothing more is asked of Octane', async () => {
+    const { log } = recordingLog();
+    let looked = 0;
+    const stopped = new OutcomeUnknownError('POST comments was stopped', new OctaneNetworkError('stopped', { code: 'CANCELLED', server: 'octane:443' }));
+    const write = writeOnce(log, { what: 'the comment on defect 1001', send: () => Promise.reject(stopped), find: async () => (looked++, undefined) }, async () => {});
+    await expect(write).rejects.toThrow('The run was cancelled while sending the comment on defect 1001');
+    expect(looked).toBe(0);
   });
 });

@@ -150,6 +150,17 @@ describe('fields by name: choosing among several', () => {
     expect(r.feature?.id).toBe(w.feature.id);
   });
 
+  it('an all-digit feature name that is no feature id is found by name, and the result says so', async () => {
+    const w = base();
+    const named = e('work_item', { name: '2024', subtype: 'feature' });
+    w.store.work_items.push(named);
+    expect(w.store.work_items.some((x) => x.id === '2024')).toBe(false);
+    const r = (await run(w, { feature: '2024' })) as Awaited<ReturnType<typeof resolveFieldNames>>;
+    expect(r.feature).toEqual({ id: named.id, name: '2024 (by name: no feature has id 2024)' });
+    const [p] = await failure(run(w, { feature: '2025' }));
+    expect(p!.message).toContain('No feature with id 2025, nor one named "2025", in the workspace; features there:');
+  });
+
   it('caps the list of valid names with "and N more"', async () => {
     const w = base();
     for (let i = 0; i < 30; i++) w.store.teams.push(e('team', { name: `Team ${i}` }));

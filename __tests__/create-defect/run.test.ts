@@ -1,9 +1,12 @@
-import { describe, it, expect, beforeAll } from '@jest/globals';
+import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCreateDefect } from '../../src/create-defect/run.js';
 import { createOutputs } from '../../src/create-defect/render.js';
 import { LookupError } from '../../src/lookups.js';
 import { runContextFrom, type GithubContextLike } from '../../src/create-defect/run-context.js';
-import { defectsNamed, postsTo, refId, uniqueName, workItemUrl } from '../helpers/e2e-simulator.js';
+import { defectsNamed, filedByAction, postsTo, refId, uniqueName, workItemUrl } from '../helpers/e2e-simulator.js';
 import { recordingLog, useSignedInClient } from '../helpers/octane-client.js';
 import { settingsFor } from './helpers.js';
 
@@ -165,9 +168,25 @@ describe('create-defect against the simulator', () => {
   });
 
   describe('dedupe', () => {
-    function seedDefect(name: string, phase: string, release = '2026.4') {
+    const commentsOn = (id: string) => sim().store.find('comments', (c) => refId(c.owner_work_item) === id);
+    const attachmentsOf = (id: string) => sim().store.find('attachments', (a) => refId(a.owner_work_item) === id).map((a) => a.name);
+    let evidence: string | undefined;
+    /** A workspace with a build.log to attach. */
+    const evidenceDir = (): string => {
+      if (!evidence) {
+        evidence = mkdtempSync(join(tmpdir(), 'dedupe-evidence-'));
+        writeFileSync(join(evidence, 'build.log'), 'npm ERR! build failed\n');
+      }
+      return evidence;
+    };
+    afterAll(() => {
+      if (evidence) rmSync(evidence, { recursive: true, force: true });
+    });
+    /** A defect of `name` as this action files one (with its creation marker), or as a person does (`by: 'person'`). */
+    function seedDefect(name: string, phase: string, release = '2026.4', by: 'action' | 'person' = 'action') {
       return sim().store.add('defects', {
         name,
+        description: by === 'action' ? filedByAction() : '<p>Seen by QA in the nightly</p>',
         release: sim().store.releaseByName(release),
         phase: sim().store.byLogicalName(phase),
         parent: sim().store.all('work_item_roots')[0]!
@@ -266,6 +285,68 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim(), name)).toHaveLength(1);
     });
 
+    it("a person's newer open defect of the name is left alone: ours gets the comment and the attachment", async () => {
+      const name = uniqueName('Ours and theirs');
+      const ours = seedDefect(name, 'phase.defect.opened');
+      const theirs = seedDefect(name, 'phase.defect.opened', '2026.4', 'person');
+      const { log, lines } = recordingLog();
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), log, { workspace: evidenceDir() });
+      expect(r).toMatchObject({ created: false, id: ours.id, reused: { id: ours.id, commentAdded: true } });
+      expect(commentsOn(ours.id)).toHaveLength(1);
+      expect(attachmentsOf(ours.id)).toEqual(['build.log']);
+      expect(commentsOn(theirs.id)).toHaveLength(0);
+      expect(attachmentsOf(theirs.id)).toEqual([]);
+      expect(lines.join('\n')).toContain(`open defect ${theirs.id} of this name was not filed by this action (no creation marker); left alone`);
+    });
+
+    it("only a person's defect of the name is open: a new defect is filed and theirs is not touched", async () => {
+      const name = uniqueName('Only theirs');
+      const theirs = seedDefect(name, 'phase.defect.opened', '2026.4', 'person');
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), recordingLog().log, { workspace: evidenceDir() });
+      expect(r.created).toBe(true);
+      expect(r.id).not.toBe(theirs.id);
+      expect(defectsNamed(sim(), name)).toHaveLength(2);
+      expect(attachmentsOf(r.id!)).toEqual(['build.log']);
+      expect(commentsOn(theirs.id)).toHaveLength(0);
+      expect(attachmentsOf(theirs.id)).toEqual([]);
+    });
+
+    it('a failure that recurs in a defect of ours marked Fixed: the comment, and a warning naming the phase', async () => {
+      const name = uniqueName('Regressed');
+      const fixed = seedDefect(name, 'phase.defect.fixed');
+      const { log, warnings } = recordingLog();
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), log, {});
+      expect(r).toMatchObject({ created: false, id: fixed.id, reused: { phase: 'Fixed', commentAdded: true } });
+      expect(warnings).toEqual([expect.stringContaining(`Defect ${fixed.id} is marked fixed (phase "Fixed", phase.defect.fixed) and the failure recurred`)]);
+    });
+
+    it('an open defect of ours in an open phase is reused without that warning', async () => {
+      const name = uniqueName('Still open');
+      seedDefect(name, 'phase.defect.opened');
+      const { log, warnings } = recordingLog();
+      await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), log, {});
+      expect(warnings).toEqual([]);
+    });
+
+    it('a comment whose 2xx answer cannot be read (and is not found): a warning; the attachments and outputs still go', async () => {
+      const name = uniqueName('Comment unreadable');
+      const existing = seedDefect(name, 'phase.defect.opened');
+      sim().faults.add({ method: 'POST', path: '/comments', status: 201, json: { note: 'stored, maybe' } });
+      const before = postsTo(sim(), 'comments').length;
+      const { log, warnings } = recordingLog();
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), log, {
+        workspace: evidenceDir(),
+        sleep: async () => {}
+      });
+      sim().faults.clear();
+      expect(r).toMatchObject({ created: false, id: existing.id, reused: { commentAdded: false } });
+      expect(createOutputs(r)).toMatchObject({ 'defect-id': existing.id, created: 'false', attachments: '["build.log"]' });
+      expect(attachmentsOf(existing.id)).toEqual(['build.log']);
+      expect(warnings.join('\n')).toMatch(new RegExp(`The comment on defect ${existing.id} may or may not have been added`));
+      // Never sent again: an unreadable 2xx went through.
+      expect(postsTo(sim(), 'comments').length - before).toBe(1);
+    });
+
     it('dedupe off: a second defect of the same name is created', async () => {
       const name = uniqueName('Always new');
       seedDefect(name, 'phase.defect.opened');
@@ -354,6 +435,7 @@ describe('create-defect against the simulator', () => {
       const name = uniqueName('Dry dedupe');
       const existing = sim().store.add('defects', {
         name,
+        description: filedByAction(),
         release: sim().store.releaseByName('2026.4'),
         phase: sim().store.byLogicalName('phase.defect.new'),
         parent: sim().store.all('work_item_roots')[0]!
@@ -397,6 +479,7 @@ describe('dedupe on a server whose phase ids are logical names', () => {
     const name = uniqueName('Logical ids');
     const old = logical().store.add('defects', {
       name,
+      description: filedByAction(),
       release: logical().store.releaseByName('2026.4'),
       phase: logical().store.byLogicalName(phase),
       parent: logical().store.all('work_item_roots')[0]!

@@ -2,7 +2,7 @@
 // (dedupe), a passing run comments and moves it to Fixed where the workflow allows; a defect a person filed
 // is left alone, an unknown resolve-phase writes nothing, a dry run writes nothing, a lost PUT is not re-sent blindly.
 import { describe, expect, it } from '@jest/globals';
-import { connectionInputs, uniqueName, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, filedByAction, uniqueName, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
 import { runAction, type ActionRun } from '../../test-support/run-action.js';
 
 const sim = useSimulator({}, { resetEachTest: false });
@@ -134,5 +134,29 @@ describe('resolve-defect through the bundle', () => {
     expect(sim().log.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(phaseOf(id)).toBe('Fixed');
     expect(run.outputs.resolved).toBe('true');
+  });
+
+  it('a 500 on one PUT fails the step naming that defect, after the other is resolved; outputs and summary are set', async () => {
+    const name = uniqueName('Build broken on main');
+    const seed = (): string =>
+      sim().store.add('defects', {
+        name,
+        description: filedByAction(),
+        parent: sim().store.all('work_item_roots')[0],
+        release: sim().store.releaseByName('2026.4'),
+        phase: sim().store.byLogicalName('phase.defect.opened')
+      }).id;
+    const older = seed();
+    const newer = seed();
+    fromNowOn();
+    sim().faults.add({ method: 'PUT', path: `/defects/${newer}`, status: 500 });
+    const run = await resolve(name, { 'resolve-phase': 'Fixed' });
+    expect(run.code).toBe(1);
+    expect(phaseOf(older)).toBe('Fixed');
+    expect(phaseOf(newer)).toBe('Opened');
+    expect(run.outputs).toEqual({ 'resolved-count': '2', 'defect-id': newer, 'defect-url': workItemUrl(sim(), newer), resolved: 'true' });
+    expect(run.errors.join('\n')).toMatch(new RegExp(`1 of 2 defects could not be resolved \\(the other was\\):[\\s\\S]*defect ${newer}: Octane answered 500`));
+    expect(run.errors.join('\n')).not.toContain(`defect ${older}:`);
+    expect(run.summary).toContain('moved to Fixed');
   });
 });

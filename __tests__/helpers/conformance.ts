@@ -6,7 +6,7 @@
 // SIM_PROFILE=<name> runs one profile only (for a quick look); CI runs them all.
 import { beforeAll, describe, expect, it as jestIt } from '@jest/globals';
 import { PROFILE_NAMES, TRICKY_RELEASE, type ProfileName, type SimEntity } from '../../simulator/index.js';
-import { connectionInputs, defectsNamed, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
+import { connectionInputs, defectsNamed, filedByAction, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes } from './e2e-simulator.js';
 import { expectedGate } from './expected-gate.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,6 +184,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
     const { store } = sim();
     const open = store.add('defects', {
       name,
+      description: filedByAction(),
       release: ref(store.releaseByName(CREATE_RELEASE)),
       phase: ref(store.byLogicalName('phase.defect.opened')),
       parent: ref(store.all('work_item_roots')[0]!)
@@ -301,15 +302,8 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
       expect(store.find('attachments', (a) => refId(a.owner_work_item) === filed!.id).map((a) => a.name)).toEqual(['build.log']);
 
       const comments = () => store.find('comments', (c) => refId(c.owner_work_item) === filed!.id).length;
-      const second = await create(name, failed, { env });
-
-      expect(second.errors).toEqual([]);
-      expect(second.outputs).toMatchObject({ created: 'false', 'defect-id': filed!.id });
-      expect(defectsNamed(sim(), name)).toHaveLength(1);
-      expect(comments()).toBe(1);
-
-      // A developer opens it, and a person files a defect of the same name, which the action must never touch.
-      filed!.phase = ref(store.byLogicalName('phase.defect.opened'));
+      const attachmentsOn = (id: string) => store.find('attachments', (a) => refId(a.owner_work_item) === id).map((a) => a.name);
+      // A person files a defect of the same name, newer than ours, which the action must never touch.
       const theirs = store.add('defects', {
         name,
         description: 'Filed by hand',
@@ -317,6 +311,18 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
         phase: ref(store.byLogicalName('phase.defect.opened')),
         parent: ref(store.all('work_item_roots')[0]!)
       });
+      const second = await create(name, failed, { env });
+
+      expect(second.errors).toEqual([]);
+      expect(second.outputs).toMatchObject({ created: 'false', 'defect-id': filed!.id, attachments: '["build.log"]' });
+      expect(defectsNamed(sim(), name)).toHaveLength(2);
+      expect(comments()).toBe(1);
+      expect(attachmentsOn(filed!.id)).toEqual(['build.log', 'build.log']);
+      expect(store.find('comments', (c) => refId(c.owner_work_item) === theirs.id)).toHaveLength(0);
+      expect(attachmentsOn(theirs.id)).toEqual([]);
+
+      // A developer opens ours.
+      filed!.phase = ref(store.byLogicalName('phase.defect.opened'));
 
       const green = await runAction(
         { mode: 'resolve-defect', ...connectionInputs(sim()), 'release-name': CREATE_RELEASE, 'defect-name': name, 'resolve-phase': 'Fixed' },
@@ -330,6 +336,7 @@ describe.each(chosenProfiles())('profile %s', (profile) => {
       expect(comments()).toBe(2);
       expect(refId(store.get('defects', theirs.id)!.phase)).toBe(store.byLogicalName('phase.defect.opened').id);
       expect(store.find('comments', (c) => refId(c.owner_work_item) === theirs.id)).toHaveLength(0);
+      expect(attachmentsOn(theirs.id)).toEqual([]);
     } finally {
       rmSync(workspace, { recursive: true, force: true });
     }

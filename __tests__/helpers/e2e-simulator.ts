@@ -1,5 +1,6 @@
 // Shared set-up for suites that run against a simulator: one per describe block (or file), started
 // before its tests, closed after them, with faults and the request log cleared before each test.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { startSimulator, type LoggedRequest, type SimEntity, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
 
@@ -76,3 +77,11 @@ export const signOuts = (sim: Simulator): LoggedRequest[] => sim.log.filter((r) 
 /** The link Octane's UI has for a work item of `sim`'s workspace (what the action outputs). */
 export const workItemUrl = (sim: Simulator, id: string): string =>
   `${sim.url}/ui/entity-navigation?p=${sim.sharedSpaceId}/${sim.workspaceId}&entityType=work_item&id=${id}`;
+
+/**
+ * A description as this action writes one: text and the creation marker (a hidden span with a UUID
+ * token). Written out here, not built with src/, so that a change of the marker's shape shows up.
+ */
+export function filedByAction(text = 'Build failed'): string {
+  return `<p>${text}</p>\n<span style="display:none">octane-action-request:${randomUUID()}</span>`;
+}

@@ -2,7 +2,7 @@
 // outputs, summary, annotations, log groups) and what reached or was stored in Octane.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
-import { connectionInputs, defectsNamed, getsOf, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes } from '../helpers/e2e-simulator.js';
+import { connectionInputs, defectsNamed, getsOf, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes, filedByAction } from '../helpers/e2e-simulator.js';
 import { expectedGate, type ExpectedGate } from '../helpers/expected-gate.js';
 import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
@@ -40,6 +40,7 @@ function existingDefect(name: string, release: string, phaseLogicalName: string)
   const { store } = sim();
   return store.add('defects', {
     name,
+    description: filedByAction(),
     release: ref(store.releaseByName(release)),
     phase: ref(store.byLogicalName(phaseLogicalName)),
     parent: ref(store.all('work_item_roots')[0] as SimEntity),

@@ -3,7 +3,7 @@
 // logical_name, a work item reference with its concrete type. Dedupe must read each the same way.
 import { describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
-import { connectionInputs, refId, uniqueName, useSimulator, workItemUrl } from '../helpers/e2e-simulator.js';
+import { connectionInputs, refId, uniqueName, useSimulator, workItemUrl, filedByAction } from '../helpers/e2e-simulator.js';
 import { runInProcess } from '../../test-support/run-in-process.js';
 
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
@@ -12,6 +12,7 @@ function existingDefect(sim: Simulator, name: string, phaseLogicalName: string):
   const { store } = sim;
   return store.add('defects', {
     name,
+    description: filedByAction(),
     release: ref(store.releaseByName('2026.4')),
     phase: ref(store.byLogicalName(phaseLogicalName)),
     parent: ref(store.all('work_item_roots')[0] as SimEntity),

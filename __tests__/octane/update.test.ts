@@ -1,7 +1,7 @@
 /** OctaneClient.update: a PUT of one entity, retried only where the server surely did not act on it. */
 import { describe, it, expect, beforeEach } from '@jest/globals';
 import { useSignedInClient } from '../helpers/octane-client.js';
-import { OctaneError, OutcomeUnknownError } from '../../src/octane/errors.js';
+import { OctaneError, OutcomeUnknownError, UnreadableAnswerError } from '../../src/octane/errors.js';
 
 const { sim, client } = useSignedInClient({ cookieReissueEvery: 0 });
 
@@ -49,6 +49,22 @@ describe('OctaneClient.update', () => {
     await expect(refused).rejects.toThrow(OctaneError);
     await expect(refused).rejects.toThrow(/transition_not_allowed|no transition/);
     expect(puts()).toBe(1);
+  });
+
+  it('a 2xx answer without the entity is unreadable, not a refusal: the write went through', async () => {
+    const d = openedDefect();
+    sim().faults.add({ method: 'PUT', status: 200, json: { total_count: 0, data: [] } });
+    const put = client().update('defects', d.id, { name: 'x' });
+    await expect(put).rejects.toThrow(UnreadableAnswerError);
+    await expect(put).rejects.toThrow(/200 OK to PUT defects\/\d+ without the entity/);
+  });
+
+  it('a 2xx answer to an upload without the attachment is unreadable, not a refusal', async () => {
+    const d = openedDefect();
+    sim().faults.add({ method: 'POST', path: '/attachments', status: 201, json: { note: 'stored' } });
+    const upload = client().attach(d.id, 'build.log', Buffer.from('log'), 'text/plain');
+    await expect(upload).rejects.toThrow(UnreadableAnswerError);
+    await expect(upload).rejects.toThrow(/201 Created to POST attachments without the created attachment/);
   });
 
   it('refuses an id that is not one before sending anything', async () => {

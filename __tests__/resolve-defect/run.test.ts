@@ -5,7 +5,7 @@ import { settingsFor } from '../create-defect/helpers.js';
 import { uniqueName, writeRequests } from '../helpers/e2e-simulator.js';
 import { runCreateDefect } from '../../src/create-defect/run.js';
 import { runResolveDefect } from '../../src/resolve-defect/run.js';
-import { resolveOutputs, resolveSummary } from '../../src/resolve-defect/render.js';
+import { resolveFailures, resolveOutputs, resolveSummary } from '../../src/resolve-defect/render.js';
 import type { ResolveDefectSettings } from '../../src/settings.js';
 import type { RunContext } from '../../src/create-defect/run-context.js';
 import { LookupError } from '../../src/lookups.js';
@@ -182,5 +182,54 @@ describe('resolve-defect', () => {
     expect(commentsOn(id)).toHaveLength(1);
     expect(writeRequests(sim())).toHaveLength(1);
     expect(resolveOutputs(r)['resolved-count']).toBe('1');
+  });
+
+  it('a 500 on one PUT and a 403 on another comment fail those defects only: the rest are resolved, and the failure names each', async () => {
+    const name = uniqueName('Build broken');
+    const [a, b, c] = [await filed(name, 'opened'), await filed(name, 'opened'), await filed(name, 'opened')];
+    sim().log.length = 0;
+    // Newest first: c's PUT gets a 500, b's comment a 403; a goes through.
+    sim().faults.add({ method: 'PUT', path: `/defects/${c}`, status: 500 });
+    let tokens = 0;
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, {
+      runContext: CONTEXT,
+      sleep: fast,
+      // A token is made per defect, just before its comment: the 403 is armed for b's (the second).
+      newToken: () => {
+        if (++tokens === 2) sim().faults.add({ method: 'POST', path: '/comments', status: 403 });
+        return `0000000${tokens}-0000-4000-8000-000000000000`;
+      }
+    });
+    expect(phaseName(a)).toBe('Fixed');
+    expect(commentsOn(a)).toHaveLength(1);
+    expect(phaseName(c)).toBe('Opened');
+    expect(commentsOn(c)).toHaveLength(1);
+    expect(r.defects.map((d) => [d.id, d.commented, d.moved, d.failed !== undefined])).toEqual([
+      [c, true, false, true],
+      [b, false, false, true],
+      [a, true, true, false]
+    ]);
+    expect(resolveOutputs(r)).toMatchObject({ 'resolved-count': '2', resolved: 'true', 'defect-id': c });
+    const failure = resolveFailures(r)!;
+    expect(failure).toMatch(new RegExp(`^2 of 3 defects could not be resolved \\(the other was\\):\\n- defect ${c}: .*500[\\s\\S]*\\n- defect ${b}: .*403`));
+    expect(resolveSummary(r)).toContain('| not commented; failed');
+  });
+
+  it('transitions whose source carries the logical name still match a defect whose phase carries the id', async () => {
+    const name = uniqueName('Build broken');
+    const id = await filed(name, 'opened');
+    const store = sim().store;
+    // A server that answers the workflow's references by logical name, the defect's by id.
+    sim().faults.add({
+      method: 'GET',
+      path: '/transitions',
+      json: {
+        total_count: 1,
+        data: [{ type: 'transition', id: '9001', source_phase: { type: 'phase', id: 'phase.defect.opened' }, target_phase: { type: 'phase', id: store.byLogicalName('phase.defect.fixed').id } }]
+      }
+    });
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, { runContext: CONTEXT, sleep: fast });
+    expect(phaseName(id)).toBe('Fixed');
+    expect(r.defects[0]).toMatchObject({ id, moved: true, allowed: ['Fixed'] });
   });
 });

@@ -8,7 +8,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttachmentApi } from '../octane/api.js';
-import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../octane/errors.js';
+import { OctaneError, OctaneNetworkError, OutcomeUnknownError, UnreadableAnswerError, isCancelled } from '../octane/errors.js';
 import type { Log } from '../log.js';
 import { findWorkspaceFiles, type FoundFile } from './workspace-files.js';
 
@@ -101,8 +101,8 @@ export async function uploadAttachments(api: Partial<AttachmentApi>, log: Log, o
       log.info(`Attached ${shown} (${content.length} bytes) to defect ${ownerId}: attachment ${entity.id}`);
     } catch (e) {
       log.warning(uploadFailure(shown, ownerId, e));
-      // A cancelled run or a spent time budget fails every later upload the same way.
-      if (e instanceof OctaneNetworkError && (e.code === 'CANCELLED' || e.code === 'BUDGET')) {
+      // A cancelled run or a spent time budget fails every later upload the same way: one warning names them all.
+      if (isCancelled(e) || (e instanceof OctaneNetworkError && e.code === 'BUDGET')) {
         const rest = files.slice(i + 1).map((f) => JSON.stringify(f.shown));
         if (rest.length > 0) log.warning(`attachments: not attempted: ${rest.join(', ')}`);
         break;
@@ -114,6 +114,9 @@ export async function uploadAttachments(api: Partial<AttachmentApi>, log: Log, o
 
 function uploadFailure(shown: string, ownerId: string, e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UnreadableAnswerError) {
+    return `attachments: ${shown} may or may not have been attached to defect ${ownerId}: Octane accepted the upload but its answer could not be read (${message}); it was not sent again, so that it is not attached twice`;
+  }
   if (e instanceof OutcomeUnknownError) {
     return `attachments: ${shown} may or may not have been attached to defect ${ownerId} (${message}); it was not sent again, so that it is not attached twice`;
   }
@@ -131,9 +134,17 @@ function uploadFailure(shown: string, ownerId: string, e: unknown): string {
 async function readBounded(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(MAX_ATTACHMENT_BYTES + 1);
+    // As large as the file is now, and one byte more to notice that it grew: not the limit for every file.
+    const { size } = await handle.stat();
+    let buffer = Buffer.alloc(Math.min(size, MAX_ATTACHMENT_BYTES) + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        // It grew since: room for more, up to the limit and the one byte that shows it is over.
+        const larger = Buffer.alloc(Math.min(buffer.length * 2, MAX_ATTACHMENT_BYTES + 1));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;

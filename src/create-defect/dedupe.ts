@@ -1,25 +1,29 @@
 /**
- * Dedupe for create-defect: an open defect with the same name in the release is reused (a
- * comment links this run) instead of filing another. The look-ups here join create-defect's
- * one parallel round; choosing the duplicate needs no further round trip, except for a name with
- * query metacharacters that its escaped form did not find (see confirmCandidates).
+ * Dedupe for create-defect: an open defect with the same name in the release that this action
+ * filed (its creation marker) is reused (a comment links this run) instead of filing another; a
+ * person's defect of that name is never touched. The look-ups here join create-defect's one
+ * parallel round; choosing the duplicate takes one more read (the open candidates' descriptions)
+ * only when one is open, and one for a name with query metacharacters that its escaped form did
+ * not find (see confirmCandidates).
  */
 import type { Entity, OctaneApi, Page } from '../octane/api.js';
-import { and, cross, eq, hasMetacharacters, idEq, like } from '../octane/query.js';
+import { and, cross, eq, hasMetacharacters, idEq, idIn, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import { isRefusedQuery } from '../lookups.js';
-import { compareIds, refOf, stringOf } from '../octane/entities.js';
+import { compareIds, refOf } from '../octane/entities.js';
 import { writeOnce } from './exactly-once.js';
-import { hasToken } from './description.js';
+import { carriesCreationMarker, hasToken } from './description.js';
+import { PhaseIndex } from './phases.js';
 
 export interface Duplicate {
   entity: Entity;
   /** The phase's display name, for the log and the outputs. */
   phase: string;
+  logicalName?: string;
+  /** Its phase says it was fixed (Fixed, Proposed Close): the failure recurred there. */
+  fixed: boolean;
 }
 
-/** Phases that mean "not open" whatever the workspace's metaphases say. */
-const CLOSED_PHASES = new Set(['phase.defect.closed', 'phase.defect.rejected', 'phase.defect.duplicate']);
 // The largest page Octane code asks for: the normal answer is a handful of rows, the limit
 // only matters for a name that recurs a lot in the release.
 const CANDIDATE_LIMIT = 1000;
@@ -73,9 +77,10 @@ export async function confirmCandidates(
   });
 }
 
-export async function listDefectPhases(api: OctaneApi): Promise<Entity[]> {
+/** The defect phases, indexed once for every phase comparison of the run. */
+export async function listDefectPhases(api: OctaneApi): Promise<PhaseIndex> {
   const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
-  return page.data;
+  return new PhaseIndex(page.data);
 }
 
 /**
@@ -98,60 +103,74 @@ function isDoneMetaphase(m: Entity): boolean {
   return logical.endsWith('.done') || (logical === '' && name === 'done');
 }
 
-/** The newest open duplicate, if any; says in the log what was found and what was not checked. */
-export function chooseDuplicate(
+/** Open defects of the name read for their creation marker at most (the newest); more is a warning. */
+export const MAX_OPEN_READ = 50;
+
+/**
+ * The newest open defect of the name that this action filed (its description carries the creation
+ * marker), if any; says in the log what was found and what was not checked. A defect a person filed
+ * under the same name is never reused: without one of ours a new defect is filed. One more read
+ * (the open ones' descriptions) only when there is an open candidate.
+ */
+export async function chooseDuplicate(
+  api: OctaneApi,
   log: Log,
   candidates: Page,
   name: string,
   releaseId: string,
-  phases: Entity[],
+  phases: PhaseIndex,
   doneMetaphases?: Set<string>
-): Duplicate | undefined {
-  const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+): Promise<Duplicate | undefined> {
   if (candidates.total_count > candidates.data.length) {
     log.warning(`Dedupe: ${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
   }
-  const duplicate = open[0];
+  const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
+  if (open.length > MAX_OPEN_READ) log.warning(`Dedupe: ${open.length} open defects have this name; only the newest ${MAX_OPEN_READ} were checked for this action's marker`);
+  const { ours, notOurs } = await splitByMarker(api, open.slice(0, MAX_OPEN_READ));
+  if (notOurs.length > 0) {
+    log.info(`Dedupe: open defect${notOurs.length > 1 ? 's' : ''} ${notOurs.map((d) => d.entity.id).join(', ')} of this name ${notOurs.length > 1 ? 'were' : 'was'} not filed by this action (no creation marker); left alone`);
+  }
+  const duplicate = ours[0];
   log.info(
     duplicate
-      ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}) has this name in the release` +
-          (open.length > 1 ? `; ${open.length} open ones, the newest is used` : '')
-      : `Dedupe: no open defect named ${JSON.stringify(name)} in the release`
+      ? `Dedupe: open defect ${duplicate.entity.id} (phase ${JSON.stringify(duplicate.phase)}), filed by this action, has this name in the release` +
+          (ours.length > 1 ? `; ${ours.length} open ones, the newest is used` : '')
+      : `Dedupe: no open defect named ${JSON.stringify(name)} filed by this action in the release`
   );
   return duplicate;
 }
 
-/**
- * Candidates with exactly this name in this release whose phase is open, newest first.
- * A phase that cannot be identified counts as not open: creating a second defect is a
- * smaller harm than hiding a failure in a comment on a closed one.
- */
+/** The open defects this action filed (creation marker in the description) and the others, each newest first. */
+export async function splitByMarker(api: OctaneApi, open: Duplicate[]): Promise<{ ours: Duplicate[]; notOurs: Duplicate[] }> {
+  const descriptions = await readDescriptions(api, open.map((d) => d.entity.id));
+  const ours: Duplicate[] = [];
+  const notOurs: Duplicate[] = [];
+  for (const d of open) (carriesCreationMarker(descriptions.get(d.entity.id)) ? ours : notOurs).push(d);
+  return { ours, notOurs };
+}
+
+/** Descriptions of these defects (only they: a description may be large, so candidates are listed without). */
+async function readDescriptions(api: OctaneApi, ids: string[]): Promise<Map<string, unknown>> {
+  if (ids.length === 0) return new Map();
+  const page = await api.list('defects', { query: idIn('id', ids), fields: ['id', 'description'], limit: ids.length });
+  return new Map(page.data.map((d) => [String(d.id), d.description]));
+}
+
+/** Candidates with exactly this name in this release whose phase is open (PhaseIndex.of), newest first. */
 export function openDuplicates(
   candidates: Entity[],
   name: string,
   releaseId: string,
-  phases: Entity[],
+  phases: PhaseIndex | Entity[],
   doneMetaphases?: Set<string>
 ): Duplicate[] {
-  // By id, and by logical name too: a reference may carry either as its id (servers differ).
-  const phaseById = new Map<string, Entity>();
-  for (const p of phases) {
-    const logical = stringOf(p.logical_name);
-    if (logical && !phaseById.has(logical)) phaseById.set(logical, p);
-  }
-  for (const p of phases) phaseById.set(String(p.id), p);
+  const index = phases instanceof PhaseIndex ? phases : new PhaseIndex(phases);
   const out: Duplicate[] = [];
   for (const d of candidates) {
     if (d.name !== name || refOf(d.release)?.id !== releaseId) continue;
-    const ref = refOf(d.phase);
-    if (!ref) continue;
-    const phase = phaseById.get(ref.id);
-    const logical = stringOf(phase?.logical_name) ?? stringOf(ref.logical_name) ?? (ref.id.startsWith('phase.') ? ref.id : undefined);
-    if (!phase && !logical) continue;
-    if (logical && CLOSED_PHASES.has(logical.toLowerCase())) continue;
-    const meta = refOf(phase?.metaphase);
-    if (meta && doneMetaphases?.has(meta.id)) continue;
-    out.push({ entity: d, phase: stringOf(phase?.name) ?? stringOf(ref.name) ?? logical ?? ref.id });
+    const phase = index.of(d.phase, doneMetaphases);
+    if (!phase?.open) continue;
+    out.push({ entity: d, phase: phase.name, ...(phase.logicalName ? { logicalName: phase.logicalName } : {}), fixed: phase.fixed });
   }
   return out.sort((a, b) => compareIds(b.entity.id, a.entity.id));
 }

@@ -5,7 +5,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Entity, OctaneApi } from '../octane/api.js';
-import { OctaneNetworkError, OutcomeUnknownError, UnreadableAnswerError } from '../octane/errors.js';
+import { OutcomeUnknownError, UnreadableAnswerError, isCancelled } from '../octane/errors.js';
 import { and, idEq, like } from '../octane/query.js';
 import type { Log } from '../log.js';
 import type { Resolved } from '../lookups.js';
@@ -185,14 +185,20 @@ export async function writeOnce<T>(log: Log, write: OnceWrite<T>, sleep: (ms: nu
     try {
       value = await write.send();
     } catch (e) {
+      // A POST stopped on the wire by a cancel (a call refused after it sent nothing: it propagates as it is).
+      if (e instanceof OutcomeUnknownError && isCancelled(e)) throw new Error(words.cancelled(), { cause: e });
       const unreadable = e instanceof UnreadableAnswerError;
       if (!unreadable && !(e instanceof OutcomeUnknownError)) throw e;
-      if (e instanceof OutcomeUnknownError && e.cause instanceof OctaneNetworkError && e.cause.code === 'CANCELLED') {
-        throw new Error(words.cancelled(), { cause: e });
-      }
       const error = e as Error;
       log.warning(words.looking(unreadable, error));
-      const found = (await write.find()) ?? (await findLate(log, write, words, sleep));
+      let found: T | undefined;
+      try {
+        found = (await write.find()) ?? (await findLate(log, write, words, sleep));
+      } catch (lookError) {
+        // Cancelled while looking: the write's outcome stays unknown, and the user is told so, not "closed".
+        if (isCancelled(lookError)) throw new Error(words.cancelled(), { cause: lookError });
+        throw lookError;
+      }
       if (found !== undefined) {
         log.info(words.recovered(found));
         return { value: found, recovered: true };

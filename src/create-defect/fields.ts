@@ -222,24 +222,35 @@ async function findPriority(api: OctaneApi, name: string): Promise<Resolved | un
   return matchNames('priority', 'priorities', [name], nodes)[0];
 }
 
-/** A feature (a work item of subtype feature) by id (digits) or by exact name (any case). */
+/**
+ * A feature (a work item of subtype feature) by id (digits) or by exact name (any case). All digits
+ * is tried as an id first, then as a name: a feature may be named "2024".
+ */
 async function findFeature(api: OctaneApi, given: string): Promise<Resolved> {
   const isFeature = (e: Entity): boolean => e.subtype === 'feature';
   const list = (): Promise<string> =>
     someOf(api, 'work_items', 'features', ['id', 'name', 'subtype'], (e) => `${nameOf(e)} (id ${textOf(e.id)})`, eq('subtype', 'feature'));
-  if (ID.test(given)) {
-    const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
-    const hit = (Array.isArray(page?.data) ? page.data : []).find((e) => textOf(e.id) === given && isFeature(e));
-    if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
-    throw LookupError.of('feature', `No feature with id ${given} in the workspace; features there: ${await list()}`);
+  const byName = (): Promise<Resolved> =>
+    one(api, 'feature', given, {
+      collection: 'work_items',
+      what: 'features',
+      noun: 'feature',
+      where: () => eq('subtype', 'feature'),
+      fields: ['subtype'],
+      accept: isFeature,
+      listQuery: list
+    });
+  if (!ID.test(given)) return byName();
+  const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
+  const hit = page.data.find((e) => textOf(e.id) === given && isFeature(e));
+  if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
+  try {
+    const named = await byName();
+    // Said precisely: the digits were not an id, they are this feature's name.
+    return { ...named, name: `${named.name} (by name: no feature has id ${given})` };
+  } catch (e) {
+    // Only "unknown" becomes the joint message; an ambiguous name keeps its own (it lists the ids).
+    if (!(e instanceof LookupError) || !e.message.startsWith('Unknown feature')) throw e;
+    throw LookupError.of('feature', `No feature with id ${given}, nor one named ${JSON.stringify(given)}, in the workspace; features there: ${await list()}`);
   }
-  return one(api, 'feature', given, {
-    collection: 'work_items',
-    what: 'features',
-    noun: 'feature',
-    where: () => eq('subtype', 'feature'),
-    fields: ['subtype'],
-    accept: isFeature,
-    listQuery: list
-  });
 }

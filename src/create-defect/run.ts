@@ -89,7 +89,7 @@ export async function runCreateDefect(
     if (r.severity) log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
 
     const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
-    const duplicate = candidates && r.phases ? chooseDuplicate(log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+    const duplicate = candidates && r.phases ? await chooseDuplicate(api, log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
     return { ...r, duplicate };
   });
 
@@ -107,6 +107,13 @@ export async function runCreateDefect(
     if (duplicate) {
       const id = duplicate.entity.id;
       const url = api.workItemUrl(id);
+      // Dedupe does not reopen it: the comment alone could hide a regression in a defect marked fixed.
+      if (duplicate.fixed) {
+        log.warning(
+          `Defect ${id} is marked fixed (phase ${JSON.stringify(duplicate.phase)}${duplicate.logicalName ? `, ${duplicate.logicalName}` : ''}) and the failure recurred; ` +
+            `this run is added to it as a comment and its phase is left as it is: reopen it in Octane if the fix did not hold`
+        );
+      }
       const comment = failedAgainCommentHtml(deps.runContext, token) + (evidence.html ? `\n${evidence.html}` : '');
       if (settings.dryRun) {
         log.info(`Dry run: would add a comment to open defect ${id} (${url}) instead of creating one; nothing was written`);

@@ -270,15 +270,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const url = this.collectionUrl(collection);
     const what = `POST ${collection}`;
     const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
-    const json = this.parseJson(response, what) as { data?: unknown };
-    const entity = Array.isArray(json?.data) ? (json.data[0] as T | undefined) : undefined;
-    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-      throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without the created entity in data[0]`, {
-        status: response.status
-      });
-    }
     // Ids are opaque strings; a server that answers a number means the same entity.
-    return this.checkedIds<T>(entity, response, what);
+    return this.writtenEntity<T>(response, what, 'the created entity in data[0]', false);
   }
 
   async update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T> {
@@ -288,13 +281,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const what = `PUT ${collection}/${id}`;
     // The entity itself as the body, as OpenText's JS SDK sends a single update (octane.js, update).
     const response = await this.send({ method: 'PUT', url, what, body: JSON.stringify(fields) });
-    const json = this.parseJson(response, what) as { data?: unknown; id?: unknown };
     // A single update answers the entity; a server that answers a page of one means the same.
-    const entity = (Array.isArray(json?.data) ? json.data[0] : json) as T | undefined;
-    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the entity`, { status: response.status });
-    }
-    return this.checkedIds<T>(entity, response, what);
+    return this.writtenEntity<T>(response, what, 'the entity', true);
   }
 
   async attach(ownerId: string, fileName: string, content: Buffer, contentType = 'application/octet-stream'): Promise<Entity> {
@@ -307,12 +295,7 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
       { name: 'content', fileName, contentType, content }
     ]);
     const response = await this.send({ method: 'POST', url, what, body: form.body, contentType: form.contentType });
-    const json = this.parseJson(response, what) as { data?: unknown };
-    const created = Array.isArray(json?.data) ? (json.data[0] as Entity | undefined) : (json as Entity | undefined);
-    if (!created || typeof created !== 'object' || readId(created.id) === undefined) {
-      throw new OctaneError(`Octane answered ${statusLine(response.status)} to ${what} without the created attachment`, { status: response.status });
-    }
-    return this.checkedIds<Entity>(created, response, what);
+    return this.writtenEntity<Entity>(response, what, 'the created attachment', true);
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -447,6 +430,20 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     return this.url(
       `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
     );
+  }
+
+  /**
+   * The entity a 2xx write answered: data[0], or (`bare`) the body itself. Without one the write
+   * went through but its answer cannot be used: UnreadableAnswerError, so that callers look
+   * whether it took effect instead of treating it as a refusal.
+   */
+  private writtenEntity<T>(response: ExchangeResponse, what: string, expected: string, bare: boolean): T {
+    const json = this.parseJson(response, what) as { data?: unknown } | undefined;
+    const entity = Array.isArray(json?.data) ? (json.data[0] as Entity | undefined) : bare ? (json as Entity | undefined) : undefined;
+    if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
+      throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, { status: response.status });
+    }
+    return this.checkedIds<T>(entity, response, what);
   }
 
   /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */

@@ -229,3 +229,14 @@ export function withMessage(error: OctaneError, message: string, hint: Hint | un
 export function withNetworkMessage(error: OctaneNetworkError, message: string): OctaneNetworkError {
   return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
 }
+
+/**
+ * Whether an error means the run was cancelled: a call stopped on the wire (CANCELLED), a POST so
+ * stopped (an OutcomeUnknownError around it), or a call after cancel() (ClientClosedError). After
+ * one, every later call fails the same way, so callers stop instead of reporting each.
+ */
+export function isCancelled(error: unknown): boolean {
+  if (error instanceof ClientClosedError) return true;
+  const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+  return cause instanceof OctaneNetworkError && cause.code === 'CANCELLED';
+}

@@ -57,6 +57,18 @@ function action(d: DefectOutcome, r: ResolveDefectResult): string {
     return d.notMoved ? `comment; no move (${d.notMoved}${allowed})` : `comment, move to ${target}`;
   }
   const commented = d.commented ? 'commented' : 'not commented';
+  if (d.failed !== undefined) return `${commented}; failed: ${d.failed}`;
   if (!target) return commented;
   return d.moved ? `${commented}, moved to ${target}` : `${commented}, not moved (${d.notMoved ?? 'not attempted'}${allowed})`;
+}
+
+/** The step's failure message when a defect's write failed (each named, with why); undefined when none did. */
+export function resolveFailures(r: ResolveDefectResult): string | undefined {
+  const failed = r.defects.filter((d) => d.failed !== undefined);
+  if (failed.length === 0) return undefined;
+  const done = r.defects.length - failed.length;
+  return [
+    `${failed.length} of ${r.defects.length} defect${r.defects.length === 1 ? '' : 's'} could not be resolved${done > 0 ? ` (${done === 1 ? 'the other was' : 'the others were'})` : ''}:`,
+    ...failed.map((d) => `- defect ${d.id}: ${d.failed}`)
+  ].join('\n');
 }

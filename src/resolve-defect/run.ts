@@ -10,16 +10,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Entity, OctaneApiWithUpdate } from '../octane/api.js';
-import { OctaneError } from '../octane/errors.js';
-import { idEq, idIn } from '../octane/query.js';
+import { OctaneError, isCancelled } from '../octane/errors.js';
+import { idEq } from '../octane/query.js';
 import { refOf } from '../octane/entities.js';
 import type { Log } from '../log.js';
 import type { ResolveDefectSettings } from '../settings.js';
 import type { RunContext } from '../create-defect/run-context.js';
 import { findRelease, resolveAll, resolvePhases, type Resolved } from '../lookups.js';
-import { confirmCandidates, findComment, listCandidates, listDefectPhases, listDoneMetaphases, openDuplicates } from '../create-defect/dedupe.js';
-import { carriesCreationMarker } from '../create-defect/description.js';
+import { confirmCandidates, findComment, listCandidates, listDefectPhases, listDoneMetaphases, openDuplicates, splitByMarker } from '../create-defect/dedupe.js';
 import { writeOnce } from '../create-defect/exactly-once.js';
+import type { PhaseIndex } from '../create-defect/phases.js';
 import { passedCommentHtml } from './comment.js';
 
 /** Open defects of the name handled in one run at most (the newest); more is a warning. */
@@ -39,6 +39,8 @@ export interface DefectOutcome {
   allowed?: string[];
   /** Why it was not moved, when resolve-phase was given and it was not. */
   notMoved?: string;
+  /** A write that failed (not a refused move): the step fails at the end, naming it; the other defects still go. */
+  failed?: string;
 }
 
 export interface ResolveDefectResult {
@@ -90,16 +92,11 @@ export async function runResolveDefect(
     }
     const open = openDuplicates(candidates.data, name, r.release.id, r.phases, r.doneMetaphases);
     if (open.length > MAX_RESOLVED) log.warning(`${open.length} open defects have this name; only the newest ${MAX_RESOLVED} are handled in this run`);
-    const handled = open.slice(0, MAX_RESOLVED);
-    const descriptions = await readDescriptions(api, handled.map((d) => d.entity.id));
-    return { ...r, open: handled, descriptions };
+    const split = await splitByMarker(api, open.slice(0, MAX_RESOLVED));
+    return { ...r, ...split };
   });
 
-  const { release, target, phases, transitions, open, descriptions } = found;
-  const phaseName = (id: string): string => {
-    const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
-    return typeof p?.name === 'string' ? p.name : id;
-  };
+  const { release, target, phases, transitions, ours: open, notOurs } = found;
   const result: ResolveDefectResult = {
     dryRun: settings.dryRun,
     name,
@@ -109,14 +106,13 @@ export async function runResolveDefect(
     notOurs: [],
     alreadyThere: []
   };
+  for (const d of notOurs) {
+    result.notOurs.push(d.entity.id);
+    log.info(`Defect ${d.entity.id} has this name but was not filed by this action (no creation marker); it is left alone`);
+  }
   const ours: Array<{ entity: Entity; phase: string; phaseId: string }> = [];
   for (const d of open) {
     const id = d.entity.id;
-    if (!carriesCreationMarker(descriptions.get(id))) {
-      result.notOurs.push(id);
-      log.info(`Defect ${id} has this name but was not filed by this action (no creation marker); it is left alone`);
-      continue;
-    }
     const phaseId = refOf(d.entity.phase)?.id ?? '';
     if (target && samePhase(phaseId, target, phases)) {
       result.alreadyThere.push(id);
@@ -135,10 +131,10 @@ export async function runResolveDefect(
       const id = d.entity.id;
       const url = api.workItemUrl(id);
       const outcome: DefectOutcome = { id, url, phase: d.phase, commented: false, moved: false };
-      const allowedIds = target ? (transitions ?? []).filter((t) => t.source === d.phaseId).map((t) => t.target) : [];
+      const allowedIds = target ? (transitions ?? []).filter((t) => phases.same(t.source, d.phaseId)).map((t) => t.target) : [];
       const canMove = target !== undefined && allowedIds.some((t) => samePhase(t, target, phases));
       if (target) {
-        outcome.allowed = [...new Set(allowedIds.map(phaseName))];
+        outcome.allowed = [...new Set(allowedIds.map((t) => phases.name(t)))];
         if (!canMove) outcome.notMoved = `the workflow has no transition from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`;
       }
       result.defects.push(outcome);
@@ -146,51 +142,72 @@ export async function runResolveDefect(
         log.info(`Dry run: would comment on defect ${id} (${url})${target ? (canMove ? ` and move it from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}` : `; would not move it: ${outcome.notMoved}`) : ''}; nothing was written`);
         continue;
       }
-      const token = (deps.newToken ?? randomUUID)();
-      const text = passedCommentHtml(deps.runContext, token);
-      await writeOnce(
-        log,
-        {
-          what: `the comment on defect ${id}`,
-          send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
-          find: () => findComment(api, id, token)
-        },
-        deps.sleep
-      );
-      outcome.commented = true;
-      log.info(`Added a comment with this run's link to defect ${id}: ${url}`);
-      if (!target) continue;
-      if (!canMove) {
-        log.warning(
-          `Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}; ` +
-            `from there it can move to ${outcome.allowed!.length ? outcome.allowed!.map((p) => JSON.stringify(p)).join(', ') : 'no other phase'}`
-        );
-        continue;
-      }
       try {
-        await writeOnce(
-          log,
-          {
-            what: `the move of defect ${id} to phase ${JSON.stringify(target.name)}`,
-            send: () => api.update('defects', id, { phase: { type: 'phase', id: target.id } }),
-            find: async () => {
-              const now = await readPhase(api, id);
-              return now !== undefined && samePhase(now, target, phases) ? d.entity : undefined;
-            }
-          },
-          deps.sleep
-        );
-        outcome.moved = true;
-        log.info(`Moved defect ${id} from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`);
+        await resolveOne(api, log, { ...d, id, url, outcome }, target, canMove, phases, deps);
       } catch (e) {
-        // A refusal (a rule of the workspace, such as a field the phase requires): the comment stands.
-        if (!(e instanceof OctaneError) || e.status < 400 || e.status > 499) throw e;
-        outcome.notMoved = `Octane refused the move (${e.message})`;
-        log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}`);
+        // One defect's failure does not cost the others, nor the outputs and summary of what was done.
+        outcome.failed = (e as Error).message;
+        log.warning(`Defect ${id} was not resolved: ${outcome.failed}`);
+        if (isCancelled(e)) break;
       }
     }
     return result;
   });
+}
+
+/** The comment, then the move where the workflow allows it; a refused move is a warning, any other failure throws. */
+async function resolveOne(
+  api: OctaneApiWithUpdate,
+  log: Log,
+  d: { entity: Entity; phase: string; id: string; url: string; outcome: DefectOutcome },
+  target: Resolved | undefined,
+  canMove: boolean,
+  phases: PhaseIndex,
+  deps: ResolveDefectDeps
+): Promise<void> {
+  const { id, url, outcome } = d;
+  const token = (deps.newToken ?? randomUUID)();
+  const text = passedCommentHtml(deps.runContext, token);
+  await writeOnce(
+    log,
+    {
+      what: `the comment on defect ${id}`,
+      send: () => api.create('comments', { text, owner_work_item: { type: 'work_item', id } }),
+      find: () => findComment(api, id, token)
+    },
+    deps.sleep
+  );
+  outcome.commented = true;
+  log.info(`Added a comment with this run's link to defect ${id}: ${url}`);
+  if (!target) return;
+  if (!canMove) {
+    log.warning(
+      `Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}; ` +
+        `from there it can move to ${outcome.allowed!.length ? outcome.allowed!.map((p) => JSON.stringify(p)).join(', ') : 'no other phase'}`
+    );
+    return;
+  }
+  try {
+    await writeOnce(
+      log,
+      {
+        what: `the move of defect ${id} to phase ${JSON.stringify(target.name)}`,
+        send: () => api.update('defects', id, { phase: { type: 'phase', id: target.id } }),
+        find: async () => {
+          const now = await readPhase(api, id);
+          return now !== undefined && samePhase(now, target, phases) ? d.entity : undefined;
+        }
+      },
+      deps.sleep
+    );
+    outcome.moved = true;
+    log.info(`Moved defect ${id} from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}`);
+  } catch (e) {
+    // A refusal (a rule of the workspace, such as a field the phase requires): the comment stands.
+    if (!(e instanceof OctaneError) || e.status < 400 || e.status > 499) throw e;
+    outcome.notMoved = `Octane refused the move (${e.message})`;
+    log.warning(`Defect ${id} was not moved to ${JSON.stringify(target.name)}: ${outcome.notMoved}`);
+  }
 }
 
 /** The resolve-phase, a defect phase; a name that is not one fails the look-ups, listing the valid ones. */
@@ -200,11 +217,9 @@ async function findTarget(api: OctaneApiWithUpdate, name: string | undefined): P
   return phase;
 }
 
-/** A phase reference's id against the resolved phase: by id, or by logical name (servers differ). */
-function samePhase(id: string, target: Resolved, phases: Entity[]): boolean {
-  if (id === target.id || (target.logicalName !== undefined && id === target.logicalName)) return true;
-  const p = phases.find((x) => String(x.id) === id || x.logical_name === id);
-  return p !== undefined && (String(p.id) === target.id || (target.logicalName !== undefined && p.logical_name === target.logicalName));
+/** A phase reference's id against the resolved phase, through the one index (by id or logical name). */
+function samePhase(id: string, target: Resolved, phases: PhaseIndex): boolean {
+  return phases.same(id, target.id) || (target.logicalName !== undefined && phases.same(id, target.logicalName));
 }
 
 /**
@@ -216,7 +231,7 @@ async function listTransitions(api: OctaneApiWithUpdate): Promise<Transition[]> 
   const out: Transition[] = [];
   for (let n = 0; n < TRANSITION_PAGES; n++) {
     const page = await api.list('transitions', { fields: ['source_phase', 'target_phase'], limit: PAGE, offset: n * PAGE, orderBy: ['id'] });
-    const data = Array.isArray(page?.data) ? page.data : [];
+    const data = page.data;
     for (const t of data) {
       const source = refOf(t.source_phase)?.id;
       const target = refOf(t.target_phase)?.id;
@@ -227,18 +242,10 @@ async function listTransitions(api: OctaneApiWithUpdate): Promise<Transition[]> 
   throw new Error(`The workspace's workflow has more than ${TRANSITION_PAGES * PAGE} transitions; refusing to judge phase changes from part of it.`);
 }
 
-/** Descriptions of the open candidates (only they: a description may be large). */
-async function readDescriptions(api: OctaneApiWithUpdate, ids: string[]): Promise<Map<string, unknown>> {
-  if (ids.length === 0) return new Map();
-  const page = await api.list('defects', { query: idIn('id', ids), fields: ['id', 'description'], limit: ids.length });
-  const data = Array.isArray(page?.data) ? page.data : [];
-  return new Map(data.map((d) => [String(d.id), d.description]));
-}
-
 /** The defect's current phase id, for a PUT whose answer was lost. */
 async function readPhase(api: OctaneApiWithUpdate, id: string): Promise<string | undefined> {
   const page = await api.list('defects', { query: idEq('id', id), fields: ['id', 'phase'], limit: 1 });
-  const d = Array.isArray(page?.data) ? page.data.find((x) => String(x.id) === id) : undefined;
+  const d = page.data.find((x) => String(x.id) === id);
   return refOf(d?.phase)?.id;
 }
 
