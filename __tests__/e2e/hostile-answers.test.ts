@@ -36,3 +36,21 @@ describe("Octane's error ids", () => {
     expect(small.errors.join('\n')).toContain('error_code platform.bad_query, correlation_id 1f2e-77aa');
   });
 });
+
+describe('the size of the summary', () => {
+  it("a dry run with a 100,000-character description of ' stays far under GitHub's 1 MiB, with the value cut and said so", async () => {
+    const run = await runAction({
+      ...connectionInputs(sim()),
+      mode: 'create-defect',
+      'release-name': '2026.4',
+      'defect-name': 'Long description',
+      'dry-run': 'true',
+      'defect-description': "'".repeat(100_000)
+    });
+    expect(run.code).toBe(0);
+    expect(Buffer.byteLength(run.summary)).toBeLessThan(512 * 1024);
+    // code() writes the parentheses as &#40; &#41;.
+    expect(run.summary).toMatch(/… &#40;\d+ more characters&#41;/);
+    expect(run.summary).toContain('A real run would create the defect');
+  });
+});
