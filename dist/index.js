@@ -41571,7 +41571,754 @@ class Inputs {
     }
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+
+
+var DEFAULT_PORTS = {
+  ftp: 21,
+  gopher: 70,
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+};
+
+function parseUrl(urlString) {
+  try {
+    return new URL(urlString);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string|object|URL} url - The URL as a string or URL instance, or a
+ *   compatible object (such as the result from legacy url.parse).
+ * @return {string} The URL of the proxy that should handle the request to the
+ *  given URL. If no proxy is set, this will be an empty string.
+ */
+function getProxyForUrl(url) {
+  var parsedUrl = (typeof url === 'string' ? parseUrl(url) : url) || {};
+  var proto = parsedUrl.protocol;
+  var hostname = parsedUrl.host;
+  var port = parsedUrl.port;
+  if (typeof hostname !== 'string' || !hostname || typeof proto !== 'string') {
+    return '';  // Don't proxy URLs without a valid scheme or host.
+  }
+
+  proto = proto.split(':', 1)[0];
+  // Stripping ports in this way instead of using parsedUrl.hostname to make
+  // sure that the brackets around IPv6 addresses are kept.
+  hostname = hostname.replace(/:\d*$/, '');
+  port = parseInt(port) || DEFAULT_PORTS[proto] || 0;
+  if (!shouldProxy(hostname, port)) {
+    return '';  // Don't proxy URLs that match NO_PROXY.
+  }
+
+  var proxy = getEnv(proto + '_proxy') || getEnv('all_proxy');
+  if (proxy && proxy.indexOf('://') === -1) {
+    // Missing scheme in proxy, default to the requested URL's scheme.
+    proxy = proto + '://' + proxy;
+  }
+  return proxy;
+}
+
+/**
+ * Determines whether a given URL should be proxied.
+ *
+ * @param {string} hostname - The host name of the URL.
+ * @param {number} port - The effective port of the URL.
+ * @returns {boolean} Whether the given URL should be proxied.
+ * @private
+ */
+function shouldProxy(hostname, port) {
+  var NO_PROXY = getEnv('no_proxy').toLowerCase();
+  if (!NO_PROXY) {
+    return true;  // Always proxy if NO_PROXY is not set.
+  }
+  if (NO_PROXY === '*') {
+    return false;  // Never proxy if wildcard is set.
+  }
+
+  return NO_PROXY.split(/[,\s]/).every(function(proxy) {
+    if (!proxy) {
+      return true;  // Skip zero-length hosts.
+    }
+    var parsedProxy = proxy.match(/^(.+):(\d+)$/);
+    var parsedProxyHostname = parsedProxy ? parsedProxy[1] : proxy;
+    var parsedProxyPort = parsedProxy ? parseInt(parsedProxy[2]) : 0;
+    if (parsedProxyPort && parsedProxyPort !== port) {
+      return true;  // Skip if ports don't match.
+    }
+
+    if (!/^[.*]/.test(parsedProxyHostname)) {
+      // No wildcards, so stop proxying if there is an exact match.
+      return hostname !== parsedProxyHostname;
+    }
+
+    if (parsedProxyHostname.charAt(0) === '*') {
+      // Remove leading wildcard.
+      parsedProxyHostname = parsedProxyHostname.slice(1);
+    }
+    // Stop proxying if the hostname ends with the no_proxy host.
+    return !hostname.endsWith(parsedProxyHostname);
+  });
+}
+
+/**
+ * Get the value for an environment variable.
+ *
+ * @param {string} key - The name of the environment variable.
+ * @return {string} The value of the environment variable.
+ * @private
+ */
+function getEnv(key) {
+  return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
+}
+
+;// CONCATENATED MODULE: ./src/octane/errors.ts
+/**
+ * The three ways a call to Octane can fail, as the modes and the reader of the log see them.
+ * Messages are complete sentences meant for the job log: status, what was asked, what Octane
+ * said, and what to check. They never contain headers, cookies or request bodies.
+ */
+
+/** The hint an error carries, if any. */
+function hintOf(error) {
+    return error instanceof Error ? error.hint : undefined;
+}
+/** Octane (or something in front of it) answered, and the answer was an error. */
+class OctaneError extends Error {
+    name = 'OctaneError';
+    status;
+    errorCode;
+    description;
+    correlationId;
+    hint;
+    constructor(message, details) {
+        super(message);
+        this.status = details.status;
+        this.errorCode = details.errorCode;
+        this.description = details.description;
+        this.correlationId = details.correlationId;
+        this.hint = details.hint;
+    }
+}
+/** No usable answer: the connection failed, timed out, or TLS verification failed. */
+class OctaneNetworkError extends Error {
+    name = 'OctaneNetworkError';
+    /** ECONNREFUSED, ENOTFOUND, TIMEOUT, a TLS error code, ... */
+    code;
+    /** host:port of the server that could not be reached. */
+    server;
+    hint;
+    constructor(message, details) {
+        super(message, details.cause === undefined ? undefined : { cause: details.cause });
+        this.code = details.code;
+        this.server = details.server;
+        this.hint = details.hint;
+    }
+}
+/**
+ * Octane answered 2xx, but with something the client cannot read: not JSON, not a page of
+ * entities, no created entity, or an id that is not an id. The call went through, so after a
+ * POST the entity may exist (exactly-once looks for it); nothing in the answer was used.
+ */
+class UnreadableAnswerError extends Error {
+    name = 'UnreadableAnswerError';
+    status;
+    hint;
+    constructor(message, details) {
+        super(message);
+        this.status = details.status;
+        this.hint = details.hint;
+    }
+}
+/** The extra CA certificate cannot be used; nothing was sent. */
+class TrustError extends Error {
+    name = 'TrustError';
+    hint = 'ca';
+}
+/** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
+class ClientClosedError extends Error {
+    name = 'ClientClosedError';
+}
+/**
+ * A POST that may or may not have been processed (a timeout, a connection reset after the
+ * request went out, a 502/504 from a proxy). The client does not retry it: only the caller
+ * can find out whether the entity exists.
+ */
+class OutcomeUnknownError extends Error {
+    name = 'OutcomeUnknownError';
+    constructor(message, cause) {
+        super(message, { cause });
+    }
+}
+function statusLine(status) {
+    const text = external_node_http_.STATUS_CODES[status];
+    return text ? `${status} ${text}` : `${status}`;
+}
+/** Longest description kept in a message; Octane sometimes puts whole stack traces there. */
+const MAX_DESCRIPTION = 1000;
+// Trims, unlike entities.ts's readers: error texts come padded, and nothing compares them.
+function str(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+/**
+ * What an error_code or correlation_id may look like to be shown: Octane's are short tokens
+ * (platform.unauthorized, a UUID). Anything else is left out, so that a server cannot put a secret
+ * (which redaction would turn into ***, or which it might echo in a form not known) or megabytes
+ * into a message through them.
+ */
+const ERROR_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+function errorId(value, redact) {
+    const text = str(value);
+    if (text === undefined || text.length > 100)
+        return undefined;
+    const redacted = redact(text);
+    return ERROR_ID.test(redacted) ? redacted : undefined;
+}
+function oneError(e, redact) {
+    const errorCode = errorId(e.error_code, redact);
+    const correlationId = errorId(e.correlation_id, redact);
+    // Redact before cutting: a cut inside an echoed secret would leave a piece no redaction matches.
+    let description = str(e.description_translated) ?? str(e.description);
+    if (description)
+        description = redact(description);
+    if (description && description.length > MAX_DESCRIPTION)
+        description = `${description.slice(0, MAX_DESCRIPTION)}…`;
+    const ids = idParts(errorCode, correlationId);
+    const text = [description ?? 'no description', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
+    return { text, errorCode, description, correlationId };
+}
+/** Octane's ids of an error as message parts ("error_code X", "correlation_id Y"), for support to trace it. */
+function idParts(errorCode, correlationId) {
+    return [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter((p) => !!p);
+}
+function looksLikeHtml(body, contentType) {
+    if (contentType && /html/i.test(contentType))
+        return true;
+    return /^\s*<(!doctype|html|head|body|\?xml)/i.test(body);
+}
+/**
+ * Turns an error answer into an OctaneError. `what` names the call, e.g. "GET defects".
+ * `redact` removes secrets Octane may echo back (some servers quote the request in errors).
+ */
+function octaneErrorFrom(status, body, contentType, what, redact = (t) => t) {
+    const head = `Octane answered ${statusLine(status)} to ${what}`;
+    if (body.trim() === '')
+        return new OctaneError(`${head} with an empty body`, { status });
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        if (looksLikeHtml(body, contentType)) {
+            return new OctaneError(`Octane answered ${statusLine(status)} with an HTML page, not JSON; ` +
+                `a proxy or load balancer in front of Octane may be failing (${what})`, { status });
+        }
+        return new OctaneError(`${head} with a body that is not JSON (${Buffer.byteLength(body)} bytes${contentType ? `, ${contentType}` : ''})`, {
+            status
+        });
+    }
+    const list = errorList(unwrapped(parsed));
+    if (list.length === 0)
+        return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
+    // A few errors say what went wrong; a server listing thousands would only flood the log.
+    const parts = list.slice(0, 10).map((e) => oneError(e, redact));
+    const first = parts[0];
+    const text = redact(parts.map((p) => p.text).join('; '));
+    return new OctaneError(`${head}: ${text}`, {
+        status,
+        errorCode: first.errorCode,
+        description: first.description,
+        correlationId: first.correlationId
+    });
+}
+function errorList(parsed) {
+    if (!parsed || typeof parsed !== 'object')
+        return [];
+    const errors = parsed.errors;
+    if (Array.isArray(errors))
+        return errors.filter((e) => e && typeof e === 'object');
+    return [parsed];
+}
+const ENTITIES = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+/**
+ * A servlet error page in front of Octane wraps the error as {"message": "<HTML-escaped JSON>"}
+ * (the Java SDK reads it so: ModelParser.hasServletError / getErrorModelFromServletJson). The
+ * inner error is used; a message that is not an Octane error becomes the description.
+ */
+function unwrapped(parsed) {
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        return parsed;
+    const { message, error_code: errorCode, errors } = parsed;
+    if (typeof message !== 'string' || errorCode !== undefined || errors !== undefined)
+        return parsed;
+    // One pass, so that "&amp;quot;" becomes "&quot;" and not a quote.
+    const text = message.replace(/&(quot|amp|lt|gt|#39);/g, (_, name) => ENTITIES[name]);
+    try {
+        const inner = JSON.parse(text);
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            return inner;
+    }
+    catch {
+        // not JSON: the text itself is the description
+    }
+    return { description: text };
+}
+/** Same error, new message (keeps status, Octane's fields and the hint unless one is given). */
+function withMessage(error, message, hint = error.hint) {
+    return new OctaneError(message, {
+        status: error.status,
+        errorCode: error.errorCode,
+        description: error.description,
+        correlationId: error.correlationId,
+        hint
+    });
+}
+/** Same network error, new message (keeps code, server, cause and hint). */
+function withNetworkMessage(error, message) {
+    return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
+}
+/**
+ * Whether an error means the run was cancelled: a call stopped on the wire (CANCELLED), a POST so
+ * stopped (an OutcomeUnknownError around it), or a call after cancel() (ClientClosedError). After
+ * one, every later call fails the same way, so callers stop instead of reporting each.
+ */
+function isCancelled(error) {
+    if (error instanceof ClientClosedError)
+        return true;
+    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
+    return cause instanceof OctaneNetworkError && cause.code === 'CANCELLED';
+}
+
+;// CONCATENATED MODULE: ./src/octane/network.ts
+/**
+ * How a request reaches Octane: which proxy (if any), which certificate authorities to trust,
+ * and one keep-alive agent per route so that the connection is reused within a run.
+ */
+
+
+
+
+
+
+
+
+/** The variables the runner documents for proxies (proxy-from-env reads these names). */
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
+/** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
+const IGNORED_VARIABLES = ['all_proxy', 'ALL_PROXY'];
+/** 127.0.0.0/8 and ::1; BlockList also matches IPv4-mapped IPv6 forms (::ffff:127.0.0.1, ::ffff:7f00:1). */
+const LOOPBACK = new (external_node_net_default()).BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+/** localhost, 127.0.0.0/8 and ::1, in any spelling (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1), never go through a proxy. */
+function isLoopback(hostname) {
+    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+    if (h === 'localhost' || h.endsWith('.localhost'))
+        return true;
+    if (external_node_net_default().isIPv4(h))
+        return LOOPBACK.check(h, 'ipv4');
+    if (external_node_net_default().isIPv6(h))
+        return LOOPBACK.check(h, 'ipv6');
+    return false;
+}
+/**
+ * The proxy URL for a request to `url`, or '' for a direct connection, following the
+ * https_proxy/http_proxy/no_proxy variables of `env` (lower case wins; no_proxy suffixes,
+ * ports and `*`), as implemented by proxy-from-env, with bare names covering subdomains.
+ *
+ * proxy-from-env 2 reads only `process.env` and has no way to pass another object. The
+ * action must use the environment it was handed (settings.ts owns process.env, and tests
+ * hand over their own), so the proxy variables of `env` are put in place for the duration of
+ * this one synchronous call and the previous values restored right after. Nothing else can
+ * run in between (no await), so no other code observes the swap.
+ */
+function proxyForUrl(url, env) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        return '';
+    if (isLoopback(url.hostname))
+        return '';
+    // eslint-disable-next-line no-restricted-syntax -- the swap described above; env is restored below
+    const live = process.env;
+    const names = [...PROXY_VARIABLES, ...IGNORED_VARIABLES];
+    const saved = names.map((name) => [name, live[name]]);
+    try {
+        for (const name of names) {
+            let value = PROXY_VARIABLES.includes(name) ? env[name] : undefined;
+            if (value !== undefined && /^no_proxy$/i.test(name))
+                value = withSubdomains(value);
+            else if (value)
+                value = withScheme(value);
+            // process.env turns undefined into the string "undefined": delete instead.
+            if (value === undefined)
+                delete live[name];
+            else
+                live[name] = value;
+        }
+        return getProxyForUrl(url.href);
+    }
+    finally {
+        for (const [name, value] of saved) {
+            if (value === undefined)
+                delete live[name];
+            else
+                live[name] = value;
+        }
+    }
+}
+/**
+ * A proxy given without a scheme (`proxy.corp:8080`) is an http:// proxy, as for curl and the
+ * runner's own HTTP client; proxy-from-env would give it the scheme of the request, and so speak
+ * TLS to a plain proxy for every https request.
+ */
+function withScheme(proxy) {
+    const trimmed = proxy.trim();
+    return trimmed === '' || trimmed.includes('://') ? proxy : `http://${trimmed}`;
+}
+/**
+ * A bare no_proxy name (`corp.example`) also covers its subdomains, as in the runner's own HTTP
+ * client; proxy-from-env matches it exactly, so each bare entry gets a `.corp.example` twin.
+ */
+function withSubdomains(noProxy) {
+    return noProxy
+        .split(/[,\s]+/)
+        .filter((entry) => entry !== '')
+        .flatMap((entry) => (/^[.*]/.test(entry) ? [entry] : [entry, `.${entry}`]))
+        .join(',');
+}
+function parseProxy(value) {
+    try {
+        return new URL(value.includes('://') ? value : `http://${value}`);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Values to mask: each proxy password (raw and decoded), the proxy URLs that hold credentials,
+ * and the Basic token made from them.
+ */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY']) {
+        const value = env[name];
+        if (!value)
+            continue;
+        const url = parseProxy(value.trim());
+        if (!url || (!url.password && !url.username))
+            continue;
+        out.add(value);
+        out.add(value.trim());
+        out.add(url.href);
+        if (url.password) {
+            out.add(url.password);
+            out.add(safeDecode(url.password));
+        }
+        const token = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64');
+        out.add(token);
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function safeDecode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
+}
+/** "host:port" of a URL, with the scheme's default port spelled out. */
+function hostPort(url) {
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `${url.hostname}:${port}`;
+}
+function pemCertificates(text) {
+    return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+/**
+ * The `ca` list for TLS, or undefined for Node's defaults. Giving `ca` replaces Node's
+ * built-in roots, so they are included; verification itself is never turned off.
+ */
+function trustedCertificates(options) {
+    const extra = extraCertificates(options);
+    return extra.length === 0 ? undefined : [...tls.rootCertificates, ...extra];
+}
+/** The certificates to trust besides Node's roots (checked, so that a broken one is named now). */
+function extraCertificates(options) {
+    const extra = [];
+    const given = options.caCertificate?.trim();
+    if (given) {
+        const certs = pemCertificates(given);
+        if (certs.length === 0) {
+            throw new TrustError('The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
+        }
+        // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
+        // give a CA certificate" although one was given: name the broken one instead.
+        certs.forEach((pem, i) => {
+            const problem = unreadable(pem);
+            if (problem) {
+                throw new TrustError(`The extra CA certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
+                    'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters');
+            }
+        });
+        extra.push(...certs);
+    }
+    const nodeExtra = options.env.NODE_EXTRA_CA_CERTS?.trim();
+    if (nodeExtra) {
+        try {
+            const certs = pemCertificates((0,external_node_fs_.readFileSync)(nodeExtra, 'utf8'));
+            const broken = certs.filter((pem) => unreadable(pem) !== undefined).length;
+            if (broken > 0)
+                options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
+            extra.push(...certs);
+        }
+        catch (e) {
+            options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${e.code ?? 'error'}); ignoring it`);
+        }
+    }
+    return extra;
+}
+/** Why a PEM certificate cannot be parsed, or undefined when it can. */
+function unreadable(pem) {
+    try {
+        new external_node_crypto_.X509Certificate(pem);
+        return undefined;
+    }
+    catch (e) {
+        return e.code ?? 'not a certificate';
+    }
+}
+/**
+ * Idle keep-alive connections are closed after this long, below the usual 5 s server idle
+ * timeout, so that a request is not sent on a connection the server is closing (which would
+ * make a POST look ambiguous).
+ */
+const IDLE_SOCKET_MS = 4000;
+let proxyAgents;
+/**
+ * The proxy agents (and `debug`, which they use) are loaded on the first request that goes
+ * through a proxy, so that a run without one does not pay their start-up.
+ */
+function loadProxyAgents() {
+    proxyAgents ??= (async () => {
+        // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
+        // URL with its password and the raw request headers, cookies included, to stderr.
+        const { default: debugLibrary } = await __nccwpck_require__.e(/* import() */ 830).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2830, 23));
+        debugLibrary.disable();
+        // One after the other: jest's ESM loader fails on CommonJS modules imported in parallel.
+        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
+        const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
+        return { HttpsProxyAgent, HttpProxyAgent };
+    })();
+    return proxyAgents;
+}
+/**
+ * https-proxy-agent upgrades the tunnel to TLS with the options of the request only (its
+ * connect() passes `opts` to tls.connect, not the agent's), so the shared context would be lost
+ * behind a proxy: add it, and the certificate check, here.
+ */
+function trustingHttpsProxyAgent(agents, proxy, secureContext) {
+    const trust = { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
+    class TrustingHttpsProxyAgent extends agents.HttpsProxyAgent {
+        connect(req, opts) {
+            return super.connect(req, { ...opts, ...trust });
+        }
+    }
+    // These options are also those of the TLS connection to an https:// proxy itself.
+    return new TrustingHttpsProxyAgent(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...trust });
+}
+/**
+ * Connections opened before the requests that will use them (see Network.warm). Each waits at
+ * most IDLE_SOCKET_MS (the socket timeout the agent's options give it) and is then closed, like
+ * an idle keep-alive connection; destroy() closes those never used.
+ */
+class WarmSockets {
+    idle = new Map();
+    detach = new Map();
+    count(key) {
+        return this.idle.get(key)?.size ?? 0;
+    }
+    add(key, socket) {
+        const set = this.idle.get(key) ?? new Set();
+        this.idle.set(key, set);
+        set.add(socket);
+        // A failure here is not reported: the request that would have used the connection opens
+        // its own and gets the error there, with its message.
+        const drop = () => detach();
+        const expire = () => {
+            socket.destroy();
+        };
+        const detach = () => {
+            set.delete(socket);
+            this.detach.delete(socket);
+            socket.off('error', drop).off('close', drop).off('timeout', expire);
+        };
+        socket.on('error', drop).on('close', drop).on('timeout', expire);
+        this.detach.set(socket, detach);
+    }
+    /** A warm connection for `key`, handed over to the agent (it is no longer tracked here). */
+    take(key) {
+        for (const socket of this.idle.get(key ?? '') ?? []) {
+            this.detach.get(socket)?.();
+            if (!socket.destroyed)
+                return socket;
+        }
+        return undefined;
+    }
+    destroy() {
+        for (const [socket, detach] of [...this.detach]) {
+            detach();
+            socket.destroy();
+        }
+    }
+}
+/** Node's agents, taking a warm connection when there is one instead of opening a new one. */
+class WarmHttpsAgent extends (external_node_https_default()).Agent {
+    warmSockets = new WarmSockets();
+    createConnection(options, callback) {
+        return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
+    }
+    open(options) {
+        return super.createConnection(options);
+    }
+    destroy() {
+        this.warmSockets.destroy();
+        super.destroy();
+    }
+}
+class WarmHttpAgent extends (external_node_http_default()).Agent {
+    warmSockets = new WarmSockets();
+    createConnection(options, callback) {
+        return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
+    }
+    open(options) {
+        return super.createConnection(options);
+    }
+    destroy() {
+        this.warmSockets.destroy();
+        super.destroy();
+    }
+}
+/** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
+class Network {
+    direct = new Map();
+    proxied = new Map();
+    env;
+    /** Certificates trusted besides Node's roots; none means Node's own context. */
+    extra;
+    context;
+    /** `trust.env` also holds the proxy variables that choose each route. */
+    constructor(trust) {
+        this.env = trust.env;
+        this.extra = extraCertificates(trust);
+        // Node turns certificate checks off when this is '0'; every TLS path here sets
+        // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
+        if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+            trust.warn?.('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with an extra CA certificate or NODE_EXTRA_CA_CERTS)');
+        }
+    }
+    /**
+     * One TLS context for every connection of the run, built on first use from Node's roots and
+     * the extra certificates. A `ca` option instead makes Node build a context from the whole list
+     * on every connection (19 ms of CPU each on Node 20, BENCHMARKS.md).
+     */
+    secureContext() {
+        if (this.extra.length === 0)
+            return undefined;
+        this.context ??= external_node_tls_default().createSecureContext({ ca: [...(external_node_tls_default()).rootCertificates, ...this.extra] });
+        return this.context;
+    }
+    /** Explicit, because Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see the constructor). */
+    tlsOptions() {
+        const secureContext = this.secureContext();
+        return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
+    }
+    async route(url) {
+        const proxy = proxyForUrl(url, this.env);
+        if (!proxy)
+            return { agent: this.directAgent(url.protocol) };
+        const key = `${url.protocol}|${proxy}`;
+        let route = this.proxied.get(key);
+        if (!route) {
+            route = this.proxyRoute(url.protocol, proxy);
+            this.proxied.set(key, route);
+        }
+        return route;
+    }
+    /**
+     * Opens connections to the site of `url` until `count` are open or opening (those the agent
+     * holds, busy or idle, included), so that the next requests find them ready; the agent hands
+     * them to requests as they come (createConnection above). Only on direct routes: a proxy
+     * tunnel is opened by its request. Never more than `count`, so warming opens no connection a
+     * wave of `count` requests would not open anyway.
+     */
+    warm(url, count) {
+        if (proxyForUrl(url, this.env))
+            return;
+        const agent = this.directAgent(url.protocol);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+        // As Node's agent builds them for a request (agent options, then SNI from the host unless it is an IP).
+        const options = { ...agent.options, host, port, servername: external_node_net_default().isIP(host) ? '' : host };
+        const key = agent.getName(options);
+        const open = (agent.sockets[key]?.length ?? 0) + (agent.freeSockets[key]?.length ?? 0) + agent.warmSockets.count(key);
+        for (let i = open; i < count; i++)
+            agent.warmSockets.add(key, agent.open({ ...options, _agentKey: key }));
+    }
+    directAgent(protocol) {
+        let agent = this.direct.get(protocol);
+        if (!agent) {
+            const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
+            agent = protocol === 'https:' ? new WarmHttpsAgent({ ...keep, ...this.tlsOptions() }) : new WarmHttpAgent(keep);
+            this.direct.set(protocol, agent);
+        }
+        return agent;
+    }
+    async proxyRoute(protocol, proxy) {
+        const proxyUrl = parseProxy(proxy);
+        if (!proxyUrl)
+            throw new Error('The proxy variable (https_proxy / http_proxy) is not a valid URL');
+        const where = hostPort(proxyUrl);
+        const agents = await loadProxyAgents();
+        // The agents send the URL's user:password as Proxy-Authorization.
+        const agent = protocol === 'https:'
+            ? trustingHttpsProxyAgent(agents, proxyUrl, this.secureContext())
+            : new agents.HttpProxyAgent(proxyUrl, {
+                keepAlive: true,
+                timeout: IDLE_SOCKET_MS,
+                // TLS to an https:// proxy
+                ...(proxyUrl.protocol === 'https:' ? this.tlsOptions() : { rejectUnauthorized: true })
+            });
+        return { agent, proxy: where };
+    }
+    /** Closes idle keep-alive connections and unused warm ones; new requests open new ones. */
+    destroy() {
+        for (const agent of this.direct.values())
+            agent.destroy();
+        for (const route of this.proxied.values())
+            route.then(({ agent }) => agent.destroy(), () => { });
+        this.direct.clear();
+        this.proxied.clear();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/server-url.ts
+
 const CREDENTIALS_IN_URL = 'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
 function parseServerUrl(text, { report, warn, show }) {
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
@@ -41620,6 +42367,11 @@ function parseServerUrl(text, { report, warn, show }) {
     if (/\/ui$/i.test(prefix)) {
         warn(`octane-url ends in ${prefix.slice(-3)}, the path of Octane's web pages, not of its API; ` +
             `give the server's address without it (like ${parsed.protocol}//${parsed.host}${prefix.slice(0, -3)}).`);
+    }
+    // Loopback is a local try-out (the simulator); anywhere else the secret would cross the network in clear.
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+        warn(`octane-url is a plain http:// address: the client secret and the session cookie go to ${parsed.host} unencrypted, ` +
+            'readable by anyone on the way; use the https:// address of the site.');
     }
     return `${parsed.protocol}//${parsed.host}${prefix}`;
 }
@@ -44243,214 +44995,6 @@ class CookieJar {
     }
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: ./src/octane/errors.ts
-/**
- * The three ways a call to Octane can fail, as the modes and the reader of the log see them.
- * Messages are complete sentences meant for the job log: status, what was asked, what Octane
- * said, and what to check. They never contain headers, cookies or request bodies.
- */
-
-/** The hint an error carries, if any. */
-function hintOf(error) {
-    return error instanceof Error ? error.hint : undefined;
-}
-/** Octane (or something in front of it) answered, and the answer was an error. */
-class OctaneError extends Error {
-    name = 'OctaneError';
-    status;
-    errorCode;
-    description;
-    correlationId;
-    hint;
-    constructor(message, details) {
-        super(message);
-        this.status = details.status;
-        this.errorCode = details.errorCode;
-        this.description = details.description;
-        this.correlationId = details.correlationId;
-        this.hint = details.hint;
-    }
-}
-/** No usable answer: the connection failed, timed out, or TLS verification failed. */
-class OctaneNetworkError extends Error {
-    name = 'OctaneNetworkError';
-    /** ECONNREFUSED, ENOTFOUND, TIMEOUT, a TLS error code, ... */
-    code;
-    /** host:port of the server that could not be reached. */
-    server;
-    hint;
-    constructor(message, details) {
-        super(message, details.cause === undefined ? undefined : { cause: details.cause });
-        this.code = details.code;
-        this.server = details.server;
-        this.hint = details.hint;
-    }
-}
-/**
- * Octane answered 2xx, but with something the client cannot read: not JSON, not a page of
- * entities, no created entity, or an id that is not an id. The call went through, so after a
- * POST the entity may exist (exactly-once looks for it); nothing in the answer was used.
- */
-class UnreadableAnswerError extends Error {
-    name = 'UnreadableAnswerError';
-    status;
-    hint;
-    constructor(message, details) {
-        super(message);
-        this.status = details.status;
-        this.hint = details.hint;
-    }
-}
-/** The extra CA certificate cannot be used; nothing was sent. */
-class TrustError extends Error {
-    name = 'TrustError';
-    hint = 'ca';
-}
-/** A call after close() or cancel(): the run is over, so the client asks Octane nothing more. */
-class ClientClosedError extends Error {
-    name = 'ClientClosedError';
-}
-/**
- * A POST that may or may not have been processed (a timeout, a connection reset after the
- * request went out, a 502/504 from a proxy). The client does not retry it: only the caller
- * can find out whether the entity exists.
- */
-class OutcomeUnknownError extends Error {
-    name = 'OutcomeUnknownError';
-    constructor(message, cause) {
-        super(message, { cause });
-    }
-}
-function statusLine(status) {
-    const text = external_node_http_.STATUS_CODES[status];
-    return text ? `${status} ${text}` : `${status}`;
-}
-/** Longest description kept in a message; Octane sometimes puts whole stack traces there. */
-const MAX_DESCRIPTION = 1000;
-// Trims, unlike entities.ts's readers: error texts come padded, and nothing compares them.
-function str(value) {
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-function oneError(e, redact) {
-    const errorCode = str(e.error_code);
-    const correlationId = str(e.correlation_id);
-    // Redact before cutting: a cut inside an echoed secret would leave a piece no redaction matches.
-    let description = str(e.description_translated) ?? str(e.description);
-    if (description)
-        description = redact(description);
-    if (description && description.length > MAX_DESCRIPTION)
-        description = `${description.slice(0, MAX_DESCRIPTION)}…`;
-    const ids = idParts(errorCode, correlationId);
-    const text = [description ?? 'no description', ids.length ? `(${ids.join(', ')})` : ''].filter(Boolean).join(' ');
-    return { text, errorCode, description, correlationId };
-}
-/** Octane's ids of an error as message parts ("error_code X", "correlation_id Y"), for support to trace it. */
-function idParts(errorCode, correlationId) {
-    return [errorCode && `error_code ${errorCode}`, correlationId && `correlation_id ${correlationId}`].filter((p) => !!p);
-}
-function looksLikeHtml(body, contentType) {
-    if (contentType && /html/i.test(contentType))
-        return true;
-    return /^\s*<(!doctype|html|head|body|\?xml)/i.test(body);
-}
-/**
- * Turns an error answer into an OctaneError. `what` names the call, e.g. "GET defects".
- * `redact` removes secrets Octane may echo back (some servers quote the request in errors).
- */
-function octaneErrorFrom(status, body, contentType, what, redact = (t) => t) {
-    const head = `Octane answered ${statusLine(status)} to ${what}`;
-    if (body.trim() === '')
-        return new OctaneError(`${head} with an empty body`, { status });
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        if (looksLikeHtml(body, contentType)) {
-            return new OctaneError(`Octane answered ${statusLine(status)} with an HTML page, not JSON; ` +
-                `a proxy or load balancer in front of Octane may be failing (${what})`, { status });
-        }
-        return new OctaneError(`${head} with a body that is not JSON (${Buffer.byteLength(body)} bytes${contentType ? `, ${contentType}` : ''})`, {
-            status
-        });
-    }
-    const list = errorList(unwrapped(parsed));
-    if (list.length === 0)
-        return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
-    const parts = list.map((e) => oneError(e, redact));
-    const first = parts[0];
-    const text = redact(parts.map((p) => p.text).join('; '));
-    return new OctaneError(`${head}: ${text}`, {
-        status,
-        errorCode: first.errorCode,
-        description: first.description,
-        correlationId: first.correlationId
-    });
-}
-function errorList(parsed) {
-    if (!parsed || typeof parsed !== 'object')
-        return [];
-    const errors = parsed.errors;
-    if (Array.isArray(errors))
-        return errors.filter((e) => e && typeof e === 'object');
-    return [parsed];
-}
-const ENTITIES = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
-/**
- * A servlet error page in front of Octane wraps the error as {"message": "<HTML-escaped JSON>"}
- * (the Java SDK reads it so: ModelParser.hasServletError / getErrorModelFromServletJson). The
- * inner error is used; a message that is not an Octane error becomes the description.
- */
-function unwrapped(parsed) {
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        return parsed;
-    const { message, error_code: errorCode, errors } = parsed;
-    if (typeof message !== 'string' || errorCode !== undefined || errors !== undefined)
-        return parsed;
-    // One pass, so that "&amp;quot;" becomes "&quot;" and not a quote.
-    const text = message.replace(/&(quot|amp|lt|gt|#39);/g, (_, name) => ENTITIES[name]);
-    try {
-        const inner = JSON.parse(text);
-        if (inner && typeof inner === 'object' && !Array.isArray(inner))
-            return inner;
-    }
-    catch {
-        // not JSON: the text itself is the description
-    }
-    return { description: text };
-}
-/** Same error, new message (keeps status, Octane's fields and the hint unless one is given). */
-function withMessage(error, message, hint = error.hint) {
-    return new OctaneError(message, {
-        status: error.status,
-        errorCode: error.errorCode,
-        description: error.description,
-        correlationId: error.correlationId,
-        hint
-    });
-}
-/** Same network error, new message (keeps code, server, cause and hint). */
-function withNetworkMessage(error, message) {
-    return new OctaneNetworkError(message, { code: error.code, server: error.server, cause: error.cause, hint: error.hint });
-}
-/**
- * Whether an error means the run was cancelled: a call stopped on the wire (CANCELLED), a POST so
- * stopped (an OutcomeUnknownError around it), or a call after cancel() (ClientClosedError). After
- * one, every later call fails the same way, so callers stop instead of reporting each.
- */
-function isCancelled(error) {
-    if (error instanceof ClientClosedError)
-        return true;
-    const cause = error instanceof OutcomeUnknownError ? error.cause : error;
-    return cause instanceof OctaneNetworkError && cause.code === 'CANCELLED';
-}
-
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:stream"
@@ -45509,9 +46053,6 @@ const getSearch = parsedURL => {
 	return parsedURL.href[lastOffset - hash.length] === '?' ? '?' : '';
 };
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
 ;// CONCATENATED MODULE: ./node_modules/node-fetch/src/utils/referrer.js
 
 
@@ -46593,526 +47134,6 @@ function fixResponseChunkedTransferBadEnding(request, errorCallback) {
 	});
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
-
-
-var DEFAULT_PORTS = {
-  ftp: 21,
-  gopher: 70,
-  http: 80,
-  https: 443,
-  ws: 80,
-  wss: 443,
-};
-
-function parseUrl(urlString) {
-  try {
-    return new URL(urlString);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * @param {string|object|URL} url - The URL as a string or URL instance, or a
- *   compatible object (such as the result from legacy url.parse).
- * @return {string} The URL of the proxy that should handle the request to the
- *  given URL. If no proxy is set, this will be an empty string.
- */
-function getProxyForUrl(url) {
-  var parsedUrl = (typeof url === 'string' ? parseUrl(url) : url) || {};
-  var proto = parsedUrl.protocol;
-  var hostname = parsedUrl.host;
-  var port = parsedUrl.port;
-  if (typeof hostname !== 'string' || !hostname || typeof proto !== 'string') {
-    return '';  // Don't proxy URLs without a valid scheme or host.
-  }
-
-  proto = proto.split(':', 1)[0];
-  // Stripping ports in this way instead of using parsedUrl.hostname to make
-  // sure that the brackets around IPv6 addresses are kept.
-  hostname = hostname.replace(/:\d*$/, '');
-  port = parseInt(port) || DEFAULT_PORTS[proto] || 0;
-  if (!shouldProxy(hostname, port)) {
-    return '';  // Don't proxy URLs that match NO_PROXY.
-  }
-
-  var proxy = getEnv(proto + '_proxy') || getEnv('all_proxy');
-  if (proxy && proxy.indexOf('://') === -1) {
-    // Missing scheme in proxy, default to the requested URL's scheme.
-    proxy = proto + '://' + proxy;
-  }
-  return proxy;
-}
-
-/**
- * Determines whether a given URL should be proxied.
- *
- * @param {string} hostname - The host name of the URL.
- * @param {number} port - The effective port of the URL.
- * @returns {boolean} Whether the given URL should be proxied.
- * @private
- */
-function shouldProxy(hostname, port) {
-  var NO_PROXY = getEnv('no_proxy').toLowerCase();
-  if (!NO_PROXY) {
-    return true;  // Always proxy if NO_PROXY is not set.
-  }
-  if (NO_PROXY === '*') {
-    return false;  // Never proxy if wildcard is set.
-  }
-
-  return NO_PROXY.split(/[,\s]/).every(function(proxy) {
-    if (!proxy) {
-      return true;  // Skip zero-length hosts.
-    }
-    var parsedProxy = proxy.match(/^(.+):(\d+)$/);
-    var parsedProxyHostname = parsedProxy ? parsedProxy[1] : proxy;
-    var parsedProxyPort = parsedProxy ? parseInt(parsedProxy[2]) : 0;
-    if (parsedProxyPort && parsedProxyPort !== port) {
-      return true;  // Skip if ports don't match.
-    }
-
-    if (!/^[.*]/.test(parsedProxyHostname)) {
-      // No wildcards, so stop proxying if there is an exact match.
-      return hostname !== parsedProxyHostname;
-    }
-
-    if (parsedProxyHostname.charAt(0) === '*') {
-      // Remove leading wildcard.
-      parsedProxyHostname = parsedProxyHostname.slice(1);
-    }
-    // Stop proxying if the hostname ends with the no_proxy host.
-    return !hostname.endsWith(parsedProxyHostname);
-  });
-}
-
-/**
- * Get the value for an environment variable.
- *
- * @param {string} key - The name of the environment variable.
- * @return {string} The value of the environment variable.
- * @private
- */
-function getEnv(key) {
-  return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
-}
-
-;// CONCATENATED MODULE: ./src/octane/network.ts
-/**
- * How a request reaches Octane: which proxy (if any), which certificate authorities to trust,
- * and one keep-alive agent per route so that the connection is reused within a run.
- */
-
-
-
-
-
-
-
-
-/** The variables the runner documents for proxies (proxy-from-env reads these names). */
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
-/** Read by proxy-from-env as a fallback, but not documented by the runner: kept out. */
-const IGNORED_VARIABLES = ['all_proxy', 'ALL_PROXY'];
-/** 127.0.0.0/8 and ::1; BlockList also matches IPv4-mapped IPv6 forms (::ffff:127.0.0.1, ::ffff:7f00:1). */
-const LOOPBACK = new (external_node_net_default()).BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-/** localhost, 127.0.0.0/8 and ::1, in any spelling (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1), never go through a proxy. */
-function isLoopback(hostname) {
-    const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    if (h === 'localhost' || h.endsWith('.localhost'))
-        return true;
-    if (external_node_net_default().isIPv4(h))
-        return LOOPBACK.check(h, 'ipv4');
-    if (external_node_net_default().isIPv6(h))
-        return LOOPBACK.check(h, 'ipv6');
-    return false;
-}
-/**
- * The proxy URL for a request to `url`, or '' for a direct connection, following the
- * https_proxy/http_proxy/no_proxy variables of `env` (lower case wins; no_proxy suffixes,
- * ports and `*`), as implemented by proxy-from-env, with bare names covering subdomains.
- *
- * proxy-from-env 2 reads only `process.env` and has no way to pass another object. The
- * action must use the environment it was handed (settings.ts owns process.env, and tests
- * hand over their own), so the proxy variables of `env` are put in place for the duration of
- * this one synchronous call and the previous values restored right after. Nothing else can
- * run in between (no await), so no other code observes the swap.
- */
-function proxyForUrl(url, env) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        return '';
-    if (isLoopback(url.hostname))
-        return '';
-    // eslint-disable-next-line no-restricted-syntax -- the swap described above; env is restored below
-    const live = process.env;
-    const names = [...PROXY_VARIABLES, ...IGNORED_VARIABLES];
-    const saved = names.map((name) => [name, live[name]]);
-    try {
-        for (const name of names) {
-            let value = PROXY_VARIABLES.includes(name) ? env[name] : undefined;
-            if (value !== undefined && /^no_proxy$/i.test(name))
-                value = withSubdomains(value);
-            else if (value)
-                value = withScheme(value);
-            // process.env turns undefined into the string "undefined": delete instead.
-            if (value === undefined)
-                delete live[name];
-            else
-                live[name] = value;
-        }
-        return getProxyForUrl(url.href);
-    }
-    finally {
-        for (const [name, value] of saved) {
-            if (value === undefined)
-                delete live[name];
-            else
-                live[name] = value;
-        }
-    }
-}
-/**
- * A proxy given without a scheme (`proxy.corp:8080`) is an http:// proxy, as for curl and the
- * runner's own HTTP client; proxy-from-env would give it the scheme of the request, and so speak
- * TLS to a plain proxy for every https request.
- */
-function withScheme(proxy) {
-    const trimmed = proxy.trim();
-    return trimmed === '' || trimmed.includes('://') ? proxy : `http://${trimmed}`;
-}
-/**
- * A bare no_proxy name (`corp.example`) also covers its subdomains, as in the runner's own HTTP
- * client; proxy-from-env matches it exactly, so each bare entry gets a `.corp.example` twin.
- */
-function withSubdomains(noProxy) {
-    return noProxy
-        .split(/[,\s]+/)
-        .filter((entry) => entry !== '')
-        .flatMap((entry) => (/^[.*]/.test(entry) ? [entry] : [entry, `.${entry}`]))
-        .join(',');
-}
-function parseProxy(value) {
-    try {
-        return new URL(value.includes('://') ? value : `http://${value}`);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Values to mask: each proxy password (raw and decoded), the proxy URLs that hold credentials,
- * and the Basic token made from them.
- */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY']) {
-        const value = env[name];
-        if (!value)
-            continue;
-        const url = parseProxy(value.trim());
-        if (!url || (!url.password && !url.username))
-            continue;
-        out.add(value);
-        out.add(value.trim());
-        out.add(url.href);
-        if (url.password) {
-            out.add(url.password);
-            out.add(safeDecode(url.password));
-        }
-        const token = Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64');
-        out.add(token);
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/** "host:port" of a URL, with the scheme's default port spelled out. */
-function hostPort(url) {
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    return `${url.hostname}:${port}`;
-}
-function pemCertificates(text) {
-    return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-/**
- * The `ca` list for TLS, or undefined for Node's defaults. Giving `ca` replaces Node's
- * built-in roots, so they are included; verification itself is never turned off.
- */
-function trustedCertificates(options) {
-    const extra = extraCertificates(options);
-    return extra.length === 0 ? undefined : [...tls.rootCertificates, ...extra];
-}
-/** The certificates to trust besides Node's roots (checked, so that a broken one is named now). */
-function extraCertificates(options) {
-    const extra = [];
-    const given = options.caCertificate?.trim();
-    if (given) {
-        const certs = pemCertificates(given);
-        if (certs.length === 0) {
-            throw new TrustError('The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
-        }
-        // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
-        // give a CA certificate" although one was given: name the broken one instead.
-        certs.forEach((pem, i) => {
-            const problem = unreadable(pem);
-            if (problem) {
-                throw new TrustError(`The extra CA certificate ${i + 1} of ${certs.length} cannot be read (${problem}); ` +
-                    'copy the whole PEM block of the CA certificate, with its BEGIN and END lines and no changed characters');
-            }
-        });
-        extra.push(...certs);
-    }
-    const nodeExtra = options.env.NODE_EXTRA_CA_CERTS?.trim();
-    if (nodeExtra) {
-        try {
-            const certs = pemCertificates((0,external_node_fs_.readFileSync)(nodeExtra, 'utf8'));
-            const broken = certs.filter((pem) => unreadable(pem) !== undefined).length;
-            if (broken > 0)
-                options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
-            extra.push(...certs);
-        }
-        catch (e) {
-            options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${e.code ?? 'error'}); ignoring it`);
-        }
-    }
-    return extra;
-}
-/** Why a PEM certificate cannot be parsed, or undefined when it can. */
-function unreadable(pem) {
-    try {
-        new external_node_crypto_.X509Certificate(pem);
-        return undefined;
-    }
-    catch (e) {
-        return e.code ?? 'not a certificate';
-    }
-}
-/**
- * Idle keep-alive connections are closed after this long, below the usual 5 s server idle
- * timeout, so that a request is not sent on a connection the server is closing (which would
- * make a POST look ambiguous).
- */
-const IDLE_SOCKET_MS = 4000;
-let proxyAgents;
-/**
- * The proxy agents (and `debug`, which they use) are loaded on the first request that goes
- * through a proxy, so that a run without one does not pay their start-up.
- */
-function loadProxyAgents() {
-    proxyAgents ??= (async () => {
-        // With DEBUG=* in a job's environment, the proxy agents' debug output would print the proxy
-        // URL with its password and the raw request headers, cookies included, to stderr.
-        const { default: debugLibrary } = await __nccwpck_require__.e(/* import() */ 830).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2830, 23));
-        debugLibrary.disable();
-        // One after the other: jest's ESM loader fails on CommonJS modules imported in parallel.
-        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
-        const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
-        return { HttpsProxyAgent, HttpProxyAgent };
-    })();
-    return proxyAgents;
-}
-/**
- * https-proxy-agent upgrades the tunnel to TLS with the options of the request only (its
- * connect() passes `opts` to tls.connect, not the agent's), so the shared context would be lost
- * behind a proxy: add it, and the certificate check, here.
- */
-function trustingHttpsProxyAgent(agents, proxy, secureContext) {
-    const trust = { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
-    class TrustingHttpsProxyAgent extends agents.HttpsProxyAgent {
-        connect(req, opts) {
-            return super.connect(req, { ...opts, ...trust });
-        }
-    }
-    // These options are also those of the TLS connection to an https:// proxy itself.
-    return new TrustingHttpsProxyAgent(proxy, { keepAlive: true, timeout: IDLE_SOCKET_MS, ...trust });
-}
-/**
- * Connections opened before the requests that will use them (see Network.warm). Each waits at
- * most IDLE_SOCKET_MS (the socket timeout the agent's options give it) and is then closed, like
- * an idle keep-alive connection; destroy() closes those never used.
- */
-class WarmSockets {
-    idle = new Map();
-    detach = new Map();
-    count(key) {
-        return this.idle.get(key)?.size ?? 0;
-    }
-    add(key, socket) {
-        const set = this.idle.get(key) ?? new Set();
-        this.idle.set(key, set);
-        set.add(socket);
-        // A failure here is not reported: the request that would have used the connection opens
-        // its own and gets the error there, with its message.
-        const drop = () => detach();
-        const expire = () => {
-            socket.destroy();
-        };
-        const detach = () => {
-            set.delete(socket);
-            this.detach.delete(socket);
-            socket.off('error', drop).off('close', drop).off('timeout', expire);
-        };
-        socket.on('error', drop).on('close', drop).on('timeout', expire);
-        this.detach.set(socket, detach);
-    }
-    /** A warm connection for `key`, handed over to the agent (it is no longer tracked here). */
-    take(key) {
-        for (const socket of this.idle.get(key ?? '') ?? []) {
-            this.detach.get(socket)?.();
-            if (!socket.destroyed)
-                return socket;
-        }
-        return undefined;
-    }
-    destroy() {
-        for (const [socket, detach] of [...this.detach]) {
-            detach();
-            socket.destroy();
-        }
-    }
-}
-/** Node's agents, taking a warm connection when there is one instead of opening a new one. */
-class WarmHttpsAgent extends (external_node_https_default()).Agent {
-    warmSockets = new WarmSockets();
-    createConnection(options, callback) {
-        return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
-    }
-    open(options) {
-        return super.createConnection(options);
-    }
-    destroy() {
-        this.warmSockets.destroy();
-        super.destroy();
-    }
-}
-class WarmHttpAgent extends (external_node_http_default()).Agent {
-    warmSockets = new WarmSockets();
-    createConnection(options, callback) {
-        return this.warmSockets.take(options._agentKey) ?? super.createConnection(options, callback);
-    }
-    open(options) {
-        return super.createConnection(options);
-    }
-    destroy() {
-        this.warmSockets.destroy();
-        super.destroy();
-    }
-}
-/** Agents per route (scheme + proxy), created on first use and kept alive within one client. */
-class Network {
-    direct = new Map();
-    proxied = new Map();
-    env;
-    /** Certificates trusted besides Node's roots; none means Node's own context. */
-    extra;
-    context;
-    /** `trust.env` also holds the proxy variables that choose each route. */
-    constructor(trust) {
-        this.env = trust.env;
-        this.extra = extraCertificates(trust);
-        // Node turns certificate checks off when this is '0'; every TLS path here sets
-        // rejectUnauthorized itself, so the variable has no effect on calls to Octane: say so once.
-        if (trust.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-            trust.warn?.('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on (a private CA is trusted with an extra CA certificate or NODE_EXTRA_CA_CERTS)');
-        }
-    }
-    /**
-     * One TLS context for every connection of the run, built on first use from Node's roots and
-     * the extra certificates. A `ca` option instead makes Node build a context from the whole list
-     * on every connection (19 ms of CPU each on Node 20, BENCHMARKS.md).
-     */
-    secureContext() {
-        if (this.extra.length === 0)
-            return undefined;
-        this.context ??= external_node_tls_default().createSecureContext({ ca: [...(external_node_tls_default()).rootCertificates, ...this.extra] });
-        return this.context;
-    }
-    /** Explicit, because Node's default follows NODE_TLS_REJECT_UNAUTHORIZED (see the constructor). */
-    tlsOptions() {
-        const secureContext = this.secureContext();
-        return { rejectUnauthorized: true, ...(secureContext ? { secureContext } : {}) };
-    }
-    async route(url) {
-        const proxy = proxyForUrl(url, this.env);
-        if (!proxy)
-            return { agent: this.directAgent(url.protocol) };
-        const key = `${url.protocol}|${proxy}`;
-        let route = this.proxied.get(key);
-        if (!route) {
-            route = this.proxyRoute(url.protocol, proxy);
-            this.proxied.set(key, route);
-        }
-        return route;
-    }
-    /**
-     * Opens connections to the site of `url` until `count` are open or opening (those the agent
-     * holds, busy or idle, included), so that the next requests find them ready; the agent hands
-     * them to requests as they come (createConnection above). Only on direct routes: a proxy
-     * tunnel is opened by its request. Never more than `count`, so warming opens no connection a
-     * wave of `count` requests would not open anyway.
-     */
-    warm(url, count) {
-        if (proxyForUrl(url, this.env))
-            return;
-        const agent = this.directAgent(url.protocol);
-        const host = url.hostname.replace(/^\[|\]$/g, '');
-        const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-        // As Node's agent builds them for a request (agent options, then SNI from the host unless it is an IP).
-        const options = { ...agent.options, host, port, servername: external_node_net_default().isIP(host) ? '' : host };
-        const key = agent.getName(options);
-        const open = (agent.sockets[key]?.length ?? 0) + (agent.freeSockets[key]?.length ?? 0) + agent.warmSockets.count(key);
-        for (let i = open; i < count; i++)
-            agent.warmSockets.add(key, agent.open({ ...options, _agentKey: key }));
-    }
-    directAgent(protocol) {
-        let agent = this.direct.get(protocol);
-        if (!agent) {
-            const keep = { keepAlive: true, timeout: IDLE_SOCKET_MS };
-            agent = protocol === 'https:' ? new WarmHttpsAgent({ ...keep, ...this.tlsOptions() }) : new WarmHttpAgent(keep);
-            this.direct.set(protocol, agent);
-        }
-        return agent;
-    }
-    async proxyRoute(protocol, proxy) {
-        const proxyUrl = parseProxy(proxy);
-        if (!proxyUrl)
-            throw new Error('The proxy variable (https_proxy / http_proxy) is not a valid URL');
-        const where = hostPort(proxyUrl);
-        const agents = await loadProxyAgents();
-        // The agents send the URL's user:password as Proxy-Authorization.
-        const agent = protocol === 'https:'
-            ? trustingHttpsProxyAgent(agents, proxyUrl, this.secureContext())
-            : new agents.HttpProxyAgent(proxyUrl, {
-                keepAlive: true,
-                timeout: IDLE_SOCKET_MS,
-                // TLS to an https:// proxy
-                ...(proxyUrl.protocol === 'https:' ? this.tlsOptions() : { rejectUnauthorized: true })
-            });
-        return { agent, proxy: where };
-    }
-    /** Closes idle keep-alive connections and unused warm ones; new requests open new ones. */
-    destroy() {
-        for (const agent of this.direct.values())
-            agent.destroy();
-        for (const route of this.proxied.values())
-            route.then(({ agent }) => agent.destroy(), () => { });
-        this.direct.clear();
-        this.proxied.clear();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/octane/retry.ts
 /**
  * When to retry and how long to wait. Pure functions, so the policy can be tested without a
@@ -47652,6 +47673,8 @@ function gaveUp(error, attempts, elapsedMs, why) {
  * The secrets one client knows (client secret, cookie values, proxy credentials), so that no
  * text from a server or a library reaches the log with one in it.
  */
+/** Shortest value handed to the runner as a mask. */
+const MIN_MASK_CHARS = 8;
 class Secrets {
     onSecret;
     known = new Set();
@@ -47667,7 +47690,10 @@ class Secrets {
             if (this.known.has(form))
                 continue;
             this.known.add(form);
-            this.onSecret(form);
+            // The runner masks every occurrence of a mask: a cookie value such as "e" would turn every e
+            // of the log into ***. Short values are only redacted here (from 4 characters on).
+            if (form.length >= MIN_MASK_CHARS)
+                this.onSecret(form);
         }
     }
     /** Replaces every known secret with ***. */
@@ -47702,8 +47728,13 @@ class Secrets {
  * fallback that needs no escaping at all: `*`, a wildcard on every server, in place of each run of
  * metacharacters. It matches the name and perhaps near names: callers compare in code.
  */
-/** Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else. */
-const ID_PATTERN = /^[A-Za-z0-9_.]{1,255}$/;
+/**
+ * Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else;
+ * never one starting with a dot, so `.` and `..` cannot become path segments.
+ */
+const ID_PATTERN = /^(?!\.)[A-Za-z0-9_.]{1,255}$/;
+/** A work item's id (what goes into a path to change one): digits only, as Octane numbers them. */
+const WORK_ITEM_ID = /^[0-9]{1,20}$/;
 const FIELD_PATTERN = /^[a-z_][a-z0-9_]*$/;
 const NUMERIC_ID = /^[0-9]+$/;
 const ESCAPED = /[\\^'"()*;|,{}]/g;
@@ -47889,6 +47920,7 @@ function reference(ref, field, fail) {
  * backoff for transient failures (and only safe ones for POST) run in attempts.ts; secrets are
  * kept out of messages by secrets.ts.
  */
+
 
 
 
@@ -48118,7 +48150,7 @@ class OctaneClient {
         return this.writtenEntity(response, what, 'the created entity in data[0]', false);
     }
     async update(collection, id, fields) {
-        if (readId(id) !== id)
+        if (readId(id) !== id || !WORK_ITEM_ID.test(id))
             throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
         const url = this.collectionUrl(collection);
         url.pathname += `/${encodeURIComponent(id)}`;
@@ -48129,6 +48161,8 @@ class OctaneClient {
         return this.writtenEntity(response, what, 'the entity', true);
     }
     async attach(ownerId, fileName, content, contentType = 'application/octet-stream') {
+        if (!WORK_ITEM_ID.test(ownerId))
+            throw new OctaneError(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`, { status: 0 });
         const url = this.collectionUrl('attachments');
         const what = 'POST attachments';
         // The parts as OpenText's Java and C# SDKs send them: the entity as JSON, then the file.
@@ -50248,11 +50282,11 @@ async function findFeature(api, given) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
 /**
@@ -53973,6 +54007,7 @@ function glob_hashFiles(patterns_1) {
 
 
 
+
 /**
  * The most files one input may match before matching stops: a pattern such as `**` in a large
  * checkout would otherwise stat every file of it. Far above what any limit lets through.
@@ -54021,7 +54056,7 @@ async function findWorkspaceFiles(input, patterns, workspace) {
                 warnings.push(`${input}: ${JSON.stringify(shown)} ${checked}; it was not used`);
                 continue;
             }
-            files.push({ path: match, shown, name: external_node_path_default().basename(match), size: checked.size });
+            files.push({ path: match, shown, name: external_node_path_default().basename(match), ...checked });
         }
         if (matched === 0)
             warnings.push(`${input}: no file matches ${JSON.stringify(pattern)} in the workspace (${root})`);
@@ -54050,10 +54085,48 @@ async function regularInside(realRoot, file) {
     }
     if (!inside(realRoot, real))
         return 'is a symbolic link to a file outside the workspace';
-    const info = await (0,external_node_fs_promises_namespaceObject.stat)(real).catch(() => undefined);
+    const info = await (0,external_node_fs_promises_namespaceObject.stat)(real, { bigint: true }).catch(() => undefined);
     if (!info?.isFile())
         return 'is not a regular file';
-    return { size: info.size };
+    return { size: Number(info.size), real, dev: info.dev, ino: info.ino };
+}
+/** The identity openListed checks, for a file read by path alone (tests, tools). */
+async function identityOf(file) {
+    const real = await (0,external_node_fs_promises_namespaceObject.realpath)(file);
+    const info = await (0,external_node_fs_promises_namespaceObject.stat)(real, { bigint: true });
+    return { real, dev: info.dev, ino: info.ino };
+}
+/**
+ * Opens a listed file for reading, refusing anything other than the regular file that was listed:
+ * between listing and reading, another process on the runner may swap it for a link (to
+ * /etc/passwd, say) or a named pipe (which would block a read forever). No link is followed at
+ * the last step, opening never waits (O_NONBLOCK), and the open handle must be a regular file with
+ * the device and inode seen at listing, which also catches a folder on the way swapped for a link.
+ * Every read then goes through this handle.
+ */
+async function openListed(file) {
+    let handle;
+    try {
+        handle = await (0,external_node_fs_promises_namespaceObject.open)(file.real, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ELOOP')
+            throw new Error('it was replaced by a symbolic link since it was listed', { cause: e });
+        throw e;
+    }
+    try {
+        const info = await handle.stat({ bigint: true });
+        if (!info.isFile())
+            throw new Error('it is no longer a regular file');
+        if (info.dev !== file.dev || info.ino !== file.ino)
+            throw new Error('it was replaced by another file since it was listed');
+        return handle;
+    }
+    catch (e) {
+        await handle.close();
+        throw e;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/attachments.ts
@@ -54064,7 +54137,6 @@ async function regularInside(realRoot, file) {
  * fails or is refused are warnings naming the file, and an upload whose answer was lost is never
  * sent again (it might be stored twice).
  */
-
 
 
 
@@ -54137,7 +54209,7 @@ async function uploadAttachments(api, log, ownerId, files) {
         const shown = JSON.stringify(file.shown);
         let content;
         try {
-            content = await readBounded(file.path);
+            content = await readBounded(file);
         }
         catch (e) {
             log.warning(`attachments: ${shown} could not be read (${e.message}); it was not attached`);
@@ -54180,7 +54252,7 @@ function uploadFailure(shown, ownerId, e) {
 }
 /** The file's bytes, refused when it grew past the per-file limit since it was listed. */
 async function readBounded(file) {
-    const handle = await (0,external_node_fs_promises_namespaceObject.open)(file, 'r');
+    const handle = await openListed(file);
     try {
         // As large as the file is now, and one byte more to notice that it grew: not the limit for every file.
         const { size } = await handle.stat();
@@ -54231,13 +54303,40 @@ const MESSAGE_CHARS = 500;
 /** Characters of a message read before the rest is skipped (a stack trace may be megabytes). */
 const MESSAGE_READ_CHARS = 4 * MESSAGE_CHARS;
 const NAME_CHARS = 255;
+const test_results_MIB = 1024 * 1024;
+/**
+ * Bytes of one report, and of all reports of a run, that are read. A report is streamed, so its
+ * size costs time, not memory; the limits bound that time, far above a real report's size.
+ */
+const MAX_REPORT_BYTES = 256 * test_results_MIB;
+const MAX_REPORTS_TOTAL_BYTES = 1024 * test_results_MIB;
+/**
+ * What sax keeps while it reads: one entry per open element with its attributes. Real reports
+ * nest a few levels (suites in suites); without these limits, 90 MB of nested `<a>` held 30
+ * million open elements and drove the runner out of memory.
+ */
+const MAX_DEPTH = 64;
+const MAX_ATTRIBUTES = 100;
+/** Characters of attribute names and values held by all open elements together. */
+const MAX_OPEN_ATTRIBUTE_CHARS = 4 * test_results_MIB;
 /** Reads every report; a malformed one is a warning naming it and counts for nothing. */
 async function readTestReports(files) {
     const warnings = [];
     const all = { tests: 0, failures: 0, errors: 0, skipped: 0, cases: [], reports: 0 };
+    let bytes = 0;
     for (const file of files) {
+        const shown = JSON.stringify(file.shown);
+        if (file.size > MAX_REPORT_BYTES) {
+            warnings.push(`test-results: ${shown} is larger than the ${test_results_mib(MAX_REPORT_BYTES)} a report may have; it was left out`);
+            continue;
+        }
+        if (bytes + file.size > MAX_REPORTS_TOTAL_BYTES) {
+            warnings.push(`test-results: ${shown} (${test_results_mib(file.size)}) would bring the reports over ${test_results_mib(MAX_REPORTS_TOTAL_BYTES)} in all; it was left out`);
+            continue;
+        }
+        bytes += file.size;
         try {
-            const one = await readJUnitFile(file.path, MAX_LISTED_CASES - all.cases.length);
+            const one = await readJUnitFile(file, MAX_LISTED_CASES - all.cases.length);
             all.tests += one.tests;
             all.failures += one.failures;
             all.errors += one.errors;
@@ -54246,24 +54345,39 @@ async function readTestReports(files) {
             all.reports++;
         }
         catch (e) {
-            warnings.push(`test-results: ${JSON.stringify(file.shown)} is not a JUnit XML report that can be read (${e.message}); it was left out`);
+            warnings.push(`test-results: ${shown} is not a JUnit XML report that can be read (${e.message}); it was left out`);
         }
     }
     return { ...(all.reports > 0 ? { results: all } : {}), warnings };
 }
 class ReportError extends Error {
 }
-/** One report, streamed from disk. Throws ReportError (or a file system error) when it cannot be read. */
-function readJUnitFile(file, listUpTo = MAX_LISTED_CASES) {
+const test_results_mib = (bytes) => `${(bytes / test_results_MIB).toFixed(1)} MiB`;
+/**
+ * One report, streamed from disk: a listed file (opened only if it is still the file listed), or
+ * a path. Throws ReportError when it cannot be read.
+ */
+async function readJUnitFile(file, listUpTo = MAX_LISTED_CASES) {
+    let handle;
+    try {
+        handle = await openListed(typeof file === 'string' ? await identityOf(file) : file);
+    }
+    catch (e) {
+        throw new ReportError(firstLine(e.message));
+    }
+    const opened = handle;
     return new Promise((resolve, reject) => {
         const reader = new JUnitReader(listUpTo);
-        const stream = (0,external_node_fs_.createReadStream)(file, { encoding: 'utf8' });
+        // At most one byte past the limit is read: enough to tell that the report grew over it.
+        const stream = opened.createReadStream({ encoding: 'utf8', end: MAX_REPORT_BYTES });
         const fail = (error) => {
             stream.destroy();
             reject(error instanceof ReportError ? error : new ReportError(firstLine(error.message)));
         };
         stream.on('data', (chunk) => {
             try {
+                if (stream.bytesRead > MAX_REPORT_BYTES)
+                    throw new ReportError(`it grew over ${test_results_mib(MAX_REPORT_BYTES)} since it was listed`);
                 reader.write(chunk);
             }
             catch (e) {
@@ -54294,6 +54408,11 @@ class JUnitReader {
     cases = [];
     suites = [];
     depth = 0;
+    /** Attributes of the tag being read, and attribute characters of each open element. */
+    attributes = 0;
+    attributeChars = 0;
+    openChars = [];
+    heldChars = 0;
     sawRoot = false;
     current;
     caseDepth = 0;
@@ -54305,8 +54424,28 @@ class JUnitReader {
         this.parser.onerror = (error) => {
             throw new ReportError(firstLine(error.message));
         };
-        this.parser.onopentag = (tag) => this.open(tag);
-        this.parser.onclosetag = (name) => this.close(name);
+        this.parser.onopentagstart = () => {
+            if (this.depth >= MAX_DEPTH)
+                throw new ReportError(`its elements nest more than ${MAX_DEPTH} deep`);
+            this.attributes = 0;
+            this.attributeChars = 0;
+        };
+        this.parser.onattribute = (a) => {
+            if (++this.attributes > MAX_ATTRIBUTES)
+                throw new ReportError(`an element has more than ${MAX_ATTRIBUTES} attributes`);
+            this.attributeChars += a.name.length + a.value.length;
+            if (this.heldChars + this.attributeChars > MAX_OPEN_ATTRIBUTE_CHARS)
+                throw new ReportError('its open elements hold too many attribute characters');
+        };
+        this.parser.onopentag = (tag) => {
+            this.openChars.push(this.attributeChars);
+            this.heldChars += this.attributeChars;
+            this.open(tag);
+        };
+        this.parser.onclosetag = (name) => {
+            this.heldChars -= this.openChars.pop() ?? 0;
+            this.close(name);
+        };
         this.parser.ontext = (text) => this.text(text);
         this.parser.oncdata = (text) => this.text(text);
     }
@@ -54580,7 +54719,37 @@ async function findSeverity(api, name) {
     return first;
 }
 
+;// CONCATENATED MODULE: ./src/markup/budget.ts
+// The size budget of a job summary, shared by every mode.
+/**
+ * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
+ * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
+ * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
+ * of that size is still one a browser shows without stalling.
+ */
+const SUMMARY_BUDGET_BYTES = 512 * 1024;
+const CUT_NOTE = `\n\n*The rest of this summary was cut to keep it under ${SUMMARY_BUDGET_BYTES / 1024} KiB; the step's log and outputs have it in full.*\n`;
+/**
+ * The summary as it is when within the budget; else its whole lines that fit, and a note saying it
+ * was cut. The modes keep their own summaries small (the gate cuts its list); this is the last check
+ * for any text that grew past what they foresaw.
+ */
+function withinSummaryBudget(markdown) {
+    if (Buffer.byteLength(markdown) <= SUMMARY_BUDGET_BYTES)
+        return markdown;
+    const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(CUT_NOTE);
+    // Cut on bytes, then back to a character and a line boundary.
+    let kept = Buffer.from(markdown).subarray(0, room).toString('utf8');
+    if (kept.endsWith('\uFFFD'))
+        kept = kept.slice(0, -1);
+    const lastLine = kept.lastIndexOf('\n');
+    if (lastLine > 0)
+        kept = kept.slice(0, lastLine);
+    return `${kept}${CUT_NOTE}`;
+}
+
 ;// CONCATENATED MODULE: ./src/gate/render.ts
+
 
 
 
@@ -54597,13 +54766,8 @@ function countsJson(counts) {
     const pairs = [...(counts ?? [])].map(([name, t]) => `${JSON.stringify(name)}:${JSON.stringify(outputCount(t))}`);
     return `{${pairs.join(',')}}`;
 }
-/**
- * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
- * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
- * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
- * of that size is still one a browser shows without stalling.
- */
-const SUMMARY_BUDGET_BYTES = 512 * 1024;
+// The budget is shared with the other modes' summaries (main.ts checks every one against it).
+
 /**
  * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,
  * two bytes a code unit). GitHub allows 1 MB of outputs per job (docs: "output limitations"), counted
@@ -54874,8 +55038,14 @@ function namedTable(r) {
 }
 /** Field -> value as sent; the description's HTML is shown as code, not rendered. */
 function fieldsTable(fields) {
-    const rows = Object.entries(fields).map(([k, v]) => [code(k), code(typeof v === 'string' ? v : JSON.stringify(v))]);
+    const rows = Object.entries(fields).map(([k, v]) => [code(k), code(shortened(typeof v === 'string' ? v : JSON.stringify(v)))]);
     return table(['Field', 'Value'], rows);
+}
+/** Characters of a field's value shown in the dry run's table; a description may be any length. */
+const FIELD_VALUE_CHARS = 500;
+function shortened(value) {
+    const chars = Array.from(value);
+    return chars.length > FIELD_VALUE_CHARS ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)` : value;
 }
 
 ;// CONCATENATED MODULE: ./src/resolve-defect/comment.ts
@@ -55281,6 +55451,7 @@ function asRecord(v) {
 
 
 
+
 /**
  * A cancelled job: the runner sends SIGINT, SIGTERM 7.5 s later, and kills the process 2.5 s after
  * that (actions/runner src/Runner.Sdk/ProcessInvoker.cs, _sigintTimeout and _sigtermTimeout). The
@@ -55462,7 +55633,7 @@ async function writeSummary(deps, markdown) {
     // Outside a runner (a local try-out) there is no summary file; that is not an error.
     if (!deps.env.GITHUB_STEP_SUMMARY)
         return;
-    await deps.core.summary.addRaw(markdown, true).write();
+    await deps.core.summary.addRaw(withinSummaryBudget(markdown), true).write();
 }
 /**
  * Characters that .NET's linguistic string search, which the runner uses to find `::` and `##[`

@@ -16,6 +16,7 @@ import { runResolveDefect } from './resolve-defect/run.js';
 import { resolveFailures, resolveOutputs, resolveSummary } from './resolve-defect/render.js';
 import { settingsLines } from './settings-lines.js';
 import { runContextFrom, type GithubContextLike, type RunContext } from './create-defect/run-context.js';
+import { withinSummaryBudget } from './markup/budget.js';
 
 /** The part of @actions/core that run() uses; tests pass a recorder. */
 export type Core = Pick<
@@ -209,7 +210,7 @@ function setOutputs(core: Core, outputs: object): void {
 async function writeSummary(deps: RunDeps, markdown: string): Promise<void> {
   // Outside a runner (a local try-out) there is no summary file; that is not an error.
   if (!deps.env.GITHUB_STEP_SUMMARY) return;
-  await deps.core.summary.addRaw(markdown, true).write();
+  await deps.core.summary.addRaw(withinSummaryBudget(markdown), true).write();
 }
 
 /**

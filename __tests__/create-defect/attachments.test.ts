@@ -14,6 +14,7 @@ import {
 import { recordingLog, signedInClient, useSignedInClient } from '../helpers/octane-client.js';
 import type { AttachmentApi } from '../../src/octane/api.js';
 import type { FoundFile } from '../../src/create-defect/workspace-files.js';
+import { listedFile } from '../helpers/listed-file.js';
 
 let base: string;
 let ws: string;
@@ -119,7 +120,7 @@ describe('uploading through the client', () => {
     writeFileSync(join(files, 'tool.exe'), 'MZ');
     writeFileSync(join(files, 'a "quoted"\nname.txt'), 'odd name');
   });
-  const file = (name: string): FoundFile => ({ path: join(files, name), shown: name, name, size: 0 });
+  const file = (name: string): FoundFile => listedFile(join(files, name), name, name);
   const attachmentsOf = (id: string) => sim().store.find('attachments', (a) => (a.owner_work_item as { id: string }).id === id);
 
   it('uploads each file with its name and exact bytes; a refused extension is a warning naming the file', async () => {
@@ -185,7 +186,10 @@ describe('uploading through the client', () => {
 
   it('a file that vanished before its upload is a warning, and the others still go', async () => {
     const { log, warnings } = recordingLog();
-    const uploaded = await uploadAttachments(client(), log, owner, [file('gone.txt'), file('shot.png')]);
+    writeFileSync(join(files, 'gone.txt'), 'listed, then removed');
+    const gone = file('gone.txt');
+    rmSync(join(files, 'gone.txt'));
+    const uploaded = await uploadAttachments(client(), log, owner, [gone, file('shot.png')]);
     expect(uploaded).toEqual(['shot.png']);
     expect(warnings).toEqual([expect.stringContaining('"gone.txt" could not be read')]);
   });

@@ -1,13 +1,14 @@
 // The JUnit reader: what a developer reads in the defect's "Failed tests" section comes from here.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
   MAX_LISTED_CASES,
+  MAX_REPORT_BYTES,
   MESSAGE_CHARS,
   MESSAGE_LINES,
   failedTestsHtml,
@@ -15,9 +16,10 @@ import {
   readJUnitText,
   readTestReports
 } from '../../src/create-defect/test-results.js';
+import { listedFile } from '../helpers/listed-file.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/junit/${name}`, import.meta.url));
-const found = (path: string, shown = path) => ({ path, shown, name: shown, size: 0 });
+const found = (path: string, shown = path) => listedFile(path, shown, shown);
 
 describe('JUnit reports as the common runners write them', () => {
   it('jest-junit: a <testsuites> root, classname repeating the name, a failure without a message attribute', async () => {
@@ -121,6 +123,34 @@ describe('reports that cannot be read', () => {
     expect(read.warnings[0]).toContain(`"reports/${label}.xml" is not a JUnit XML report that can be read`);
     // The good report still counts; the bad one adds nothing.
     expect(read.results).toMatchObject({ reports: 1, tests: 5, failures: 1, errors: 1 });
+  });
+
+  it('a report swapped for a link or a pipe after it was listed is a warning, and nothing of it is read', async () => {
+    const link = join(dir, 'linked.xml');
+    const pipe = join(dir, 'piped.xml');
+    writeFileSync(link, '<testsuite/>');
+    writeFileSync(pipe, '<testsuite/>');
+    const listed = [found(link, 'linked.xml'), found(pipe, 'piped.xml'), found(fixture('pytest.xml'), 'pytest.xml')];
+    rmSync(link);
+    symlinkSync(fixture('surefire.xml'), link);
+    rmSync(pipe);
+    execFileSync('mkfifo', [pipe]);
+    const read = await readTestReports(listed);
+    expect(read.warnings).toEqual([
+      expect.stringContaining('"linked.xml" is not a JUnit XML report that can be read (it was replaced by a symbolic link since it was listed)'),
+      expect.stringContaining('"piped.xml" is not a JUnit XML report that can be read (it is no longer a regular file)')
+    ]);
+    expect(read.results).toMatchObject({ reports: 1, tests: 5 });
+  });
+
+  it('a report over the size limit is left out with a warning naming it, without being read', async () => {
+    const huge = join(dir, 'huge.xml');
+    writeFileSync(huge, '<testsuite>');
+    // Sparse: its size is over the limit, its disk use nothing.
+    truncateSync(huge, MAX_REPORT_BYTES + 1);
+    const read = await readTestReports([found(huge, 'huge.xml'), found(fixture('pytest.xml'), 'pytest.xml')]);
+    expect(read.warnings).toEqual([expect.stringContaining('test-results: "huge.xml" is larger than the 256.0 MiB a report may have; it was left out')]);
+    expect(read.results).toMatchObject({ reports: 1, tests: 5 });
   });
 
   it('gives no results at all when no report could be read', async () => {

@@ -35,3 +35,10 @@ describe('ids in answers', () => {
     expect(() => withCheckedIds({ id: '1', type: 'defect', product_areas: { data: [{ type: 'product_area', id: '1\n2' }] } }, fail)).toThrow(/^product_areas\.id: /);
   });
 });
+
+describe('ids made of dots', () => {
+  it('an id that is only dots or starts with one is unreadable; logical names with dots still read', () => {
+    for (const bad of ['.', '..', '...', '.hidden']) expect(readId(bad)).toBeNull();
+    for (const good of ['phase.defect.new', 'list_node.severity.high', '1001']) expect(readId(good)).toBe(good);
+  });
+});

@@ -71,4 +71,11 @@ describe('OctaneClient.update', () => {
     await expect(client().update('defects', '1/../../x', { name: 'x' })).rejects.toThrow(/unexpected id/);
     expect(puts()).toBe(0);
   });
+
+  // `url.pathname += '/..'` would PUT to the collection's parent (the workspace), `.` to the collection.
+  it.each(['..', '.', '.5', 'phase.defect.new'])('refuses %j as a work item id before sending anything', async (id) => {
+    await expect(client().update('defects', id, { name: 'x' })).rejects.toThrow(/unexpected id/);
+    await expect(client().attach(id, 'a.txt', Buffer.from('x'), 'text/plain')).rejects.toThrow(/unexpected id/);
+    expect(sim().log.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
 });

@@ -274,6 +274,17 @@ describe('octane-url', () => {
     ]);
   });
 
+  it('warns that a plain http:// address (not loopback) sends the secret unencrypted, naming the host', () => {
+    const result = read({ ...GATE, 'octane-url': 'http://octane.example.com:8080/octane' });
+    expect(result.ok && result.warnings).toEqual([
+      'octane-url is a plain http:// address: the client secret and the session cookie go to octane.example.com:8080 unencrypted, readable by anyone on the way; use the https:// address of the site.'
+    ]);
+    for (const url of ['https://octane.example.com', 'http://127.0.0.1:8080', 'http://localhost:9000/octane', 'http://[::1]:8080']) {
+      const local = read({ ...GATE, 'octane-url': url });
+      expect(local.ok && local.warnings).toEqual([]);
+    }
+  });
+
   it('does not warn about a path prefix that merely contains ui', () => {
     for (const url of ['https://octane.example.com/octane-ui', 'https://ui.example.com', 'https://example.com/ui/octane']) {
       const result = read({ ...GATE, 'octane-url': url });

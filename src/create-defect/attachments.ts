@@ -5,12 +5,11 @@
  * fails or is refused are warnings naming the file, and an upload whose answer was lost is never
  * sent again (it might be stored twice).
  */
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttachmentApi } from '../octane/api.js';
 import { OctaneError, OctaneNetworkError, OutcomeUnknownError, UnreadableAnswerError, isCancelled } from '../octane/errors.js';
 import type { Log } from '../log.js';
-import { findWorkspaceFiles, type FoundFile } from './workspace-files.js';
+import { findWorkspaceFiles, openListed, type FoundFile } from './workspace-files.js';
 
 /** Per file; larger files are skipped with a warning. Octane documents no limit of its own. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -89,7 +88,7 @@ export async function uploadAttachments(api: Partial<AttachmentApi>, log: Log, o
     const shown = JSON.stringify(file.shown);
     let content: Buffer;
     try {
-      content = await readBounded(file.path);
+      content = await readBounded(file);
     } catch (e) {
       log.warning(`attachments: ${shown} could not be read (${(e as Error).message}); it was not attached`);
       continue;
@@ -131,8 +130,8 @@ function uploadFailure(shown: string, ownerId: string, e: unknown): string {
 }
 
 /** The file's bytes, refused when it grew past the per-file limit since it was listed. */
-async function readBounded(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
+async function readBounded(file: FoundFile): Promise<Buffer> {
+  const handle = await openListed(file);
   try {
     // As large as the file is now, and one byte more to notice that it grew: not the limit for every file.
     const { size } = await handle.stat();

@@ -86,6 +86,14 @@ function namedTable(r: CreateDefectResult): string {
 
 /** Field -> value as sent; the description's HTML is shown as code, not rendered. */
 function fieldsTable(fields: Record<string, unknown>): string {
-  const rows = Object.entries(fields).map(([k, v]) => [code(k), code(typeof v === 'string' ? v : JSON.stringify(v))]);
+  const rows = Object.entries(fields).map(([k, v]) => [code(k), code(shortened(typeof v === 'string' ? v : JSON.stringify(v)))]);
   return table(['Field', 'Value'], rows);
+}
+
+/** Characters of a field's value shown in the dry run's table; a description may be any length. */
+const FIELD_VALUE_CHARS = 500;
+
+function shortened(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > FIELD_VALUE_CHARS ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)` : value;
 }

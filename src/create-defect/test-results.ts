@@ -6,11 +6,10 @@
  * tests/failures/errors/skipped attributes may be missing or wrong, so every count comes from the
  * <testcase> elements and their <failure>, <error> and <skipped> children.
  */
-import { createReadStream } from 'node:fs';
 import sax from 'sax';
 import { escapeHtml } from '../markup/html.js';
 import { isControl } from '../inputs/shown.js';
-import type { FoundFile } from './workspace-files.js';
+import { identityOf, openListed, type FoundFile } from './workspace-files.js';
 
 /** Failed or errored cases listed in the description; the totals count all of them. */
 export const MAX_LISTED_CASES = 50;
@@ -20,6 +19,23 @@ export const MESSAGE_CHARS = 500;
 /** Characters of a message read before the rest is skipped (a stack trace may be megabytes). */
 const MESSAGE_READ_CHARS = 4 * MESSAGE_CHARS;
 const NAME_CHARS = 255;
+
+const MIB = 1024 * 1024;
+/**
+ * Bytes of one report, and of all reports of a run, that are read. A report is streamed, so its
+ * size costs time, not memory; the limits bound that time, far above a real report's size.
+ */
+export const MAX_REPORT_BYTES = 256 * MIB;
+export const MAX_REPORTS_TOTAL_BYTES = 1024 * MIB;
+/**
+ * What sax keeps while it reads: one entry per open element with its attributes. Real reports
+ * nest a few levels (suites in suites); without these limits, 90 MB of nested `<a>` held 30
+ * million open elements and drove the runner out of memory.
+ */
+export const MAX_DEPTH = 64;
+export const MAX_ATTRIBUTES = 100;
+/** Characters of attribute names and values held by all open elements together. */
+const MAX_OPEN_ATTRIBUTE_CHARS = 4 * MIB;
 
 export interface Totals {
   tests: number;
@@ -53,9 +69,20 @@ export interface ReadReports {
 export async function readTestReports(files: FoundFile[]): Promise<ReadReports> {
   const warnings: string[] = [];
   const all: TestResults = { tests: 0, failures: 0, errors: 0, skipped: 0, cases: [], reports: 0 };
+  let bytes = 0;
   for (const file of files) {
+    const shown = JSON.stringify(file.shown);
+    if (file.size > MAX_REPORT_BYTES) {
+      warnings.push(`test-results: ${shown} is larger than the ${mib(MAX_REPORT_BYTES)} a report may have; it was left out`);
+      continue;
+    }
+    if (bytes + file.size > MAX_REPORTS_TOTAL_BYTES) {
+      warnings.push(`test-results: ${shown} (${mib(file.size)}) would bring the reports over ${mib(MAX_REPORTS_TOTAL_BYTES)} in all; it was left out`);
+      continue;
+    }
+    bytes += file.size;
     try {
-      const one = await readJUnitFile(file.path, MAX_LISTED_CASES - all.cases.length);
+      const one = await readJUnitFile(file, MAX_LISTED_CASES - all.cases.length);
       all.tests += one.tests;
       all.failures += one.failures;
       all.errors += one.errors;
@@ -63,7 +90,7 @@ export async function readTestReports(files: FoundFile[]): Promise<ReadReports> 
       all.cases.push(...one.cases);
       all.reports++;
     } catch (e) {
-      warnings.push(`test-results: ${JSON.stringify(file.shown)} is not a JUnit XML report that can be read (${(e as Error).message}); it was left out`);
+      warnings.push(`test-results: ${shown} is not a JUnit XML report that can be read (${(e as Error).message}); it was left out`);
     }
   }
   return { ...(all.reports > 0 ? { results: all } : {}), warnings };
@@ -71,17 +98,31 @@ export async function readTestReports(files: FoundFile[]): Promise<ReadReports> 
 
 export class ReportError extends Error {}
 
-/** One report, streamed from disk. Throws ReportError (or a file system error) when it cannot be read. */
-export function readJUnitFile(file: string, listUpTo = MAX_LISTED_CASES): Promise<TestResults> {
+const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
+
+/**
+ * One report, streamed from disk: a listed file (opened only if it is still the file listed), or
+ * a path. Throws ReportError when it cannot be read.
+ */
+export async function readJUnitFile(file: string | FoundFile, listUpTo = MAX_LISTED_CASES): Promise<TestResults> {
+  let handle;
+  try {
+    handle = await openListed(typeof file === 'string' ? await identityOf(file) : file);
+  } catch (e) {
+    throw new ReportError(firstLine((e as Error).message));
+  }
+  const opened = handle;
   return new Promise((resolve, reject) => {
     const reader = new JUnitReader(listUpTo);
-    const stream = createReadStream(file, { encoding: 'utf8' });
+    // At most one byte past the limit is read: enough to tell that the report grew over it.
+    const stream = opened.createReadStream({ encoding: 'utf8', end: MAX_REPORT_BYTES });
     const fail = (error: Error): void => {
       stream.destroy();
       reject(error instanceof ReportError ? error : new ReportError(firstLine(error.message)));
     };
     stream.on('data', (chunk) => {
       try {
+        if (stream.bytesRead > MAX_REPORT_BYTES) throw new ReportError(`it grew over ${mib(MAX_REPORT_BYTES)} since it was listed`);
         reader.write(chunk as string);
       } catch (e) {
         fail(e as Error);
@@ -122,6 +163,11 @@ class JUnitReader {
   private readonly cases: FailedCase[] = [];
   private readonly suites: string[] = [];
   private depth = 0;
+  /** Attributes of the tag being read, and attribute characters of each open element. */
+  private attributes = 0;
+  private attributeChars = 0;
+  private readonly openChars: number[] = [];
+  private heldChars = 0;
   private sawRoot = false;
   private current: OpenCase | undefined;
   private caseDepth = 0;
@@ -133,8 +179,25 @@ class JUnitReader {
     this.parser.onerror = (error) => {
       throw new ReportError(firstLine(error.message));
     };
-    this.parser.onopentag = (tag) => this.open(tag as sax.Tag);
-    this.parser.onclosetag = (name) => this.close(name);
+    this.parser.onopentagstart = () => {
+      if (this.depth >= MAX_DEPTH) throw new ReportError(`its elements nest more than ${MAX_DEPTH} deep`);
+      this.attributes = 0;
+      this.attributeChars = 0;
+    };
+    this.parser.onattribute = (a) => {
+      if (++this.attributes > MAX_ATTRIBUTES) throw new ReportError(`an element has more than ${MAX_ATTRIBUTES} attributes`);
+      this.attributeChars += a.name.length + a.value.length;
+      if (this.heldChars + this.attributeChars > MAX_OPEN_ATTRIBUTE_CHARS) throw new ReportError('its open elements hold too many attribute characters');
+    };
+    this.parser.onopentag = (tag) => {
+      this.openChars.push(this.attributeChars);
+      this.heldChars += this.attributeChars;
+      this.open(tag as sax.Tag);
+    };
+    this.parser.onclosetag = (name) => {
+      this.heldChars -= this.openChars.pop() ?? 0;
+      this.close(name);
+    };
     this.parser.ontext = (text) => this.text(text);
     this.parser.oncdata = (text) => this.text(text);
   }

@@ -5,7 +5,8 @@
  * whose target lies outside it are refused with a warning, so a pattern cannot send the runner's
  * other files (credentials in the home folder, /etc) to Octane.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { create } from '@actions/glob';
 
@@ -17,6 +18,10 @@ export interface FoundFile {
   /** Base name, the attachment's name in Octane. */
   name: string;
   size: number;
+  /** The real path (links resolved) and the file's identity at listing, checked again when it is opened. */
+  real: string;
+  dev: bigint;
+  ino: bigint;
 }
 
 export interface FoundFiles {
@@ -71,7 +76,7 @@ export async function findWorkspaceFiles(input: string, patterns: string[], work
         warnings.push(`${input}: ${JSON.stringify(shown)} ${checked}; it was not used`);
         continue;
       }
-      files.push({ path: match, shown, name: path.basename(match), size: checked.size });
+      files.push({ path: match, shown, name: path.basename(match), ...checked });
     }
     if (matched === 0) warnings.push(`${input}: no file matches ${JSON.stringify(pattern)} in the workspace (${root})`);
   }
@@ -92,7 +97,7 @@ function inside(root: string, candidate: string): boolean {
  * The file's size when it is a regular file whose real path (links resolved) lies in the
  * workspace; else why not. Resolving the real path also catches a link in a folder on the way.
  */
-async function regularInside(realRoot: string, file: string): Promise<{ size: number } | string> {
+async function regularInside(realRoot: string, file: string): Promise<Pick<FoundFile, 'size' | 'real' | 'dev' | 'ino'> | string> {
   let real: string;
   try {
     real = await realpath(file);
@@ -100,7 +105,42 @@ async function regularInside(realRoot: string, file: string): Promise<{ size: nu
     return 'is a broken symbolic link';
   }
   if (!inside(realRoot, real)) return 'is a symbolic link to a file outside the workspace';
-  const info = await stat(real).catch(() => undefined);
+  const info = await stat(real, { bigint: true }).catch(() => undefined);
   if (!info?.isFile()) return 'is not a regular file';
-  return { size: info.size };
+  return { size: Number(info.size), real, dev: info.dev, ino: info.ino };
+}
+
+/** The identity openListed checks, for a file read by path alone (tests, tools). */
+export async function identityOf(file: string): Promise<Pick<FoundFile, 'real' | 'dev' | 'ino'>> {
+  const real = await realpath(file);
+  const info = await stat(real, { bigint: true });
+  return { real, dev: info.dev, ino: info.ino };
+}
+
+/**
+ * Opens a listed file for reading, refusing anything other than the regular file that was listed:
+ * between listing and reading, another process on the runner may swap it for a link (to
+ * /etc/passwd, say) or a named pipe (which would block a read forever). No link is followed at
+ * the last step, opening never waits (O_NONBLOCK), and the open handle must be a regular file with
+ * the device and inode seen at listing, which also catches a folder on the way swapped for a link.
+ * Every read then goes through this handle.
+ */
+export async function openListed(file: Pick<FoundFile, 'real' | 'dev' | 'ino'>): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file.real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new Error('it was replaced by a symbolic link since it was listed', { cause: e });
+    throw e;
+  }
+  try {
+    const info = await handle.stat({ bigint: true });
+    if (!info.isFile()) throw new Error('it is no longer a regular file');
+    if (info.dev !== file.dev || info.ino !== file.ino) throw new Error('it was replaced by another file since it was listed');
+    return handle;
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ import { countText, gateVerdict } from './verdict.js';
 import { describeOperator } from './operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, table } from '../markup/markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
+import { SUMMARY_BUDGET_BYTES } from '../markup/budget.js';
 
 /** A count for outputs: the number when exact, `N+` when Octane's count is only known to be at least N. */
 function outputCount(t: Tally): number | string {
@@ -19,13 +20,8 @@ function countsJson(counts: Map<string, Tally> | undefined): string {
   return `{${pairs.join(',')}}`;
 }
 
-/**
- * The step summary is kept under this many bytes. GitHub drops a summary file over 1 MiB with only an
- * error (actions/runner src/Runner.Worker/FileCommandManager.cs, CreateStepSummaryCommand,
- * AttachmentSizeLimit); half of it leaves room for whatever else the step's file holds, and a table
- * of that size is still one a browser shows without stalling.
- */
-export const SUMMARY_BUDGET_BYTES = 512 * 1024;
+// The budget is shared with the other modes' summaries (main.ts checks every one against it).
+export { SUMMARY_BUDGET_BYTES };
 
 /**
  * The gate's outputs together are kept under this many bytes, counted as GitHub counts them (UTF-16,

@@ -1,6 +1,7 @@
 // The octane-url input: an http(s) URL with a host, a path prefix kept (reverse proxies), no
 // trailing slash, no credentials, no query or fragment (they would be glued onto every API path).
 import type { ProblemReport } from './reader.js';
+import { isLoopback } from '../octane/network.js';
 
 const CREDENTIALS_IN_URL =
   'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
@@ -50,6 +51,13 @@ export function parseServerUrl(text: string, { report, warn, show }: ProblemRepo
     warn(
       `octane-url ends in ${prefix.slice(-3)}, the path of Octane's web pages, not of its API; ` +
         `give the server's address without it (like ${parsed.protocol}//${parsed.host}${prefix.slice(0, -3)}).`
+    );
+  }
+  // Loopback is a local try-out (the simulator); anywhere else the secret would cross the network in clear.
+  if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+    warn(
+      `octane-url is a plain http:// address: the client secret and the session cookie go to ${parsed.host} unencrypted, ` +
+        'readable by anyone on the way; use the https:// address of the site.'
     );
   }
   return `${parsed.protocol}//${parsed.host}${prefix}`;

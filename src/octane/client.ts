@@ -16,6 +16,7 @@ import { CallBudget, runBudgetMs } from './retry.js';
 import { Attempts } from './attempts.js';
 import { Secrets } from './secrets.js';
 import { idShape, readId, withCheckedIds } from './ids.js';
+import { WORK_ITEM_ID } from './query.js';
 
 export interface OctaneClientOptions {
   connection: ConnectionSettings;
@@ -275,7 +276,7 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
   }
 
   async update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T> {
-    if (readId(id) !== id) throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
+    if (readId(id) !== id || !WORK_ITEM_ID.test(id)) throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
     const url = this.collectionUrl(collection);
     url.pathname += `/${encodeURIComponent(id)}`;
     const what = `PUT ${collection}/${id}`;
@@ -286,6 +287,7 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
   }
 
   async attach(ownerId: string, fileName: string, content: Buffer, contentType = 'application/octet-stream'): Promise<Entity> {
+    if (!WORK_ITEM_ID.test(ownerId)) throw new OctaneError(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`, { status: 0 });
     const url = this.collectionUrl('attachments');
     const what = 'POST attachments';
     // The parts as OpenText's Java and C# SDKs send them: the entity as JSON, then the file.

@@ -119,12 +119,27 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/**
+ * What an error_code or correlation_id may look like to be shown: Octane's are short tokens
+ * (platform.unauthorized, a UUID). Anything else is left out, so that a server cannot put a secret
+ * (which redaction would turn into ***, or which it might echo in a form not known) or megabytes
+ * into a message through them.
+ */
+const ERROR_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+function errorId(value: unknown, redact: (text: string) => string): string | undefined {
+  const text = str(value);
+  if (text === undefined || text.length > 100) return undefined;
+  const redacted = redact(text);
+  return ERROR_ID.test(redacted) ? redacted : undefined;
+}
+
 function oneError(
   e: OctaneErrorBody,
   redact: (text: string) => string
 ): { text: string; errorCode?: string; description?: string; correlationId?: string } {
-  const errorCode = str(e.error_code);
-  const correlationId = str(e.correlation_id);
+  const errorCode = errorId(e.error_code, redact);
+  const correlationId = errorId(e.correlation_id, redact);
   // Redact before cutting: a cut inside an echoed secret would leave a piece no redaction matches.
   let description = str(e.description_translated) ?? str(e.description);
   if (description) description = redact(description);
@@ -174,7 +189,8 @@ export function octaneErrorFrom(
   }
   const list = errorList(unwrapped(parsed));
   if (list.length === 0) return new OctaneError(`${head} with JSON that is not an Octane error`, { status });
-  const parts = list.map((e) => oneError(e, redact));
+  // A few errors say what went wrong; a server listing thousands would only flood the log.
+  const parts = list.slice(0, 10).map((e) => oneError(e, redact));
   const first = parts[0]!;
   const text = redact(parts.map((p) => p.text).join('; '));
   return new OctaneError(`${head}: ${text}`, {

@@ -18,8 +18,14 @@
  * metacharacters. It matches the name and perhaps near names: callers compare in code.
  */
 
-/** Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else. */
-export const ID_PATTERN = /^[A-Za-z0-9_.]{1,255}$/;
+/**
+ * Opaque ids: digits, or logical-name style (phases and list nodes on some servers). Nothing else;
+ * never one starting with a dot, so `.` and `..` cannot become path segments.
+ */
+export const ID_PATTERN = /^(?!\.)[A-Za-z0-9_.]{1,255}$/;
+
+/** A work item's id (what goes into a path to change one): digits only, as Octane numbers them. */
+export const WORK_ITEM_ID = /^[0-9]{1,20}$/;
 
 const FIELD_PATTERN = /^[a-z_][a-z0-9_]*$/;
 const NUMERIC_ID = /^[0-9]+$/;

@@ -2,6 +2,9 @@
  * The secrets one client knows (client secret, cookie values, proxy credentials), so that no
  * text from a server or a library reaches the log with one in it.
  */
+/** Shortest value handed to the runner as a mask. */
+export const MIN_MASK_CHARS = 8;
+
 export class Secrets {
   private readonly known = new Set<string>();
 
@@ -14,7 +17,9 @@ export class Secrets {
     for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
       if (this.known.has(form)) continue;
       this.known.add(form);
-      this.onSecret(form);
+      // The runner masks every occurrence of a mask: a cookie value such as "e" would turn every e
+      // of the log into ***. Short values are only redacted here (from 4 characters on).
+      if (form.length >= MIN_MASK_CHARS) this.onSecret(form);
     }
   }
 
