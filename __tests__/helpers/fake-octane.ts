@@ -3,29 +3,18 @@
 // (a QuerySyntaxError is a 400). For tests that need many server readings without an HTTP server.
 import { parseQuery, QuerySyntaxError, type Escaping } from '../../simulator/query/parser.js';
 import { compileQuery, type EntityLike } from '../../simulator/query/evaluate.js';
+import { COLLECTION_TYPE } from '../../simulator/schema.js';
 import type { Collection, Entity, ListParams, OctaneApi, Page } from '../../src/octane/api.js';
 import { OctaneError, OctaneNetworkError, OutcomeUnknownError } from '../../src/octane/errors.js';
 import type { Log } from '../../src/log.js';
 
 type Ref = { type: string; id: string };
 
-const TYPES: Record<Collection, string> = {
-  defects: 'defect',
-  releases: 'release',
-  phases: 'phase',
-  list_nodes: 'list_node',
-  work_items: 'work_item',
-  work_item_roots: 'work_item_root',
-  comments: 'comment',
-  metaphases: 'metaphase',
-  teams: 'team',
-  sprints: 'sprint',
-  milestones: 'milestone',
-  product_areas: 'product_area',
-  user_tags: 'user_tag',
-  workspace_users: 'workspace_user',
-  transitions: 'transition',
-  attachments: 'attachment'
+// The entity type of each collection, as the simulator has it (one table for both stand-ins).
+const typeOf = (collection: Collection): string => {
+  const type = COLLECTION_TYPE[collection];
+  if (type === undefined) throw new Error(`the fake knows no entity type for ${collection}`);
+  return type;
 };
 
 export interface FakeCall {
@@ -104,7 +93,7 @@ export function fakeOctane(store: Partial<Record<Collection, EntityLike[]>>, esc
         fake.dropNextCreates--;
         throw new OutcomeUnknownError('POST timed out (fake)', new OctaneNetworkError('timeout', { code: 'TIMEOUT', server: 'fake' }));
       }
-      const entity: EntityLike = { ...fields, type: TYPES[collection], id: String(nextId++) };
+      const entity: EntityLike = { ...fields, type: typeOf(collection), id: String(nextId++) };
       (store[collection] ??= []).push(entity);
       if (fake.loseNextCreateAnswers > 0) {
         fake.loseNextCreateAnswers--;
