@@ -1,4 +1,4 @@
-// Name -> id look-ups shared by both modes. Every name a user gives is matched in code
+// Name -> id look-ups shared by the modes. Every name a user gives is matched in code
 // against what Octane answered (exact for releases, case-insensitive for phases and list
 // nodes), so a typo fails with the valid names listed instead of silently matching nothing.
 import type { Collection, Entity, OctaneApi, Page } from './octane/api.js';

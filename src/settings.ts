@@ -160,7 +160,7 @@ function readMode(inputs: Inputs): Mode | undefined {
   return undefined;
 }
 
-/** The connection, release and dry-run, used by both modes. */
+/** The connection, release and dry-run, used by every mode. */
 function readCommon(inputs: Inputs, readFile: (path: string) => string): CommonSettings | undefined {
   const urlText = inputs.required('octane-url', ' (like https://octane.example.com)');
   const url = urlText === undefined ? undefined : parseServerUrl(urlText, inputs.reportFor('octane-url'));
@@ -312,6 +312,7 @@ function readResolveDefect(inputs: Inputs): ModeSettings | undefined {
   const defectName = inputs.name('defect-name', true);
   const resolvePhase = inputs.name('resolve-phase', false);
   warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
+  warnIgnored(inputs, ['tags', 'application-modules'], 'create-defect');
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
   if (defectName === undefined) return undefined;
   return { mode: 'resolve-defect', defectName, ...(resolvePhase !== undefined ? { resolvePhase } : {}) };

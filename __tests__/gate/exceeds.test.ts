@@ -1,5 +1,5 @@
 // The gate's count under every reading of Octane's undocumented `exceeds_total_count` flag, against an in-process
-// fake (../modes/fake-octane.ts) holding up to 100,000 defects. Each verdict is checked against an oracle that
+// fake (./fake-octane.ts) holding up to 100,000 defects. Each verdict is checked against an oracle that
 // compares the real number of matches with the threshold; the gate may fail closed only where the reading caps
 // the count and settling it would need listing more ids than the gate lists. The phases and severities carry
 // the names of Object.prototype's members, so that no count may be keyed through a plain object.

@@ -1,4 +1,4 @@
-// The conformance suite (issue 7, Part 1): both modes under every server profile of the simulator,
+// The conformance suite (issue 7, Part 1): every mode under every server profile of the simulator,
 // each profile one plausible answer of a real Octane where public sources leave it open. Every
 // expected count comes from the simulator's store. Written once, run by two files: the smoke cases
 // (one per mode, and exactly-once) through the bundle (__tests__/e2e/profiles.test.ts), the rest

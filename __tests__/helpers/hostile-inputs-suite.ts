@@ -66,7 +66,7 @@ const byTitle = (title: string): HostileCase => {
 };
 
 describe('the table', () => {
-  it('has at least 30 refused cases and covers both modes', () => {
+  it('has at least 30 refused cases and covers the gate and create-defect modes', () => {
     expect(ALL_REFUSED.length).toBeGreaterThanOrEqual(30);
     expect(new Set(TITLES.map((c) => c.mode))).toEqual(new Set(['gate', 'create-defect']));
     expect(new Set(TITLES.map((c) => c.title)).size).toBe(TITLES.length);

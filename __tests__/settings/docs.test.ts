@@ -82,7 +82,7 @@ describe('action.yml', () => {
     }
   });
 
-  it('marks as required exactly the inputs both modes require', () => {
+  it('marks as required exactly the inputs every mode requires', () => {
     const required = [...inputs].filter(([, e]) => e.required === 'true').map(([n]) => n);
     expect(required.sort()).toEqual([...ALWAYS_REQUIRED].sort());
   });

@@ -580,6 +580,17 @@ describe('extra-fields', () => {
   });
 });
 
+describe('resolve-defect', () => {
+  it('warns that tags and application-modules are ignored there: it sets no fields', () => {
+    const result = read({ ...CREATE, mode: 'resolve-defect', tags: 'ci', 'application-modules': 'Checkout' });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.warnings).toEqual([
+      'Input tags is only used in mode create-defect; it is ignored.',
+      'Input application-modules is only used in mode create-defect; it is ignored.'
+    ]);
+  });
+});
+
 describe('ca-certificate', () => {
   const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
