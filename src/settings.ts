@@ -312,7 +312,7 @@ function readResolveDefect(inputs: Inputs): ModeSettings | undefined {
   const defectName = inputs.name('defect-name', true);
   const resolvePhase = inputs.name('resolve-phase', false);
   warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
-  warnIgnored(inputs, ['tags', 'application-modules'], 'create-defect');
+  warnIgnored(inputs, ['tags', 'application-modules'], ['create-defect', 'gate']);
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
   if (defectName === undefined) return undefined;
   return { mode: 'resolve-defect', defectName, ...(resolvePhase !== undefined ? { resolvePhase } : {}) };
@@ -328,8 +328,9 @@ const MEANT: Readonly<Partial<Record<InputName, string>>> = {
 };
 
 /** Inputs given for the other mode are a likely mix-up, worth a warning but not a failure. */
-function warnIgnored(inputs: Inputs, names: readonly InputName[], usedIn: Mode): void {
+function warnIgnored(inputs: Inputs, names: readonly InputName[], usedIn: Mode | readonly Mode[]): void {
+  const where = typeof usedIn === 'string' ? `mode ${usedIn}` : `modes ${usedIn.join(' and ')}`;
   for (const name of names) {
-    if (inputs.given(name)) inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.${MEANT[name] ?? ''}`);
+    if (inputs.given(name)) inputs.warn(`Input ${name} is only used in ${where}; it is ignored.${MEANT[name] ?? ''}`);
   }
 }

@@ -585,8 +585,8 @@ describe('resolve-defect', () => {
     const result = read({ ...CREATE, mode: 'resolve-defect', tags: 'ci', 'application-modules': 'Checkout' });
     expect(result.ok).toBe(true);
     expect(result.ok && result.warnings).toEqual([
-      'Input tags is only used in mode create-defect; it is ignored.',
-      'Input application-modules is only used in mode create-defect; it is ignored.'
+      'Input tags is only used in modes create-defect and gate; it is ignored.',
+      'Input application-modules is only used in modes create-defect and gate; it is ignored.'
     ]);
   });
 });
