@@ -1,6 +1,6 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
 import type { ConditionResult, GateResult, Tally } from './result.js';
-import { countText, gateVerdict } from './verdict.js';
+import { gateVerdict } from './verdict.js';
 import { describeOperator } from './operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, table } from '../markup/markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
