@@ -743,6 +743,11 @@ describe('conditions and scopes (issue 10)', () => {
 
   it('refuses a created-after that is not a date, date-time or age, naming the input', () => {
     expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)]);
+    // Instants a query cannot carry are the input's problem, not a failed query later.
+    expect(lines({ ...GATE, 'created-after': '999999d' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "999999d"']);
+    expect(lines({ ...GATE, 'created-after': '0001-01-01' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "0001-01-01"']);
+    expect(read({ ...GATE, 'created-after': '9999-12-31T23:59:59+02:00' }).ok).toBe(true);
+    expect(lines({ ...GATE, 'created-after': '9999-12-31T23:00-02:00' })).toEqual(['- created-after: is after 9999-12-31; give an earlier date; got "9999-12-31T23:00-02:00"']);
     expect(lines({ ...GATE, teams: 'A,,B' })[0]).toMatch(/^- teams: entry 2 is empty/);
   });
 
