@@ -418,6 +418,16 @@ describe('phases and severities', () => {
     );
   });
 
+  it('takes names that differ only in case where they match exactly (scopes, tags), and refuses the same name twice', () => {
+    const ok = read({ ...GATE, teams: 'Platform, platform', tags: 'Flaky, flaky', sprints: 'S1, s1', milestones: 'M, m', 'application-modules': 'Core, core' });
+    expect(ok.ok && ok.settings.mode === 'gate' && ok.settings.scopes?.teams).toEqual(['Platform', 'platform']);
+    expect(read({ ...CREATE, tags: 'Flaky, flaky', 'application-modules': 'Core, core' }).ok).toBe(true);
+    expect(onlyLine({ ...GATE, teams: 'Platform, Platform' })).toBe('- teams: "Platform" is listed twice');
+    // One name in two Unicode spellings (é precomposed, and e with a combining accent) is one name.
+    expect(onlyLine({ ...GATE, tags: 'Caf\u00e9, Cafe\u0301' })).toBe('- tags: "Cafe\u0301" is listed twice');
+    expect(onlyLine({ ...GATE, 'defect-types': 'Bug, bug' })).toBe('- defect-types: "bug" is listed twice (entries are matched in any case)');
+  });
+
   it('checks each entry like a name', () => {
     expect(onlyLine({ ...GATE, severities: `High, ${'z'.repeat(256)}` })).toBe(
       '- severities: entry 2 must be at most 255 characters; got 256'
