@@ -254,12 +254,12 @@ function readConditions(inputs: Inputs): { conditions?: ConditionSpec[]; ok: boo
 
 /** The scope inputs; undefined when one of them has a problem. */
 function readScopes(inputs: Inputs, now: Date): GateScopes | undefined {
-  const teams = inputs.list('teams');
-  const milestones = inputs.list('milestones');
-  const sprints = inputs.list('sprints');
-  const applicationModules = inputs.list('application-modules');
+  const teams = inputs.list('teams', 'exact');
+  const milestones = inputs.list('milestones', 'exact');
+  const sprints = inputs.list('sprints', 'exact');
+  const applicationModules = inputs.list('application-modules', 'exact');
   const defectTypes = inputs.list('defect-types');
-  const tags = inputs.list('tags');
+  const tags = inputs.list('tags', 'exact');
   let createdAfter: GateScopes['createdAfter'];
   let ok = true;
   if (inputs.given('created-after')) {

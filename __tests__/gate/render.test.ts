@@ -206,8 +206,19 @@ describe('size budgets', () => {
     );
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(512 * 1024);
     expect(summary).toContain('## ❌ Gate failed');
-    expect(summary).toContain('**Gate failed: 3 defects; allowed: &lt;&#61; 0.**');
+    // The verdict line, cut: its start, then how much was left out.
+    expect(summary).toMatch(/\*\*Gate failed&#58; 3 defects &#40;release 2026\.4, phases 0&#124;&#124;[^*\n]*… &#40;\d+ more characters&#41;\*\*\n/);
     expect(summary).toContain('The full summary would be larger than 512 KiB');
+  });
+
+  it('keeps the verdict of the conditions, not the threshold, when the summary is too large', () => {
+    const phases = Array.from({ length: 3000 }, (_, i) => ({ id: String(5000 + i), name: `Phase ${'x'.repeat(300)} ${i}` }));
+    const conditions = [{ condition: 'total <= 25 warn', operator: '<=' as const, threshold: 25, level: 'warn' as const, count: { n: 30, exact: true }, passed: false }];
+    const summary = gateSummary(result({ phases, count: 30, passed: true, outcome: 'warned', conditions, conditionsGiven: true }));
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(512 * 1024);
+    expect(summary).toContain('The full summary would be larger than 512 KiB');
+    expect(summary).toContain('**Gate warned&#58; 1 of 1 condition warns&#58; total &lt;&#61; 25 warn &#40;30 defects&#41;. Release 2026.4, phases Phase xxx');
+    expect(summary).not.toContain('allowed:');
   });
 
   it('gives the defects output only what the counts leave, and never cuts the counts', () => {

@@ -79,6 +79,13 @@ describe('parseCreatedAfter', () => {
     expect(parseCreatedAfter('2026-11-30T08:15:00-0130', now)).toEqual(new Date('2026-11-30T09:45:00Z'));
   });
 
+  it('takes instants from 1970-01-01 to the end of 9999 and refuses those outside', () => {
+    expect(parseCreatedAfter('1970-01-01', now)).toEqual(new Date(0));
+    expect(parseCreatedAfter('9999-12-31T23:59:59.999Z', now)).toEqual(new Date('9999-12-31T23:59:59.999Z'));
+    expect(parseCreatedAfter('1969-12-31T23:59:59Z', now)).toBe('is before 1970-01-01; give a later date or a shorter age');
+    expect(parseCreatedAfter('999999d', now)).toBe('is before 1970-01-01; give a later date or a shorter age');
+  });
+
   it.each(['2026-02-30', '2026-13-01', '2026-11-30T24:00', 'yesterday', '7 days', '7w', '-7d', '', '2026-11-30T08:15+2'])(
     'refuses %j with a message',
     (text) => {

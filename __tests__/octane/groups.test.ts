@@ -39,6 +39,13 @@ describe('GET defects/groups', () => {
     sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 1, value: { type: 'list_node', id: '1\n::error::x' } }], groupsTotalCount: 1 } });
     await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toThrow(/unreadable id/);
   });
+
+  it('refuses an answer whose groupsTotalCount is not the number of groups it holds (groups are missing), and reads one without it', async () => {
+    sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 4, value: null }], groupsTotalCount: 3 } });
+    await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toThrow(/1 groups where groupsTotalCount says 3/);
+    sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 4, value: null }] } });
+    await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).resolves.toEqual([{ count: 4, value: null }]);
+  });
 });
 
 describe('a server without the grouping resource', () => {

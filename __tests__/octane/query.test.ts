@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { ID_PATTERN, assertId, quoteString, eq, idEq, idIn, cross, and, or, not, like, hasMetacharacters } from '../../src/octane/query.js';
+import { ID_PATTERN, after, assertId, quoteString, eq, idEq, idIn, cross, and, or, not, like, hasMetacharacters } from '../../src/octane/query.js';
 import { parseQuery, type QueryNode } from '../../simulator/query/parser.js';
 import { matches, type EntityLike } from '../../simulator/query/evaluate.js';
 
@@ -143,5 +143,12 @@ describe('like: a name pattern that needs no escaping', () => {
 
   it('refuses a field that is not a plain field name', () => {
     expect(() => like('name EQ ^x^||name', 'a')).toThrow(/field/);
+  });
+});
+
+describe('after: an instant as Octane writes it', () => {
+  it('leaves out milliseconds that are 0, keeps those that are not', () => {
+    expect(after('creation_time', new Date('2026-11-30T08:00:00Z'))).toBe('creation_time GT ^2026-11-30T08:00:00Z^');
+    expect(after('creation_time', new Date('2026-11-30T08:00:00.250Z'))).toBe('creation_time GT ^2026-11-30T08:00:00.250Z^');
   });
 });

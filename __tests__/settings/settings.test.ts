@@ -418,6 +418,16 @@ describe('phases and severities', () => {
     );
   });
 
+  it('takes names that differ only in case where they match exactly (scopes, tags), and refuses the same name twice', () => {
+    const ok = read({ ...GATE, teams: 'Platform, platform', tags: 'Flaky, flaky', sprints: 'S1, s1', milestones: 'M, m', 'application-modules': 'Core, core' });
+    expect(ok.ok && ok.settings.mode === 'gate' && ok.settings.scopes?.teams).toEqual(['Platform', 'platform']);
+    expect(read({ ...CREATE, tags: 'Flaky, flaky', 'application-modules': 'Core, core' }).ok).toBe(true);
+    expect(onlyLine({ ...GATE, teams: 'Platform, Platform' })).toBe('- teams: "Platform" is listed twice');
+    // One name in two Unicode spellings (é precomposed, and e with a combining accent) is one name.
+    expect(onlyLine({ ...GATE, tags: 'Caf\u00e9, Cafe\u0301' })).toBe('- tags: "Cafe\u0301" is listed twice');
+    expect(onlyLine({ ...GATE, 'defect-types': 'Bug, bug' })).toBe('- defect-types: "bug" is listed twice (entries are matched in any case)');
+  });
+
   it('checks each entry like a name', () => {
     expect(onlyLine({ ...GATE, severities: `High, ${'z'.repeat(256)}` })).toBe(
       '- severities: entry 2 must be at most 255 characters; got 256'
@@ -754,6 +764,11 @@ describe('conditions and scopes (issue 10)', () => {
 
   it('refuses a created-after that is not a date, date-time or age, naming the input', () => {
     expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)]);
+    // Instants a query cannot carry are the input's problem, not a failed query later.
+    expect(lines({ ...GATE, 'created-after': '999999d' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "999999d"']);
+    expect(lines({ ...GATE, 'created-after': '0001-01-01' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "0001-01-01"']);
+    expect(read({ ...GATE, 'created-after': '9999-12-31T23:59:59+02:00' }).ok).toBe(true);
+    expect(lines({ ...GATE, 'created-after': '9999-12-31T23:00-02:00' })).toEqual(['- created-after: is after 9999-12-31; give an earlier date; got "9999-12-31T23:00-02:00"']);
     expect(lines({ ...GATE, teams: 'A,,B' })[0]).toMatch(/^- teams: entry 2 is empty/);
   });
 

@@ -1,6 +1,6 @@
 // The gate's result as outputs, a one-line verdict, and the job summary.
 import type { ConditionResult, GateResult, Tally } from './result.js';
-import { countText, gateVerdict } from './verdict.js';
+import { gateVerdict } from './verdict.js';
 import { describeOperator } from './operators.js';
 import { code, escapeCell, escapeText, link, mermaidPie, table } from '../markup/markdown.js';
 import { MAX_LIST_LIMIT } from '../inputs/catalogue.js';
@@ -206,10 +206,13 @@ function defectsSection(r: GateResult, roomBytes: number): string {
   return parts.join('\n');
 }
 
+/** How much of the verdict the over-budget summary keeps. */
+const FALLBACK_VERDICT_CHARS = 2000;
+
 /**
  * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
  * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
- * phase names), only the heading and the counts are kept.
+ * phase names), only the heading and the verdict, cut to FALLBACK_VERDICT_CHARS, are kept.
  */
 export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?: boolean } = {}): string {
   const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
@@ -222,12 +225,14 @@ export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?:
   }
   const summary = parts.join('\n') + '\n';
   if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES) return summary;
-  const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
+  // The verdict says what decided (conditions or threshold); its filter part is what made the summary large.
+  const verdict = Array.from(gateVerdict(r));
+  const line = verdict.length > FALLBACK_VERDICT_CHARS ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)` : verdict.join('');
   return (
     [
       heading(r, failOnGate),
       '',
-      `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
+      `**${escapeText(line)}**`,
       '',
       `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
     ].join('\n') + '\n'

@@ -60,9 +60,11 @@ export interface GateResult {
   /** At most listLimit, most severe first. */
   defects?: ListedDefect[];
   /**
-   * Counts by name, in the order of the filter; '(no severity)' when some defects have none and the counts are
-   * exact. Maps, not objects: names come from Octane, and a severity named `__proto__` must stay a name.
-   * An entry that is not exact is a lower bound; the '(no severity)' bucket is then left out (it is unknown).
+   * Counts by name, in the order of the filter. Maps, not objects: names come from Octane, and a severity named
+   * `__proto__` must stay a name. An entry that is not exact is a lower bound. Without a severities filter,
+   * '(no severity)' holds the defects without one (or with a severity the look-up did not find): exact when the
+   * counts are, a lower bound when Octane's grouping gave it beside a flagged total, and left out when nothing
+   * says how many there are (flagged counts of each severity leave the rest unknown) or there are none.
    */
   countsBySeverity?: Map<string, Tally>;
   countsByPhase?: Map<string, Tally>;

@@ -65,10 +65,10 @@ function sumOf(tallies: Iterable<Tally>): Tally {
   return { n, exact };
 }
 
-function disagree(whole: Tally, bySeverity: Tally, byPhase: Tally): Error {
+function disagree(whole: Tally, bySeverity: Tally, byPhase: Tally, rows?: string): Error {
   const text = (t: Tally): string => (t.exact ? String(t.n) : `at least ${t.n}`);
   return new Error(
-    `Octane's counts disagree (total ${text(whole)}, by severity ${text(bySeverity)}, by phase ${text(byPhase)}); the defects may be changing. Run the gate again.`
+    `Octane's counts disagree (total ${text(whole)}, by severity ${text(bySeverity)}, by phase ${text(byPhase)})${rows ? ` with the defects listed (${rows})` : ''}; the defects may be changing. Run the gate again.`
   );
 }
 
@@ -190,8 +190,9 @@ function settled<T>(p: Promise<T>): Promise<Settled<T>> {
 
 /**
  * Most severe first where the server orders a list field by its nodes that way (the simulator does, by
- * node id); nothing depends on it: the list is checked against the per-severity counts and completed
- * by per-severity pages where the page does not hold the most severe defects.
+ * node id). The listing does not depend on it (it is completed by per-severity pages where the page holds
+ * fewer than a severity's count), but the rows check does: a page that holds the most severe defects is
+ * where a count that hides them shows up. Unordered, the check sees only what the page happens to hold.
  */
 const LIST_ORDER = ['-severity', 'id'];
 
@@ -219,9 +220,10 @@ function groupsRefused(e: unknown): boolean {
 
 /**
  * Part tallies from a grouping answer, by id (NO_SEVERITY for the group without a value, where `none` is
- * allowed), or undefined when the answer cannot stand: a group outside the parts, or counts that do not add up
- * to an exact whole. Group counts carry no flag, and a server that caps total_count may cap them too: they
- * are exact only when they add up to an exact whole, and lower bounds when the whole is one.
+ * allowed), or undefined when the answer cannot stand: a group outside the parts, counts that do not add up
+ * to an exact whole, or that add up to less than a flagged one. Group counts carry no flag, and a server that
+ * caps total_count may cap them too: they are exact only when they add up to an exact whole, and lower bounds
+ * when the whole is one. Groups that add up can still misplace defects: checkRows holds them to the rows.
  */
 function fromGroups(groups: Group[], parts: Resolved[], whole: Tally, none: boolean): Map<string, Tally> | undefined {
   const counts = new Map<string, number>(parts.map((p) => [p.id, 0]));
@@ -233,10 +235,11 @@ function fromGroups(groups: Group[], parts: Resolved[], whole: Tally, none: bool
     counts.set(key, (counts.get(key) ?? 0) + g.count);
   }
   const sum = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (whole.exact && sum !== whole.n) return undefined;
-  // A capped count is never 0 where there are matches: an empty part is exact even beside a flagged whole.
+  // Capped groups still add up to at least a capped whole; fewer means groups are missing, so none is trusted.
+  if (whole.exact ? sum !== whole.n : sum < whole.n) return undefined;
+  // Beside a flagged whole every group, an empty one too (a part left out reads as 0), is only a lower bound.
   const out = new Map<string, Tally>();
-  for (const [k, n] of counts) if (k !== NO_SEVERITY || n > 0) out.set(k, { n, exact: whole.exact || n === 0 });
+  for (const [k, n] of counts) if (k !== NO_SEVERITY || n > 0) out.set(k, { n, exact: whole.exact });
   return out;
 }
 
@@ -473,7 +476,8 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const failedAt = (level: 'fail' | 'warn'): boolean => conditions.some((c) => c.level === level && c.passed === false);
     const outcome: GateOutcome = failedAt('fail') ? 'failed' : failedAt('warn') ? 'warned' : 'passed';
 
-    const listed = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
+    const { listed, pages } = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
+    checkRows(counts, page, limit, pages, severities, phases, allSeverities);
     const result: GateResult = {
       ...base,
       count: counts.whole.n,
@@ -502,7 +506,7 @@ async function listDefects(
   counts: Map<string, Tally>,
   limit: number,
   severityQuery: (id: string) => string
-): Promise<ListedDefect[]> {
+): Promise<{ listed: ListedDefect[]; pages: SeverityPage[] }> {
   const rowsOf = new Map<string, Entity[]>();
   const other: Entity[] = [];
   for (const e of page.data) {
@@ -547,5 +551,75 @@ async function listDefects(
   };
   for (const s of ranked) (rowsOf.get(s.id) ?? []).forEach(add);
   other.forEach(add);
-  return listed;
+  return { listed, pages: fetch.map((f, i) => ({ id: f.id, limit: f.limit, page: pages[i]! })) };
+}
+
+/** One page of one severity read to complete the list, with the limit it was asked for. */
+interface SeverityPage {
+  id: string;
+  limit: number;
+  page: Page;
+}
+
+/**
+ * Holds the counts to the rows in hand before any verdict stands: groups that add up can still put a defect
+ * under the wrong severity. Distinct ids seen per severity and per phase are never more than an exact count;
+ * a page that held every match (fewer rows than asked for) shows exactly an exact count and at least a
+ * lower bound: the list page for every severity and phase, a severity's page for its severity. Rows whose
+ * field is not a readable reference to one of the gate's nodes cannot be placed and only widen that range.
+ */
+function checkRows(counts: Counts, list: Page, limit: number, pages: SeverityPage[], severities: Resolved[], phases: Resolved[], allSeverities: boolean): void {
+  const knownSeverity = new Set(severities.map((s) => s.id));
+  const knownPhase = new Set(phases.map((p) => p.id));
+  /** Distinct ids per part, and how many rows could not be placed (no id, or a field that is not one of the gate's nodes). */
+  const seen = (rows: Entity[]) => {
+    const sev = new Map<string, Set<string>>();
+    const ph = new Map<string, Set<string>>();
+    const unplaced = { sev: 0, ph: 0 };
+    const put = (m: Map<string, Set<string>>, key: string, id: string): void => void m.set(key, (m.get(key) ?? new Set<string>()).add(id));
+    for (const e of rows) {
+      if (!e.id) {
+        unplaced.sev++;
+        unplaced.ph++;
+        continue;
+      }
+      // Without a severity filter the rest is "(no severity)", as reconcile counts it: no value, or a node the
+      // severity look-up did not find. A field that is not a reference proves nothing either way.
+      const s = refOf(e.severity)?.id;
+      if (s !== undefined && knownSeverity.has(s)) put(sev, s, e.id);
+      else if (allSeverities && (e.severity === null || e.severity === undefined || s !== undefined)) put(sev, NO_SEVERITY, e.id);
+      else unplaced.sev++;
+      const p = refOf(e.phase)?.id;
+      if (p !== undefined && knownPhase.has(p)) put(ph, p, e.id);
+      else unplaced.ph++;
+    }
+    return { sev, ph, unplaced };
+  };
+  const all = seen([...list.data, ...pages.flatMap((p) => p.page.data)]);
+  // A part without a count is 0 (outside the filter); "(no severity)" without one is known only beside exact counts.
+  const sevExact = counts.whole.exact && sumOf(counts.bySeverity.values()).exact;
+  const countOf = (m: Map<string, Tally>, key: string): Tally => m.get(key) ?? { n: 0, exact: key !== NO_SEVERITY || !allSeverities || sevExact };
+  const label = (what: string, key: string) => (key === NO_SEVERITY ? NO_SEVERITY : `${what} id ${oneLine(key)}`);
+  const bad: string[] = [];
+  const atMost = (what: string, m: Map<string, Tally>, rows: Map<string, Set<string>>) => {
+    for (const [k, ids] of rows) {
+      const t = countOf(m, k);
+      if (t.exact && ids.size > t.n) bad.push(`${label(what, k)}: ${ids.size} listed, ${t.n} counted`);
+    }
+  };
+  atMost('severity', counts.bySeverity, all.sev);
+  atMost('phase', counts.byPhase, all.ph);
+  // Rows that held every match: an exact count lies between the rows placed and those plus the unplaced ones.
+  const whole = (what: string, m: Map<string, Tally>, rows: Map<string, Set<string>>, unplaced: number, key: string) => {
+    const t = countOf(m, key);
+    const n = rows.get(key)?.size ?? 0;
+    if ((t.exact && n > t.n) || n + unplaced < t.n) bad.push(`${label(what, key)}: all ${n} listed, ${t.exact ? '' : 'at least '}${t.n} counted`);
+  };
+  if (list.data.length < limit) {
+    const page = seen(list.data);
+    for (const k of new Set([...counts.bySeverity.keys(), ...page.sev.keys()])) whole('severity', counts.bySeverity, page.sev, page.unplaced.sev, k);
+    for (const k of new Set([...counts.byPhase.keys(), ...page.ph.keys()])) whole('phase', counts.byPhase, page.ph, page.unplaced.ph, k);
+  }
+  for (const p of pages) if (p.page.data.length < p.limit) whole('severity', counts.bySeverity, all.sev, all.unplaced.sev, p.id);
+  if (bad.length > 0) throw disagree(counts.whole, sumOf(counts.bySeverity.values()), sumOf(counts.byPhase.values()), bad[0]);
 }

@@ -37,8 +37,8 @@ export const FIELD_INPUTS: ReadonlyArray<readonly [InputName, readonly string[]]
 /** The names; undefined when one has a problem (reported). */
 export function readFieldNames(inputs: Inputs): FieldNames | undefined {
   const single = (name: InputName): string | undefined => inputs.name(name, false);
-  const applicationModules = inputs.list('application-modules');
-  const tags = inputs.list('tags');
+  const applicationModules = inputs.list('application-modules', 'exact');
+  const tags = inputs.list('tags', 'exact');
   const out: FieldNames = { applicationModules: applicationModules ?? [], tags: tags ?? [] };
   for (const [key, input] of [['team', 'team'], ['owner', 'owner'], ['milestone', 'milestone'], ['sprint', 'sprint'], ['priority', 'priority'], ['feature', 'feature']] as const) {
     const v = single(input);

@@ -130,8 +130,13 @@ export class Inputs {
   }
 
   /** A list of names, entries separated by commas or newlines; see parseList. */
-  list(name: InputName): string[] | undefined {
-    return this.parseList(name, this.orDefault(name));
+  /**
+   * `matched` says how the entries are matched to Octane's names, so that two entries that would match the same
+   * name are refused as one listed twice: `any-case` (phases, severities, defect types) or `exact` (names that
+   * match case-sensitively, compared in Unicode NFC so that two spellings of one name still count as one).
+   */
+  list(name: InputName, matched: 'any-case' | 'exact' = 'any-case'): string[] | undefined {
+    return this.parseList(name, this.orDefault(name), matched);
   }
 
   /**
@@ -139,10 +144,10 @@ export class Inputs {
    * mistake (a stray comma may have swallowed a name, and `", ,"` must not widen a gate to every
    * severity), so they are reported rather than skipped, as is an entry listed twice.
    */
-  private parseList(name: InputName, text: string): string[] | undefined {
+  private parseList(name: InputName, text: string, matched: 'any-case' | 'exact'): string[] | undefined {
     if (text.trim() === '') {
       const fallback = INPUT_DEFAULTS[name] ?? '';
-      return fallback === '' ? [] : this.parseList(name, fallback);
+      return fallback === '' ? [] : this.parseList(name, fallback, matched);
     }
     if (text.replace(/[\s,]/g, '') === '') {
       this.problem(name, `names no entry, only separators; leave it empty for the default; got ${this.show(text)}`);
@@ -168,9 +173,9 @@ export class Inputs {
         ok = false;
         return;
       }
-      const key = entry.toLowerCase();
+      const key = matched === 'exact' ? entry.normalize('NFC') : entry.toLowerCase();
       if (seen.has(key)) {
-        this.problem(name, `${this.show(entry)} is listed twice (entries are matched in any case)`);
+        this.problem(name, `${this.show(entry)} is listed twice${matched === 'exact' ? '' : ' (entries are matched in any case)'}`);
         ok = false;
         return;
       }

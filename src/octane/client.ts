@@ -248,6 +248,9 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const json = this.parseJson(response, what) as { groups?: unknown } | null;
     const unreadable = (why: string) => new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
     if (!json || typeof json !== 'object' || !Array.isArray(json.groups)) throw unreadable('JSON that is not a grouping answer (no groups array)');
+    // groupsTotalCount is the number of groups: another number means groups are missing from the answer.
+    const total = (json as { groupsTotalCount?: unknown }).groupsTotalCount;
+    if (typeof total === 'number' && total !== json.groups.length) throw unreadable(`${json.groups.length} groups where groupsTotalCount says ${total}`);
     return json.groups.map((g: unknown) => {
       if (!g || typeof g !== 'object') throw unreadable('a group that is not an object');
       const { count, value } = g as { count?: unknown; value?: unknown };

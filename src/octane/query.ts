@@ -142,9 +142,12 @@ function topLevel(expression: string): { and: boolean; or: boolean } {
   return found;
 }
 
-/** `field GT ^2026-11-30T08:00:00.000Z^`: an instant as JavaScript writes it (as OpenText's JS SDK puts dates in queries). */
+/**
+ * `field GT ^2026-11-30T08:00:00Z^`: an instant as Octane writes it in its answers (`2017-05-02T07:32:38Z`),
+ * with milliseconds only where they are not 0 (as JavaScript writes them, as OpenText's JS SDK puts dates in queries).
+ */
 export function after(field: string, instant: Date): string {
-  const iso = instant.toISOString();
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/.test(iso)) throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
+  const iso = instant.toISOString().replace(/\.000Z$/, 'Z');
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$/.test(iso)) throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
   return `${assertField(field)} GT ^${iso}^`;
 }
