@@ -41205,8 +41205,8 @@ const FIELD_INPUTS = [
 /** The names; undefined when one has a problem (reported). */
 function readFieldNames(inputs) {
     const single = (name) => inputs.name(name, false);
-    const applicationModules = inputs.list('application-modules');
-    const tags = inputs.list('tags');
+    const applicationModules = inputs.list('application-modules', 'exact');
+    const tags = inputs.list('tags', 'exact');
     const out = { applicationModules: applicationModules ?? [], tags: tags ?? [] };
     for (const [key, input] of [['team', 'team'], ['owner', 'owner'], ['milestone', 'milestone'], ['sprint', 'sprint'], ['priority', 'priority'], ['feature', 'feature']]) {
         const v = single(input);
@@ -41357,9 +41357,21 @@ const AGE = /^([0-9]{1,6})\s*([dhm])$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+/** The instants a query can carry: from the Unix epoch to the last moment of year 9999 (four-digit years). */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** The instant, or a message saying what is wrong (for the input's problem line). */
 function parseCreatedAfter(text, now) {
-    const t = text.trim();
+    const at = parse(text.trim(), now);
+    if (typeof at === 'string')
+        return at;
+    if (at.getTime() < EARLIEST)
+        return 'is before 1970-01-01; give a later date or a shorter age';
+    if (at.getTime() > LATEST)
+        return 'is after 9999-12-31; give an earlier date';
+    return at;
+}
+function parse(t, now) {
     const age = AGE.exec(t);
     if (age) {
         const ms = Number(age[1]) * UNIT_MS[age[2].toLowerCase()];
@@ -41376,8 +41388,11 @@ function parseCreatedAfter(text, now) {
     return 'must be a date (2026-11-30), a date-time (2026-11-30T08:00:00Z; UTC when no zone is given) or an age (7d, 36h, 90m)';
 }
 function checked(text, y, mo, d, h, mi, s, frac, zone) {
-    const ms = Date.UTC(y, mo - 1, d, h, mi, s, frac ? Math.floor(Number(`0${frac}`) * 1000) : 0);
-    const back = new Date(ms);
+    // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+    const back = new Date(0);
+    back.setUTCFullYear(y, mo - 1, d);
+    back.setUTCHours(h, mi, s, frac ? Math.floor(Number(`0${frac}`) * 1000) : 0);
+    const ms = back.getTime();
     // Date.UTC rolls 2026-02-30 over into March; a date that is not on the calendar is a typo.
     if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
         return `${JSON.stringify(text)} is not a real date and time`;
@@ -41499,18 +41514,23 @@ class Inputs {
         return undefined;
     }
     /** A list of names, entries separated by commas or newlines; see parseList. */
-    list(name) {
-        return this.parseList(name, this.orDefault(name));
+    /**
+     * `matched` says how the entries are matched to Octane's names, so that two entries that would match the same
+     * name are refused as one listed twice: `any-case` (phases, severities, defect types) or `exact` (names that
+     * match case-sensitively, compared in Unicode NFC so that two spellings of one name still count as one).
+     */
+    list(name, matched = 'any-case') {
+        return this.parseList(name, this.orDefault(name), matched);
     }
     /**
      * Entries trimmed. Only whitespace means the default; commas with no name between them are a
      * mistake (a stray comma may have swallowed a name, and `", ,"` must not widen a gate to every
      * severity), so they are reported rather than skipped, as is an entry listed twice.
      */
-    parseList(name, text) {
+    parseList(name, text, matched) {
         if (text.trim() === '') {
             const fallback = INPUT_DEFAULTS[name] ?? '';
-            return fallback === '' ? [] : this.parseList(name, fallback);
+            return fallback === '' ? [] : this.parseList(name, fallback, matched);
         }
         if (text.replace(/[\s,]/g, '') === '') {
             this.problem(name, `names no entry, only separators; leave it empty for the default; got ${this.show(text)}`);
@@ -41536,9 +41556,9 @@ class Inputs {
                 ok = false;
                 return;
             }
-            const key = entry.toLowerCase();
+            const key = matched === 'exact' ? entry.normalize('NFC') : entry.toLowerCase();
             if (seen.has(key)) {
-                this.problem(name, `${this.show(entry)} is listed twice (entries are matched in any case)`);
+                this.problem(name, `${this.show(entry)} is listed twice${matched === 'exact' ? '' : ' (entries are matched in any case)'}`);
                 ok = false;
                 return;
             }
@@ -42451,7 +42471,7 @@ function readMode(inputs) {
     inputs.problem('mode', `must be ${MODES_TEXT}${hint}; got ${inputs.show(text)}`);
     return undefined;
 }
-/** The connection, release and dry-run, used by both modes. */
+/** The connection, release and dry-run, used by every mode. */
 function readCommon(inputs, readFile) {
     const urlText = inputs.required('octane-url', ' (like https://octane.example.com)');
     const url = urlText === undefined ? undefined : parseServerUrl(urlText, inputs.reportFor('octane-url'));
@@ -42540,12 +42560,12 @@ function readConditions(inputs) {
 }
 /** The scope inputs; undefined when one of them has a problem. */
 function readScopes(inputs, now) {
-    const teams = inputs.list('teams');
-    const milestones = inputs.list('milestones');
-    const sprints = inputs.list('sprints');
-    const applicationModules = inputs.list('application-modules');
+    const teams = inputs.list('teams', 'exact');
+    const milestones = inputs.list('milestones', 'exact');
+    const sprints = inputs.list('sprints', 'exact');
+    const applicationModules = inputs.list('application-modules', 'exact');
     const defectTypes = inputs.list('defect-types');
-    const tags = inputs.list('tags');
+    const tags = inputs.list('tags', 'exact');
     let createdAfter;
     let ok = true;
     if (inputs.given('created-after')) {
@@ -42597,6 +42617,7 @@ function readResolveDefect(inputs) {
     const defectName = inputs.name('defect-name', true);
     const resolvePhase = inputs.name('resolve-phase', false);
     warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
+    warnIgnored(inputs, ['tags', 'application-modules'], ['create-defect', 'gate']);
     warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
     if (defectName === undefined)
         return undefined;
@@ -42612,9 +42633,10 @@ const MEANT = {
 };
 /** Inputs given for the other mode are a likely mix-up, worth a warning but not a failure. */
 function warnIgnored(inputs, names, usedIn) {
+    const where = typeof usedIn === 'string' ? `mode ${usedIn}` : `modes ${usedIn.join(' and ')}`;
     for (const name of names) {
         if (inputs.given(name))
-            inputs.warn(`Input ${name} is only used in mode ${usedIn}; it is ignored.${MEANT[name] ?? ''}`);
+            inputs.warn(`Input ${name} is only used in ${where}; it is ignored.${MEANT[name] ?? ''}`);
     }
 }
 
@@ -43267,7 +43289,7 @@ function parseCookiePair(cookiePair, looseMode) {
   c.value = cookieValue;
   return c;
 }
-function parse(str, options) {
+function dist_parse(str, options) {
   if (isEmptyString(str) || !isString(str)) {
     return void 0;
   }
@@ -43818,7 +43840,7 @@ var _Cookie = class _Cookie {
    * @param options - Configures `strict` or `loose` mode for cookie parsing
    */
   static parse(str, options) {
-    return parse(str, options);
+    return dist_parse(str, options);
   }
   /**
    * Does the reverse of {@link Cookie.toJSON}.
@@ -47847,10 +47869,13 @@ function topLevel(expression) {
     }
     return found;
 }
-/** `field GT ^2026-11-30T08:00:00.000Z^`: an instant as JavaScript writes it (as OpenText's JS SDK puts dates in queries). */
+/**
+ * `field GT ^2026-11-30T08:00:00Z^`: an instant as Octane writes it in its answers (`2017-05-02T07:32:38Z`),
+ * with milliseconds only where they are not 0 (as JavaScript writes them, as OpenText's JS SDK puts dates in queries).
+ */
 function after(field, instant) {
-    const iso = instant.toISOString();
-    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/.test(iso))
+    const iso = instant.toISOString().replace(/\.000Z$/, 'Z');
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$/.test(iso))
         throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
     return `${assertField(field)} GT ^${iso}^`;
 }
@@ -48117,6 +48142,10 @@ class OctaneClient {
         const unreadable = (why) => new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
         if (!json || typeof json !== 'object' || !Array.isArray(json.groups))
             throw unreadable('JSON that is not a grouping answer (no groups array)');
+        // groupsTotalCount is the number of groups: another number means groups are missing from the answer.
+        const total = json.groupsTotalCount;
+        if (typeof total === 'number' && total !== json.groups.length)
+            throw unreadable(`${json.groups.length} groups where groupsTotalCount says ${total}`);
         return json.groups.map((g) => {
             if (!g || typeof g !== 'object')
                 throw unreadable('a group that is not an object');
@@ -49093,9 +49122,9 @@ function sumOf(tallies) {
     }
     return { n, exact };
 }
-function disagree(whole, bySeverity, byPhase) {
+function disagree(whole, bySeverity, byPhase, rows) {
     const text = (t) => (t.exact ? String(t.n) : `at least ${t.n}`);
-    return new Error(`Octane's counts disagree (total ${text(whole)}, by severity ${text(bySeverity)}, by phase ${text(byPhase)}); the defects may be changing. Run the gate again.`);
+    return new Error(`Octane's counts disagree (total ${text(whole)}, by severity ${text(bySeverity)}, by phase ${text(byPhase)})${rows ? ` with the defects listed (${rows})` : ''}; the defects may be changing. Run the gate again.`);
 }
 /**
  * Checks the parts against the whole and settles what the parts prove. Each defect has one phase, so the phases
@@ -49189,8 +49218,9 @@ function settled(p) {
 }
 /**
  * Most severe first where the server orders a list field by its nodes that way (the simulator does, by
- * node id); nothing depends on it: the list is checked against the per-severity counts and completed
- * by per-severity pages where the page does not hold the most severe defects.
+ * node id). The listing does not depend on it (it is completed by per-severity pages where the page holds
+ * fewer than a severity's count), but the rows check does: a page that holds the most severe defects is
+ * where a count that hides them shows up. Unordered, the check sees only what the page happens to hold.
  */
 const LIST_ORDER = ['-severity', 'id'];
 const NO_GROUPS = new Error('the client has no grouping resource');
@@ -49204,9 +49234,10 @@ function groupsRefused(e) {
 }
 /**
  * Part tallies from a grouping answer, by id (NO_SEVERITY for the group without a value, where `none` is
- * allowed), or undefined when the answer cannot stand: a group outside the parts, or counts that do not add up
- * to an exact whole. Group counts carry no flag, and a server that caps total_count may cap them too: they
- * are exact only when they add up to an exact whole, and lower bounds when the whole is one.
+ * allowed), or undefined when the answer cannot stand: a group outside the parts, counts that do not add up
+ * to an exact whole, or that add up to less than a flagged one. Group counts carry no flag, and a server that
+ * caps total_count may cap them too: they are exact only when they add up to an exact whole, and lower bounds
+ * when the whole is one. Groups that add up can still misplace defects: checkRows holds them to the rows.
  */
 function fromGroups(groups, parts, whole, none) {
     const counts = new Map(parts.map((p) => [p.id, 0]));
@@ -49221,13 +49252,14 @@ function fromGroups(groups, parts, whole, none) {
         counts.set(key, (counts.get(key) ?? 0) + g.count);
     }
     const sum = [...counts.values()].reduce((a, b) => a + b, 0);
-    if (whole.exact && sum !== whole.n)
+    // Capped groups still add up to at least a capped whole; fewer means groups are missing, so none is trusted.
+    if (whole.exact ? sum !== whole.n : sum < whole.n)
         return undefined;
-    // A capped count is never 0 where there are matches: an empty part is exact even beside a flagged whole.
+    // Beside a flagged whole every group, an empty one too (a part left out reads as 0), is only a lower bound.
     const out = new Map();
     for (const [k, n] of counts)
         if (k !== NO_SEVERITY || n > 0)
-            out.set(k, { n, exact: whole.exact || n === 0 });
+            out.set(k, { n, exact: whole.exact });
     return out;
 }
 /** Each part's tally under its id; pages[i] belongs to parts[i]. */
@@ -49440,7 +49472,8 @@ async function runGate(settings, api, log) {
         }
         const failedAt = (level) => conditions.some((c) => c.level === level && c.passed === false);
         const outcome = failedAt('fail') ? 'failed' : failedAt('warn') ? 'warned' : 'passed';
-        const listed = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
+        const { listed, pages } = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
+        checkRows(counts, page, limit, pages, severities, phases, allSeverities);
         const result = {
             ...base,
             count: counts.whole.n,
@@ -49510,7 +49543,81 @@ async function listDefects(api, page, phases, severities, counts, limit, severit
     for (const s of ranked)
         (rowsOf.get(s.id) ?? []).forEach(add);
     other.forEach(add);
-    return listed;
+    return { listed, pages: fetch.map((f, i) => ({ id: f.id, limit: f.limit, page: pages[i] })) };
+}
+/**
+ * Holds the counts to the rows in hand before any verdict stands: groups that add up can still put a defect
+ * under the wrong severity. Distinct ids seen per severity and per phase are never more than an exact count;
+ * a page that held every match (fewer rows than asked for) shows exactly an exact count and at least a
+ * lower bound: the list page for every severity and phase, a severity's page for its severity. Rows whose
+ * field is not a readable reference to one of the gate's nodes cannot be placed and only widen that range.
+ */
+function checkRows(counts, list, limit, pages, severities, phases, allSeverities) {
+    const knownSeverity = new Set(severities.map((s) => s.id));
+    const knownPhase = new Set(phases.map((p) => p.id));
+    /** Distinct ids per part, and how many rows could not be placed (no id, or a field that is not one of the gate's nodes). */
+    const seen = (rows) => {
+        const sev = new Map();
+        const ph = new Map();
+        const unplaced = { sev: 0, ph: 0 };
+        const put = (m, key, id) => void m.set(key, (m.get(key) ?? new Set()).add(id));
+        for (const e of rows) {
+            if (!e.id) {
+                unplaced.sev++;
+                unplaced.ph++;
+                continue;
+            }
+            // Without a severity filter the rest is "(no severity)", as reconcile counts it: no value, or a node the
+            // severity look-up did not find. A field that is not a reference proves nothing either way.
+            const s = refOf(e.severity)?.id;
+            if (s !== undefined && knownSeverity.has(s))
+                put(sev, s, e.id);
+            else if (allSeverities && (e.severity === null || e.severity === undefined || s !== undefined))
+                put(sev, NO_SEVERITY, e.id);
+            else
+                unplaced.sev++;
+            const p = refOf(e.phase)?.id;
+            if (p !== undefined && knownPhase.has(p))
+                put(ph, p, e.id);
+            else
+                unplaced.ph++;
+        }
+        return { sev, ph, unplaced };
+    };
+    const all = seen([...list.data, ...pages.flatMap((p) => p.page.data)]);
+    // A part without a count is 0 (outside the filter); "(no severity)" without one is known only beside exact counts.
+    const sevExact = counts.whole.exact && sumOf(counts.bySeverity.values()).exact;
+    const countOf = (m, key) => m.get(key) ?? { n: 0, exact: key !== NO_SEVERITY || !allSeverities || sevExact };
+    const label = (what, key) => (key === NO_SEVERITY ? NO_SEVERITY : `${what} id ${oneLine(key)}`);
+    const bad = [];
+    const atMost = (what, m, rows) => {
+        for (const [k, ids] of rows) {
+            const t = countOf(m, k);
+            if (t.exact && ids.size > t.n)
+                bad.push(`${label(what, k)}: ${ids.size} listed, ${t.n} counted`);
+        }
+    };
+    atMost('severity', counts.bySeverity, all.sev);
+    atMost('phase', counts.byPhase, all.ph);
+    // Rows that held every match: an exact count lies between the rows placed and those plus the unplaced ones.
+    const whole = (what, m, rows, unplaced, key) => {
+        const t = countOf(m, key);
+        const n = rows.get(key)?.size ?? 0;
+        if ((t.exact && n > t.n) || n + unplaced < t.n)
+            bad.push(`${label(what, key)}: all ${n} listed, ${t.exact ? '' : 'at least '}${t.n} counted`);
+    };
+    if (list.data.length < limit) {
+        const page = seen(list.data);
+        for (const k of new Set([...counts.bySeverity.keys(), ...page.sev.keys()]))
+            whole('severity', counts.bySeverity, page.sev, page.unplaced.sev, k);
+        for (const k of new Set([...counts.byPhase.keys(), ...page.ph.keys()]))
+            whole('phase', counts.byPhase, page.ph, page.unplaced.ph, k);
+    }
+    for (const p of pages)
+        if (p.page.data.length < p.limit)
+            whole('severity', counts.bySeverity, all.sev, all.unplaced.sev, p.id);
+    if (bad.length > 0)
+        throw disagree(counts.whole, sumOf(counts.bySeverity.values()), sumOf(counts.byPhase.values()), bad[0]);
 }
 
 ;// CONCATENATED MODULE: ./src/create-defect/description.ts
@@ -54935,10 +55042,12 @@ function defectsSection(r, roomBytes) {
     }
     return parts.join('\n');
 }
+/** How much of the verdict the over-budget summary keeps. */
+const FALLBACK_VERDICT_CHARS = 2000;
 /**
  * The job summary: the verdict first, the filter, the breakdown, then the listed defects, which
  * get what is left of SUMMARY_BUDGET_BYTES. If even the rest is too large (hundreds of long
- * phase names), only the heading and the counts are kept.
+ * phase names), only the heading and the verdict, cut to FALLBACK_VERDICT_CHARS, are kept.
  */
 function gateSummary(r, { failOnGate = true } = {}) {
     const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
@@ -54953,11 +55062,13 @@ function gateSummary(r, { failOnGate = true } = {}) {
     const summary = parts.join('\n') + '\n';
     if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES)
         return summary;
-    const counted = r.count === undefined ? '' : ` ${countText(r.count, r.countExact !== false)}; allowed: ${escapeText(r.operator)} ${r.threshold}.`;
+    // The verdict says what decided (conditions or threshold); its filter part is what made the summary large.
+    const verdict = Array.from(gateVerdict(r));
+    const line = verdict.length > FALLBACK_VERDICT_CHARS ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)` : verdict.join('');
     return ([
         heading(r, failOnGate),
         '',
-        `**${r.passed === undefined ? 'Gate dry run.' : r.passed ? 'Gate passed:' : 'Gate failed:'}${counted}**`,
+        `**${escapeText(line)}**`,
         '',
         `The full summary would be larger than ${SUMMARY_BUDGET_BYTES / 1024} KiB (its filter and counts name many phases or severities); the step's log and outputs have them.`
     ].join('\n') + '\n');
