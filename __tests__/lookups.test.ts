@@ -1,15 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { Simulator } from '../simulator/index.js';
 import type { Entity, OctaneApi, Page } from '../src/octane/api.js';
-import {
-  LookupError,
-  findBacklogRoot,
-  findOriginNode,
-  findRelease,
-  resolveAll,
-  resolvePhases,
-  resolveSeverities
-} from '../src/lookups.js';
+import { LookupError, findBacklogRoot, findOriginNode, findRelease, resolveAll, resolvePhases, resolveSeverities } from '../src/lookups.js';
 import { tampered, useSignedInClient, waves, withSignedInClient } from './helpers/octane-client.js';
 
 const TRICKY = 'R1 ^x\' "(y)" \\ *';
@@ -42,7 +34,9 @@ describe('look-ups against the simulator', () => {
       expect(found.id).toBe(sim().store.releaseByName(TRICKY).id);
       expect(found.name).toBe(TRICKY);
       // The query that reached the server is still one name comparison.
-      const sent = sim().log.filter((r) => r.path.endsWith('/releases')).at(-1)!;
+      const sent = sim()
+        .log.filter((r) => r.path.endsWith('/releases'))
+        .at(-1)!;
       expect(sent.query.query).toMatch(/^"name EQ \^.*\^"$/);
     });
 
@@ -174,7 +168,9 @@ describe('look-ups on other sites', () => {
   it("resolves a 'Critical' urgent severity by its name and refuses 'Urgent' there", async () => {
     await withSignedInClient({ urgentName: 'Critical' }, async (sim, api) => {
       const found = await resolveSeverities(api, ['critical']);
-      expect(found).toEqual([{ id: sim.store.byLogicalName('list_node.severity.urgent').id, name: 'Critical', logicalName: 'list_node.severity.urgent' }]);
+      expect(found).toEqual([
+        { id: sim.store.byLogicalName('list_node.severity.urgent').id, name: 'Critical', logicalName: 'list_node.severity.urgent' }
+      ]);
       const error = await rejection(resolveSeverities(api, ['Urgent']));
       expect(error.message).toContain('Critical');
     });
@@ -192,22 +188,36 @@ describe('names that several nodes answer to (fail closed: never widen the filte
   it('refuses a severity name that two severity nodes share in any case, and resolves each by logical name', async () => {
     await withSignedInClient({}, async (sim, api) => {
       const root = sim.store.byLogicalName('list_node.severity');
-      const twin = sim.store.add('list_nodes', { name: 'HIGH', logical_name: 'list_node.severity.custom_high', list_root: root, activity_level: 0 });
+      const twin = sim.store.add('list_nodes', {
+        name: 'HIGH',
+        logical_name: 'list_node.severity.custom_high',
+        list_root: root,
+        activity_level: 0
+      });
       const error = await rejection(resolveSeverities(api, ['High']));
       expect(error.problems.map((p) => p.input)).toEqual(['severities']);
       expect(error.message).toContain('"High"');
       expect(error.message).toContain('list_node.severity.high');
       expect(error.message).toContain('list_node.severity.custom_high');
       expect((await resolveSeverities(api, ['list_node.severity.custom_high'])).map((s) => s.id)).toEqual([twin.id]);
-      expect((await resolveSeverities(api, ['LIST_NODE.SEVERITY.HIGH'])).map((s) => s.id)).toEqual([sim.store.byLogicalName('list_node.severity.high').id]);
+      expect((await resolveSeverities(api, ['LIST_NODE.SEVERITY.HIGH'])).map((s) => s.id)).toEqual([
+        sim.store.byLogicalName('list_node.severity.high').id
+      ]);
     });
   });
 
-  it("a logical name picks its own node, not another node named like it", async () => {
+  it('a logical name picks its own node, not another node named like it', async () => {
     await withSignedInClient({}, async (sim, api) => {
       const root = sim.store.byLogicalName('list_node.severity');
-      sim.store.add('list_nodes', { name: 'list_node.severity.low', logical_name: 'list_node.severity.custom_x', list_root: root, activity_level: 0 });
-      expect((await resolveSeverities(api, ['list_node.severity.low'])).map((s) => s.id)).toEqual([sim.store.byLogicalName('list_node.severity.low').id]);
+      sim.store.add('list_nodes', {
+        name: 'list_node.severity.low',
+        logical_name: 'list_node.severity.custom_x',
+        list_root: root,
+        activity_level: 0
+      });
+      expect((await resolveSeverities(api, ['list_node.severity.low'])).map((s) => s.id)).toEqual([
+        sim.store.byLogicalName('list_node.severity.low').id
+      ]);
     });
   });
 
@@ -238,7 +248,9 @@ describe('answers that cannot be trusted (a fake api)', () => {
       { id: '1', type: 'phase', name: 'New', logical_name: 'phase.defect.new', entity: 'defect' }
     ];
     expect((await resolvePhases(fake({ total_count: 2, data: mixed }), ['New'])).map((p) => p.id)).toEqual(['1']);
-    await expect(resolvePhases(fake({ total_count: 2, data: mixed }), ['phase.story.new'])).rejects.toThrow(/Unknown phases "phase.story.new"/);
+    await expect(resolvePhases(fake({ total_count: 2, data: mixed }), ['phase.story.new'])).rejects.toThrow(
+      /Unknown phases "phase.story.new"/
+    );
   });
 
   it('fails closed when the phase list is partial', async () => {
@@ -247,8 +259,16 @@ describe('answers that cannot be trusted (a fake api)', () => {
 
   it('refuses a workspace with no or several backlog roots', async () => {
     await expect(findBacklogRoot(fake({ total_count: 0, data: [] }))).rejects.toThrow(/exactly one/);
-    await expect(findBacklogRoot(fake({ total_count: 2, data: [{ id: '1', type: 'work_item_root' }, { id: '2', type: 'work_item_root' }] }))).rejects.toThrow(
-      /exactly one/
-    );
+    await expect(
+      findBacklogRoot(
+        fake({
+          total_count: 2,
+          data: [
+            { id: '1', type: 'work_item_root' },
+            { id: '2', type: 'work_item_root' }
+          ]
+        })
+      )
+    ).rejects.toThrow(/exactly one/);
   });
 });

@@ -94,7 +94,7 @@ describe.each(MODES)("findRelease when the server's escaping is '%s'", (escaping
 });
 
 describe('the escaped query is kept where it works', () => {
-  it("costs one request for a name with metacharacters on a server that escapes any character", async () => {
+  it('costs one request for a name with metacharacters on a server that escapes any character', async () => {
     const api = fakeOctane({ releases: releases([NAMES[0]!, ...traps(NAMES[0]!)]) }, 'any');
     await findRelease(api, NAMES[0]!);
     expect(api.lists).toHaveLength(1);
@@ -118,7 +118,10 @@ function workspace(): Partial<Record<Collection, EntityLike[]>> {
   const done = { id: '4003', type: 'metaphase', name: 'Done', logical_name: 'metaphase.work_item.done' };
   return {
     work_item_roots: [{ id: '1001', type: 'work_item_root' }],
-    list_nodes: [itemOrigin, { id: '2002', type: 'list_node', name: 'GitHub Actions', logical_name: 'list_node.item_origin.gha', list_root: ref(itemOrigin) }],
+    list_nodes: [
+      itemOrigin,
+      { id: '2002', type: 'list_node', name: 'GitHub Actions', logical_name: 'list_node.item_origin.gha', list_root: ref(itemOrigin) }
+    ],
     metaphases: [open, done],
     phases: [
       { id: '3001', type: 'phase', name: 'New', logical_name: 'phase.defect.new', entity: 'defect', metaphase: ref(open) },
@@ -183,7 +186,9 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     const result = await runCreateDefect(settings(name, releaseName, true), api, recordingLog(), { newToken: () => 'tok-1' });
     expect(result.reused?.id).toBe(target.id);
     expect(result.created).toBe(false);
-    expect(api.posts.map((p) => [p.collection, (p.fields.owner_work_item as { id?: string } | undefined)?.id])).toEqual([['comments', target.id]]);
+    expect(api.posts.map((p) => [p.collection, (p.fields.owner_work_item as { id?: string } | undefined)?.id])).toEqual([
+      ['comments', target.id]
+    ]);
   });
 
   it.each(PAIRS)('dedupe creates a new defect %j in %j when only look-alikes are open', async (name, releaseName) => {
@@ -193,7 +198,14 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     ws.releases = [release!, ...twinReleases];
     const phaseNew = ref(ws.phases![0]!);
     ws.defects = [
-      ...traps(name).map((t) => ({ id: nextId(), type: 'defect', name: t, description: filedByAction(), release: ref(release!), phase: phaseNew })),
+      ...traps(name).map((t) => ({
+        id: nextId(),
+        type: 'defect',
+        name: t,
+        description: filedByAction(),
+        release: ref(release!),
+        phase: phaseNew
+      })),
       ...twinReleases.map((r) => ({ id: nextId(), type: 'defect', name, description: filedByAction(), release: ref(r), phase: phaseNew }))
     ];
     const api = fakeOctane(ws, escaping);
@@ -209,7 +221,10 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     ws.releases = [...releases([releaseName]), ...releases(traps(releaseName))];
     const api = fakeOctane(ws, escaping);
     api.loseNextCreateAnswers = 1;
-    const result = await runCreateDefect(settings(name, releaseName, false), api, recordingLog(), { newToken: () => 'tok-3', sleep: async () => {} });
+    const result = await runCreateDefect(settings(name, releaseName, false), api, recordingLog(), {
+      newToken: () => 'tok-3',
+      sleep: async () => {}
+    });
     expect(result.recovered).toBe(true);
     expect(ws.defects).toHaveLength(1);
     expect(result.id).toBe(ws.defects![0]!.id);
@@ -221,7 +236,10 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     ws.releases = [...releases([releaseName]), ...releases(traps(releaseName))];
     const api = fakeOctane(ws, escaping);
     api.dropNextCreates = 1;
-    const result = await runCreateDefect(settings(name, releaseName, false), api, recordingLog(), { newToken: () => 'tok-4', sleep: async () => {} });
+    const result = await runCreateDefect(settings(name, releaseName, false), api, recordingLog(), {
+      newToken: () => 'tok-4',
+      sleep: async () => {}
+    });
     expect(result.created).toBe(true);
     expect(result.recovered).toBeUndefined();
     expect(ws.defects).toHaveLength(1);
@@ -235,6 +253,8 @@ describe.each(MODES)("create-defect when the server's escaping is '%s'", (escapi
     ws.releases = releases(['2026.4']);
     const api = fakeOctane(ws, escaping);
     await runCreateDefect(settings('Build failed', '2026.4', true), api, recordingLog(), { newToken: () => 'tok-5' });
-    expect(api.lists.filter((c) => c.collection === 'defects').map((c) => c.params.query)).toEqual(['name EQ ^Build failed^;release EQ {name EQ ^2026.4^}']);
+    expect(api.lists.filter((c) => c.collection === 'defects').map((c) => c.params.query)).toEqual([
+      'name EQ ^Build failed^;release EQ {name EQ ^2026.4^}'
+    ]);
   });
 });

@@ -41208,7 +41208,14 @@ function readFieldNames(inputs) {
     const applicationModules = inputs.list('application-modules', 'exact');
     const tags = inputs.list('tags', 'exact');
     const out = { applicationModules: applicationModules ?? [], tags: tags ?? [] };
-    for (const [key, input] of [['team', 'team'], ['owner', 'owner'], ['milestone', 'milestone'], ['sprint', 'sprint'], ['priority', 'priority'], ['feature', 'feature']]) {
+    for (const [key, input] of [
+        ['team', 'team'],
+        ['owner', 'owner'],
+        ['milestone', 'milestone'],
+        ['sprint', 'sprint'],
+        ['priority', 'priority'],
+        ['feature', 'feature']
+    ]) {
         const v = single(input);
         if (v !== undefined)
             out[key] = v;
@@ -42416,9 +42423,18 @@ const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY = ['resolve-phase'];
 // application-modules and tags are read by both create-defect (set on the new defect) and the gate (a scope).
 const CREATE_ONLY = [
-    'defect-name', 'defect-description', 'severity', 'extra-fields',
-    'team', 'owner', 'milestone', 'sprint', 'priority', 'feature',
-    'attachments', 'test-results'
+    'defect-name',
+    'defect-description',
+    'severity',
+    'extra-fields',
+    'team',
+    'owner',
+    'milestone',
+    'sprint',
+    'priority',
+    'feature',
+    'attachments',
+    'test-results'
 ];
 const GATE_ONLY_WITHOUT_DEFAULT = [
     'severities',
@@ -42610,7 +42626,17 @@ function readGate(inputs, now) {
         scopes === undefined) {
         return undefined;
     }
-    return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate, ...(conditions.conditions ? { conditions: conditions.conditions } : {}), scopes };
+    return {
+        mode: 'gate',
+        phases,
+        severities,
+        threshold,
+        operator,
+        listLimit,
+        failOnGate,
+        ...(conditions.conditions ? { conditions: conditions.conditions } : {}),
+        scopes
+    };
 }
 /** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */
 function readResolveDefect(inputs) {
@@ -47170,14 +47196,7 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses after which a POST surely did not happen: the server says it did not process it. */
 const POST_SAFE_STATUSES = new Set([429, 503]);
 /** Connection failures worth another attempt for a request without side effects. */
-const RETRYABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'TIMEOUT'
-]);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TIMEOUT']);
 /** Connection failures after which the request surely never reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BUDGET']);
 /**
@@ -47406,7 +47425,11 @@ async function exchangeNow(request, ctx) {
         if (error instanceof OctaneError)
             throw error;
         if (request.signal?.aborted && !timedOut) {
-            throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, { code: 'CANCELLED', server: hostPort(url), cause: error });
+            throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, {
+                code: 'CANCELLED',
+                server: hostPort(url),
+                cause: error
+            });
         }
         throw networkError(error, { url, proxy, timedOut, timeoutMs: request.timeoutMs, what: request.what });
     }
@@ -47428,7 +47451,10 @@ async function sendOnly(request, ctx, answerWaitMs) {
     ctx.debug?.(`${method} ${shown(url)}${route.proxy ? ` (through proxy ${route.proxy})` : ''}, not waiting long for the answer`);
     ctx.stats.requests++;
     const started = Date.now();
-    const headers = { ...request.headers(url), ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {}) };
+    const headers = {
+        ...request.headers(url),
+        ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {})
+    };
     const status = await new Promise((resolve, reject) => {
         const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, { method, headers, agent: route.agent });
         let answerWait;
@@ -47439,7 +47465,10 @@ async function sendOnly(request, ctx, answerWaitMs) {
         };
         const timer = setTimeout(() => {
             req.destroy();
-            settle(() => reject(new OctaneNetworkError(`${request.what} was not sent within ${seconds(request.timeoutMs)} (timeout)`, { code: 'TIMEOUT', server: hostPort(url) })));
+            settle(() => reject(new OctaneNetworkError(`${request.what} was not sent within ${seconds(request.timeoutMs)} (timeout)`, {
+                code: 'TIMEOUT',
+                server: hostPort(url)
+            })));
         }, request.timeoutMs);
         req.once('finish', () => {
             answerWait = setTimeout(() => {
@@ -48174,7 +48203,13 @@ class OctaneClient {
     async create(collection, fields, options = {}) {
         const url = this.collectionUrl(collection);
         const what = `POST ${collection}`;
-        const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
+        const response = await this.send({
+            method: 'POST',
+            url,
+            what,
+            body: JSON.stringify({ data: [fields] }),
+            techPreview: options.techPreview
+        });
         // Ids are opaque strings; a server that answers a number means the same entity.
         return this.writtenEntity(response, what, 'the created entity in data[0]', false);
     }
@@ -48327,7 +48362,9 @@ class OctaneClient {
         const json = this.parseJson(response, what);
         const entity = Array.isArray(json?.data) ? json.data[0] : bare ? json : undefined;
         if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, { status: response.status });
+            throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, {
+                status: response.status
+            });
         }
         return this.checkedIds(entity, response, what);
     }
@@ -48602,7 +48639,12 @@ async function findNamedIn(api, collection, input, what, names, options = {}) {
         else {
             // Only on this failure path: a short list of what is there, to spot the typo.
             const scope = release ? idEq('release', release.id) : within;
-            const somePage = await api.list(collection, { ...(scope ? { query: scope } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+            const somePage = await api.list(collection, {
+                ...(scope ? { query: scope } : {}),
+                fields: ['id', 'name'],
+                limit: SHOWN_NAMES,
+                orderBy: ['-id']
+            });
             const some = checkedPage(somePage, what, false);
             const more = somePage.total_count - some.length;
             const list = some.length === 0 ? 'none' : lookups_quoted(some.map((r) => textOf(r.name))) + (more > 0 ? ` and ${more} more` : '');
@@ -48695,7 +48737,11 @@ function matchNames(input, what, names, candidates) {
 }
 /** Defect phases only (stories and others have phases with the same names). */
 async function resolvePhases(api, names, input = 'phases') {
-    const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'entity'], limit: PAGE_MAX });
+    const page = await api.list('phases', {
+        query: eq('entity', 'defect'),
+        fields: ['id', 'name', 'logical_name', 'entity'],
+        limit: PAGE_MAX
+    });
     // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
     const phases = checkedPage(page, 'defect phases', true)
         .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))
@@ -48912,7 +48958,7 @@ const MARKDOWN_ENTITIES = {
     '|': '&#124;',
     '`': '&#96;',
     '*': '&#42;',
-    '_': '&#95;',
+    _: '&#95;',
     '~': '&#126;',
     '[': '&#91;',
     ']': '&#93;',
@@ -48923,7 +48969,7 @@ const MARKDOWN_ENTITIES = {
     '!': '&#33;',
     ':': '&#58;',
     '@': '&#64;',
-    '$': '&#36;',
+    $: '&#36;',
     '+': '&#43;',
     '-': '&#45;',
     '=': '&#61;',
@@ -48989,7 +49035,12 @@ function mermaidLabel(text, max = 40) {
         .replace(/\s+/g, ' ')
         .trim();
     const cut = [...cleaned];
-    const label = cut.length > max ? `${cut.slice(0, max - 1).join('').trimEnd()}…` : cleaned;
+    const label = cut.length > max
+        ? `${cut
+            .slice(0, max - 1)
+            .join('')
+            .trimEnd()}…`
+        : cleaned;
     return label === '' ? '(unnamed)' : label;
 }
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -49027,8 +49078,12 @@ function plural(n, one, many) {
 /** `release X, phases A/B, severities C/D, teams E/F, created after T` on one line: every part of the filter. */
 function filterText(r) {
     const phases = r.phases.map((p) => oneLine(p.name)).join('/');
-    const severities = r.allSeverities ? 'every severity' : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
-    const scopes = (r.scopes ?? []).map((s) => `, ${s.values.length === 1 ? verdict_singular(s.label) : s.label} ${s.values.map((v) => oneLine(v.name)).join('/')}`).join('');
+    const severities = r.allSeverities
+        ? 'every severity'
+        : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
+    const scopes = (r.scopes ?? [])
+        .map((s) => `, ${s.values.length === 1 ? verdict_singular(s.label) : s.label} ${s.values.map((v) => oneLine(v.name)).join('/')}`)
+        .join('');
     const created = r.createdAfter ? `, created after ${r.createdAfter.at.toISOString()}` : '';
     return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}${scopes}${created}`;
 }
@@ -49226,7 +49281,11 @@ const LIST_ORDER = ['-severity', 'id'];
 const NO_GROUPS = new Error('the client has no grouping resource');
 function defectWave(api, query, limit) {
     const grouped = (groupBy) => api.groups ? settled(api.groups('defects', { query, groupBy })) : Promise.resolve({ ok: false, error: NO_GROUPS });
-    return Promise.all([settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })), grouped('severity'), grouped('phase')]).then(([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase }));
+    return Promise.all([
+        settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })),
+        grouped('severity'),
+        grouped('phase')
+    ]).then(([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase }));
 }
 /** A server without the grouping resource, or one whose answer the client could not read: count the parts instead. */
 function groupsRefused(e) {
@@ -49246,7 +49305,9 @@ function fromGroups(groups, parts, whole, none) {
         if (g.value === null)
             key = none ? NO_SEVERITY : undefined;
         else
-            key = parts.find((p) => p.id === g.value.id)?.id ?? parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value.logical_name)?.id;
+            key =
+                parts.find((p) => p.id === g.value.id)?.id ??
+                    parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value.logical_name)?.id;
         if (key === undefined)
             return undefined;
         counts.set(key, (counts.get(key) ?? 0) + g.count);
@@ -49286,7 +49347,13 @@ function byName(counts, parts) {
 /** The conditions in force: the `conditions` input, or the one made of threshold and threshold-operator. */
 function conditionSpecs(settings) {
     return (settings.conditions ?? [
-        { text: `total ${settings.operator} ${settings.threshold}`, which: 'total', operator: settings.operator, threshold: settings.threshold, level: 'fail' }
+        {
+            text: `total ${settings.operator} ${settings.threshold}`,
+            which: 'total',
+            operator: settings.operator,
+            threshold: settings.threshold,
+            level: 'fail'
+        }
     ]);
 }
 /**
@@ -49351,11 +49418,19 @@ async function runGate(settings, api, log) {
     const release = found.release.value;
     const phases = found.phases.value;
     const severities = found.severities.value;
-    const scopes = specs.map((s, i) => ({ input: s.input, label: s.label, field: s.field, values: found.scopes[String(i)].value }));
+    const scopes = specs.map((s, i) => ({
+        input: s.input,
+        label: s.label,
+        field: s.field,
+        values: found.scopes[String(i)].value
+    }));
     const conditions = resolveConditions(conditionSpecs(settings), severities, !allSeverities);
     const confirmed = found.release.exact && found.phases.exact && found.severities.exact && Object.values(found.scopes).every((c) => c.exact);
     /** The query with ids, and with `severity` in place of the severity filter when given. */
-    const byIds = (severity) => and(idEq('release', release.id), idIn('phase', phases.map((p) => p.id)), severity ?? (allSeverities ? undefined : idIn('severity', severities.map((s) => s.id))), ...scopeIdFilters(scopes), created);
+    const byIds = (severity) => and(idEq('release', release.id), idIn('phase', phases.map((p) => p.id)), severity ??
+        (allSeverities
+            ? undefined
+            : idIn('severity', severities.map((s) => s.id))), ...scopeIdFilters(scopes), created);
     // A dry run shows the query with ids: the same defects, easier to read back.
     const query = confirmed && !settings.dryRun ? speculative : byIds();
     const base = {
@@ -49414,10 +49489,14 @@ async function runGate(settings, api, log) {
         // part's page carries its own flag, which a grouping does not.
         const perPart = async (sev, ph) => {
             const [s, p] = await Promise.all([
-                sev ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 }))) : undefined,
+                sev
+                    ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 })))
+                    : undefined,
                 ph
                     ? Promise.all(phases.map((x) => api.list('defects', {
-                        query: and(idEq('release', release.id), idEq('phase', x.id), allSeverities ? undefined : idIn('severity', severities.map((v) => v.id)), ...scopeIdFilters(scopes), created),
+                        query: and(idEq('release', release.id), idEq('phase', x.id), allSeverities
+                            ? undefined
+                            : idIn('severity', severities.map((v) => v.id)), ...scopeIdFilters(scopes), created),
                         fields: ['id'],
                         limit: 1
                     })))
@@ -49445,7 +49524,9 @@ async function runGate(settings, api, log) {
             let t = countOf(c, counts);
             let passed = judge(t, c.operator, c.threshold);
             if (passed === undefined) {
-                const q = c.severities ? byIds(idIn('severity', c.severities.map((s) => s.id))) : query;
+                const q = c.severities
+                    ? byIds(idIn('severity', c.severities.map((s) => s.id)))
+                    : query;
                 const listed = await settleByListing(api, q, t.n, c, log);
                 if (!c.severities) {
                     counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
@@ -49994,7 +50075,11 @@ async function confirmCandidates(api, log, candidates, name, releaseName, releas
 }
 /** The defect phases, indexed once for every phase comparison of the run. */
 async function listDefectPhases(api) {
-    const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
+    const page = await api.list('phases', {
+        query: eq('entity', 'defect'),
+        fields: ['id', 'name', 'logical_name', 'metaphase'],
+        limit: 1000
+    });
     return new PhaseIndex(page.data);
 }
 /**
@@ -50207,7 +50292,12 @@ async function resolveFieldNames(api, names, releaseName, release) {
         owner: names.owner ? findOwner(api, names.owner) : none,
         sprint: names.sprint ? ofRelease(api, 'sprint', names.sprint, 'sprints', releaseName, releaseId) : none,
         milestone: names.milestone ? ofRelease(api, 'milestone', names.milestone, 'milestones', releaseName, releaseId) : none,
-        modules: Promise.all(names.applicationModules.map((n) => one(api, 'application-modules', n, { collection: 'product_areas', what: 'application modules', noun: 'application module', withParent: true }))),
+        modules: Promise.all(names.applicationModules.map((n) => one(api, 'application-modules', n, {
+            collection: 'product_areas',
+            what: 'application modules',
+            noun: 'application module',
+            withParent: true
+        }))),
         tags: Promise.all(names.tags.map((n) => one(api, 'tags', n, { collection: 'user_tags', what: 'tags', noun: 'tag' }))),
         priority: names.priority ? findPriority(api, names.priority) : none,
         feature: names.feature ? findFeature(api, names.feature) : none
@@ -50372,7 +50462,11 @@ async function findFeature(api, given) {
     });
     if (!ID.test(given))
         return byName();
-    const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
+    const page = await api.list('work_items', {
+        query: and(idEq('id', given), eq('subtype', 'feature')),
+        fields: ['id', 'name', 'subtype'],
+        limit: 2
+    });
     const hit = page.data.find((e) => textOf(e.id) === given && isFeature(e));
     if (hit)
         return { id: textOf(hit.id), name: textOf(hit.name) };
@@ -54280,7 +54374,10 @@ async function planAttachments(patterns, workspace) {
         }
     }
     if (skippedForCount.length > 0) {
-        const named = skippedForCount.slice(0, 10).map((s) => JSON.stringify(s)).join(', ');
+        const named = skippedForCount
+            .slice(0, 10)
+            .map((s) => JSON.stringify(s))
+            .join(', ');
         const more = skippedForCount.length > 10 ? ` and ${skippedForCount.length - 10} more` : '';
         warnings.push(`attachments: at most ${MAX_ATTACHMENTS} files are attached; not attached: ${named}${more}`);
     }
@@ -54649,7 +54746,10 @@ function cut(text, max) {
     return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 function firstLine(message) {
-    return cut(message.split('\n').filter((l) => l.trim() !== '').join('; '), 200);
+    return cut(message
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .join('; '), 200);
 }
 /** The description's "Failed tests" section (HTML, every text escaped). */
 function failedTestsHtml(r) {
@@ -54675,8 +54775,14 @@ function failedTestsHtml(r) {
 /** Never rejects: a problem with a file is a warning, and an unexpected one costs only the evidence. */
 async function readEvidence(settings, workspace, log) {
     const [plan, tests] = await Promise.all([
-        planAttachments(settings.attachments, workspace).catch((e) => ({ files: [], warnings: [`attachments: the files could not be listed (${message(e)})`] })),
-        readTests(settings.testResults, workspace).catch((e) => ({ results: undefined, warnings: [`test-results: the reports could not be read (${message(e)})`] }))
+        planAttachments(settings.attachments, workspace).catch((e) => ({
+            files: [],
+            warnings: [`attachments: the files could not be listed (${message(e)})`]
+        })),
+        readTests(settings.testResults, workspace).catch((e) => ({
+            results: undefined,
+            warnings: [`test-results: the reports could not be read (${message(e)})`]
+        }))
     ]);
     for (const warning of [...plan.warnings, ...tests.warnings])
         log.warning(warning);
@@ -54763,8 +54869,25 @@ async function runCreateDefect(settings, api, log, deps = {}) {
         token,
         extraHtml: evidence.html
     });
-    const fields = defectFields({ name, description, rootId: root?.id ?? '', releaseId: release.id, origin, severity, extra: settings.extraFields, named });
-    const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields, evidence };
+    const fields = defectFields({
+        name,
+        description,
+        rootId: root?.id ?? '',
+        releaseId: release.id,
+        origin,
+        severity,
+        extra: settings.extraFields,
+        named
+    });
+    const base = {
+        name,
+        release,
+        ...(severity ? { severity } : {}),
+        ...(origin ? { origin } : {}),
+        named: named?.shown ?? [],
+        fields,
+        evidence
+    };
     return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
         if (duplicate) {
             const id = duplicate.entity.id;
@@ -54783,7 +54906,15 @@ async function runCreateDefect(settings, api, log, deps = {}) {
             const commentAdded = await addComment(api, log, { id, text: comment, token }, deps.sleep);
             log.info(`Reused open defect ${id}: ${url}`);
             const attached = await attachEvidence(api, log, id, evidence);
-            return { ...base, evidence: attached, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
+            return {
+                ...base,
+                evidence: attached,
+                dryRun: false,
+                created: false,
+                id,
+                url,
+                reused: { id, url, phase: duplicate.phase, commentAdded }
+            };
         }
         if (settings.dryRun) {
             await checkExtraReferences(api, settings.extraFields, log);
@@ -54952,7 +55083,9 @@ function filterSection(r) {
         ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
         ...(r.scopes ?? []).map((s) => [escapeText(s.label.charAt(0).toUpperCase() + s.label.slice(1)), names(s.values)]),
         ...(r.createdAfter ? [['Created after', `${escapeText(r.createdAfter.at.toISOString())} (${escapeText(r.createdAfter.text)})`]] : []),
-        ...(r.conditionsGiven ? [] : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
+        ...(r.conditionsGiven
+            ? []
+            : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
         ['Query', code(r.query)]
     ];
     return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
@@ -55050,7 +55183,14 @@ const FALLBACK_VERDICT_CHARS = 2000;
  * phase names), only the heading and the verdict, cut to FALLBACK_VERDICT_CHARS, are kept.
  */
 function gateSummary(r, { failOnGate = true } = {}) {
-    const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
+    const parts = [
+        heading(r, failOnGate),
+        '',
+        `**${escapeText(gateVerdict(r))}**`,
+        '',
+        ...(r.conditionsGiven ? [conditionsSection(r), ''] : []),
+        filterSection(r)
+    ];
     if (!r.dryRun && r.count !== undefined) {
         parts.push('', breakdownSection(r), '');
         const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
@@ -55064,7 +55204,9 @@ function gateSummary(r, { failOnGate = true } = {}) {
         return summary;
     // The verdict says what decided (conditions or threshold); its filter part is what made the summary large.
     const verdict = Array.from(gateVerdict(r));
-    const line = verdict.length > FALLBACK_VERDICT_CHARS ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)` : verdict.join('');
+    const line = verdict.length > FALLBACK_VERDICT_CHARS
+        ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)`
+        : verdict.join('');
     return ([
         heading(r, failOnGate),
         '',
@@ -55079,7 +55221,10 @@ function gateSummary(r, { failOnGate = true } = {}) {
 /** In a dry run nothing exists yet: id and URL stay empty, created is false, nothing is attached. */
 function createOutputs(r) {
     const tests = r.evidence?.tests;
-    const evidence = { attachments: JSON.stringify(r.evidence?.uploaded ?? []), 'failed-tests': tests ? String(tests.failures + tests.errors) : '' };
+    const evidence = {
+        attachments: JSON.stringify(r.evidence?.uploaded ?? []),
+        'failed-tests': tests ? String(tests.failures + tests.errors) : ''
+    };
     if (r.dryRun)
         return { 'defect-id': '', 'defect-url': '', created: 'false', ...evidence };
     return { 'defect-id': r.id ?? '', 'defect-url': r.url ?? '', created: r.created ? 'true' : 'false', ...evidence };
@@ -55121,7 +55266,7 @@ function createSummary(r) {
         out.push(`${title} (id ${escapeText(r.reused.id)}, ${escapeText(r.reused.phase)}) in release ${release}`);
         out.push(r.reused.commentAdded
             ? "An open defect with this name already existed, so none was created; a comment with this run's link was added to it."
-            : 'An open defect with this name already existed, so none was created; the comment with this run\'s link may not have been added (Octane gave no clear answer).');
+            : "An open defect with this name already existed, so none was created; the comment with this run's link may not have been added (Octane gave no clear answer).");
     }
     else {
         out.push('## Octane defect: created');
@@ -55144,7 +55289,12 @@ function createSummary(r) {
 }
 /** Each input given by name, what it resolved to, and the ids sent. */
 function namedTable(r) {
-    const rows = (r.named ?? []).map((f) => [code(f.input), code(f.field), escapeCell(f.values.map((v) => v.name).join(', ')), code(f.values.map((v) => v.id).join(', '))]);
+    const rows = (r.named ?? []).map((f) => [
+        code(f.input),
+        code(f.field),
+        escapeCell(f.values.map((v) => v.name).join(', ')),
+        code(f.values.map((v) => v.id).join(', '))
+    ]);
     return table(['Input', 'Field', 'Resolved to', 'Id'], rows);
 }
 /** Field -> value as sent; the description's HTML is shown as code, not rendered. */
@@ -55156,7 +55306,9 @@ function fieldsTable(fields) {
 const FIELD_VALUE_CHARS = 500;
 function shortened(value) {
     const chars = Array.from(value);
-    return chars.length > FIELD_VALUE_CHARS ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)` : value;
+    return chars.length > FIELD_VALUE_CHARS
+        ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)`
+        : value;
 }
 
 ;// CONCATENATED MODULE: ./src/resolve-defect/comment.ts
@@ -55343,7 +55495,12 @@ function samePhase(id, target, phases) {
 async function listTransitions(api) {
     const out = [];
     for (let n = 0; n < TRANSITION_PAGES; n++) {
-        const page = await api.list('transitions', { fields: ['source_phase', 'target_phase'], limit: PAGE, offset: n * PAGE, orderBy: ['id'] });
+        const page = await api.list('transitions', {
+            fields: ['source_phase', 'target_phase'],
+            limit: PAGE,
+            offset: n * PAGE,
+            orderBy: ['id']
+        });
         const data = page.data;
         for (const t of data) {
             const source = refOf(t.source_phase)?.id;

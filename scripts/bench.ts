@@ -109,7 +109,11 @@ async function roundTrips(): Promise<void> {
   try {
     const cases: Array<[string, Record<string, string>, number]> = [
       ['gate (2026.4, defaults: fails)', { mode: 'gate', 'release-name': '2026.4' }, 1],
-      ['gate (2026.5, High/Very High/Urgent: passes)', { mode: 'gate', 'release-name': '2026.5', severities: 'High, Very High, Urgent' }, 0],
+      [
+        'gate (2026.5, High/Very High/Urgent: passes)',
+        { mode: 'gate', 'release-name': '2026.5', severities: 'High, Very High, Urgent' },
+        0
+      ],
       ['gate (2026.4, 3 conditions, 2 scopes: fails)', { mode: 'gate', 'release-name': '2026.4', ...CONDITIONS_AND_SCOPES }, 1],
       ['create-defect', { mode: 'create-defect', 'release-name': '2026.4', 'defect-name': 'Bench: build failed' }, 0]
     ];
@@ -120,7 +124,13 @@ async function roundTrips(): Promise<void> {
       const last = waves[waves.length - 1] ?? [];
       const signOutAlone = last.length === 1 && last[0]!.path.endsWith('/authentication/sign_out');
       const work = waves.length - (signOutAlone ? 1 : 0);
-      rows.push([label, String(m.requests), `${work}${signOutAlone ? ' + sign-out' : ''}`, ms(m.wallMs), work <= 3 ? 'met (<= 3)' : 'NOT met (<= 3)']);
+      rows.push([
+        label,
+        String(m.requests),
+        `${work}${signOutAlone ? ' + sign-out' : ''}`,
+        ms(m.wallMs),
+        work <= 3 ? 'met (<= 3)' : 'NOT met (<= 3)'
+      ]);
       lines.push(`- ${label}: \`${describeWaves(waves)}\``);
     }
   } finally {
@@ -134,7 +144,7 @@ async function roundTrips(): Promise<void> {
   );
   console.log(
     '\nThe gate reaches 2 (sign-in, then one wave): its defect list and the two groupings leave with the look-ups, naming the\n' +
-      'release, phases, severities and scopes in cross filters that repeat the look-ups\' own filters, and are used only when\n' +
+      "release, phases, severities and scopes in cross filters that repeat the look-ups' own filters, and are used only when\n" +
       'the look-ups of the same wave show that each filter matched exactly the entities chosen in code; otherwise a third wave\n' +
       'with ids. Conditions cost nothing more (they come from the counts by severity); each scope input adds one look-up to the\n' +
       'same wave. Sign-in cannot join a wave: every call needs its session cookie.'
@@ -149,7 +159,8 @@ function addMatchingDefects(sim: Simulator, total: number): void {
     const count = Math.floor(total / combos.length) + (i < total % combos.length ? 1 : 0);
     // Every one inside the scopes of the 3-conditions-2-scopes gate too (team Platform or Mobile, created now), so both count the same.
     const team = sim.store.find('teams', (t) => t.name === (i % 2 ? 'Platform' : 'Mobile'))[0];
-    if (count > 0) sim.store.addDefects(count, { release, phase: sim.store.byLogicalName(phase), severity: sim.store.byLogicalName(severity), team });
+    if (count > 0)
+      sim.store.addDefects(count, { release, phase: sim.store.byLogicalName(phase), severity: sim.store.byLogicalName(severity), team });
   });
 }
 
@@ -199,7 +210,9 @@ async function scale(): Promise<string> {
       for (let i = 0; i < RUNS_PER_SIZE; i++) {
         const m = await measureAction(sim, { mode: 'gate', 'release-name': '2026.4' });
         if (m.run.outputs['defect-count'] !== String(size) || m.run.code !== 1) {
-          throw new Error(`gate at ${size}: exit ${m.run.code}, defect-count ${m.run.outputs['defect-count']}\n${m.run.stdout.slice(-2000)}`);
+          throw new Error(
+            `gate at ${size}: exit ${m.run.code}, defect-count ${m.run.outputs['defect-count']}\n${m.run.stdout.slice(-2000)}`
+          );
         }
         runs.push(m);
       }
@@ -208,12 +221,21 @@ async function scale(): Promise<string> {
       const last = runs[runs.length - 1]!;
       const minWall = Math.min(...runs.map((r) => r.wallMs));
       const span = median(runs.map((r) => r.defectSpanMs));
-      rows.push([`${size.toLocaleString('en-US')}, plain`, String(last.requests), kib(last.probe.bytesRead), `${ms(wall)} (min ${ms(minWall)})`, ms(span), mib(rss)]);
+      rows.push([
+        `${size.toLocaleString('en-US')}, plain`,
+        String(last.requests),
+        kib(last.probe.bytesRead),
+        `${ms(wall)} (min ${ms(minWall)})`,
+        ms(span),
+        mib(rss)
+      ]);
       const scoped: Measured[] = [];
       for (let i = 0; i < RUNS_PER_SIZE; i++) {
         const m = await measureAction(sim, { mode: 'gate', 'release-name': '2026.4', ...CONDITIONS_AND_SCOPES });
         if (m.run.outputs['defect-count'] !== String(size) || m.run.code !== 1) {
-          throw new Error(`scoped gate at ${size}: exit ${m.run.code}, defect-count ${m.run.outputs['defect-count']}\n${m.run.stdout.slice(-2000)}`);
+          throw new Error(
+            `scoped gate at ${size}: exit ${m.run.code}, defect-count ${m.run.outputs['defect-count']}\n${m.run.stdout.slice(-2000)}`
+          );
         }
         scoped.push(m);
       }
@@ -229,7 +251,10 @@ async function scale(): Promise<string> {
 
       if (SDK_SIZES.has(size)) {
         // The server-default page takes ten times the requests; one run of it is enough to show that.
-        for (const [pageSize, repeat] of [['1000', SDK_RUNS], ['server', 1]] as const) {
+        for (const [pageSize, repeat] of [
+          ['1000', SDK_RUNS],
+          ['server', 1]
+        ] as const) {
           const sdkRuns: SdkRun[] = [];
           for (let i = 0; i < repeat; i++) sdkRuns.push(await measureSdk(sim, size, pageSize));
           const sdkWall = median(sdkRuns.map((r) => r.wallMs));
@@ -250,10 +275,14 @@ async function scale(): Promise<string> {
     }
   }
   console.log(
-    table(['matching defects', 'requests', 'bytes received', 'wall time, median', 'defect queries in the simulator', 'peak RSS, median'], rows, [true, true, true, true, true, true])
+    table(
+      ['matching defects', 'requests', 'bytes received', 'wall time, median', 'defect queries in the simulator', 'peak RSS, median'],
+      rows,
+      [true, true, true, true, true, true]
+    )
   );
   console.log(
-    '\nBytes received: everything the action read from its sockets (HTTP headers and bodies). Peak RSS: the child process\'s\n' +
+    "\nBytes received: everything the action read from its sockets (HTTP headers and bodies). Peak RSS: the child process's\n" +
       '`process.resourceUsage().maxRSS`, read at exit by a preloaded probe. The gate lists 100 defects (the default list-limit).\n' +
       'Defect queries in the simulator: from the first defect query received to the last one answered (the simulator evaluates\n' +
       'each filter over every defect, in this process, on the same 2 cores).'
@@ -264,7 +293,7 @@ async function scale(): Promise<string> {
   out.push(
     'As its README shows: `octane.get(defects).query(Query...build()).fields(...).limit(...).offset(...).execute()`, page after\n' +
       'page, then count and sort in memory: with limit(1000) (the most official code asks for), and as the README writes it,\n' +
-      'without limit() (the simulator\'s default page is 100). Its filter names the release and phases in cross filters, so it\n' +
+      "without limit() (the simulator's default page is 100). Its filter names the release and phases in cross filters, so it\n" +
       'needs no look-ups. Same simulator and data as the action in 2; ratios are SDK / action (median wall time).\n'
   );
   out.push(
@@ -285,7 +314,8 @@ async function startup(): Promise<void> {
   const bare: number[] = [];
   for (let i = 0; i < STARTUP_RUNS; i++) {
     const run = await runNode([DIST]);
-    if (run.code !== 1 || run.firstErrorMs === undefined) throw new Error(`dist/index.js without inputs: exit ${run.code}, no ::error:: line`);
+    if (run.code !== 1 || run.firstErrorMs === undefined)
+      throw new Error(`dist/index.js without inputs: exit ${run.code}, no ::error:: line`);
     toError.push(run.firstErrorMs);
     toExit.push(run.wallMs);
     bare.push((await runNode(['-e', '0'])).wallMs);

@@ -9,10 +9,13 @@ import { startSimulator, type Simulator } from '../simulator/index.js';
 import { connectionInputs, runAction, type ActionRun } from '../test-support/run-action.js';
 import { summaryToText } from './lib/summary-text.js';
 
-
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const rule = (title: string): string => `\n${bold(`━━ ${title} ${'━'.repeat(Math.max(3, 76 - title.length))}`)}`;
-const indent = (text: string, by = '    '): string => text.split('\n').map((l) => by + l).join('\n');
+const indent = (text: string, by = '    '): string =>
+  text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
 
 interface Scenario {
   title: string;
@@ -30,11 +33,16 @@ function scenarios(): Scenario[] {
       explain: 'Release 2026.5 has no open defects of severity High, Very High or Urgent, so the step succeeds.',
       inputs: { mode: 'gate', 'release-name': '2026.5', severities: 'High, Very High, Urgent' },
       check: (run) =>
-        run.code !== 0 ? `exit code ${run.code}, expected 0` : run.outputs['gate-result'] !== 'passed' ? `gate-result ${run.outputs['gate-result']}, expected passed` : undefined
+        run.code !== 0
+          ? `exit code ${run.code}, expected 0`
+          : run.outputs['gate-result'] !== 'passed'
+            ? `gate-result ${run.outputs['gate-result']}, expected passed`
+            : undefined
     },
     {
       title: '2. A gate that fails',
-      explain: 'Release 2026.4 with the defaults (phases New, Opened, Deferred; every severity; allowed <= 0): it has open defects, so the step fails.',
+      explain:
+        'Release 2026.4 with the defaults (phases New, Opened, Deferred; every severity; allowed <= 0): it has open defects, so the step fails.',
       inputs: { mode: 'gate', 'release-name': '2026.4' },
       check: (run) =>
         run.code !== 1
@@ -104,7 +112,10 @@ function printLog(stdout: string): void {
     const group = /^::group::(.*)$/.exec(line);
     const annotation = /^::(error|warning|notice)[^:]*::(.*)$/.exec(line);
     if (group) console.log(`    ▸ ${group[1]}`);
-    else if (annotation) console.log(`    ${bold(`${annotation[1]!.toUpperCase()} annotation:`)} ${annotation[2]!.replace(/%0A/g, '\n      ').replace(/%0D/g, '').replace(/%25/g, '%')}`);
+    else if (annotation)
+      console.log(
+        `    ${bold(`${annotation[1]!.toUpperCase()} annotation:`)} ${annotation[2]!.replace(/%0A/g, '\n      ').replace(/%0D/g, '').replace(/%25/g, '%')}`
+      );
     else console.log(`      ${line}`);
   }
 }
@@ -113,7 +124,9 @@ async function main(): Promise<number> {
   const sim = await startSimulator({ seed: 'sample' });
   try {
     console.log(bold('Octane release action: demo'));
-    console.log(`An Octane simulator with sample data is listening on ${sim.url} (shared space ${sim.sharedSpaceId}, workspace ${sim.workspaceId}).`);
+    console.log(
+      `An Octane simulator with sample data is listening on ${sim.url} (shared space ${sim.sharedSpaceId}, workspace ${sim.workspaceId}).`
+    );
     console.log('Each step below runs the committed bundle, `node dist/index.js`, exactly as a GitHub runner does:');
     console.log('inputs as INPUT_* variables, outputs and the job summary written to the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.');
     const connection = connectionInputs(sim);
@@ -126,7 +139,9 @@ async function main(): Promise<number> {
       const before = sim.log.length;
       const run = await runAction({ ...connection, ...scenario.inputs }, { env: scenario.env });
       const requests = sim.log.length - before;
-      console.log(`  Exit code: ${bold(String(run.code))}${run.code === 0 ? ' (step succeeded)' : ' (step failed)'}; ${requests} requests reached the simulator`);
+      console.log(
+        `  Exit code: ${bold(String(run.code))}${run.code === 0 ? ' (step succeeded)' : ' (step failed)'}; ${requests} requests reached the simulator`
+      );
       printOutputs(run.outputs);
       printLog(run.stdout);
       if (run.stderr.trim()) console.log(`  stderr:\n${indent(run.stderr.trim())}`);
@@ -145,7 +160,11 @@ async function main(): Promise<number> {
     console.log(rule('Result'));
     for (const v of verdicts) console.log(`  ${v.problem ? '✗' : '✓'} ${v.title}: ${v.problem ?? 'as expected'}`);
     const ok = verdicts.every((v) => !v.problem);
-    console.log(ok ? '\nAll three behaved as expected. Next: `npm test`, or README.md for the workflow YAML.' : '\nSomething did not behave as expected (see above).');
+    console.log(
+      ok
+        ? '\nAll three behaved as expected. Next: `npm test`, or README.md for the workflow YAML.'
+        : '\nSomething did not behave as expected (see above).'
+    );
     return ok ? 0 : 1;
   } finally {
     await sim.close();

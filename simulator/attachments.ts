@@ -18,7 +18,8 @@ function bad(code: string, description: string): never {
 
 export function createAttachment(store: Store, contentType: string | undefined, body: Buffer, options: RenderOptions): unknown {
   const boundary = boundaryOf(contentType);
-  if (!boundary) throw new OctaneError(415, 'platform.unsupported_media_type', 'An attachment is uploaded as multipart/form-data with a boundary');
+  if (!boundary)
+    throw new OctaneError(415, 'platform.unsupported_media_type', 'An attachment is uploaded as multipart/form-data with a boundary');
   const parts = parseMultipart(body, boundary);
   const entityPart = parts.find((p) => p.name === 'entity');
   const content = parts.find((p) => p.name === 'content');
@@ -32,17 +33,35 @@ export function createAttachment(store: Store, contentType: string | undefined, 
   const name = entity?.name;
   if (typeof name !== 'string' || name.trim() === '') bad('platform.missing_required_field', "Field 'name' of attachment is required");
   const owner = entity.owner_work_item as { type?: unknown; id?: unknown } | undefined;
-  if (!owner || typeof owner !== 'object' || typeof owner.type !== 'string' || (typeof owner.id !== 'string' && typeof owner.id !== 'number')) {
-    bad('platform.missing_required_field', "Field 'owner_work_item' of attachment is required as a reference {\"type\": \"work_item\", \"id\": \"...\"}");
+  if (
+    !owner ||
+    typeof owner !== 'object' ||
+    typeof owner.type !== 'string' ||
+    (typeof owner.id !== 'string' && typeof owner.id !== 'number')
+  ) {
+    bad(
+      'platform.missing_required_field',
+      'Field \'owner_work_item\' of attachment is required as a reference {"type": "work_item", "id": "..."}'
+    );
   }
-  if (owner.type !== 'work_item' && owner.type !== 'defect') bad('platform.invalid_reference_type', `Field 'owner_work_item' must reference work_item, not '${owner.type}'`);
+  if (owner.type !== 'work_item' && owner.type !== 'defect')
+    bad('platform.invalid_reference_type', `Field 'owner_work_item' must reference work_item, not '${owner.type}'`);
   const ownerRef = { type: 'work_item', id: String(owner.id) };
-  if (!store.resolve(ownerRef)) bad('platform.entity_not_found', `Field 'owner_work_item' references work_item ${ownerRef.id}, which does not exist`);
+  if (!store.resolve(ownerRef))
+    bad('platform.entity_not_found', `Field 'owner_work_item' references work_item ${ownerRef.id}, which does not exist`);
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 ? name.slice(dot).toLowerCase() : '';
   if (!(ATTACHMENT_EXTENSIONS as readonly string[]).includes(extension)) {
-    bad('platform.file_extension_not_allowed', `The file extension of '${name}' is not allowed on this site; allowed: ${ATTACHMENT_EXTENSIONS.join(' ')}`);
+    bad(
+      'platform.file_extension_not_allowed',
+      `The file extension of '${name}' is not allowed on this site; allowed: ${ATTACHMENT_EXTENSIONS.join(' ')}`
+    );
   }
-  const stored = store.add('attachments', { name, size: content.content.length, owner_work_item: ownerRef, content: Buffer.from(content.content) });
+  const stored = store.add('attachments', {
+    name,
+    size: content.content.length,
+    owner_work_item: ownerRef,
+    content: Buffer.from(content.content)
+  });
   return { total_count: 1, data: [renderEntity(store, stored, ['name', 'size', 'owner_work_item'], undefined, options)] };
 }

@@ -59,13 +59,21 @@ export class Sessions {
   signIn(body: unknown, cookies: Map<string, string>): { setCookie: string[]; token: string } {
     if (this.live(cookies.get('LWSSO_COOKIE_KEY'))) {
       // Real Octane can refuse a sign-in that carries the cookie of a live session.
-      throw new OctaneError(401, 'AUTHENTICATION_FAILED', 'Sign-in refused: the request carries the LWSSO_COOKIE_KEY of a live session; sign in without old session cookies');
+      throw new OctaneError(
+        401,
+        'AUTHENTICATION_FAILED',
+        'Sign-in refused: the request carries the LWSSO_COOKIE_KEY of a live session; sign in without old session cookies'
+      );
     }
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const id = b.client_id ?? b.user;
     const secret = b.client_secret ?? b.password;
     if (typeof id !== 'string' || typeof secret !== 'string') {
-      throw new OctaneError(400, 'platform.authentication_bad_request', 'Sign-in needs {"client_id","client_secret"} or {"user","password"}');
+      throw new OctaneError(
+        400,
+        'platform.authentication_bad_request',
+        'Sign-in needs {"client_id","client_secret"} or {"user","password"}'
+      );
     }
     if (!this.credentials.some((c) => c.clientId === id && c.clientSecret === secret)) {
       throw new OctaneError(401, 'AUTHENTICATION_FAILED', 'Authentication failed: invalid user name or password');
@@ -91,7 +99,11 @@ export class Sessions {
     const token = cookies.get('LWSSO_COOKIE_KEY');
     const user = cookies.get('OCTANE_USER');
     if (!token || !user) {
-      throw new OctaneError(401, 'VALIDATION_TOKEN_MISSING', 'Authentication required: the LWSSO_COOKIE_KEY and OCTANE_USER cookies of a session must be sent');
+      throw new OctaneError(
+        401,
+        'VALIDATION_TOKEN_MISSING',
+        'Authentication required: the LWSSO_COOKIE_KEY and OCTANE_USER cookies of a session must be sent'
+      );
     }
     const session = this.tokens.get(token);
     if (!session || session.ended) {

@@ -25,11 +25,21 @@ function parseArgs(argv: string[]): { options: SimulatorOptions; help: boolean }
       return Number(v);
     };
     switch (flag) {
-      case '--port': options.port = int(); break;
-      case '--host': options.host = value(); break;
-      case '--latency': options.latencyMs = int(); break;
-      case '--prefix': options.pathPrefix = value(); break;
-      case '--urgent-name': options.urgentName = value(); break;
+      case '--port':
+        options.port = int();
+        break;
+      case '--host':
+        options.host = value();
+        break;
+      case '--latency':
+        options.latencyMs = int();
+        break;
+      case '--prefix':
+        options.pathPrefix = value();
+        break;
+      case '--urgent-name':
+        options.urgentName = value();
+        break;
       case '--seed': {
         const v = value();
         if (v !== 'sample' && v !== 'empty') throw new Error(`--seed must be sample or empty, not '${v}'`);
@@ -48,8 +58,12 @@ function parseArgs(argv: string[]): { options: SimulatorOptions; help: boolean }
         options.profile = v;
         break;
       }
-      case '--help': case '-h': help = true; break;
-      default: throw new Error(`unknown argument '${arg}' (try --help)`);
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        throw new Error(`unknown argument '${arg}' (try --help)`);
     }
   }
   return { options, help };
@@ -64,7 +78,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (parsed.help) {
-    console.log('Usage: npx tsx simulator/cli.ts [--port 8080] [--host 127.0.0.1] [--latency ms] [--seed sample|empty] [--prefix /octane] [--urgent-name Critical] [--phase-ids numeric|logical] [--profile NAME]');
+    console.log(
+      'Usage: npx tsx simulator/cli.ts [--port 8080] [--host 127.0.0.1] [--latency ms] [--seed sample|empty] [--prefix /octane] [--urgent-name Critical] [--phase-ids numeric|logical] [--profile NAME]'
+    );
     console.log(`Profiles: ${PROFILE_NAMES.join(', ')}`);
     return;
   }
@@ -73,7 +89,12 @@ async function main(): Promise<void> {
   console.log(`  profile ${parsed.options.profile ?? 'default'}`);
   console.log(`  shared space ${sim.sharedSpaceId}, workspace ${sim.workspaceId}`);
   console.log(`  client id ${sim.credentials.clientId}, client secret ${sim.credentials.clientSecret} (sample credentials, not a secret)`);
-  console.log(`  releases: ${sim.store.all('releases').map((r) => JSON.stringify(r.name)).join(', ')}; defects: ${sim.store.all('defects').length}`);
+  console.log(
+    `  releases: ${sim.store
+      .all('releases')
+      .map((r) => JSON.stringify(r.name))
+      .join(', ')}; defects: ${sim.store.all('defects').length}`
+  );
   console.log('Ctrl-C to stop.');
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));

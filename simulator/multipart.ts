@@ -40,7 +40,10 @@ export function parseMultipart(body: Buffer, boundary: string): FormPart[] {
     const headerEnd = body.indexOf('\r\n\r\n', at);
     if (headerEnd < 0) bad('A multipart part has no end of its headers');
     const headers = new Map<string, string>();
-    for (const line of body.subarray(at + 2, headerEnd).toString('utf8').split('\r\n')) {
+    for (const line of body
+      .subarray(at + 2, headerEnd)
+      .toString('utf8')
+      .split('\r\n')) {
       const colon = line.indexOf(':');
       if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
@@ -51,7 +54,12 @@ export function parseMultipart(body: Buffer, boundary: string): FormPart[] {
     if (!/^form-data\b/i.test(disposition) || name === undefined) bad('A multipart part has no Content-Disposition: form-data with a name');
     const fileName = param(disposition, 'filename');
     const contentType = headers.get('content-type');
-    parts.push({ name, ...(fileName !== undefined ? { fileName } : {}), ...(contentType ? { contentType } : {}), content: body.subarray(headerEnd + 4, next) });
+    parts.push({
+      name,
+      ...(fileName !== undefined ? { fileName } : {}),
+      ...(contentType ? { contentType } : {}),
+      content: body.subarray(headerEnd + 4, next)
+    });
     at = next + 2;
   }
 }

@@ -38,7 +38,13 @@ function renderValue(store: Store, value: unknown, options: RenderOptions): unkn
 /**
  * @param viewType the type to answer with when the collection is a supertype view (work_items answers 'work_item' with a subtype).
  */
-export function renderEntity(store: Store, entity: SimEntity, fields: string[], viewType?: string, options: RenderOptions = {}): Record<string, unknown> {
+export function renderEntity(
+  store: Store,
+  entity: SimEntity,
+  fields: string[],
+  viewType?: string,
+  options: RenderOptions = {}
+): Record<string, unknown> {
   const out: Record<string, unknown> = { type: viewType ?? entity.type, id: outId(entity.id, options) };
   if (viewType && viewType !== entity.type) out.subtype = entity.subtype ?? entity.type;
   for (const field of fields) {

@@ -101,15 +101,20 @@ export function route(ctx: RouteContext, req: RouteRequest): Answer {
 
 function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: string, collection: string, id: string | undefined): Answer {
   if (space !== ctx.sharedSpaceId) throw new OctaneError(404, 'platform.shared_space_not_found', `Shared space ${space} does not exist`);
-  if (workspace !== ctx.workspaceId) throw new OctaneError(404, 'platform.workspace_not_found', `Workspace ${workspace} does not exist in shared space ${space}`);
+  if (workspace !== ctx.workspaceId)
+    throw new OctaneError(404, 'platform.workspace_not_found', `Workspace ${workspace} does not exist in shared space ${space}`);
   const type = COLLECTION_TYPE[collection];
   if (!type) throw new OctaneError(404, 'platform.entity_type_not_found', `No entity collection named '${collection}'`);
   checkAccept(req);
 
-  if (req.method === 'GET' && id === 'groups' && (collection === 'defects' || collection === 'work_items')) return groups(ctx, collection, type, req.params);
+  if (req.method === 'GET' && id === 'groups' && (collection === 'defects' || collection === 'work_items'))
+    return groups(ctx, collection, type, req.params);
   if (req.method === 'GET') return id === undefined ? list(ctx, collection, type, req.params) : one(ctx, collection, type, id, req.params);
   if (req.method === 'POST' && id === undefined && collection === 'attachments') {
-    return json(201, createAttachment(ctx.store, req.headers['content-type'], req.rawBody ?? Buffer.from(req.body, 'utf8'), renderOptions(ctx)));
+    return json(
+      201,
+      createAttachment(ctx.store, req.headers['content-type'], req.rawBody ?? Buffer.from(req.body, 'utf8'), renderOptions(ctx))
+    );
   }
   if (req.method === 'POST' && id === undefined && (collection === 'defects' || collection === 'comments')) {
     requireJsonBody(req);
@@ -125,9 +130,13 @@ function api(ctx: RouteContext, req: RouteRequest, space: string, workspace: str
 function fieldsParam(type: string, params: URLSearchParams): string[] {
   const raw = params.get('fields');
   if (raw === null) return [];
-  const fields = raw.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const fields = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
   for (const f of fields) {
-    if (f !== 'type' && !fieldDef(type, f)) throw new OctaneError(400, 'platform.unknown_field', `Field '${f}' does not exist in entity '${type}'`);
+    if (f !== 'type' && !fieldDef(type, f))
+      throw new OctaneError(400, 'platform.unknown_field', `Field '${f}' does not exist in entity '${type}'`);
   }
   return fields;
 }
@@ -137,7 +146,11 @@ function intParam(params: URLSearchParams, name: string, fallback: number, min: 
   if (raw === null) return fallback;
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) {
-    throw new OctaneError(400, 'platform.invalid_parameter_value', `Parameter '${name}' must be a whole number from ${min} to ${max}, not '${raw}'`);
+    throw new OctaneError(
+      400,
+      'platform.invalid_parameter_value',
+      `Parameter '${name}' must be a whole number from ${min} to ${max}, not '${raw}'`
+    );
   }
   return n;
 }
@@ -198,7 +211,8 @@ function groups(ctx: RouteContext, collection: string, type: string, params: URL
   if (!ctx.profile.groups) throw new OctaneError(404, 'platform.not_found', `No resource at ${collection}/groups`);
   const by = params.get('group_by') ?? '';
   const def = fieldDef(type, by);
-  if (!def || def.kind !== 'ref' || !def.target) throw new OctaneError(400, 'platform.invalid_parameter_value', `Cannot group by '${by}': not a reference field of entity '${type}'`);
+  if (!def || def.kind !== 'ref' || !def.target)
+    throw new OctaneError(400, 'platform.invalid_parameter_value', `Cannot group by '${by}': not a reference field of entity '${type}'`);
   const counts = new Map<string, number>();
   let none = 0;
   for (const e of matching(ctx, collection, type, params)) {
@@ -211,7 +225,12 @@ function groups(ctx: RouteContext, collection: string, type: string, params: URL
   const out: unknown[] = [];
   for (const [id, n] of counts) {
     const target = ctx.store.resolve({ type: def.target!, id }) as SimEntity | undefined;
-    const value: Record<string, unknown> = { type: def.target, logical_name: target?.logical_name ?? null, name: target?.name ?? null, id: numeric && /^\d{1,15}$/.test(id) ? Number(id) : id };
+    const value: Record<string, unknown> = {
+      type: def.target,
+      logical_name: target?.logical_name ?? null,
+      name: target?.name ?? null,
+      id: numeric && /^\d{1,15}$/.test(id) ? Number(id) : id
+    };
     if (typeof target?.index === 'number') value.index = target.index;
     out.push({ count: cap(n), value, groups: null });
   }
@@ -223,12 +242,17 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
   const fields = fieldsParam(type, params);
   const limit = intParam(params, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
   const offset = intParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-  const orderKeys = (params.get('order_by') ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '').map((k) => {
-    const desc = k.startsWith('-');
-    const field = desc ? k.slice(1) : k;
-    if (!fieldDef(type, field)) throw new OctaneError(400, 'platform.unknown_field', `Cannot order by '${field}': no such field in entity '${type}'`);
-    return { field, desc };
-  });
+  const orderKeys = (params.get('order_by') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '')
+    .map((k) => {
+      const desc = k.startsWith('-');
+      const field = desc ? k.slice(1) : k;
+      if (!fieldDef(type, field))
+        throw new OctaneError(400, 'platform.unknown_field', `Cannot order by '${field}': no such field in entity '${type}'`);
+      return { field, desc };
+    });
 
   let entities = matching(ctx, collection, type, params);
   // Entities are kept in id order, so only another order needs a sort.
@@ -244,7 +268,12 @@ function list(ctx: RouteContext, collection: string, type: string, params: URLSe
 }
 
 /** total_count and exceeds_total_count as the profile's reading of the flag has them (issue 7, Part 1.2). */
-function totals(profile: Required<ServerProfile>, real: number, returned: number, limit: number): { total_count: number; exceeds_total_count: boolean } {
+function totals(
+  profile: Required<ServerProfile>,
+  real: number,
+  returned: number,
+  limit: number
+): { total_count: number; exceeds_total_count: boolean } {
   switch (profile.exceedsTotalCount) {
     case 'when-paged':
       return { total_count: real, exceeds_total_count: real > returned };
@@ -270,16 +299,27 @@ function one(ctx: RouteContext, collection: string, type: string, id: string, pa
 
 function create(ctx: RouteContext, collection: string, type: string, req: RouteRequest): Answer {
   const items = bodyItems(req.body);
-  if (ctx.profile.isDraft === 'needs-tech-preview' && items.some((i) => 'is_draft' in i) && !/^\s*true\s*$/i.test(req.headers['alm-octane-tech-preview'] ?? '')) {
+  if (
+    ctx.profile.isDraft === 'needs-tech-preview' &&
+    items.some((i) => 'is_draft' in i) &&
+    !/^\s*true\s*$/i.test(req.headers['alm-octane-tech-preview'] ?? '')
+  ) {
     // Newer servers document is_draft as technical preview (the ValueEdge REST docs): without the header they refuse it.
-    throw new OctaneError(400, 'platform.tech_preview_header_required', "Field 'is_draft' is a technical preview: send the header ALM-OCTANE-TECH-PREVIEW: true to use it");
+    throw new OctaneError(
+      400,
+      'platform.tech_preview_header_required',
+      "Field 'is_draft' is a technical preview: send the header ALM-OCTANE-TECH-PREVIEW: true to use it"
+    );
   }
   // Validate every item first: a bad item means nothing is written.
   const validated = items.map((item) => (collection === 'defects' ? validateDefect(ctx.store, item) : validateComment(ctx.store, item)));
   const fields = fieldsParam(type, req.params);
   const shown = [...new Set([collection === 'defects' ? 'name' : 'text', ...fields])];
   const created = validated.map((f) => ctx.store.add(collection, f));
-  return json(201, { total_count: created.length, data: created.map((e) => renderEntity(ctx.store, e, shown, undefined, renderOptions(ctx))) });
+  return json(201, {
+    total_count: created.length,
+    data: created.map((e) => renderEntity(ctx.store, e, shown, undefined, renderOptions(ctx)))
+  });
 }
 
 /**
@@ -298,12 +338,13 @@ function update(ctx: RouteContext, collection: string, type: string, id: string 
       throw new OctaneError(400, 'platform.json_parse_error', 'The request body is not valid JSON');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new OctaneError(400, 'platform.invalid_request_body', 'The request body must be the entity\'s fields as a JSON object');
+      throw new OctaneError(400, 'platform.invalid_request_body', "The request body must be the entity's fields as a JSON object");
     }
     items = [{ ...(parsed as Record<string, unknown>), id }];
   }
   const changes = items.map((item) => {
-    if (item.id === undefined || item.id === null) throw new OctaneError(400, 'platform.missing_required_field', "Every item of an update needs its 'id'");
+    if (item.id === undefined || item.id === null)
+      throw new OctaneError(400, 'platform.missing_required_field', "Every item of an update needs its 'id'");
     const current = ctx.store.get(collection, String(item.id));
     if (!current) throw new OctaneError(404, 'platform.entity_not_found', `No ${type} with id ${String(item.id)}`);
     return { current, fields: validateDefectUpdate(ctx.store, current, item) };

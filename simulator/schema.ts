@@ -84,9 +84,26 @@ export const TYPE_FIELDS: Record<string, Record<string, FieldDef>> = {
   work_item_root: { ...common, subtype: { kind: 'string' } },
   feature: workItem,
   release: { ...common, start_date: { kind: 'date' }, end_date: { kind: 'date' } },
-  phase: { ...common, logical_name: { kind: 'string' }, entity: { kind: 'string' }, index: { kind: 'number' }, metaphase: { kind: 'ref', target: 'metaphase' } },
-  list_node: { ...common, logical_name: { kind: 'string' }, list_root: { kind: 'ref', target: 'list_node' }, index: { kind: 'number' }, activity_level: { kind: 'number' } },
-  comment: { ...common, text: { kind: 'string' }, owner_work_item: { kind: 'ref', target: 'work_item' }, author: { kind: 'ref', target: 'workspace_user' } },
+  phase: {
+    ...common,
+    logical_name: { kind: 'string' },
+    entity: { kind: 'string' },
+    index: { kind: 'number' },
+    metaphase: { kind: 'ref', target: 'metaphase' }
+  },
+  list_node: {
+    ...common,
+    logical_name: { kind: 'string' },
+    list_root: { kind: 'ref', target: 'list_node' },
+    index: { kind: 'number' },
+    activity_level: { kind: 'number' }
+  },
+  comment: {
+    ...common,
+    text: { kind: 'string' },
+    owner_work_item: { kind: 'ref', target: 'work_item' },
+    author: { kind: 'ref', target: 'workspace_user' }
+  },
   metaphase: { ...common, logical_name: { kind: 'string' } },
   team: common,
   sprint: { ...common, release: { kind: 'ref', target: 'release' }, start_date: { kind: 'date' }, end_date: { kind: 'date' } },

@@ -18,7 +18,13 @@ export interface SeedOptions {
  * Stock item-origin nodes, as the Java REST SDK's generated enum lists them
  * (ALMOctaneJavaRESTSDK, enums/lists/list_node/item_origin/ItemOrigin.java).
  */
-const STOCK_ORIGINS: Array<[string, string]> = [['ALM', 'alm'], ['AGM', 'agm'], ['Jira', 'jira'], ['XL Release', 'xl_release'], ['Service Anywhere', 'service_anywhere']];
+const STOCK_ORIGINS: Array<[string, string]> = [
+  ['ALM', 'alm'],
+  ['AGM', 'agm'],
+  ['Jira', 'jira'],
+  ['XL Release', 'xl_release'],
+  ['Service Anywhere', 'service_anywhere']
+];
 
 /** The release whose name is made of the query language's metacharacters. */
 export const TRICKY_RELEASE = 'R1 ^x\' "(y)" \\ *';
@@ -89,7 +95,11 @@ export function seedStore(store: Store, options: SeedOptions): void {
   store.add('work_item_roots', { name: 'Backlog', subtype: 'work_item_root' });
 
   const metaphases = new Map<string, SimEntity>();
-  for (const [name, logical] of [['New', 'metaphase.work_item.new'], ['In Progress', 'metaphase.work_item.inprogress'], ['Done', 'metaphase.work_item.done']] as const) {
+  for (const [name, logical] of [
+    ['New', 'metaphase.work_item.new'],
+    ['In Progress', 'metaphase.work_item.inprogress'],
+    ['Done', 'metaphase.work_item.done']
+  ] as const) {
     metaphases.set(logical, store.add('metaphases', { ...logicalId(logical), name, logical_name: logical }));
   }
   // Story phases reuse the defect phase names: only `entity` tells them apart.
@@ -105,17 +115,48 @@ export function seedStore(store: Store, options: SeedOptions): void {
   seedWorkflow(store, 'defect');
 
   const list = (rootLogical: string, rootName: string, nodes: Array<[string, string]>): void => {
-    const root = store.add('list_nodes', { ...logicalId(rootLogical), name: rootName, logical_name: rootLogical, list_root: null, index: 0, activity_level: 0 });
+    const root = store.add('list_nodes', {
+      ...logicalId(rootLogical),
+      name: rootName,
+      logical_name: rootLogical,
+      list_root: null,
+      index: 0,
+      activity_level: 0
+    });
     nodes.forEach(([name, key], i) => {
       const logical = `${rootLogical}.${key}`;
       store.add('list_nodes', { ...logicalId(logical), name, logical_name: logical, list_root: root, index: i + 1, activity_level: 0 });
     });
   };
-  list('list_node.severity', 'Severity', [['Low', 'low'], ['Medium', 'medium'], ['High', 'high'], ['Very High', 'very_high'], [options.urgentName, 'urgent']]);
-  list('list_node.priority', 'Priority', [['Low', 'low'], ['Medium', 'medium'], ['High', 'high'], ['Urgent', 'urgent']]);
-  list('list_node.item_origin', 'Item origin', options.stockWorkspace ? STOCK_ORIGINS : [['GitHub Actions', 'github_actions'], ['Jenkins', 'jenkins'], ['Manual', 'manual']]);
+  list('list_node.severity', 'Severity', [
+    ['Low', 'low'],
+    ['Medium', 'medium'],
+    ['High', 'high'],
+    ['Very High', 'very_high'],
+    [options.urgentName, 'urgent']
+  ]);
+  list('list_node.priority', 'Priority', [
+    ['Low', 'low'],
+    ['Medium', 'medium'],
+    ['High', 'high'],
+    ['Urgent', 'urgent']
+  ]);
+  list(
+    'list_node.item_origin',
+    'Item origin',
+    options.stockWorkspace
+      ? STOCK_ORIGINS
+      : [
+          ['GitHub Actions', 'github_actions'],
+          ['Jenkins', 'jenkins'],
+          ['Manual', 'manual']
+        ]
+  );
   // The stock defect types (the Java REST SDK's enum DefectType: PreRelease, Escaped; names as the JS SDK's fixture shows).
-  list('list_node.defect_type', 'Defect type', [['Pre-release', 'PreRelease'], ['Escaped', 'Escaped']]);
+  list('list_node.defect_type', 'Defect type', [
+    ['Pre-release', 'PreRelease'],
+    ['Escaped', 'Escaped']
+  ]);
 
   store.add('releases', { name: '2026.4', start_date: '2026-04-01T00:00:00Z', end_date: '2026-04-30T00:00:00Z' });
   store.add('releases', { name: '2026.5', start_date: '2026-05-01T00:00:00Z', end_date: '2026-05-31T00:00:00Z' });
@@ -173,7 +214,11 @@ function seedLast(store: Store): void {
 /** Teams, users, sprints and milestones of the two plain releases, application modules (two trees) and tags. */
 function seedPlanning(store: Store): void {
   for (const name of ['Platform', 'Mobile', 'Payments']) store.add('teams', { name });
-  for (const [name, full] of [['ana.lima@example.com', 'Ana Lima'], ['ben.okafor@example.com', 'Ben Okafor'], ['chen.wei@example.com', 'Chen Wei']]) {
+  for (const [name, full] of [
+    ['ana.lima@example.com', 'Ana Lima'],
+    ['ben.okafor@example.com', 'Ben Okafor'],
+    ['chen.wei@example.com', 'Chen Wei']
+  ]) {
     store.add('workspace_users', { name, full_name: full, email: name, is_api_key: false });
   }
   for (const releaseName of ['2026.4', '2026.5']) {

@@ -18,7 +18,13 @@ function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-function errorAnswer(status: number, code: string, description: string, businessError = status < 500, extra: Record<string, string> = {}): Answer {
+function errorAnswer(
+  status: number,
+  code: string,
+  description: string,
+  businessError = status < 500,
+  extra: Record<string, string> = {}
+): Answer {
   return {
     status,
     headers: { 'content-type': 'application/json;charset=UTF-8', ...extra },
@@ -28,7 +34,8 @@ function errorAnswer(status: number, code: string, description: string, business
 
 function faultAnswer(fault: Fault, status: number, entry: LoggedRequest): Answer {
   const extra: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
-  if (fault.json !== undefined) return { status, headers: { 'content-type': 'application/json', ...extra }, body: JSON.stringify(fault.json) };
+  if (fault.json !== undefined)
+    return { status, headers: { 'content-type': 'application/json', ...extra }, body: JSON.stringify(fault.json) };
   if (fault.html) return { status, headers: { 'content-type': 'text/html', ...extra }, body: htmlErrorPage(status) };
   const description = fault.echoRequest
     ? // Some servers and proxies echo the request in their error; clients must never print it.
@@ -72,7 +79,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return errorAnswer(404, 'platform.not_found', `No resource at ${entry.path}`);
     }
     try {
-      const answer = route(ctx, { method: entry.method, path: entry.path.slice(prefix.length), params, headers: entry.headers, body: entry.body, rawBody });
+      const answer = route(ctx, {
+        method: entry.method,
+        path: entry.path.slice(prefix.length),
+        params,
+        headers: entry.headers,
+        body: entry.body,
+        rawBody
+      });
       if (answer.setLwsso) entry.setLwsso = answer.setLwsso;
       return answer;
     } catch (e) {
@@ -117,7 +131,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // html/echoRequest alone mean an error instead of processing (500 unless a status is given).
     const afterProcessing = fault && (fault.processThenStatus !== undefined || fault.drop === 'after' || fault.hangAfterProcessing);
     const injected =
-      fault?.status ?? (fault && !afterProcessing ? (fault.json !== undefined ? 200 : fault.html || fault.echoRequest ? 500 : undefined) : undefined);
+      fault?.status ??
+      (fault && !afterProcessing ? (fault.json !== undefined ? 200 : fault.html || fault.echoRequest ? 500 : undefined) : undefined);
     if (fault && injected !== undefined) {
       send(res, faultAnswer(fault, injected, entry), entry);
       return;

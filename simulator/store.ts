@@ -59,7 +59,8 @@ export class Store implements SimStore {
   }
 
   all(collection: string): SimEntity[] {
-    if (collection === 'work_items') return [...this.all('work_item_roots'), ...this.all('features'), ...this.all('defects')].sort((a, b) => compareIds(a.id, b.id));
+    if (collection === 'work_items')
+      return [...this.all('work_item_roots'), ...this.all('features'), ...this.all('defects')].sort((a, b) => compareIds(a.id, b.id));
     return this.list(collection);
   }
 
@@ -117,7 +118,12 @@ export class Store implements SimStore {
         type: 'defect',
         subtype: 'defect',
         creation_time: now,
-        name: typeof name === 'function' ? String((name as (i: number) => unknown)(i)) : typeof name === 'string' ? name : `Generated defect ${id}`,
+        name:
+          typeof name === 'function'
+            ? String((name as (i: number) => unknown)(i))
+            : typeof name === 'string'
+              ? name
+              : `Generated defect ${id}`,
         ...shared
       };
       list.push(entity);
@@ -130,7 +136,8 @@ export class Store implements SimStore {
   }
 
   byLogicalName(logicalName: string): SimEntity {
-    const found = this.all('phases').find((e) => e.logical_name === logicalName) ?? this.all('list_nodes').find((e) => e.logical_name === logicalName);
+    const found =
+      this.all('phases').find((e) => e.logical_name === logicalName) ?? this.all('list_nodes').find((e) => e.logical_name === logicalName);
     if (!found) throw new Error(`no phase or list node with logical name ${logicalName}`);
     return found;
   }

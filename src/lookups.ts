@@ -51,7 +51,9 @@ const SEVERITY_RANK = ['urgent', 'very_high', 'high', 'medium', 'low'];
  */
 function checkedPage(page: Page, what: string, complete: boolean): Entity[] {
   if (complete && page.total_count > page.data.length) {
-    throw new Error(`Octane has ${page.total_count} ${what} but answered only ${page.data.length}; refusing to match names against a partial list.`);
+    throw new Error(
+      `Octane has ${page.total_count} ${what} but answered only ${page.data.length}; refusing to match names against a partial list.`
+    );
   }
   return page.data;
 }
@@ -209,7 +211,10 @@ export async function findNamedIn(
       if (!tricky) await ask(namedFilter(names));
     }
   }
-  const isExact = (wanted: string) => (r: Entity): boolean => typeof r.name === 'string' && r.name.normalize('NFC') === wanted.normalize('NFC');
+  const isExact =
+    (wanted: string) =>
+    (r: Entity): boolean =>
+      typeof r.name === 'string' && r.name.normalize('NFC') === wanted.normalize('NFC');
   if (tricky && (found === undefined || !names.every((n) => found!.rows.some(isExact(n))))) {
     exact = false;
     found = await walk(api, collection, and(within, or(...names.flatMap(forms).map((form) => like('name', form)))), fields, what);
@@ -233,17 +238,26 @@ export async function findNamedIn(
     if (hits.length === 1) {
       if (!chosen.some((c) => c.id === text(hits[0]!.id))) chosen.push(toResolved(hits[0]!));
     } else if (hits.length > 1) {
-      problems.push(`Several ${what} are named ${JSON.stringify(name)} (ids ${hits.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`);
+      problems.push(
+        `Several ${what} are named ${JSON.stringify(name)} (ids ${hits.map((r) => text(r.id)).join(', ')}); rename all but one in Octane.`
+      );
     } else unknown.push(name);
   }
   if (unknown.length > 0) {
     if (!complete) {
       // A server that treats `*` as a wildcard even when escaped, or a wildcard search, can answer many near names.
-      problems.push(`No ${unknown.length === 1 ? singular(what) : what} named exactly ${quoted(unknown)} among the first ${rows.length} of ${total} similar names.`);
+      problems.push(
+        `No ${unknown.length === 1 ? singular(what) : what} named exactly ${quoted(unknown)} among the first ${rows.length} of ${total} similar names.`
+      );
     } else {
       // Only on this failure path: a short list of what is there, to spot the typo.
       const scope = release ? idEq('release', release.id) : within;
-      const somePage = await api.list(collection, { ...(scope ? { query: scope } : {}), fields: ['id', 'name'], limit: SHOWN_NAMES, orderBy: ['-id'] });
+      const somePage = await api.list(collection, {
+        ...(scope ? { query: scope } : {}),
+        fields: ['id', 'name'],
+        limit: SHOWN_NAMES,
+        orderBy: ['-id']
+      });
       const some = checkedPage(somePage, what, false);
       const more = somePage.total_count - some.length;
       const list = some.length === 0 ? 'none' : quoted(some.map((r) => text(r.name))) + (more > 0 ? ` and ${more} more` : '');
@@ -271,7 +285,14 @@ function singular(what: string): string {
  * Up to 20 rows of a collection shown for a failed name, newest first, as `"a", "b" and N more`
  * ("none" when empty). Only on a failure path: one more round trip, after the look-up wave.
  */
-export async function someOf(api: OctaneApi, collection: Collection, what: string, fields: string[], show: (e: Entity) => string, query?: string): Promise<string> {
+export async function someOf(
+  api: OctaneApi,
+  collection: Collection,
+  what: string,
+  fields: string[],
+  show: (e: Entity) => string,
+  query?: string
+): Promise<string> {
   const page = await api.list(collection, { ...(query ? { query } : {}), fields, limit: SHOWN_NAMES, orderBy: ['-id'] });
   const some = checkedPage(page, what, false);
   const more = page.total_count - some.length;
@@ -288,7 +309,13 @@ export function isRefusedQuery(e: unknown): boolean {
  * whether all were read. A page ends it only when it is empty, or short and the count agrees: a
  * server may cap total_count, or answer less than the limit before the end.
  */
-async function walk(api: OctaneApi, collection: Collection, query: string, fields: string[], what: string): Promise<{ rows: Entity[]; total: number; complete: boolean }> {
+async function walk(
+  api: OctaneApi,
+  collection: Collection,
+  query: string,
+  fields: string[],
+  what: string
+): Promise<{ rows: Entity[]; total: number; complete: boolean }> {
   const rows: Entity[] = [];
   let total = 0;
   for (let n = 0; n < WALK_PAGES; n++) {
@@ -337,7 +364,11 @@ export function matchNames(input: string, what: string, names: string[], candida
 
 /** Defect phases only (stories and others have phases with the same names). */
 export async function resolvePhases(api: OctaneApi, names: string[], input = 'phases'): Promise<Resolved[]> {
-  const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'entity'], limit: PAGE_MAX });
+  const page = await api.list('phases', {
+    query: eq('entity', 'defect'),
+    fields: ['id', 'name', 'logical_name', 'entity'],
+    limit: PAGE_MAX
+  });
   // The filter is confirmed in code: a story phase named "New" must never join the defect filter.
   const phases = checkedPage(page, 'defect phases', true)
     .filter((p) => p.entity === undefined || (typeof p.entity === 'string' && p.entity.toLowerCase() === 'defect'))

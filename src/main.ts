@@ -105,7 +105,9 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
  */
 function scopeCount(scopes: GateScopes | undefined): number {
   if (!scopes) return 0;
-  return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter((l) => l.length > 0).length;
+  return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter(
+    (l) => l.length > 0
+  ).length;
 }
 
 export function connectionsAhead(settings: Settings): number {
@@ -173,7 +175,8 @@ async function runMode(settings: Settings, client: OctaneClient, log: Log, deps:
     await writeSummary(deps, gateSummary(result, { failOnGate: settings.failOnGate }));
     if (result.dryRun) return;
     // One warning per warn condition that fails: the step still succeeds for them.
-    for (const c of result.conditions ?? []) if (c.level === 'warn' && c.passed === false) core.warning(`Gate condition warns: ${conditionText(c)}`);
+    for (const c of result.conditions ?? [])
+      if (c.level === 'warn' && c.passed === false) core.warning(`Gate condition warns: ${conditionText(c)}`);
     if (result.passed) return;
     if (settings.failOnGate) core.setFailed(gateVerdict(result));
     else core.warning(`${gateVerdict(result)} (fail-on-gate is false, so the step succeeds)`);
@@ -271,7 +274,9 @@ export function messageOf(error: unknown): string {
   if (error instanceof LookupError) {
     const [only, ...more] = error.problems;
     if (only && more.length === 0) return `${only.input}: ${only.message}`;
-    return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join('\n');
+    return [`${error.problems.length} names did not resolve in Octane:`, ...error.problems.map((p) => `- ${p.input}: ${p.message}`)].join(
+      '\n'
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   const hint = hintOf(error);

@@ -16,7 +16,6 @@ import { Inputs, type InputReader } from './inputs/reader.js';
 import { parseServerUrl } from './inputs/server-url.js';
 import type { ConnectionSettings } from './octane/connection.js';
 
-
 export type Mode = 'create-defect' | 'gate' | 'resolve-defect';
 
 interface CommonSettings {
@@ -79,10 +78,8 @@ export interface ResolveDefectSettings extends CommonSettings {
 
 export type Settings = CreateDefectSettings | GateSettings | ResolveDefectSettings;
 
-
 export type SettingsResult =
-  | { ok: true; settings: Settings; warnings: string[] }
-  | { ok: false; problems: InputProblem[]; warnings: string[] };
+  { ok: true; settings: Settings; warnings: string[] } | { ok: false; problems: InputProblem[]; warnings: string[] };
 
 export interface SettingsDeps {
   /** Registers a value for masking in the log (core.setSecret). */
@@ -103,9 +100,18 @@ const MODES_TEXT = 'create-defect, gate or resolve-defect';
 const RESOLVE_ONLY: readonly InputName[] = ['resolve-phase'];
 // application-modules and tags are read by both create-defect (set on the new defect) and the gate (a scope).
 const CREATE_ONLY: readonly InputName[] = [
-  'defect-name', 'defect-description', 'severity', 'extra-fields',
-  'team', 'owner', 'milestone', 'sprint', 'priority', 'feature',
-  'attachments', 'test-results'
+  'defect-name',
+  'defect-description',
+  'severity',
+  'extra-fields',
+  'team',
+  'owner',
+  'milestone',
+  'sprint',
+  'priority',
+  'feature',
+  'attachments',
+  'test-results'
 ];
 const GATE_ONLY_WITHOUT_DEFAULT: readonly InputName[] = [
   'severities',
@@ -206,7 +212,12 @@ function readCreateDefect(inputs: Inputs): ModeSettings | undefined {
   const defectDescription = inputs.text('defect-description', MAX_DESCRIPTION_LENGTH);
   const severity = inputs.name('severity', false);
   const fieldNames = readFieldNames(inputs);
-  const extraFields = readExtraFields(inputs.value('extra-fields'), inputs.given('severity'), inputs.reportFor('extra-fields'), claimedFields(inputs));
+  const extraFields = readExtraFields(
+    inputs.value('extra-fields'),
+    inputs.given('severity'),
+    inputs.reportFor('extra-fields'),
+    claimedFields(inputs)
+  );
   const dedupe = inputs.boolean('dedupe');
   const addRunContext = inputs.boolean('add-run-context');
   const attachments = readFilePatterns(inputs.value('attachments'), inputs.reportFor('attachments'));
@@ -304,14 +315,28 @@ function readGate(inputs: Inputs, now: Date): ModeSettings | undefined {
   ) {
     return undefined;
   }
-  return { mode: 'gate', phases, severities, threshold, operator, listLimit, failOnGate, ...(conditions.conditions ? { conditions: conditions.conditions } : {}), scopes };
+  return {
+    mode: 'gate',
+    phases,
+    severities,
+    threshold,
+    operator,
+    listLimit,
+    failOnGate,
+    ...(conditions.conditions ? { conditions: conditions.conditions } : {}),
+    scopes
+  };
 }
 
 /** resolve-defect: the same defect-name and release-name as the create step, and an optional phase. */
 function readResolveDefect(inputs: Inputs): ModeSettings | undefined {
   const defectName = inputs.name('defect-name', true);
   const resolvePhase = inputs.name('resolve-phase', false);
-  warnIgnored(inputs, CREATE_ONLY.filter((n) => n !== 'defect-name'), 'create-defect');
+  warnIgnored(
+    inputs,
+    CREATE_ONLY.filter((n) => n !== 'defect-name'),
+    'create-defect'
+  );
   warnIgnored(inputs, ['tags', 'application-modules'], ['create-defect', 'gate']);
   warnIgnored(inputs, GATE_ONLY_WITHOUT_DEFAULT, 'gate');
   if (defectName === undefined) return undefined;

@@ -174,7 +174,13 @@ function commandData(stdout: string, command: string): string[] {
   return stdout
     .split('\n')
     .filter((line) => line.startsWith(prefix))
-    .map((line) => line.slice(line.indexOf('::', 2) + 2).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+    .map((line) =>
+      line
+        .slice(line.indexOf('::', 2) + 2)
+        .replace(/%0D/g, '\r')
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%')
+    );
 }
 
 // What a test needs besides the runner, so that switching from runAction is one import.

@@ -142,7 +142,11 @@ describe('uploading through the client', () => {
     const uploaded = await uploadAttachments(client(), log, owner, [file('shot.png')]);
     expect(uploaded).toEqual([]);
     expect(warnings).toEqual([expect.stringContaining('"shot.png" may or may not have been attached')]);
-    expect(sim().log.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/attachments'))).toHaveLength(1);
+    expect(
+      sim()
+        .log.slice(before)
+        .filter((r) => r.method === 'POST' && r.path.endsWith('/attachments'))
+    ).toHaveLength(1);
   });
 
   it('sends again where the server surely did not store it (503)', async () => {
@@ -160,7 +164,11 @@ describe('uploading through the client', () => {
     const { log, warnings } = recordingLog();
     expect(await uploadAttachments(client(), log, owner, [file('shot.png')])).toEqual([]);
     expect(warnings).toEqual([expect.stringContaining('"shot.png" may or may not have been attached')]);
-    expect(sim().log.slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/attachments'))).toHaveLength(1);
+    expect(
+      sim()
+        .log.slice(before)
+        .filter((r) => r.method === 'POST' && r.path.endsWith('/attachments'))
+    ).toHaveLength(1);
   });
 
   it('a run cancelled during an upload: one warning for that file, one naming the files not attempted', async () => {

@@ -45,7 +45,13 @@ describe('exactly-once defect creation', () => {
     expect(stored).toHaveLength(1);
     expect(hasToken(stored[0]!.description, token)).toBe(true);
     expect(r).toMatchObject({ created: true, recovered: true, id: stored[0]!.id });
-    expect(createOutputs(r)).toEqual({ 'defect-id': stored[0]!.id, 'defect-url': client().workItemUrl(stored[0]!.id), created: 'true', attachments: '[]', 'failed-tests': '' });
+    expect(createOutputs(r)).toEqual({
+      'defect-id': stored[0]!.id,
+      'defect-url': client().workItemUrl(stored[0]!.id),
+      created: 'true',
+      attachments: '[]',
+      'failed-tests': ''
+    });
     expect(postsTo(sim(), 'defects').length - postsBefore).toBe(1);
     expect(lines.join('\n')).toMatch(/Recovered: defect \d+/);
     // When the look-up failed past the client's own retries, the mode asked a second time.
@@ -190,7 +196,11 @@ describe('exactly-once defect creation', () => {
 });
 
 describe('writeOnce and a cancelled run', () => {
-  const lost = () => new OutcomeUnknownError('POST comments: no answer', new OctaneNetworkError('socket hang up', { code: 'ECONNRESET', server: 'octane:443' }));
+  const lost = () =>
+    new OutcomeUnknownError(
+      'POST comments: no answer',
+      new OctaneNetworkError('socket hang up', { code: 'ECONNRESET', server: 'octane:443' })
+    );
 
   it('a run cancelled while looking for a lost write says the write may or may not have been made, not that the client closed', async () => {
     const { log } = recordingLog();
@@ -203,14 +213,23 @@ describe('writeOnce and a cancelled run', () => {
       },
       async () => {}
     );
-    await expect(write).rejects.toThrow('The run was cancelled while sending the comment on defect 1001; it may or may not have been made.');
+    await expect(write).rejects.toThrow(
+      'The run was cancelled while sending the comment on defect 1001; it may or may not have been made.'
+    );
   });
 
   it('a POST stopped on the wire by the cancel is not looked for: nothing more is asked of Octane', async () => {
     const { log } = recordingLog();
     let looked = 0;
-    const stopped = new OutcomeUnknownError('POST comments was stopped', new OctaneNetworkError('stopped', { code: 'CANCELLED', server: 'octane:443' }));
-    const write = writeOnce(log, { what: 'the comment on defect 1001', send: () => Promise.reject(stopped), find: async () => (looked++, undefined) }, async () => {});
+    const stopped = new OutcomeUnknownError(
+      'POST comments was stopped',
+      new OctaneNetworkError('stopped', { code: 'CANCELLED', server: 'octane:443' })
+    );
+    const write = writeOnce(
+      log,
+      { what: 'the comment on defect 1001', send: () => Promise.reject(stopped), find: async () => (looked++, undefined) },
+      async () => {}
+    );
     await expect(write).rejects.toThrow('The run was cancelled while sending the comment on defect 1001');
     expect(looked).toBe(0);
   });

@@ -31,7 +31,9 @@ function workspace() {
   const root = e('list_node', { name: 'Priority', logical_name: 'list_node.priority', list_root: null });
   const high = e('list_node', { name: 'High', logical_name: 'list_node.priority.high', list_root: ref(root) });
   const decoys = (type: string, extra: Record<string, unknown> = {}): EntityLike[] =>
-    [`${TRICKY}-old`, TRICKY.replace(/[\\^'"()*]/g, 'Z'), TRICKY.replace(/[\\^'"()*]/g, (c) => `\\${c}`)].map((name) => e(type, { name, ...extra }));
+    [`${TRICKY}-old`, TRICKY.replace(/[\\^'"()*]/g, 'Z'), TRICKY.replace(/[\\^'"()*]/g, (c) => `\\${c}`)].map((name) =>
+      e(type, { name, ...extra })
+    );
   const store = {
     releases: [release, other],
     teams: [team, ...decoys('team')],
@@ -84,13 +86,29 @@ describe.each(MODES)("fields by name when the server's escaping is '%s'", (escap
       priority: { type: 'list_node', id: w.high.id }
     });
     expect(r.feature).toEqual({ id: w.feature.id, name: TRICKY });
-    expect(r.shown.map((f) => f.input)).toEqual(['team', 'owner', 'sprint', 'milestone', 'application-modules', 'tags', 'priority', 'feature']);
+    expect(r.shown.map((f) => f.input)).toEqual([
+      'team',
+      'owner',
+      'sprint',
+      'milestone',
+      'application-modules',
+      'tags',
+      'priority',
+      'feature'
+    ]);
   });
 
   it('reports every unknown name at once, each naming its input', async () => {
     const w = workspace();
     const api = fakeOctane(w.store, escaping);
-    const names = all({ team: `${TRICKY}x`, owner: 'nobody@example.com', sprint: 'Sprint 9', tags: [TRICKY, 'nope'], priority: 'Highest', feature: '999999' });
+    const names = all({
+      team: `${TRICKY}x`,
+      owner: 'nobody@example.com',
+      sprint: 'Sprint 9',
+      tags: [TRICKY, 'nope'],
+      priority: 'Highest',
+      feature: '999999'
+    });
     const problems = await failure(resolveFieldNames(api, names, REL, findRelease(api, REL)));
     expect(problems.map((p) => p.input).sort()).toEqual(['feature', 'owner', 'priority', 'sprint', 'tags', 'team']);
     const byInput = new Map(problems.map((p) => [p.input, p.message]));
@@ -134,7 +152,12 @@ describe('fields by name: choosing among several', () => {
     const w = base();
     const a = e('product_area', { name: 'Checkout', parent: null });
     const b = e('product_area', { name: 'Reports', parent: null });
-    w.store.product_areas.push(a, b, e('product_area', { name: 'Export', parent: ref(a) }), e('product_area', { name: 'Export', parent: ref(b) }));
+    w.store.product_areas.push(
+      a,
+      b,
+      e('product_area', { name: 'Export', parent: ref(a) }),
+      e('product_area', { name: 'Export', parent: ref(b) })
+    );
     const [p] = await failure(run(w, { applicationModules: ['Export'] }));
     expect(p!.input).toBe('application-modules');
     expect(p!.message).toMatch(/under "Checkout".*under "Reports"/);
@@ -173,7 +196,12 @@ describe('fields by name: choosing among several', () => {
     const api = fakeOctane(w.store, 'any');
     const release = findRelease(api, 'No such release');
     release.catch(() => undefined);
-    const r = await resolveFieldNames(api, { applicationModules: [], tags: [], sprint: TRICKY, milestone: TRICKY }, 'No such release', release);
+    const r = await resolveFieldNames(
+      api,
+      { applicationModules: [], tags: [], sprint: TRICKY, milestone: TRICKY },
+      'No such release',
+      release
+    );
     expect(r.fields).toEqual({});
   });
 });

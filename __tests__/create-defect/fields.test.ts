@@ -39,8 +39,14 @@ describe('create-defect with fields by name', () => {
     expect(refId(d.milestone)).toBe(one('milestones', (m) => m.name === '2026.5 code freeze'));
     // "Sprint 2" exists in both releases: the one of 2026.5.
     expect(refId(d.sprint)).toBe(one('sprints', (s) => s.name === 'Sprint 2' && refId(s.release) === release));
-    expect((d.product_areas as { data: unknown[] }).data.map(refId)).toEqual([one('product_areas', (p) => p.name === 'Export'), one('product_areas', (p) => p.name === 'Checkout')]);
-    expect((d.user_tags as { data: unknown[] }).data.map(refId)).toEqual([one('user_tags', (t) => t.name === 'regression'), one('user_tags', (t) => t.name === 'flaky')]);
+    expect((d.product_areas as { data: unknown[] }).data.map(refId)).toEqual([
+      one('product_areas', (p) => p.name === 'Export'),
+      one('product_areas', (p) => p.name === 'Checkout')
+    ]);
+    expect((d.user_tags as { data: unknown[] }).data.map(refId)).toEqual([
+      one('user_tags', (t) => t.name === 'regression'),
+      one('user_tags', (t) => t.name === 'flaky')
+    ]);
     expect(refId(d.priority)).toBe(sim().store.byLogicalName('list_node.priority.urgent').id);
     expect(d.parent).toEqual({ type: 'feature', id: one('features', (f) => f.name === 'Reporting') });
     expect(refId(d.release)).toBe(release);
@@ -52,13 +58,24 @@ describe('create-defect with fields by name', () => {
     const named = waves(client());
     await runCreateDefect(settingsFor(sim(), { dryRun: true, fieldNames: ALL, releaseName: '2026.5' }), named.api, recordingLog().log, {});
     expect(named.waves).toHaveLength(plain.waves.length);
-    expect(named.waves[0]!.map((c) => c.collection)).toEqual(expect.arrayContaining(['teams', 'workspace_users', 'sprints', 'milestones', 'product_areas', 'user_tags', 'work_items']));
+    expect(named.waves[0]!.map((c) => c.collection)).toEqual(
+      expect.arrayContaining(['teams', 'workspace_users', 'sprints', 'milestones', 'product_areas', 'user_tags', 'work_items'])
+    );
   });
 
   it('unknown names fail before any write, every input named, valid values listed', async () => {
     const before = postsTo(sim(), 'defects').length;
     const settings = settingsFor(sim(), {
-      fieldNames: { team: 'Platfrom', owner: 'nobody@example.com', sprint: 'Sprint 9', milestone: '2026.5 code freeze', applicationModules: [], tags: ['nope'], priority: 'Hgih', feature: 'Nope' }
+      fieldNames: {
+        team: 'Platfrom',
+        owner: 'nobody@example.com',
+        sprint: 'Sprint 9',
+        milestone: '2026.5 code freeze',
+        applicationModules: [],
+        tags: ['nope'],
+        priority: 'Hgih',
+        feature: 'Nope'
+      }
     });
     const err = await runCreateDefect(settings, client(), recordingLog().log, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LookupError);
@@ -75,7 +92,12 @@ describe('create-defect with fields by name', () => {
   });
 
   it('the API key is not an owner', async () => {
-    const err = await runCreateDefect(settingsFor(sim(), { fieldNames: { owner: 'CI key', applicationModules: [], tags: [] } }), client(), recordingLog().log, {}).catch((e: unknown) => e);
+    const err = await runCreateDefect(
+      settingsFor(sim(), { fieldNames: { owner: 'CI key', applicationModules: [], tags: [] } }),
+      client(),
+      recordingLog().log,
+      {}
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LookupError);
     expect((err as LookupError).message).toContain('Unknown owner "CI key"');
   });

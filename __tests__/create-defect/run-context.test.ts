@@ -1,7 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { runContextFrom, type GithubContextLike } from '../../src/create-defect/run-context.js';
 
-function ctx(over: Partial<Omit<GithubContextLike, 'repo'>> & { repo?: { owner: string; repo: string } | 'throws' } = {}): GithubContextLike {
+function ctx(
+  over: Partial<Omit<GithubContextLike, 'repo'>> & { repo?: { owner: string; repo: string } | 'throws' } = {}
+): GithubContextLike {
   const { repo = { owner: 'acme', repo: 'shop' }, ...rest } = over;
   return {
     serverUrl: 'https://github.com',
@@ -45,7 +47,10 @@ describe('runContextFrom', () => {
         eventName: 'pull_request',
         sha: 'mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm',
         ref: 'refs/pull/17/merge',
-        payload: { number: 17, pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } } }
+        payload: {
+          number: 17,
+          pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } }
+        }
       })
     );
     expect(rc?.commit).toBe('hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh');
@@ -61,7 +66,10 @@ describe('runContextFrom', () => {
         eventName: 'pull_request_target',
         sha: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
         ref: 'refs/heads/main',
-        payload: { number: 17, pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } } }
+        payload: {
+          number: 17,
+          pull_request: { number: 17, head: { sha: 'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh', ref: 'feature/login' } }
+        }
       })
     );
     expect(rc?.commit).toBe('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');
@@ -71,14 +79,26 @@ describe('runContextFrom', () => {
   });
 
   it('schedule: the default branch commit and ref, no pull request', () => {
-    const rc = runContextFrom(ctx({ eventName: 'schedule', sha: 'cccccccccccccccccccccccccccccccccccccccc', ref: 'refs/heads/main', payload: { schedule: '0 3 * * *' } }));
+    const rc = runContextFrom(
+      ctx({
+        eventName: 'schedule',
+        sha: 'cccccccccccccccccccccccccccccccccccccccc',
+        ref: 'refs/heads/main',
+        payload: { schedule: '0 3 * * *' }
+      })
+    );
     expect(rc).toMatchObject({ commit: 'cccccccccccccccccccccccccccccccccccccccc', ref: 'refs/heads/main', event: 'schedule' });
     expect(rc?.prNumber).toBeUndefined();
   });
 
   it('workflow_dispatch: the dispatched ref and its commit', () => {
     const rc = runContextFrom(
-      ctx({ eventName: 'workflow_dispatch', sha: 'dddddddddddddddddddddddddddddddddddddddd', ref: 'refs/heads/release/2026.4', payload: { inputs: {} } })
+      ctx({
+        eventName: 'workflow_dispatch',
+        sha: 'dddddddddddddddddddddddddddddddddddddddd',
+        ref: 'refs/heads/release/2026.4',
+        payload: { inputs: {} }
+      })
     );
     expect(rc?.commit).toBe('dddddddddddddddddddddddddddddddddddddddd');
     expect(rc?.ref).toBe('refs/heads/release/2026.4');

@@ -45,7 +45,9 @@ describe('create-defect against the simulator', () => {
     expect(refId(d.parent)).toBe(sim().store.all('work_item_roots')[0]!.id);
     // A draft because is_draft was left out (it is tech preview on newer servers), not sent.
     expect(d.is_draft).toBe(true);
-    const post = sim().log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects')).at(-1)!;
+    const post = sim()
+      .log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects'))
+      .at(-1)!;
     expect(JSON.parse(post.body).data[0]).not.toHaveProperty('is_draft');
     expect(post.headers).not.toHaveProperty('alm-octane-tech-preview');
     expect(refId(d.release)).toBe(sim().store.releaseByName('2026.4').id);
@@ -111,7 +113,9 @@ describe('create-defect against the simulator', () => {
     expect(d.build_number_udf).toBe('42');
     expect(d.is_draft).toBe(false);
     // is_draft given by the user: sent, with the tech-preview header newer servers ask for.
-    const post = sim().log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects')).at(-1)!;
+    const post = sim()
+      .log.filter((q) => q.method === 'POST' && q.path.endsWith('/defects'))
+      .at(-1)!;
     expect(post.headers['alm-octane-tech-preview']).toBe('true');
     expect(refId(d.phase)).toBe(phaseNew.id);
     expect(d.name).toBe(settings.defectName);
@@ -149,7 +153,11 @@ describe('create-defect against the simulator', () => {
     });
 
     it('workflow_dispatch: the dispatched ref', async () => {
-      const ctx = githubContext({ eventName: 'workflow_dispatch', ref: 'refs/heads/release/2026.4', sha: '3333333333333333333333333333333333333333' });
+      const ctx = githubContext({
+        eventName: 'workflow_dispatch',
+        ref: 'refs/heads/release/2026.4',
+        sha: '3333333333333333333333333333333333333333'
+      });
       const r = await runCreateDefect(settingsFor(sim()), client(), recordingLog().log, { runContext: runContextFrom(ctx) });
       const html = String(sim().store.get('defects', r.id!)!.description);
       expect(html).toContain('Ref: refs/heads/release/2026.4');
@@ -169,7 +177,10 @@ describe('create-defect against the simulator', () => {
 
   describe('dedupe', () => {
     const commentsOn = (id: string) => sim().store.find('comments', (c) => refId(c.owner_work_item) === id);
-    const attachmentsOf = (id: string) => sim().store.find('attachments', (a) => refId(a.owner_work_item) === id).map((a) => a.name);
+    const attachmentsOf = (id: string) =>
+      sim()
+        .store.find('attachments', (a) => refId(a.owner_work_item) === id)
+        .map((a) => a.name);
     let evidence: string | undefined;
     /** A workspace with a build.log to attach. */
     const evidenceDir = (): string => {
@@ -202,7 +213,13 @@ describe('create-defect against the simulator', () => {
       });
       expect(defectsNamed(sim(), name)).toHaveLength(1);
       expect(r).toMatchObject({ created: false, id: existing.id, reused: { id: existing.id, commentAdded: true, phase: 'Opened' } });
-      expect(createOutputs(r)).toEqual({ 'defect-id': existing.id, 'defect-url': client().workItemUrl(existing.id), created: 'false', attachments: '[]', 'failed-tests': '' });
+      expect(createOutputs(r)).toEqual({
+        'defect-id': existing.id,
+        'defect-url': client().workItemUrl(existing.id),
+        created: 'false',
+        attachments: '[]',
+        'failed-tests': ''
+      });
       const comments = sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id);
       expect(comments).toHaveLength(1);
       expect(String(comments[0]!.text)).toContain('Failed again');
@@ -251,7 +268,12 @@ describe('create-defect against the simulator', () => {
       const releaseName = `R1 ^x' "(y)" \\ *`;
       const name = uniqueName(`Broke (again) ^*; || 'q' "d" \\`);
       const open = seedDefect(name, 'phase.defect.new', releaseName);
-      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, releaseName, dedupe: true }), client(), recordingLog().log, {});
+      const r = await runCreateDefect(
+        settingsFor(sim(), { defectName: name, releaseName, dedupe: true }),
+        client(),
+        recordingLog().log,
+        {}
+      );
       expect(r).toMatchObject({ created: false, id: open.id });
       expect(defectsNamed(sim(), name)).toHaveLength(1);
     });
@@ -290,19 +312,28 @@ describe('create-defect against the simulator', () => {
       const ours = seedDefect(name, 'phase.defect.opened');
       const theirs = seedDefect(name, 'phase.defect.opened', '2026.4', 'person');
       const { log, lines } = recordingLog();
-      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), log, { workspace: evidenceDir() });
+      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), log, {
+        workspace: evidenceDir()
+      });
       expect(r).toMatchObject({ created: false, id: ours.id, reused: { id: ours.id, commentAdded: true } });
       expect(commentsOn(ours.id)).toHaveLength(1);
       expect(attachmentsOf(ours.id)).toEqual(['build.log']);
       expect(commentsOn(theirs.id)).toHaveLength(0);
       expect(attachmentsOf(theirs.id)).toEqual([]);
-      expect(lines.join('\n')).toContain(`open defect ${theirs.id} of this name was not filed by this action (no creation marker); left alone`);
+      expect(lines.join('\n')).toContain(
+        `open defect ${theirs.id} of this name was not filed by this action (no creation marker); left alone`
+      );
     });
 
     it("only a person's defect of the name is open: a new defect is filed and theirs is not touched", async () => {
       const name = uniqueName('Only theirs');
       const theirs = seedDefect(name, 'phase.defect.opened', '2026.4', 'person');
-      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }), client(), recordingLog().log, { workspace: evidenceDir() });
+      const r = await runCreateDefect(
+        settingsFor(sim(), { defectName: name, dedupe: true, attachments: ['build.log'] }),
+        client(),
+        recordingLog().log,
+        { workspace: evidenceDir() }
+      );
       expect(r.created).toBe(true);
       expect(r.id).not.toBe(theirs.id);
       expect(defectsNamed(sim(), name)).toHaveLength(2);
@@ -317,7 +348,9 @@ describe('create-defect against the simulator', () => {
       const { log, warnings } = recordingLog();
       const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true }), client(), log, {});
       expect(r).toMatchObject({ created: false, id: fixed.id, reused: { phase: 'Fixed', commentAdded: true } });
-      expect(warnings).toEqual([expect.stringContaining(`Defect ${fixed.id} is marked fixed (phase "Fixed", phase.defect.fixed) and the failure recurred`)]);
+      expect(warnings).toEqual([
+        expect.stringContaining(`Defect ${fixed.id} is marked fixed (phase "Fixed", phase.defect.fixed) and the failure recurred`)
+      ]);
     });
 
     it('an open defect of ours in an open phase is reused without that warning', async () => {
@@ -399,7 +432,11 @@ describe('create-defect against the simulator', () => {
       expect((error as LookupError).problems.map((p) => p.input)).toEqual(['extra-fields']);
       expect((error as LookupError).message).toContain('"priority" (list_node "987654") does not exist');
       expect((error as LookupError).message).not.toContain('"phase"');
-      expect(sim().log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);
+      expect(
+        sim()
+          .log.slice(before)
+          .filter((q) => q.method === 'POST')
+      ).toHaveLength(0);
 
       // The real create with the same fields is indeed refused, and with an existing id it is not.
       const real = settingsFor(sim(), { extraFields });
@@ -407,14 +444,21 @@ describe('create-defect against the simulator', () => {
       expect(defectsNamed(sim(), real.defectName)).toHaveLength(0);
       const good = { ...extraFields, priority: { type: 'list_node', id: priority.id } };
       const { log, lines } = recordingLog();
-      await expect(runCreateDefect(settingsFor(sim(), { dryRun: true, extraFields: good }), client(), log, {})).resolves.toMatchObject({ dryRun: true });
+      await expect(runCreateDefect(settingsFor(sim(), { dryRun: true, extraFields: good }), client(), log, {})).resolves.toMatchObject({
+        dryRun: true
+      });
       expect(lines.join('\n')).toContain('all 2 references exist');
     });
 
     it('checks each element of a multi-reference, refuses a malformed id, and names the types it cannot check', async () => {
       const high = sim().store.byLogicalName('list_node.priority.high').id;
       const extraFields = {
-        labels_udf: { data: [{ type: 'list_node', id: high }, { type: 'list_node', id: '555555' }] },
+        labels_udf: {
+          data: [
+            { type: 'list_node', id: high },
+            { type: 'list_node', id: '555555' }
+          ]
+        },
         owner: { type: 'workspace_user', id: '1009' },
         team: { type: 'team', id: '1 OR 1' },
         item_origin: { type: 'list_node', id: 'a b' }
@@ -441,8 +485,17 @@ describe('create-defect against the simulator', () => {
         parent: sim().store.all('work_item_roots')[0]!
       });
       const before = sim().log.length;
-      const r = await runCreateDefect(settingsFor(sim(), { defectName: name, dedupe: true, dryRun: true }), client(), recordingLog().log, {});
-      expect(sim().log.slice(before).filter((q) => q.method === 'POST')).toHaveLength(0);
+      const r = await runCreateDefect(
+        settingsFor(sim(), { defectName: name, dedupe: true, dryRun: true }),
+        client(),
+        recordingLog().log,
+        {}
+      );
+      expect(
+        sim()
+          .log.slice(before)
+          .filter((q) => q.method === 'POST')
+      ).toHaveLength(0);
       expect(r.reused).toMatchObject({ id: existing.id, commentAdded: false });
       expect(createOutputs(r)['defect-id']).toBe('');
       expect(sim().store.find('comments', (c) => refId(c.owner_work_item) === existing.id)).toHaveLength(0);

@@ -24,7 +24,12 @@ const found = (path: string, shown = path) => listedFile(path, shown, shown);
 describe('JUnit reports as the common runners write them', () => {
   it('jest-junit: a <testsuites> root, classname repeating the name, a failure without a message attribute', async () => {
     const r = await readJUnitFile(fixture('jest-junit.xml'));
-    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({ tests: 4, failures: 1, errors: 0, skipped: 1 });
+    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({
+      tests: 4,
+      failures: 1,
+      errors: 0,
+      skipped: 1
+    });
     expect(r.cases).toHaveLength(1);
     expect(r.cases[0]).toMatchObject({ suite: 'cart totals', name: 'cart totals rounds to cents', kind: 'failure' });
     // The first lines of the element's text, blank lines dropped.
@@ -39,7 +44,12 @@ describe('JUnit reports as the common runners write them', () => {
 
   it('pytest: the class in classname, a failure and a setup error with message attributes', async () => {
     const r = await readJUnitFile(fixture('pytest.xml'));
-    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({ tests: 5, failures: 1, errors: 1, skipped: 1 });
+    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({
+      tests: 5,
+      failures: 1,
+      errors: 1,
+      skipped: 1
+    });
     expect(r.cases).toEqual([
       { suite: 'tests.test_parse', name: 'test_quoted_comma', kind: 'failure', message: "AssertionError: assert ['a', 'b'] == ['a,b']" },
       { suite: 'tests.test_db', name: 'test_connect', kind: 'error', message: 'failed on setup with "ConnectionRefusedError: [Errno 111]"' }
@@ -48,7 +58,12 @@ describe('JUnit reports as the common runners write them', () => {
 
   it('Maven Surefire: a bare <testsuite> root; a flaky failure that passed on rerun is no failure', async () => {
     const r = await readJUnitFile(fixture('surefire.xml'));
-    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({ tests: 4, failures: 1, errors: 1, skipped: 0 });
+    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({
+      tests: 4,
+      failures: 1,
+      errors: 1,
+      skipped: 0
+    });
     expect(r.cases.map((c) => [c.name, c.kind, c.message])).toEqual([
       ['totalIncludesVat', 'failure', 'expected: <119.00> but was: <100.00>'],
       ['rejectsNegativeAmount', 'error', 'Cannot invoke "Money.amount()" because "line" is null']
@@ -58,7 +73,12 @@ describe('JUnit reports as the common runners write them', () => {
 
   it('go-junit-report: CDATA messages, subtests, the package as the suite', async () => {
     const r = await readJUnitFile(fixture('go-junit-report.xml'));
-    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({ tests: 3, failures: 1, errors: 0, skipped: 1 });
+    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({
+      tests: 3,
+      failures: 1,
+      errors: 0,
+      skipped: 1
+    });
     expect(r.cases).toEqual([{ suite: 'example.com/shop/cache', name: 'TestConcurrentGet', kind: 'failure', message: 'Failed' }]);
   });
 });
@@ -70,7 +90,12 @@ describe('counting', () => {
         '<testcase name="a"><failure message="boom"/></testcase><testcase name="b"/><testcase name="c"><error/></testcase>' +
         '</testsuite><testsuite><testcase name="d"><skipped/></testcase></testsuite></testsuites>'
     );
-    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({ tests: 4, failures: 1, errors: 1, skipped: 1 });
+    expect({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped }).toEqual({
+      tests: 4,
+      failures: 1,
+      errors: 1,
+      skipped: 1
+    });
   });
 
   it('uses the innermost suite name for nested suites, and the outer one again after an inner suite ends', () => {
@@ -137,7 +162,9 @@ describe('reports that cannot be read', () => {
     execFileSync('mkfifo', [pipe]);
     const read = await readTestReports(listed);
     expect(read.warnings).toEqual([
-      expect.stringContaining('"linked.xml" is not a JUnit XML report that can be read (it was replaced by a symbolic link since it was listed)'),
+      expect.stringContaining(
+        '"linked.xml" is not a JUnit XML report that can be read (it was replaced by a symbolic link since it was listed)'
+      ),
       expect.stringContaining('"piped.xml" is not a JUnit XML report that can be read (it is no longer a regular file)')
     ]);
     expect(read.results).toMatchObject({ reports: 1, tests: 5 });
@@ -149,7 +176,9 @@ describe('reports that cannot be read', () => {
     // Sparse: its size is over the limit, its disk use nothing.
     truncateSync(huge, MAX_REPORT_BYTES + 1);
     const read = await readTestReports([found(huge, 'huge.xml'), found(fixture('pytest.xml'), 'pytest.xml')]);
-    expect(read.warnings).toEqual([expect.stringContaining('test-results: "huge.xml" is larger than the 256.0 MiB a report may have; it was left out')]);
+    expect(read.warnings).toEqual([
+      expect.stringContaining('test-results: "huge.xml" is larger than the 256.0 MiB a report may have; it was left out')
+    ]);
     expect(read.results).toMatchObject({ reports: 1, tests: 5 });
   });
 
@@ -177,7 +206,9 @@ describe('reports that cannot be read', () => {
 
 describe('the description section', () => {
   it('escapes names and messages (description.ts builds HTML)', () => {
-    const r = readJUnitText('<testsuite name="&lt;script&gt;"><testcase name="a &amp; b"><failure message="&lt;img src=x onerror=alert(1)&gt;"/></testcase></testsuite>');
+    const r = readJUnitText(
+      '<testsuite name="&lt;script&gt;"><testcase name="a &amp; b"><failure message="&lt;img src=x onerror=alert(1)&gt;"/></testcase></testsuite>'
+    );
     const html = failedTestsHtml(r);
     expect(html).toContain('&lt;script&gt; › <b>a &amp; b</b>');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
@@ -198,7 +229,8 @@ describe('a 100 MB report', () => {
     small = join(dir, 'small.xml');
     writeFileSync(small, '<testsuite name="s"><testcase name="a"><failure message="m"/></testcase></testsuite>');
     const out = createWriteStream(big);
-    const write = (text: string): Promise<void> => new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
+    const write = (text: string): Promise<void> =>
+      new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
     await write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n<testsuite name="generated" tests="1">\n');
     // One failure whose stack trace alone is 8 MB: it must be cut while read, not kept whole.
     await write(`<testcase classname="gen.Huge" name="huge"><failure><![CDATA[${'at frame\n'.repeat(900_000)}]]></failure></testcase>\n`);
@@ -231,7 +263,9 @@ describe('a 100 MB report', () => {
     expect(r).toMatchObject({ tests: cases + 1, failures: cases / 10 + 1, listed: MAX_LISTED_CASES });
     expect(r.longest).toBeLessThanOrEqual(MESSAGE_CHARS);
     const grownMb = (r.maxRssKb - baseline.maxRssKb) / 1024;
-    process.stdout.write(`100 MB report (${(size / 1048576).toFixed(1)} MiB): peak RSS ${(r.maxRssKb / 1024).toFixed(1)} MiB, ${grownMb.toFixed(1)} MiB above a tiny report's ${(baseline.maxRssKb / 1024).toFixed(1)} MiB\n`);
+    process.stdout.write(
+      `100 MB report (${(size / 1048576).toFixed(1)} MiB): peak RSS ${(r.maxRssKb / 1024).toFixed(1)} MiB, ${grownMb.toFixed(1)} MiB above a tiny report's ${(baseline.maxRssKb / 1024).toFixed(1)} MiB\n`
+    );
     // Holding the report as one string would take at least its size again.
     expect(grownMb).toBeLessThan(50);
   }, 180_000);

@@ -9,15 +9,12 @@ const sim = useSimulator();
 
 describe('secrets', () => {
   it('never prints the secret or the session cookies, also with RUNNER_DEBUG=1', async () => {
-    const run = await runAction(
-      { mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4' },
-      { env: { RUNNER_DEBUG: '1' } }
-    );
+    const run = await runAction({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4' }, { env: { RUNNER_DEBUG: '1' } });
     const printed = visibleText(run);
     expect(printed).toContain('::debug::');
     expect(printed).not.toContain(sim().credentials.clientSecret);
-    const cookies = sim().log
-      .flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/))
+    const cookies = sim()
+      .log.flatMap((r) => (r.headers.cookie ?? '').split(/;\s*/))
       .filter((c) => c.startsWith('LWSSO_COOKIE_KEY='))
       .map((c) => c.slice('LWSSO_COOKIE_KEY='.length));
     expect(cookies.filter((v) => v.length > 4).length).toBeGreaterThan(0);

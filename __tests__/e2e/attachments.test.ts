@@ -35,7 +35,9 @@ function inputs(name: string, over: Record<string, string> = {}): Record<string,
 describe('attachments and failed tests', () => {
   it('files one defect with two attachments and its failed tests in the description', async () => {
     const name = `Build broke with evidence ${Date.now()}`;
-    const run = await runAction(inputs(name, { attachments: 'build.log\nlogs/*.png', 'test-results': 'reports/*.xml' }), { env: { GITHUB_WORKSPACE: ws } });
+    const run = await runAction(inputs(name, { attachments: 'build.log\nlogs/*.png', 'test-results': 'reports/*.xml' }), {
+      env: { GITHUB_WORKSPACE: ws }
+    });
 
     expect(run.code).toBe(0);
     expect(run.warnings).toEqual([]);
@@ -61,16 +63,21 @@ describe('attachments and failed tests', () => {
     // Escaped as text: the report's <119.00> is not markup.
     expect(description).toContain('expected: &lt;119.00&gt; but was: &lt;100.00&gt;');
     // The uploads came after the create.
-    const posts = sim().log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/')).map((r) => r.path.split('/').at(-1));
+    const posts = sim()
+      .log.filter((r) => r.method === 'POST' && !r.path.includes('/authentication/'))
+      .map((r) => r.path.split('/').at(-1));
     expect(posts).toEqual(['defects', 'attachments', 'attachments']);
     expect(run.summary).toContain('Attached 2 of 2 files');
   });
 
   it('warns about a pattern that matches nothing and a refused extension, and still files the defect once', async () => {
     const name = `Build broke, partly attached ${Date.now()}`;
-    const run = await runAction(inputs(name, { attachments: 'build.log\nlogs/tool.exe\nmissing/*.log', 'test-results': 'reports/none-*.xml' }), {
-      env: { GITHUB_WORKSPACE: ws }
-    });
+    const run = await runAction(
+      inputs(name, { attachments: 'build.log\nlogs/tool.exe\nmissing/*.log', 'test-results': 'reports/none-*.xml' }),
+      {
+        env: { GITHUB_WORKSPACE: ws }
+      }
+    );
 
     expect(run.code).toBe(0);
     const defects = defectsNamed(name);

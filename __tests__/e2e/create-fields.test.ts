@@ -45,8 +45,12 @@ describe('create-defect fields by name (bundle)', () => {
     expect(refId(d.owner)).toBe(only(s, 'workspace_users', (u) => u.email === 'chen.wei@example.com').id);
     expect(refId(d.milestone)).toBe(only(s, 'milestones', (m) => m.name === '2026.4 code freeze').id);
     expect(refId(d.sprint)).toBe(only(s, 'sprints', (x) => x.name === 'Sprint 1' && refId(x.release) === release).id);
-    expect((d.product_areas as { data: unknown[] }).data.map(refId)).toEqual(['Payments', 'Export'].map((n) => only(s, 'product_areas', (p) => p.name === n).id));
-    expect((d.user_tags as { data: unknown[] }).data.map(refId)).toEqual(['customer', 'flaky'].map((n) => only(s, 'user_tags', (t) => t.name === n).id));
+    expect((d.product_areas as { data: unknown[] }).data.map(refId)).toEqual(
+      ['Payments', 'Export'].map((n) => only(s, 'product_areas', (p) => p.name === n).id)
+    );
+    expect((d.user_tags as { data: unknown[] }).data.map(refId)).toEqual(
+      ['customer', 'flaky'].map((n) => only(s, 'user_tags', (t) => t.name === n).id)
+    );
     expect(refId(d.priority)).toBe(s.store.byLogicalName('list_node.priority.medium').id);
     expect(d.parent).toEqual(ref(only(s, 'features', (f) => f.name === 'Sign-in')));
     expect(run.summary).toContain('Mobile');
@@ -79,7 +83,9 @@ describe('create-defect fields by name (bundle)', () => {
 
   it('the same field in extra-fields and by name is an input error before any call', async () => {
     const before = sim().log.length;
-    const run = await runAction(inputs(sim(), uniqueName('Twice'), { team: 'Mobile', 'extra-fields': '{"team": {"type": "team", "id": "1001"}}' }));
+    const run = await runAction(
+      inputs(sim(), uniqueName('Twice'), { team: 'Mobile', 'extra-fields': '{"team": {"type": "team", "id": "1001"}}' })
+    );
     expect(run.code).not.toBe(0);
     expect(run.errors.join('\n')).toContain('extra-fields: must not set "team" when the team input is given');
     expect(sim().log.length).toBe(before);

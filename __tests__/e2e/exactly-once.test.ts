@@ -24,7 +24,6 @@ async function create(name: string, extra: Record<string, string> = {}): Promise
   });
 }
 
-
 function expectOneDefectReported(run: ActionRun, name: string): SimEntity {
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(0);
@@ -32,9 +31,7 @@ function expectOneDefectReported(run: ActionRun, name: string): SimEntity {
   expect(stored).toHaveLength(1);
   const defect = stored[0] as SimEntity;
   expect(run.outputs['defect-id']).toBe(defect.id);
-  expect(run.outputs['defect-url']).toBe(
-    workItemUrl(sim(), defect.id)
-  );
+  expect(run.outputs['defect-url']).toBe(workItemUrl(sim(), defect.id));
   expect(run.outputs.created).toBe('true');
   return defect;
 }
@@ -79,7 +76,7 @@ describe('a create POST whose outcome is unknown', () => {
   }
 });
 
-describe('the look-up after an ambiguous POST, without the client\'s own retries', () => {
+describe("the look-up after an ambiguous POST, without the client's own retries", () => {
   it('retries: 0 and the look-up fails once (both its searches): the step asks once more itself and finds the one defect', async () => {
     const name = uniqueName('Exactly once no client retries');
     sim().faults.add({ method: 'POST', path: DEFECTS_PATH, processThenStatus: 502 });

@@ -25,13 +25,23 @@ describe("Octane's error ids", () => {
   });
 
   it('megabytes of error_code and correlation_id do not reach the log; a well-formed id still does', async () => {
-    sim().faults.add({ method: 'GET', path: '/releases', status: 400, json: { error_code: 'E'.repeat(5_000_000), correlation_id: 'C'.repeat(3_000_000), description: 'x' } });
+    sim().faults.add({
+      method: 'GET',
+      path: '/releases',
+      status: 400,
+      json: { error_code: 'E'.repeat(5_000_000), correlation_id: 'C'.repeat(3_000_000), description: 'x' }
+    });
     const big = await runAction(gate());
     expect(big.code).toBe(1);
     expect(Math.max(...big.stdout.split('\n').map((l) => l.length))).toBeLessThan(5_000);
     expect(signOuts(sim())).toHaveLength(1);
 
-    sim().faults.add({ method: 'GET', path: '/releases', status: 400, json: { error_code: 'platform.bad_query', correlation_id: '1f2e-77aa', description: 'x' } });
+    sim().faults.add({
+      method: 'GET',
+      path: '/releases',
+      status: 400,
+      json: { error_code: 'platform.bad_query', correlation_id: '1f2e-77aa', description: 'x' }
+    });
     const small = await runAction(gate());
     expect(small.errors.join('\n')).toContain('error_code platform.bad_query, correlation_id 1f2e-77aa');
   });

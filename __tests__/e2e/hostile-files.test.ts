@@ -34,28 +34,36 @@ describe('a JUnit report built to exhaust memory', () => {
   it.each([
     // 90 MB of nested <a> took 5 GB and crashed the runner; 100,000 levels show the same refusal quickly.
     ['nested 100,000 deep', `<testsuites>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</testsuites>`, 'nest more than 64 deep'],
-    ['with 10,000 attributes on one element', `<testsuites><testsuite ${Array.from({ length: 10_000 }, (_, i) => `a${i}="v"`).join(' ')}/></testsuites>`, 'more than 100 attributes']
-  ])('a report %s is refused with a warning naming it; the defect is filed with the other reports', async (label, xml, reason) => {
-    const file = `reports/hostile-${label.replace(/\W+/g, '-')}.xml`;
-    writeFileSync(join(ws, file), xml);
-    const name = uniqueName('Hostile report');
-    const started = Date.now();
-    const run = await runAction(inputs(name, { 'test-results': `reports/*.xml` }), { env: { GITHUB_WORKSPACE: ws }, timeoutMs: 30_000 });
-    rmSync(join(ws, file));
+    [
+      'with 10,000 attributes on one element',
+      `<testsuites><testsuite ${Array.from({ length: 10_000 }, (_, i) => `a${i}="v"`).join(' ')}/></testsuites>`,
+      'more than 100 attributes'
+    ]
+  ])(
+    'a report %s is refused with a warning naming it; the defect is filed with the other reports',
+    async (label, xml, reason) => {
+      const file = `reports/hostile-${label.replace(/\W+/g, '-')}.xml`;
+      writeFileSync(join(ws, file), xml);
+      const name = uniqueName('Hostile report');
+      const started = Date.now();
+      const run = await runAction(inputs(name, { 'test-results': `reports/*.xml` }), { env: { GITHUB_WORKSPACE: ws }, timeoutMs: 30_000 });
+      rmSync(join(ws, file));
 
-    expect(run.code).toBe(0);
-    expect(run.warnings).toHaveLength(1);
-    expect(run.warnings[0]).toContain(`"${file}" is not a JUnit XML report that can be read`);
-    expect(run.warnings[0]).toContain(reason);
-    const [defect, ...others] = defectsNamed(sim(), name);
-    expect(others).toEqual([]);
-    // The good report still counts (pytest: 1 failure, 1 error).
-    expect(run.outputs['failed-tests']).toBe('2');
-    expect(String(defect!.description)).toContain('(1 report)');
-    expect(signOuts(sim())).toHaveLength(1);
-    // Refused at once, not after reading it all (no timing goal: far inside the run's timeout).
-    expect(Date.now() - started).toBeLessThan(30_000);
-  }, 60_000);
+      expect(run.code).toBe(0);
+      expect(run.warnings).toHaveLength(1);
+      expect(run.warnings[0]).toContain(`"${file}" is not a JUnit XML report that can be read`);
+      expect(run.warnings[0]).toContain(reason);
+      const [defect, ...others] = defectsNamed(sim(), name);
+      expect(others).toEqual([]);
+      // The good report still counts (pytest: 1 failure, 1 error).
+      expect(run.outputs['failed-tests']).toBe('2');
+      expect(String(defect!.description)).toContain('(1 report)');
+      expect(signOuts(sim())).toHaveLength(1);
+      // Refused at once, not after reading it all (no timing goal: far inside the run's timeout).
+      expect(Date.now() - started).toBeLessThan(30_000);
+    },
+    60_000
+  );
 });
 
 describe('a listed file swapped before it is read', () => {
@@ -82,7 +90,9 @@ describe('a listed file swapped before it is read', () => {
     expect(attachmentsOf(defect!.id)).toEqual([]);
     expect(postsTo(sim(), 'attachments')).toEqual([]);
     expect(run.outputs.attachments).toBe('[]');
-    expect(run.warnings).toEqual([expect.stringContaining('attachments: "build.log" could not be read (it was replaced by a symbolic link since it was listed)')]);
+    expect(run.warnings).toEqual([
+      expect.stringContaining('attachments: "build.log" could not be read (it was replaced by a symbolic link since it was listed)')
+    ]);
     expect(signOuts(sim())).toHaveLength(1);
   }, 60_000);
 
@@ -104,6 +114,8 @@ describe('a listed file swapped before it is read', () => {
     const run = await swapDuringCreate(name, () => renameSync(join(ws, 'other.log'), join(ws, 'build.log')));
     const [defect] = defectsNamed(sim(), name);
     expect(attachmentsOf(defect!.id)).toEqual([]);
-    expect(run.warnings).toEqual([expect.stringContaining('attachments: "build.log" could not be read (it was replaced by another file since it was listed)')]);
+    expect(run.warnings).toEqual([
+      expect.stringContaining('attachments: "build.log" could not be read (it was replaced by another file since it was listed)')
+    ]);
   }, 60_000);
 });

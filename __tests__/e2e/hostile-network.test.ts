@@ -25,12 +25,15 @@ beforeAll(async () => {
   front = http.createServer((req, res) => {
     if (intercept(req, res)) return;
     const target = new URL(sim().url);
-    const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      const headers = { ...answer.headers };
-      if (headers['set-cookie']) headers['set-cookie'] = rewriteCookies(headers['set-cookie']);
-      res.writeHead(answer.statusCode ?? 502, headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        const headers = { ...answer.headers };
+        if (headers['set-cookie']) headers['set-cookie'] = rewriteCookies(headers['set-cookie']);
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      }
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -58,7 +61,6 @@ function gate(extra: Record<string, string> = {}): Record<string, string> {
     ...extra
   };
 }
-
 
 /** The session signed in was signed out again, with its cookie. */
 function expectSignedOut(): void {
@@ -126,7 +128,9 @@ describe('answers without bounds (defect 1)', () => {
     const run = await runAction(gate());
 
     expect(run.code).toBe(1);
-    expect(run.errors).toEqual([expect.stringMatching(/^Octane answered 200 OK to GET releases with a body larger than 64 MiB \(after decompression\)/)]);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^Octane answered 200 OK to GET releases with a body larger than 64 MiB \(after decompression\)/)
+    ]);
     expectSignedOut();
   });
 
@@ -162,23 +166,29 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 (defect 2)', () => {
     ['directly', (): { url: string; env: Record<string, string> } => ({ url: network.sim.url, env: {} })],
     [
       'through a CONNECT proxy',
-      (): { url: string; env: Record<string, string> } => ({ url: `https://${HOST}:${network.port}`, env: { https_proxy: network.proxy.url } })
+      (): { url: string; env: Record<string, string> } => ({
+        url: `https://${HOST}:${network.port}`,
+        env: { https_proxy: network.proxy.url }
+      })
     ]
-  ])('%s: certificate checks stay on, the secret never reaches the server, and the log says the variable was ignored', async (_how, where) => {
-    const { url, env } = where();
-    network.sim.log.length = 0;
-    const run = await runAction(
-      { ...gate(), ...connectionInputs(network.sim), 'octane-url': url },
-      { env: { NODE_TLS_REJECT_UNAUTHORIZED: '0', ...env } }
-    );
+  ])(
+    '%s: certificate checks stay on, the secret never reaches the server, and the log says the variable was ignored',
+    async (_how, where) => {
+      const { url, env } = where();
+      network.sim.log.length = 0;
+      const run = await runAction(
+        { ...gate(), ...connectionInputs(network.sim), 'octane-url': url },
+        { env: { NODE_TLS_REJECT_UNAUTHORIZED: '0', ...env } }
+      );
 
-    expect(run.code).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/^The TLS certificate of Octane at .* is not trusted \(/);
-    expect(run.stdout).toContain('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on');
-    // TLS failed, so the server got nothing: no sign-in, so no client secret.
-    expect(network.sim.log).toEqual([]);
-  });
+      expect(run.code).toBe(1);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toMatch(/^The TLS certificate of Octane at .* is not trusted \(/);
+      expect(run.stdout).toContain('NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: certificate checks for Octane stay on');
+      // TLS failed, so the server got nothing: no sign-in, so no client secret.
+      expect(network.sim.log).toEqual([]);
+    }
+  );
 
   it('with the CA given, the same run passes (the variable changes nothing either way)', async () => {
     network.sim.log.length = 0;
@@ -210,7 +220,11 @@ describe('cookies by RFC 6265 (defect 5)', () => {
     expect(run.code).toBe(0);
     expect(run.outputs['gate-result']).toBe('passed');
     expect(signIns(sim())).toHaveLength(1);
-    expect(sim().log.filter((r) => r.path.includes('/api/')).every((r) => r.status === 200)).toBe(true);
+    expect(
+      sim()
+        .log.filter((r) => r.path.includes('/api/'))
+        .every((r) => r.status === 200)
+    ).toBe(true);
     expectSignedOut();
   });
 
@@ -218,22 +232,25 @@ describe('cookies by RFC 6265 (defect 5)', () => {
     [
       'marked Secure over plain http',
       (c: string) => `${c}; Secure`,
-      'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) marked Secure, which is only sent back over https, and the server\'s address uses http; use the site\'s https:// address. Check octane-url.'
+      "Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) marked Secure, which is only sent back over https, and the server's address uses http; use the site's https:// address. Check octane-url."
     ],
     [
       'for another domain',
       (c: string) => `${c}; Domain=other.example`,
       'Octane answered 200 OK to sign-in with a session cookie (LWSSO_COOKIE_KEY) for the domain "other.example", which does not cover 127.0.0.1; use the site\'s host name in the server\'s address. Check octane-url.'
     ]
-  ])('a session cookie %s, which would never be sent back, fails at sign-in with a message saying why (not a 401 loop)', async (_title, fn, message) => {
-    rewriteCookies = (cookies) => cookies.map(fn);
-    const run = await runAction(gate({ retries: '2' }));
+  ])(
+    'a session cookie %s, which would never be sent back, fails at sign-in with a message saying why (not a 401 loop)',
+    async (_title, fn, message) => {
+      rewriteCookies = (cookies) => cookies.map(fn);
+      const run = await runAction(gate({ retries: '2' }));
 
-    expect(run.code).toBe(1);
-    expect(run.errors).toEqual([message]);
-    expect(signIns(sim())).toHaveLength(1);
-    expect(sim().log.some((r) => r.path.includes('/api/'))).toBe(false);
-  });
+      expect(run.code).toBe(1);
+      expect(run.errors).toEqual([message]);
+      expect(signIns(sim())).toHaveLength(1);
+      expect(sim().log.some((r) => r.path.includes('/api/'))).toBe(false);
+    }
+  );
 });
 
 describe('ids from Octane (defect 8)', () => {
@@ -273,7 +290,7 @@ describe('ids from Octane (defect 8)', () => {
 });
 
 describe('Retry-After: 0 (defect 9)', () => {
-  it('retries are spaced by at least the backoff floor (0.5 s, 1 s, 2 s), not by the server\'s 0', async () => {
+  it("retries are spaced by at least the backoff floor (0.5 s, 1 s, 2 s), not by the server's 0", async () => {
     sim().faults.add({ method: 'GET', path: '/releases', status: 503, retryAfter: '0', times: 3 });
     const run = await runAction(gate({ retries: '3' }));
 
@@ -308,7 +325,9 @@ describe('requests in flight (defect 10)', () => {
     try {
       const metaphase = s.store.byLogicalName('phase.defect.new').metaphase;
       const names = Array.from({ length: 60 }, (_, i) => `Triage ${i + 1}`);
-      names.forEach((name, i) => s.store.add('phases', { name, logical_name: `phase.defect.triage_${i + 1}`, entity: 'defect', metaphase }));
+      names.forEach((name, i) =>
+        s.store.add('phases', { name, logical_name: `phase.defect.triage_${i + 1}`, entity: 'defect', metaphase })
+      );
       const run = await runAction({ ...gate(), ...connectionInputs(s), phases: names.join(', ') });
 
       expect(run.errors).toEqual([]);
@@ -323,7 +342,7 @@ describe('requests in flight (defect 10)', () => {
     }
   });
 
-  it('the default gate\'s one wave of 6 requests (3 look-ups, the list, 2 groupings) goes out together (no round trip added)', async () => {
+  it("the default gate's one wave of 6 requests (3 look-ups, the list, 2 groupings) goes out together (no round trip added)", async () => {
     const s = await startSimulator({ latencyMs: 300 });
     try {
       const run = await runAction({ ...gate(), ...connectionInputs(s), severities: '' });

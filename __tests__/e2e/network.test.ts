@@ -104,14 +104,20 @@ describe('proxy variables', () => {
     const before = authProxy.connects.length;
     const refusedBefore = authProxy.refused;
     // DEBUG=* would make the proxy agents' debug library print the proxy URL and raw headers to stderr.
-    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), { env: { https_proxy: authProxy.authUrl, RUNNER_DEBUG: '1', DEBUG: '*' } });
+    const run = await runAction(gate({ 'ca-certificate': ca.caCert }), {
+      env: { https_proxy: authProxy.authUrl, RUNNER_DEBUG: '1', DEBUG: '*' }
+    });
     expectPassed(run);
     expect(authProxy.connects.slice(before)).toContain(target());
     expect(authProxy.refused).toBe(refusedBefore);
     const masks = run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
     expect(masks).toContain(`::add-mask::${PROXY_PASSWORD}`);
     const shown = visibleText(run);
-    for (const hidden of [PROXY_PASSWORD, encodeURIComponent(PROXY_PASSWORD), Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')]) {
+    for (const hidden of [
+      PROXY_PASSWORD,
+      encodeURIComponent(PROXY_PASSWORD),
+      Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')
+    ]) {
       expect(shown).not.toContain(hidden);
     }
   });

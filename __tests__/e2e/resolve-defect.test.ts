@@ -48,7 +48,7 @@ const fromNowOn = (): (() => number) => {
 };
 
 describe('resolve-defect through the bundle', () => {
-  it('the lifecycle: filed, commented on again, then commented and moved to Fixed; a person\'s defect of that name is left alone', async () => {
+  it("the lifecycle: filed, commented on again, then commented and moved to Fixed; a person's defect of that name is left alone", async () => {
     const name = uniqueName('Build broken on main');
     const first = await create(name, '100');
     expect(first.code).toBe(0);
@@ -155,7 +155,9 @@ describe('resolve-defect through the bundle', () => {
     expect(phaseOf(older)).toBe('Fixed');
     expect(phaseOf(newer)).toBe('Opened');
     expect(run.outputs).toEqual({ 'resolved-count': '2', 'defect-id': newer, 'defect-url': workItemUrl(sim(), newer), resolved: 'true' });
-    expect(run.errors.join('\n')).toMatch(new RegExp(`1 of 2 defects could not be resolved \\(the other was\\):[\\s\\S]*defect ${newer}: Octane answered 500`));
+    expect(run.errors.join('\n')).toMatch(
+      new RegExp(`1 of 2 defects could not be resolved \\(the other was\\):[\\s\\S]*defect ${newer}: Octane answered 500`)
+    );
     expect(run.errors.join('\n')).not.toContain(`defect ${older}:`);
     expect(run.summary).toContain('moved to Fixed');
   });

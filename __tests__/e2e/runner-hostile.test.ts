@@ -78,9 +78,11 @@ describe('legacy ##[command] text from Octane and from inputs', () => {
     expect(errorsOf(run)).toContain(`Gate failed: 3 defects (release ${RELEASE}, phases ${PHASE}/Opened, severities ${SEVERITY}/High)`);
     expect(run.outputs['gate-result']).toBe('failed');
     expect(run.outputs['defect-count']).toBe('3');
-    expect(JSON.parse(run.outputs.defects ?? '[]').map((d: { name: string }) => d.name).sort()).toEqual(
-      [DEFECT, SOFT, '::set-output name=defect-count::0'].sort()
-    );
+    expect(
+      JSON.parse(run.outputs.defects ?? '[]')
+        .map((d: { name: string }) => d.name)
+        .sort()
+    ).toEqual([DEFECT, SOFT, '::set-output name=defect-count::0'].sort());
   });
 
   it('a name that does not resolve: the error lists the hostile names, still inert', async () => {
@@ -141,14 +143,19 @@ describe('1,000 listed defects with 255-character names', () => {
       severity: s.store.byLogicalName('list_node.severity.high'),
       parent: s.store.all('work_item_roots')[0]
     });
-    const run = await runAction({ ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4', 'list-limit': '1000' }, { timeoutMs: 120_000 });
+    const run = await runAction(
+      { ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4', 'list-limit': '1000' },
+      { timeoutMs: 120_000 }
+    );
     expect(run.code).toBe(1);
     expect(run.outputs['defect-count']).toBe('1000');
 
     expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(512 * 1024);
     const rows = run.summary.split('\n').filter((line) => line.startsWith('| <a href=')).length;
     expect(rows).toBeGreaterThan(0);
-    expect(run.summary).toContain(`… and ${1000 - rows} more (listed ${rows} of 1000; the list was cut to keep this summary under 512 KiB; see the rest in Octane).`);
+    expect(run.summary).toContain(
+      `… and ${1000 - rows} more (listed ${rows} of 1000; the list was cut to keep this summary under 512 KiB; see the rest in Octane).`
+    );
 
     const outputBytes = Object.entries(run.outputs).reduce((n, [name, value]) => n + 2 * (name.length + value.length), 0);
     expect(outputBytes).toBeLessThanOrEqual(512 * 1024);
@@ -178,7 +185,12 @@ interface CancelledRun {
  * Starts the bundle as the runner does, waits until `ready(sim)` holds (a request is on the wire),
  * sends `signal` as the runner does on cancel, and waits for the exit.
  */
-async function runAndSignal(sim: Simulator, inputs: Record<string, string>, signal: NodeJS.Signals, ready: () => boolean): Promise<CancelledRun> {
+async function runAndSignal(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  signal: NodeJS.Signals,
+  ready: () => boolean
+): Promise<CancelledRun> {
   const dir = mkdtempSync(join(tmpdir(), 'octane-cancel-'));
   const outputFile = join(dir, 'output');
   writeFileSync(outputFile, '');
@@ -276,9 +288,7 @@ describe('a cancelled run', () => {
     const s = sim();
     s.faults.add({ method: 'GET', path: '/defects', hangAfterProcessing: true, times: 10 });
     s.faults.add({ method: 'POST', path: '/authentication/sign_out', hangAfterProcessing: true });
-    const run = await runAndSignal(s, { ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4' }, 'SIGINT', () =>
-      gateOnTheWire(s)
-    );
+    const run = await runAndSignal(s, { ...connectionInputs(s), mode: 'gate', 'release-name': '2026.4' }, 'SIGINT', () => gateOnTheWire(s));
     expect(run.code).toBe(1);
     // Not the second a cancelled run's sign-out may take: once written, its answer is not waited for.
     expect(run.exitMs).toBeLessThan(900);

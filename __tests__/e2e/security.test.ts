@@ -280,7 +280,6 @@ function injConnection(releaseName: string): Record<string, string> {
   };
 }
 
-
 /**
  * Lines outside `::stop-commands::T` ... `::T::` regions that start with `::`, i.e. that the runner
  * would read as commands. Also checks that every region is closed (an open one would silence the
@@ -337,8 +336,8 @@ function expectOnlyOwnCommands(run: ActionRun, error?: RegExp): void {
 async function runInjected(releaseName: string): Promise<ActionRun> {
   const run = await runAction(injConnection(releaseName), { env: { RUNNER_DEBUG: '1' } });
   const release = injSim().store.releaseByName(releaseName);
-  const expected = injSim().store
-    .all('defects')
+  const expected = injSim()
+    .store.all('defects')
     .filter(
       (d) =>
         refId(d.release) === release.id &&

@@ -82,7 +82,15 @@ function realCounts(all: Bucket[], filtered: boolean) {
 function settings(over: Partial<GateSettings>): GateSettings {
   return {
     mode: 'gate',
-    connection: { url: 'https://octane.example', sharedSpaceId: '1001', workspaceId: '1002', clientId: 'c', clientSecret: 's', timeoutMs: 1000, retries: 0 },
+    connection: {
+      url: 'https://octane.example',
+      sharedSpaceId: '1001',
+      workspaceId: '1002',
+      clientId: 'c',
+      clientSecret: 's',
+      timeoutMs: 1000,
+      retries: 0
+    },
     releaseName: RELEASE.name,
     dryRun: false,
     phases: PHASES.map((p) => p.name),
@@ -164,7 +172,8 @@ async function check(c: Case): Promise<'verdict' | 'failed closed'> {
       expect({ label, what, name, ok: w !== undefined && (t.exact ? t.n === w : t.n <= w) }).toEqual({ label, what, name, ok: true });
     }
     for (const [name, w] of want) {
-      if (name !== NO_SEVERITY || w === 0) expect({ label, what, name, present: got.has(name) || w === 0 }).toEqual({ label, what, name, present: true });
+      if (name !== NO_SEVERITY || w === 0)
+        expect({ label, what, name, present: got.has(name) || w === 0 }).toEqual({ label, what, name, present: true });
     }
   }
   // Under (a) and (c) the flag never costs a request; under (b) no count for the usual gate (threshold 0), though a
@@ -173,7 +182,9 @@ async function check(c: Case): Promise<'verdict' | 'failed closed'> {
     expect({ label, defectCalls }).toEqual({ label, defectCalls: firstBatch });
   }
   if (c.reading === 'when-paged' && c.threshold === 0) {
-    const counted = api.calls.filter((x) => x.collection === 'defects' && x.groupBy === undefined && x.params.fields?.join() === 'id').length;
+    const counted = api.calls.filter(
+      (x) => x.collection === 'defects' && x.groupBy === undefined && x.params.fields?.join() === 'id'
+    ).length;
     expect({ label, counted, lists: defectCalls <= firstBatch + SEVERITIES.length }).toEqual({ label, counted: 0, lists: true });
   }
   expect(defectCalls).toBeLessThanOrEqual(firstBatch + perPart + LISTING_MAX / 1000);
@@ -198,7 +209,14 @@ describe.each(READINGS)('the gate when exceeds_total_count reads %s', (reading) 
 
 describe('the gate under a capped total_count', () => {
   it('needs no listing when parts below the cap add up to the whole', async () => {
-    const { outcome, api, real } = await run({ reading: 'capped', matches: 4500, op: '<=', threshold: 5000, spread: 'even', filtered: false });
+    const { outcome, api, real } = await run({
+      reading: 'capped',
+      matches: 4500,
+      op: '<=',
+      threshold: 5000,
+      spread: 'even',
+      filtered: false
+    });
     const r = outcome as GateResult;
     expect(r.passed).toBe(true);
     expect([r.count, r.countExact]).toEqual([4500, true]);
@@ -208,7 +226,14 @@ describe('the gate under a capped total_count', () => {
 
   it('settles a passing verdict above the cap by listing at most threshold + 1 ids, in pages of at most 1000', async () => {
     // All in one phase and severity: no part below the cap proves the whole.
-    const { outcome, api } = await run({ reading: 'capped', matches: 4500, op: '<=', threshold: 5000, spread: 'one-bucket', filtered: false });
+    const { outcome, api } = await run({
+      reading: 'capped',
+      matches: 4500,
+      op: '<=',
+      threshold: 5000,
+      spread: 'one-bucket',
+      filtered: false
+    });
     expect(outcome).not.toBeInstanceOf(Error);
     const r = outcome as GateResult;
     expect(r.passed).toBe(true);
@@ -236,21 +261,47 @@ describe('the gate under a capped total_count', () => {
   it('does not take a full page for the whole when the cap equals the page size', async () => {
     // 100 rows on a page of 100 and total_count 100: the page had no room to spare, so more may exist.
     for (const filtered of [false, true]) {
-      const { outcome } = await run({ reading: 'capped', cap: 100, matches: 150, op: '<=', threshold: 120, spread: 'one-bucket', filtered });
+      const { outcome } = await run({
+        reading: 'capped',
+        cap: 100,
+        matches: 150,
+        op: '<=',
+        threshold: 120,
+        spread: 'one-bucket',
+        filtered
+      });
       expect({ filtered, passed: (outcome as GateResult).passed }).toEqual({ filtered, passed: false });
       // Settled by listing threshold + 1 ids: a lower bound, shown as one.
-      expect({ filtered, count: (outcome as GateResult).count, exact: (outcome as GateResult).countExact }).toEqual({ filtered, count: 121, exact: false });
+      expect({ filtered, count: (outcome as GateResult).count, exact: (outcome as GateResult).countExact }).toEqual({
+        filtered,
+        count: 121,
+        exact: false
+      });
     }
   });
 
   it('fails closed, naming the threshold, when settling needs more than 10,000 ids', async () => {
-    const { outcome } = await run({ reading: 'capped', matches: 100_000, op: '<', threshold: 50_000, spread: 'one-bucket', filtered: false });
+    const { outcome } = await run({
+      reading: 'capped',
+      matches: 100_000,
+      op: '<',
+      threshold: 50_000,
+      spread: 'one-bucket',
+      filtered: false
+    });
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).toMatch(/exceeds_total_count.*count < 50000.*listing 50001.*10000/);
   });
 
   it('shows lower bounds as "at least" in the summary and `N+` in the outputs, and no chart', async () => {
-    const { outcome, real } = await run({ reading: 'capped', matches: 100_000, op: '<=', threshold: 0, spread: 'one-bucket', filtered: false });
+    const { outcome, real } = await run({
+      reading: 'capped',
+      matches: 100_000,
+      op: '<=',
+      threshold: 0,
+      spread: 'one-bucket',
+      filtered: false
+    });
     const r = outcome as GateResult;
     expect(r.passed).toBe(false);
     expect(real.bySeverity.get('hasOwnProperty')).toBe(0);

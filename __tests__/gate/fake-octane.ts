@@ -63,7 +63,9 @@ function crossBody(query: string, field: string): string | undefined {
 
 /** Names asked for with `name EQ ^x^` or `logical_name EQ ^x^` (backslash escapes undone). */
 function namesIn(text: string): string[] {
-  return [...text.matchAll(/(?:^|[;|(])(?:name|logical_name) EQ \^((?:\\.|[^^\\])*)\^/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1').toLowerCase());
+  return [...text.matchAll(/(?:^|[;|(])(?:name|logical_name) EQ \^((?:\\.|[^^\\])*)\^/g)].map((m) =>
+    m[1]!.replace(/\\(.)/g, '$1').toLowerCase()
+  );
 }
 
 /** Ids of `nodes` that a filter body selects: by id, or by name or logical name (any case, as the simulator reads them). */
@@ -72,7 +74,9 @@ function selected(body: string, nodes: Array<{ id: string; name: string; logical
   if (ids) return new Set(ids[1]!.split(','));
   const wanted = namesIn(body);
   if (wanted.length === 0) throw new Error(`fake: unexpected filter {${body}}`);
-  return new Set(nodes.filter((n) => wanted.includes(n.name.toLowerCase()) || wanted.includes((n.logical_name ?? '').toLowerCase())).map((n) => n.id));
+  return new Set(
+    nodes.filter((n) => wanted.includes(n.name.toLowerCase()) || wanted.includes((n.logical_name ?? '').toLowerCase())).map((n) => n.id)
+  );
 }
 
 function idsIn(query: string, field: string, nodes: Array<{ id: string; name: string; logical_name?: string }>): Set<string> | undefined {
@@ -101,7 +105,10 @@ export class FakeOctane implements OctaneApi {
       case 'releases':
         return all([{ type: 'release', ...RELEASE }].filter((r) => !params.query || selected(params.query, [r]).has(r.id)));
       case 'phases': {
-        const named = params.query && params.query !== 'entity EQ ^defect^' ? selected(params.query.replace(/^entity EQ \^defect\^;/, ''), this.options.phases) : undefined;
+        const named =
+          params.query && params.query !== 'entity EQ ^defect^'
+            ? selected(params.query.replace(/^entity EQ \^defect\^;/, ''), this.options.phases)
+            : undefined;
         return all(this.options.phases.filter((p) => !named || named.has(p.id)).map((p) => ({ type: 'phase', entity: 'defect', ...p })));
       }
       case 'list_nodes': {
@@ -123,7 +130,9 @@ export class FakeOctane implements OctaneApi {
     if (!release || !release.has(RELEASE.id)) throw new Error(`fake: gate query without the release: ${query}`);
     const phases = idsIn(query, 'phase', this.options.phases);
     const severities = idsIn(query, 'severity', this.options.severities);
-    return this.placed.filter((b) => (!phases || phases.has(b.phase)) && (!severities || (b.severity !== null && severities.has(b.severity))));
+    return this.placed.filter(
+      (b) => (!phases || phases.has(b.phase)) && (!severities || (b.severity !== null && severities.has(b.severity)))
+    );
   }
 
   async groups(collection: Collection, params: GroupsParams): Promise<Group[]> {
@@ -140,7 +149,12 @@ export class FakeOctane implements OctaneApi {
       .filter(([, n]) => n > 0)
       .map(([id, n]) => {
         const node = nodes.find((x) => x.id === id);
-        return { count: Math.min(n, cap), value: node ? { type: params.groupBy === 'phase' ? 'phase' : 'list_node', id: node.id, name: node.name, logical_name: node.logical_name } : null };
+        return {
+          count: Math.min(n, cap),
+          value: node
+            ? { type: params.groupBy === 'phase' ? 'phase' : 'list_node', id: node.id, name: node.name, logical_name: node.logical_name }
+            : null
+        };
       });
   }
 

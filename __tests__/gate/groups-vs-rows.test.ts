@@ -31,7 +31,9 @@ describe('severity groups that contradict the rows', () => {
       const run = await gate(sim, { conditions: 'Urgent == 0' });
       expect(run.outputs['gate-result']).toBeUndefined();
       expect(run.code).not.toBe(0);
-      expect(run.errors[0]).toMatch(/^Octane's counts disagree \(total 5, by severity 5, by phase 5\) with the defects listed \(severity id \d+: 1 listed, 0 counted\)/);
+      expect(run.errors[0]).toMatch(
+        /^Octane's counts disagree \(total 5, by severity 5, by phase 5\) with the defects listed \(severity id \d+: 1 listed, 0 counted\)/
+      );
     });
   });
 
@@ -74,7 +76,11 @@ describe('severity groups that contradict the rows', () => {
       const s = sim.store;
       const rel = s.add('releases', { name: 'R' });
       const low = s.byLogicalName('list_node.severity.low');
-      s.addDefects(2500, { release: rel, phase: s.byLogicalName('phase.defect.new'), severity: s.byLogicalName('list_node.severity.urgent') });
+      s.addDefects(2500, {
+        release: rel,
+        phase: s.byLogicalName('phase.defect.new'),
+        severity: s.byLogicalName('list_node.severity.urgent')
+      });
       s.addDefects(4, { release: rel, phase: s.byLogicalName('phase.defect.new') });
       const answer = json === 'low' ? { groups: [{ count: 2000, value: ref(low) }], groupsTotalCount: 1 } : json;
       sim.faults.add({ path: '/defects/groups', json: answer, times: 1 });

@@ -73,7 +73,12 @@ describe('gateVerdict', () => {
 
 describe('gateOutputs', () => {
   it('sets the count, the result, the defects and the breakdown as JSON', () => {
-    const r = result({ count: 5, passed: false, countsBySeverity: counts({ Urgent: 3, High: 2 }), countsByPhase: counts({ New: 4, Opened: 1 }) });
+    const r = result({
+      count: 5,
+      passed: false,
+      countsBySeverity: counts({ Urgent: 3, High: 2 }),
+      countsByPhase: counts({ New: 4, Opened: 1 })
+    });
     const out = gateOutputs(r);
     expect(out['defect-count']).toBe('5');
     expect(out['gate-result']).toBe('failed');
@@ -101,16 +106,28 @@ describe('gateOutputs', () => {
 describe('gateSummary', () => {
   it('puts the verdict first, then the filter, the breakdown with a chart, then the defects', () => {
     const s = shown(gateSummary(result({ count: 2, passed: false })));
-    const order = ['❌ Gate failed', 'Gate failed: 2 defects', '### Filter', '### Breakdown', '```mermaid', '### Defects'].map((x) => s.indexOf(x));
+    const order = ['❌ Gate failed', 'Gate failed: 2 defects', '### Filter', '### Breakdown', '```mermaid', '### Defects'].map((x) =>
+      s.indexOf(x)
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(gateSummary(result())).toContain('<a href="https://octane.example/ui/entity-navigation?p=1001/1002&amp;entityType=work_item&amp;id=11">11</a>');
+    expect(gateSummary(result())).toContain(
+      '<a href="https://octane.example/ui/entity-navigation?p=1001/1002&amp;entityType=work_item&amp;id=11">11</a>'
+    );
     expect(s).toContain('| Urgent | 1 |');
     expect(s).not.toContain('more');
   });
 
   it('shows a passed gate with a check mark', () => {
-    const s = gateSummary(result({ defects: [], count: 0, passed: true, countsBySeverity: counts({ Urgent: 0, High: 0 }), countsByPhase: counts({ New: 0, Opened: 0 }) }));
+    const s = gateSummary(
+      result({
+        defects: [],
+        count: 0,
+        passed: true,
+        countsBySeverity: counts({ Urgent: 0, High: 0 }),
+        countsByPhase: counts({ New: 0, Opened: 0 })
+      })
+    );
     expect(s).toMatch(/^## ✅ Gate passed/);
     expect(s).toContain('No matching defects.');
     expect(s).not.toContain('```mermaid'); // no pie of zeros
@@ -161,7 +178,10 @@ describe('gateSummary', () => {
   it('gives the Filter table a header row with words in it', () => {
     const lines = gateSummary(result()).split('\n');
     const header = lines[lines.indexOf('### Filter') + 2]!;
-    const cells = header.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = header
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     expect(cells).toEqual(['Setting', 'Value']);
     expect(lines[lines.indexOf('### Filter') + 4]).toMatch(/^\| Release \| 2026\.4 /);
   });
@@ -174,7 +194,9 @@ describe('gateSummary', () => {
       { id: '2', name: 'Medium', logicalName: 'list_node.severity.medium' },
       { id: '1', name: 'Low', logicalName: 'list_node.severity.low' }
     ];
-    const s = gateSummary(result({ severities, count: 15, passed: false, countsBySeverity: counts({ Urgent: 1, 'Very High': 2, High: 3, Medium: 3, Low: 6 }) }));
+    const s = gateSummary(
+      result({ severities, count: 15, passed: false, countsBySeverity: counts({ Urgent: 1, 'Very High': 2, High: 3, Medium: 3, Low: 6 }) })
+    );
     const chart = s.slice(s.indexOf('```mermaid'), s.indexOf('```', s.indexOf('```mermaid') + 3));
     const init = /%%\{init: (.*)\}%%/.exec(chart);
     const vars = (JSON.parse(init![1]!) as { themeVariables: Record<string, string> }).themeVariables;
@@ -189,7 +211,16 @@ describe('gateSummary', () => {
   });
 
   it('in a dry run shows the verdict and filter but no counts', () => {
-    const s = gateSummary(result({ dryRun: true, count: undefined, passed: undefined, defects: undefined, countsBySeverity: undefined, countsByPhase: undefined }));
+    const s = gateSummary(
+      result({
+        dryRun: true,
+        count: undefined,
+        passed: undefined,
+        defects: undefined,
+        countsBySeverity: undefined,
+        countsByPhase: undefined
+      })
+    );
     expect(s).toContain('Dry run');
     expect(s).toContain('### Filter');
     expect(s).not.toContain('### Defects');
@@ -207,17 +238,30 @@ describe('size budgets', () => {
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(512 * 1024);
     expect(summary).toContain('## ❌ Gate failed');
     // The verdict line, cut: its start, then how much was left out.
-    expect(summary).toMatch(/\*\*Gate failed&#58; 3 defects &#40;release 2026\.4, phases 0&#124;&#124;[^*\n]*… &#40;\d+ more characters&#41;\*\*\n/);
+    expect(summary).toMatch(
+      /\*\*Gate failed&#58; 3 defects &#40;release 2026\.4, phases 0&#124;&#124;[^*\n]*… &#40;\d+ more characters&#41;\*\*\n/
+    );
     expect(summary).toContain('The full summary would be larger than 512 KiB');
   });
 
   it('keeps the verdict of the conditions, not the threshold, when the summary is too large', () => {
     const phases = Array.from({ length: 3000 }, (_, i) => ({ id: String(5000 + i), name: `Phase ${'x'.repeat(300)} ${i}` }));
-    const conditions = [{ condition: 'total <= 25 warn', operator: '<=' as const, threshold: 25, level: 'warn' as const, count: { n: 30, exact: true }, passed: false }];
+    const conditions = [
+      {
+        condition: 'total <= 25 warn',
+        operator: '<=' as const,
+        threshold: 25,
+        level: 'warn' as const,
+        count: { n: 30, exact: true },
+        passed: false
+      }
+    ];
     const summary = gateSummary(result({ phases, count: 30, passed: true, outcome: 'warned', conditions, conditionsGiven: true }));
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(512 * 1024);
     expect(summary).toContain('The full summary would be larger than 512 KiB');
-    expect(summary).toContain('**Gate warned&#58; 1 of 1 condition warns&#58; total &lt;&#61; 25 warn &#40;30 defects&#41;. Release 2026.4, phases Phase xxx');
+    expect(summary).toContain(
+      '**Gate warned&#58; 1 of 1 condition warns&#58; total &lt;&#61; 25 warn &#40;30 defects&#41;. Release 2026.4, phases Phase xxx'
+    );
     expect(summary).not.toContain('allowed:');
   });
 

@@ -57,7 +57,9 @@ describe('runGate against the simulator', () => {
     // The log shows the stages, the resolved ids and the verdict.
     expect(rec.groups).toEqual(['Look-ups', 'Gate query']);
     expect(rec.lines.join('\n')).toContain(`id ${sim().store.releaseByName('2026.4').id}`);
-    expect(rec.lines.at(-1)).toMatch(new RegExp(`^Gate failed: ${r.count} defects \\(release 2026\\.4, phases New/Opened/Deferred, every severity\\); allowed: <= 0$`));
+    expect(rec.lines.at(-1)).toMatch(
+      new RegExp(`^Gate failed: ${r.count} defects \\(release 2026\\.4, phases New/Opened/Deferred, every severity\\); allowed: <= 0$`)
+    );
   });
 
   it('passes when the count meets the threshold', async () => {
@@ -94,7 +96,7 @@ describe('runGate against the simulator', () => {
     expect(r.count).toBe(expectedGate(sim().store, { release: TRICKY, phases: ['Opened'] }).defects.length);
   });
 
-  it('fails on unknown names, all reported together, with no count but the first wave\'s', async () => {
+  it("fails on unknown names, all reported together, with no count but the first wave's", async () => {
     const before = sim().log.filter((q) => q.path.includes('/defects')).length;
     const error = await runGate(
       gateSettings(sim(), { releaseName: '2026.9', phases: ['New', 'Nwe'], severities: ['Hihg'] }),
@@ -145,7 +147,9 @@ describe('runGate against the simulator', () => {
       'phases',
       'releases'
     ]);
-    expect(r.count).toBe(expectedGate(sim().store, { release: '2026.4', severities: ['list_node.severity.high', 'list_node.severity.urgent'] }).defects.length);
+    expect(r.count).toBe(
+      expectedGate(sim().store, { release: '2026.4', severities: ['list_node.severity.high', 'list_node.severity.urgent'] }).defects.length
+    );
   });
 
   it('counts again by id, in a second wave, when a look-up filter matched more than it chose', async () => {
@@ -155,7 +159,9 @@ describe('runGate against the simulator', () => {
     const twin = store.add('releases', { name: '2026.4 twin' });
     const w = waves(
       tampered(api(), (collection, _params, page) =>
-        collection === 'releases' && page.data.length === 1 ? { ...page, total_count: 2, data: [...page.data, { type: 'release', id: twin.id, name: '2026.4 twin' }] } : page
+        collection === 'releases' && page.data.length === 1
+          ? { ...page, total_count: 2, data: [...page.data, { type: 'release', id: twin.id, name: '2026.4 twin' }] }
+          : page
       )
     );
     const r = await runGate(gateSettings(sim()), w.api, recordingLog().log);
@@ -177,7 +183,12 @@ describe('runGate at scale and on other sites', () => {
       const phase = sim.store.byLogicalName('phase.defect.new');
       sim.store.addDefects(5000, { release, phase, severity: sim.store.byLogicalName('list_node.severity.low') });
       // The newest defect is the most severe: listing by id alone would never show it.
-      const late = sim.store.add('defects', { name: 'Late urgent', release, phase, severity: sim.store.byLogicalName('list_node.severity.urgent') });
+      const late = sim.store.add('defects', {
+        name: 'Late urgent',
+        release,
+        phase,
+        severity: sim.store.byLogicalName('list_node.severity.urgent')
+      });
       const start = sim.log.length;
       const r = await runGate(settings, api, recordingLog().log);
       const requests = sim.log.slice(start).filter((q) => q.path.endsWith('/defects'));
@@ -199,7 +210,11 @@ describe('runGate at scale and on other sites', () => {
 
   it("reports defects without a severity in a '(no severity)' bucket and lists them last", async () => {
     await withSignedInClient({}, async (sim, api) => {
-      sim.store.addDefects(3, { release: sim.store.releaseByName('2026.4'), phase: sim.store.byLogicalName('phase.defect.new'), severity: null });
+      sim.store.addDefects(3, {
+        release: sim.store.releaseByName('2026.4'),
+        phase: sim.store.byLogicalName('phase.defect.new'),
+        severity: null
+      });
       const r = await runGate(gateSettings(sim), api, recordingLog().log);
       const want = expectedGate(sim.store, { release: '2026.4' });
       expect(r.count).toBe(want.defects.length);
@@ -252,11 +267,14 @@ describe('runGate fails closed on answers it cannot trust', () => {
     expect(plain(r.countsBySeverity)).toEqual({ [NO_SEVERITY_LABEL]: want.defects.length });
     expect(r.defects!.map((d) => d.id).sort()).toEqual(want.defects.map((d) => d.id).sort());
     // Naming a severity there is an error, not a count of zero.
-    await expect(runGate(gateSettings(sim(), { severities: ['High'] }), noSeverities, recordingLog().log)).rejects.toThrow(/valid severities: none/);
+    await expect(runGate(gateSettings(sim(), { severities: ['High'] }), noSeverities, recordingLog().log)).rejects.toThrow(
+      /valid severities: none/
+    );
   });
 
   it('a count that Octane flags and caps (exceeds_total_count) is settled by listing, never passed on the capped number', async () => {
-    const want = expectedGate(sim().store, { release: '2026.4', severities: ['list_node.severity.high', 'list_node.severity.urgent'] }).defects.length;
+    const want = expectedGate(sim().store, { release: '2026.4', severities: ['list_node.severity.high', 'list_node.severity.urgent'] })
+      .defects.length;
     expect(want).toBeGreaterThan(1);
     // Every defects answer capped at 0 and flagged, as a server with a (tiny) maximum count would answer; with
     // pages of one row no page proves its count either, so only listing can settle the verdict.
@@ -267,7 +285,11 @@ describe('runGate fails closed on answers it cannot trust', () => {
     const allowing = await runGate(gateSettings(sim(), { severities: ['High', 'Urgent'], threshold: want, listLimit: 1 }), capped, rec.log);
     expect([allowing.passed, allowing.count, allowing.countExact]).toEqual([true, want, true]);
     expect(rec.lines.join('\n')).toContain('exceeds_total_count');
-    const strict = await runGate(gateSettings(sim(), { severities: ['High', 'Urgent'], threshold: want - 1, listLimit: 1 }), capped, recordingLog().log);
+    const strict = await runGate(
+      gateSettings(sim(), { severities: ['High', 'Urgent'], threshold: want - 1, listLimit: 1 }),
+      capped,
+      recordingLog().log
+    );
     expect(strict.passed).toBe(false);
   });
 
@@ -284,7 +306,9 @@ describe('runGate fails closed on answers it cannot trust', () => {
   it('a per-severity count above the total is an error', async () => {
     const broken = noGroups(
       tampered(api(), (collection, params, page) =>
-        collection === 'defects' && params.query?.includes('severity EQ {id EQ') ? { ...page, total_count: (page as Page).total_count + 1000 } : page
+        collection === 'defects' && params.query?.includes('severity EQ {id EQ')
+          ? { ...page, total_count: (page as Page).total_count + 1000 }
+          : page
       )
     );
     await expect(runGate(gateSettings(sim(), { threshold: 1_000_000 }), broken, recordingLog().log)).rejects.toThrow(/disagree/);
@@ -320,11 +344,11 @@ describe('runGate fails closed on answers it cannot trust', () => {
 
   it('a grouping answer refused with 404 falls back to counting each part; a 500 fails the gate', async () => {
     const real = api();
-    const refuse = (status: number): OctaneApi => withGroups(real, async () => Promise.reject(new OctaneError(`GET defects/groups: ${status}`, { status })));
+    const refuse = (status: number): OctaneApi =>
+      withGroups(real, async () => Promise.reject(new OctaneError(`GET defects/groups: ${status}`, { status })));
     const want = expectedGate(sim().store, { release: '2026.4' });
     const r = await runGate(gateSettings(sim()), refuse(404), recordingLog().log);
     expect([r.count, plain(r.countsByPhase)]).toEqual([want.defects.length, want.byPhase]);
     await expect(runGate(gateSettings(sim()), refuse(500), recordingLog().log)).rejects.toThrow(/500/);
   });
 });
-

@@ -33,9 +33,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
   const sockets = new Set<net.Socket>();
   const state = { connects: [] as string[], forwarded: [] as string[], refused: 0 };
 
-  const expected = options.auth
-    ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`
-    : undefined;
+  const expected = options.auth ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}` : undefined;
   const authorized = (req: http.IncomingMessage) => !expected || req.headers['proxy-authorization'] === expected;
 
   const resolve = (host: string, port: string): { host: string; port: number } => {
@@ -67,13 +65,10 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = http.request(
-      { host, port, method: req.method, path: `${target.pathname}${target.search}`, headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      }
-    );
+    const upstream = http.request({ host, port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/html' });
       res.end('<html><body>502 Bad Gateway</body></html>');

@@ -2,7 +2,9 @@
 import net, { type AddressInfo } from 'node:net';
 
 /** A TCP relay in front of `target` that counts the connections it accepted and those still open. */
-export async function countingRelay(target: string): Promise<{ url: string; accepted: () => number; open: () => number; close(): Promise<void> }> {
+export async function countingRelay(
+  target: string
+): Promise<{ url: string; accepted: () => number; open: () => number; close(): Promise<void> }> {
   const to = new URL(target);
   let accepted = 0;
   const sockets = new Set<net.Socket>();
@@ -32,4 +34,3 @@ export async function countingRelay(target: string): Promise<{ url: string; acce
       })
   };
 }
-

@@ -61,11 +61,15 @@ export function expectedGate(store: Store, filter: GateFilter): ExpectedGate {
   const severityIds = chosen && new Set(chosen.map((s) => s.id));
   const defects = store.find(
     'defects',
-    (d) => refId(d.release) === release.id && phaseIds.has(refId(d.phase) ?? '') && (!severityIds || severityIds.has(refId(d.severity) ?? ''))
+    (d) =>
+      refId(d.release) === release.id && phaseIds.has(refId(d.phase) ?? '') && (!severityIds || severityIds.has(refId(d.severity) ?? ''))
   );
   const tally = (of: (d: SimEntity) => string | undefined, id: string | undefined): number => defects.filter((d) => of(d) === id).length;
   const byPhase = counted(phases.map((p) => [String(p.name), tally((d) => refId(d.phase), p.id)]));
-  const severityEntries: Array<[string, number]> = (chosen ?? severityNodes(store)).map((s) => [String(s.name), tally((d) => refId(d.severity), s.id)]);
+  const severityEntries: Array<[string, number]> = (chosen ?? severityNodes(store)).map((s) => [
+    String(s.name),
+    tally((d) => refId(d.severity), s.id)
+  ]);
   const none = tally((d) => refId(d.severity), undefined);
   if (none > 0) severityEntries.push([NO_SEVERITY_LABEL, none]);
   return { count: defects.length, defects, ids: defects.map((d) => d.id).sort(), byPhase, bySeverity: counted(severityEntries) };

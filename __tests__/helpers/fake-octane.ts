@@ -57,7 +57,13 @@ export function fakeOctane(store: Partial<Record<Collection, EntityLike[]>>, esc
     }
     return out;
   };
-  let nextId = Math.max(1000, ...all().map((e) => Number(e.id)).filter(Number.isFinite)) + 1;
+  let nextId =
+    Math.max(
+      1000,
+      ...all()
+        .map((e) => Number(e.id))
+        .filter(Number.isFinite)
+    ) + 1;
 
   const fake: FakeOctane = {
     store,
@@ -74,13 +80,17 @@ export function fakeOctane(store: Partial<Record<Collection, EntityLike[]>>, esc
         } catch (e) {
           if (!(e instanceof QuerySyntaxError)) throw e;
           fake.lists.push({ collection, params, status: 400 });
-          throw new OctaneError(`Octane refused GET ${collection} (400 Bad Request): ${e.message}`, { status: 400, errorCode: 'platform.query_parse_error' });
+          throw new OctaneError(`Octane refused GET ${collection} (400 Bad Request): ${e.message}`, {
+            status: 400,
+            errorCode: 'platform.query_parse_error'
+          });
         }
         rows = rows.filter(compileQuery(node, resolve));
       }
       fake.lists.push({ collection, params, status: 200 });
       const order = params.orderBy ?? [];
-      if (order.length > 1 || (order.length === 1 && !['id', '-id'].includes(order[0]!))) throw new Error(`fake: cannot order by ${order.join(',')}`);
+      if (order.length > 1 || (order.length === 1 && !['id', '-id'].includes(order[0]!)))
+        throw new Error(`fake: cannot order by ${order.join(',')}`);
       rows = [...rows].sort((a, b) => idOrder(String(a.id), String(b.id)));
       if (order[0] === '-id') rows.reverse();
       const offset = params.offset ?? 0;

@@ -119,7 +119,10 @@ function wrapList(
  * flight joins the current wave; a call that starts when none is in flight begins a new
  * one. The number of waves is the number of sequential round trips.
  */
-export function waves(api: OctaneApi): { api: OctaneApi; waves: Array<Array<{ collection: Collection; params: ListParams; groupBy?: string }>> } {
+export function waves(api: OctaneApi): {
+  api: OctaneApi;
+  waves: Array<Array<{ collection: Collection; params: ListParams; groupBy?: string }>>;
+} {
   const all: Array<Array<{ collection: Collection; params: ListParams; groupBy?: string }>> = [];
   let inFlight = 0;
   const track = async <T>(entry: { collection: Collection; params: ListParams; groupBy?: string }, call: () => Promise<T>): Promise<T> => {
@@ -135,7 +138,9 @@ export function waves(api: OctaneApi): { api: OctaneApi; waves: Array<Array<{ co
   const wrapped = wrapList(
     api,
     (collection, params) => track({ collection, params }, () => api.list(collection, params)),
-    api.groups && ((collection, params) => track({ collection, params: { query: params.query }, groupBy: params.groupBy }, () => api.groups!(collection, params)))
+    api.groups &&
+      ((collection, params) =>
+        track({ collection, params: { query: params.query }, groupBy: params.groupBy }, () => api.groups!(collection, params)))
   );
   return { api: wrapped, waves: all };
 }

@@ -7,5 +7,13 @@ if (!file) throw new Error('usage: read-junit-child.ts REPORT');
 const r = await readJUnitFile(file);
 const longest = Math.max(0, ...r.cases.map((c) => c.message.length));
 process.stdout.write(
-  JSON.stringify({ tests: r.tests, failures: r.failures, errors: r.errors, skipped: r.skipped, listed: r.cases.length, longest, maxRssKb: process.resourceUsage().maxRSS })
+  JSON.stringify({
+    tests: r.tests,
+    failures: r.failures,
+    errors: r.errors,
+    skipped: r.skipped,
+    listed: r.cases.length,
+    longest,
+    maxRssKb: process.resourceUsage().maxRSS
+  })
 );

@@ -26,19 +26,59 @@ function openssl(dir: string, args: string[]): void {
 export function makeThrowawayCa(hostNames: string[], ips: string[] = []): ThrowawayCa {
   const dir = mkdtempSync(join(tmpdir(), 'throwaway-ca-'));
   openssl(dir, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-sha256',
-    '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=Throwaway Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-sha256',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=Throwaway Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign'
   ]);
-  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${hostNames[0] ?? 'localhost'}`]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    `/CN=${hostNames[0] ?? 'localhost'}`
+  ]);
   const san = [...hostNames.map((h) => `DNS:${h}`), ...ips.map((ip) => `IP:${ip}`)].join(',');
   writeFileSync(
     join(dir, 'ext.cnf'),
     `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`
   );
   openssl(dir, [
-    'x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', 'server.crt', '-days', '2', '-sha256', '-extfile', 'ext.cnf'
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    'ext.cnf'
   ]);
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return {

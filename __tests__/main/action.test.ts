@@ -21,7 +21,9 @@ describe('gate', () => {
     expect(run.outputs['defect-count']).toBe(String(expected));
     const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<{ id: string; url: string }>;
     expect(listed).toHaveLength(Math.min(expected, 100));
-    expect(listed[0]?.url).toContain(`/ui/entity-navigation?p=${sim().sharedSpaceId}/${sim().workspaceId}&entityType=work_item&id=${listed[0]?.id}`);
+    expect(listed[0]?.url).toContain(
+      `/ui/entity-navigation?p=${sim().sharedSpaceId}/${sim().workspaceId}&entityType=work_item&id=${listed[0]?.id}`
+    );
     expect(run.errors).toEqual([
       `Gate failed: ${expected} defect${expected === 1 ? '' : 's'} (release 2026.4, phases New/Opened/Deferred, every severity); allowed: <= 0`
     ]);
@@ -35,7 +37,12 @@ describe('gate', () => {
     const severities = ['list_node.severity.high', 'list_node.severity.very_high', 'list_node.severity.urgent'];
     expect(expectedGate(sim().store, { release: '2026.5', phases: OPEN, severities }).count).toBe(0);
 
-    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.5', severities: 'high, Very High\nurgent' });
+    const run = await runInProcess({
+      mode: 'gate',
+      ...connectionInputs(sim()),
+      'release-name': '2026.5',
+      severities: 'high, Very High\nurgent'
+    });
 
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ 'gate-result': 'passed', 'defect-count': '0', defects: '[]' });
@@ -76,7 +83,12 @@ describe('fail closed on what Octane answers', () => {
   });
 
   it('a sign-in address that is not Octane (404) points at the path of octane-url', async () => {
-    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'octane-url': `${sim().url}/wrong`, 'release-name': '2026.4' });
+    const run = await runInProcess({
+      mode: 'gate',
+      ...connectionInputs(sim()),
+      'octane-url': `${sim().url}/wrong`,
+      'release-name': '2026.4'
+    });
 
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
@@ -136,7 +148,13 @@ describe('bad input', () => {
   });
 
   it('still shows the hint about an input of the other mode when another input is wrong', async () => {
-    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severity: 'High', threshold: 'x' });
+    const run = await runInProcess({
+      mode: 'gate',
+      ...connectionInputs(sim()),
+      'release-name': '2026.4',
+      severity: 'High',
+      threshold: 'x'
+    });
 
     expect(run.code).toBe(1);
     expect(run.warnings).toEqual([expect.stringContaining('Input severity is only used in mode create-defect')]);
@@ -144,4 +162,3 @@ describe('bad input', () => {
     expect(sim().log).toHaveLength(0);
   });
 });
-

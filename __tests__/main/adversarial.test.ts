@@ -42,7 +42,14 @@ const requestsAfterSignOut = (): number => {
 function pageOf(fields: Record<string, unknown>): { total_count: number; data: unknown[] } {
   const phase = sim().store.byLogicalName('phase.defect.new');
   const severity = sim().store.byLogicalName('list_node.severity.urgent');
-  const entity = { id: '1002', type: 'defect', name: 'odd', phase: { type: 'phase', id: phase.id }, severity: { type: 'list_node', id: severity.id }, ...fields };
+  const entity = {
+    id: '1002',
+    type: 'defect',
+    name: 'odd',
+    phase: { type: 'phase', id: phase.id },
+    severity: { type: 'list_node', id: severity.id },
+    ...fields
+  };
   return { total_count: 1, data: [JSON.parse(JSON.stringify(entity)) as unknown] };
 }
 
@@ -155,7 +162,9 @@ describe('a release stored in Octane with leading and trailing spaces', () => {
     const run = await gate({ 'release-name': '2026.9' });
 
     expect(run.code).toBe(1);
-    expect(run.errors[0]).toMatch(/Octane's release " 2026\.9 " has spaces around its name, which an input cannot carry \(inputs are trimmed\): remove them in Octane$/);
+    expect(run.errors[0]).toMatch(
+      /Octane's release " 2026\.9 " has spaces around its name, which an input cannot carry \(inputs are trimmed\): remove them in Octane$/
+    );
   });
 });
 
@@ -171,20 +180,23 @@ describe('Octane answers pages with malformed entities (every defects answer; co
     ['severity null', { severity: null }, { name: 'odd', phase: 'New', severity: '' }]
   ];
 
-  it.each(cases)('%s: the count still fails the gate, the defect is listed with a blank for what is missing', async (_title, fields, shown) => {
-    sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf(fields), times: 100 });
+  it.each(cases)(
+    '%s: the count still fails the gate, the defect is listed with a blank for what is missing',
+    async (_title, fields, shown) => {
+      sim().faults.add({ method: 'GET', path: DEFECTS, json: pageOf(fields), times: 100 });
 
-    const run = await gate({ phases: 'New', severities: 'Urgent' });
+      const run = await gate({ phases: 'New', severities: 'Urgent' });
 
-    expect(run.code).toBe(1);
-    expect(run.outputs['defect-count']).toBe('1');
-    expect(run.errors).toEqual(['Gate failed: 1 defect (release 2026.4, phase New, severity Urgent); allowed: <= 0']);
-    const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<Record<string, string>>;
-    expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ id: '1002', ...shown });
-    expect(visibleText(run)).not.toContain('[object Object]');
-    expect(visibleText(run)).not.toContain('undefined');
-  });
+      expect(run.code).toBe(1);
+      expect(run.outputs['defect-count']).toBe('1');
+      expect(run.errors).toEqual(['Gate failed: 1 defect (release 2026.4, phase New, severity Urgent); allowed: <= 0']);
+      const listed = JSON.parse(run.outputs.defects ?? '[]') as Array<Record<string, string>>;
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ id: '1002', ...shown });
+      expect(visibleText(run)).not.toContain('[object Object]');
+      expect(visibleText(run)).not.toContain('undefined');
+    }
+  );
 
   it('ids as numbers are read as ids', async () => {
     const phase = sim().store.byLogicalName('phase.defect.new');
@@ -210,7 +222,9 @@ describe('Octane answers pages with malformed entities (every defects answer; co
     const run = await gate({ phases: 'New', severities: 'Urgent' });
 
     expect(run.code).toBe(1);
-    expect(run.errors).toEqual([expect.stringMatching(/^Octane answered 200 OK to GET defects with an unreadable id \(a text of 10 characters/)]);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^Octane answered 200 OK to GET defects with an unreadable id \(a text of 10 characters/)
+    ]);
     expect(run.outputs.defects).toBeUndefined();
     expect(visibleText(run)).not.toContain('<b>');
   });
@@ -294,7 +308,9 @@ describe('authentication trouble after sign-in', () => {
 
     expect(run.code).toBe(1);
     expect(run.errors).toHaveLength(1);
-    expect(run.errors[0]).toMatch(/^Octane answered 401 Unauthorized to GET \w+: .*it still failed after signing in again, so the API access key may have lost its access$/);
+    expect(run.errors[0]).toMatch(
+      /^Octane answered 401 Unauthorized to GET \w+: .*it still failed after signing in again, so the API access key may have lost its access$/
+    );
     expect(signIns(sim())).toHaveLength(2);
     // Two sign-ins, the first wave's six requests twice each, the sign-out.
     expect(sim().log.length).toBeLessThanOrEqual(15);
@@ -346,12 +362,22 @@ describe('sign-in cookies with unusual attributes (a front proxy rewriting Set-C
     ['lower-case attributes and SameSite', (c: string) => c.replace('HttpOnly', 'httponly; samesite=Strict')]
   ])('%s: the session still works with the one configured server, and the gate runs', async (_title, fn) => {
     rewrite = fn;
-    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'octane-url': frontUrl, 'release-name': '2026.4', retries: '1' });
+    const run = await runInProcess({
+      mode: 'gate',
+      ...connectionInputs(sim()),
+      'octane-url': frontUrl,
+      'release-name': '2026.4',
+      retries: '1'
+    });
 
     expect(run.code).toBe(1);
     expect(run.errors[0]).toMatch(/^Gate failed: \d+ defects \(release 2026\.4/);
     expect(signIns(sim())).toHaveLength(1);
-    expect(sim().log.filter((r) => r.path.includes('/api/')).every((r) => r.status === 200 && r.lwsso !== undefined)).toBe(true);
+    expect(
+      sim()
+        .log.filter((r) => r.path.includes('/api/'))
+        .every((r) => r.status === 200 && r.lwsso !== undefined)
+    ).toBe(true);
   });
 
   it('a session cookie that expires at once (Max-Age=0) is reported as no session cookie, pointing at octane-url', async () => {
@@ -374,7 +400,9 @@ describe('a slow server, and retries: 0', () => {
     const run = await gate({ 'timeout-seconds': '1', retries: '0' });
 
     expect(run.code).toBe(1);
-    expect(run.errors).toEqual([expect.stringMatching(/^Octane at 127\.0\.0\.1:\d+ gave no answer within 1 s to GET releases \(timeout\)$/)]);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^Octane at 127\.0\.0\.1:\d+ gave no answer within 1 s to GET releases \(timeout\)$/)
+    ]);
     expect(sim().log.filter((r) => r.path.endsWith('/releases'))).toHaveLength(1);
   });
 
@@ -390,7 +418,11 @@ describe('a slow server, and retries: 0', () => {
       // The sign-out is sent and not waited for (its answer may still be on its way): every other call answered 200.
       const outs = signOuts(sim());
       expect(outs).toHaveLength(1);
-      expect(sim().log.filter((r) => !outs.includes(r)).every((r) => r.status === 200)).toBe(true);
+      expect(
+        sim()
+          .log.filter((r) => !outs.includes(r))
+          .every((r) => r.status === 200)
+      ).toBe(true);
     } finally {
       sim().latencyMs = 0;
     }

@@ -10,7 +10,8 @@ import type { SimEntity } from '../../simulator/index.js';
 const sim = useSimulator({ cookieReissueEvery: 1 });
 const OPEN = ['new', 'opened', 'deferred'];
 
-const gate = (more: Record<string, string>) => runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', ...more });
+const gate = (more: Record<string, string>) =>
+  runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', ...more });
 
 /** Open defects of 2026.4 that `keep` accepts, from the store. */
 function open(keep: (d: SimEntity) => boolean = () => true): SimEntity[] {
@@ -46,7 +47,9 @@ describe('conditions', () => {
     const run = await gate({ severities: 'Urgent, Very High', conditions: 'High <= 3' });
     expect(run.code).toBe(1);
     expect(run.outputs).toEqual({});
-    expect(run.errors[0]).toMatch(/^conditions: Condition "High <= 3": Unknown severities "High" among the severities input \(Urgent, Very High\); a condition counts only severities the gate counts$/);
+    expect(run.errors[0]).toMatch(
+      /^conditions: Condition "High <= 3": Unknown severities "High" among the severities input \(Urgent, Very High\); a condition counts only severities the gate counts$/
+    );
   });
 
   it('an unknown severity in a condition fails, listing the valid ones', async () => {
@@ -56,7 +59,12 @@ describe('conditions', () => {
   });
 
   it('three conditions and two scopes: the same one wave after sign-in as a plain gate, two look-ups more', async () => {
-    const run = await gate({ conditions: 'Urgent, Very High == 0\nHigh <= 3\ntotal <= 25 warn', teams: 'Platform, Mobile', milestones: '2026.4 code freeze', 'fail-on-gate': 'false' });
+    const run = await gate({
+      conditions: 'Urgent, Very High == 0\nHigh <= 3\ntotal <= 25 warn',
+      teams: 'Platform, Mobile',
+      milestones: '2026.4 code freeze',
+      'fail-on-gate': 'false'
+    });
     expect(run.code).toBe(0);
     const api = sim().log.filter((r) => !r.path.includes('/authentication/'));
     // Every answer re-issues the session cookie: requests of one wave carry the same value.
@@ -67,7 +75,7 @@ describe('conditions', () => {
 });
 
 describe('scopes', () => {
-  it('values of one input are ORed, inputs ANDed; the count is the store\'s', async () => {
+  it("values of one input are ORed, inputs ANDed; the count is the store's", async () => {
     const platform = named('teams', 'Platform').id;
     const mobile = named('teams', 'Mobile').id;
     const escaped = sim().store.byLogicalName('list_node.defect_type.Escaped').id;
@@ -78,7 +86,10 @@ describe('scopes', () => {
   });
 
   it('sprints are the release\'s: "Sprint 1" of 2026.4, not of 2026.5', async () => {
-    const sprint = sim().store.find('sprints', (s) => s.name === 'Sprint 1' && refId(s.release) === sim().store.releaseByName('2026.4').id)[0]!;
+    const sprint = sim().store.find(
+      'sprints',
+      (s) => s.name === 'Sprint 1' && refId(s.release) === sim().store.releaseByName('2026.4').id
+    )[0]!;
     const want = open((d) => refId(d.sprint) === sprint.id).length;
     const run = await gate({ sprints: 'Sprint 1', 'fail-on-gate': 'false' });
     expect(run.outputs['defect-count']).toBe(String(want));
@@ -108,13 +119,27 @@ describe('scopes', () => {
     expect(run.errors[0]).toMatch(/^teams: No team named "platform"/);
   });
 
-  it('a milestone name shared by two releases is the gate release\'s', async () => {
-    const mine = sim().store.find('milestones', (m) => m.name === '2026.4 code freeze' && refId(m.release) === sim().store.releaseByName('2026.4').id)[0]!;
-    const other = sim().store.add('milestones', { name: '2026.4 code freeze', release: { type: 'release', id: sim().store.releaseByName('2026.5').id } });
+  it("a milestone name shared by two releases is the gate release's", async () => {
+    const mine = sim().store.find(
+      'milestones',
+      (m) => m.name === '2026.4 code freeze' && refId(m.release) === sim().store.releaseByName('2026.4').id
+    )[0]!;
+    const other = sim().store.add('milestones', {
+      name: '2026.4 code freeze',
+      release: { type: 'release', id: sim().store.releaseByName('2026.5').id }
+    });
     const release = { type: 'release', id: sim().store.releaseByName('2026.4').id };
     // A defect of the gate's release under the other release's milestone must not count.
-    sim().store.addDefects(2, { release, phase: sim().store.byLogicalName('phase.defect.new'), milestone: { type: 'milestone', id: other.id } });
-    sim().store.addDefects(3, { release, phase: sim().store.byLogicalName('phase.defect.new'), milestone: { type: 'milestone', id: mine.id } });
+    sim().store.addDefects(2, {
+      release,
+      phase: sim().store.byLogicalName('phase.defect.new'),
+      milestone: { type: 'milestone', id: other.id }
+    });
+    sim().store.addDefects(3, {
+      release,
+      phase: sim().store.byLogicalName('phase.defect.new'),
+      milestone: { type: 'milestone', id: mine.id }
+    });
     const run = await gate({ milestones: '2026.4 code freeze', 'fail-on-gate': 'false' });
     expect(run.errors).toEqual([]);
     const want = open((d) => refId(d.milestone) === mine.id).length;

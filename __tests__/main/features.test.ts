@@ -2,7 +2,18 @@
 // outputs, summary, annotations, log groups) and what reached or was stored in Octane.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Simulator, SimEntity } from '../../simulator/index.js';
-import { connectionInputs, defectsNamed, getsOf, postsTo, refId, uniqueName, useSimulator, workItemUrl, writes, filedByAction } from '../helpers/e2e-simulator.js';
+import {
+  connectionInputs,
+  defectsNamed,
+  getsOf,
+  postsTo,
+  refId,
+  uniqueName,
+  useSimulator,
+  workItemUrl,
+  writes,
+  filedByAction
+} from '../helpers/e2e-simulator.js';
 import { expectedGate, type ExpectedGate } from '../helpers/expected-gate.js';
 import { runInProcess, type ActionRun, type RunOptions } from '../../test-support/run-in-process.js';
 
@@ -30,9 +41,15 @@ const RUN_URL = 'https://github.com/acme/shop/actions/runs/555/attempts/2';
 const ref = (e: SimEntity): { type: string; id: string } => ({ type: e.type, id: e.id });
 const signedIn = (s: Simulator = sim()): boolean => s.log.some((r) => r.path.endsWith('/authentication/sign_in') && r.status === 200);
 
-
 function createInputs(name: string, more: Record<string, string> = {}): Record<string, string> {
-  return { mode: 'create-defect', ...connectionInputs(sim()), 'release-name': '2026.4', 'defect-name': name, 'defect-description': 'Build failed', ...more };
+  return {
+    mode: 'create-defect',
+    ...connectionInputs(sim()),
+    'release-name': '2026.4',
+    'defect-name': name,
+    'defect-description': 'Build failed',
+    ...more
+  };
 }
 
 /** A defect placed directly in the store, as if filed earlier. */
@@ -48,7 +65,6 @@ function existingDefect(name: string, release: string, phaseLogicalName: string)
   });
 }
 
-
 /** Log groups in order: the `::group::` title and the lines until `::endgroup::`. */
 function groups(run: ActionRun): Array<{ title: string; lines: string[] }> {
   const out: Array<{ title: string; lines: string[] }> = [];
@@ -63,7 +79,6 @@ function groups(run: ActionRun): Array<{ title: string; lines: string[] }> {
   return out;
 }
 
-
 describe('create-defect: created and dedupe', () => {
   it('without dedupe: created=true and a new defect even when one of that name is open', async () => {
     const name = uniqueName('No dedupe');
@@ -74,7 +89,11 @@ describe('create-defect: created and dedupe', () => {
     expect(run.code).toBe(0);
     expect(run.outputs.created).toBe('true');
     expect(defectsNamed(sim(), name)).toHaveLength(2);
-    expect(run.outputs['defect-id']).toBe(defectsNamed(sim(), name).map((d) => d.id).sort((a, b) => Number(b) - Number(a))[0]);
+    expect(run.outputs['defect-id']).toBe(
+      defectsNamed(sim(), name)
+        .map((d) => d.id)
+        .sort((a, b) => Number(b) - Number(a))[0]
+    );
   });
 
   it('dedupe with an open defect of that name in the release: comments on it with the run link, creates nothing', async () => {
@@ -195,7 +214,10 @@ describe('create-defect: dry run', () => {
     const severity = sim().store.byLogicalName('list_node.severity.medium');
     const root = sim().store.all('work_item_roots')[0] as SimEntity;
 
-    const run = await runInProcess(createInputs(name, { 'dry-run': 'true', severity: 'Medium', 'extra-fields': '{"team_udf": "payments"}' }), RUNNER);
+    const run = await runInProcess(
+      createInputs(name, { 'dry-run': 'true', severity: 'Medium', 'extra-fields': '{"team_udf": "payments"}' }),
+      RUNNER
+    );
 
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
@@ -392,16 +414,11 @@ describe('gate: no extra sequential round trip for the breakdown', () => {
     const firstAnswer = Math.min(...api.map((r) => r.answeredAt ?? Infinity));
     expect(api.every((r) => r.receivedAt < firstAnswer)).toBe(true);
     // Sign-in, the six of the wave, sign-out: eight requests.
-    expect(wavesSim().log.map((r) => r.path.replace(/^.*\/(authentication|workspaces\/\w+)\//, '')).sort()).toEqual([
-      'defects',
-      'defects/groups',
-      'defects/groups',
-      'list_nodes',
-      'phases',
-      'releases',
-      'sign_in',
-      'sign_out'
-    ]);
+    expect(
+      wavesSim()
+        .log.map((r) => r.path.replace(/^.*\/(authentication|workspaces\/\w+)\//, ''))
+        .sort()
+    ).toEqual(['defects', 'defects/groups', 'defects/groups', 'list_nodes', 'phases', 'releases', 'sign_in', 'sign_out']);
   });
 });
 
@@ -411,7 +428,13 @@ describe('logs: a group per stage, with what was resolved', () => {
     const high = sim().store.byLogicalName('list_node.severity.high');
     const urgent = sim().store.byLogicalName('list_node.severity.urgent');
 
-    const run = await runInProcess({ mode: 'gate', ...connectionInputs(sim()), 'release-name': '2026.4', severities: 'High, Urgent', 'fail-on-gate': 'false' });
+    const run = await runInProcess({
+      mode: 'gate',
+      ...connectionInputs(sim()),
+      'release-name': '2026.4',
+      severities: 'High, Urgent',
+      'fail-on-gate': 'false'
+    });
 
     const g = groups(run);
     const titles = g.map((x) => x.title);

@@ -18,11 +18,13 @@ describe('prototype names from Octane', () => {
       store.add('list_nodes', { name, logical_name: `list_node.severity.${key}`, list_root: severityRoot, activity_level: 0 });
     const ctor = node('constructor', 'ctor');
     const proto = node('__proto__', 'proto');
-    const phase = (name: string, key: string): SimEntity => store.add('phases', { name, logical_name: `phase.defect.${key}`, entity: 'defect' });
+    const phase = (name: string, key: string): SimEntity =>
+      store.add('phases', { name, logical_name: `phase.defect.${key}`, entity: 'defect' });
     const toStringPhase = phase('toString', 'tostring');
     const ownPhase = phase('hasOwnProperty', 'hasown');
     const release = store.releaseByName('2026.4');
-    const add = (n: number, phaseNode: SimEntity, severity: SimEntity): void => store.addDefects(n, { release, phase: phaseNode, severity });
+    const add = (n: number, phaseNode: SimEntity, severity: SimEntity): void =>
+      store.addDefects(n, { release, phase: phaseNode, severity });
     add(3, store.byLogicalName('phase.defect.new'), ctor);
     add(2, store.byLogicalName('phase.defect.new'), proto);
     add(4, toStringPhase, store.byLogicalName('list_node.severity.high'));

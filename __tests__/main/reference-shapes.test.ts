@@ -71,7 +71,10 @@ function answerWithNumericIds(sim: Simulator, defect: SimEntity, phaseName: stri
   sim.faults.add({
     method: 'GET',
     path: /\/metaphases$/,
-    json: { total_count: metaphases.length, data: metaphases.map((m) => ({ type: 'metaphase', id: asAnswered(m.id), name: m.name, logical_name: m.logical_name })) }
+    json: {
+      total_count: metaphases.length,
+      data: metaphases.map((m) => ({ type: 'metaphase', id: asAnswered(m.id), name: m.name, logical_name: m.logical_name }))
+    }
   });
 }
 

@@ -35,7 +35,6 @@ function runnerEnv(over: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-
 async function create(options: RunOptions, inputs: Record<string, string> = {}): Promise<{ run: ActionRun; defect: SimEntity }> {
   const name = uniqueName('Run context');
   const run = await runInProcess(
@@ -170,7 +169,9 @@ describe('run context in the stored description', () => {
     try {
       const { run, defect } = await create({ env: runnerEnv({ GITHUB_EVENT_PATH: eventPath }) });
 
-      expect(run.warnings).toEqual([expect.stringMatching(/^The run's context could not be read \(.*JSON.*\); the description goes without it\.$/)]);
+      expect(run.warnings).toEqual([
+        expect.stringMatching(/^The run's context could not be read \(.*JSON.*\); the description goes without it\.$/)
+      ]);
       expect(String(defect.description)).not.toContain('actions/runs');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ describe('escapeText', () => {
     '::add-mask::x',
     '[click](javascript:alert(1))',
     '**bold** _it_ ~~del~~ # heading',
-    "O'Brien & \"Co\" \\ ^x^",
+    'O\'Brien & "Co" \\ ^x^',
     '&#39; already an entity'
   ];
 
@@ -81,10 +81,31 @@ describe('mermaid', () => {
   });
 
   it('sets pie1, pie2, ... to the colours of the slices it draws, skipping the zeros with their colours', () => {
-    const pie = mermaidPie('t', [['a', 2], ['b', 0], ['c', 1]], ['#111111', '#222222', '#333333']);
-    expect(pie.split('\n').slice(0, 3)).toEqual(['```mermaid', '%%{init: {"themeVariables": {"pie1": "#111111", "pie2": "#333333"}}}%%', 'pie showData title t']);
+    const pie = mermaidPie(
+      't',
+      [
+        ['a', 2],
+        ['b', 0],
+        ['c', 1]
+      ],
+      ['#111111', '#222222', '#333333']
+    );
+    expect(pie.split('\n').slice(0, 3)).toEqual([
+      '```mermaid',
+      '%%{init: {"themeVariables": {"pie1": "#111111", "pie2": "#333333"}}}%%',
+      'pie showData title t'
+    ]);
     // A colour that is not #rrggbb never reaches the chart, and then no colour is set at all.
-    expect(mermaidPie('t', [['a', 1], ['b', 1]], ['#111111', 'red"}}}%%'])).not.toContain('%%');
+    expect(
+      mermaidPie(
+        't',
+        [
+          ['a', 1],
+          ['b', 1]
+        ],
+        ['#111111', 'red"}}}%%']
+      )
+    ).not.toContain('%%');
   });
 
   it('draws nothing when every count is zero', () => {

@@ -20,7 +20,10 @@ interface Recorder {
   waits: number[];
 }
 
-function makeClient(sim: { url: string; credentials: { clientId: string; clientSecret: string } }, over: Partial<OctaneClientOptions> & { timeoutMs?: number; retries?: number; clientSecret?: string } = {}): Recorder {
+function makeClient(
+  sim: { url: string; credentials: { clientId: string; clientSecret: string } },
+  over: Partial<OctaneClientOptions> & { timeoutMs?: number; retries?: number; clientSecret?: string } = {}
+): Recorder {
   const rec = { logs: [] as string[], debugs: [] as string[], secrets: [] as string[], waits: [] as number[] };
   const client = new OctaneClient({
     connection: {
@@ -142,7 +145,9 @@ describe('session', () => {
     await client.signIn();
     sim.expireSessions();
     const start = sim.log.length;
-    const pages = await Promise.all(['releases', 'phases', 'list_nodes', 'work_item_roots', 'defects'].map((c) => client.list(c as 'releases', { limit: 1 })));
+    const pages = await Promise.all(
+      ['releases', 'phases', 'list_nodes', 'work_item_roots', 'defects'].map((c) => client.list(c as 'releases', { limit: 1 }))
+    );
     expect(pages).toHaveLength(5);
     expect(requests(start, 'sign_in')).toHaveLength(1);
   });
@@ -243,7 +248,9 @@ describe('retries', () => {
     sim.faults.add({ path: '/releases', status: 502, html: true, times: 10 });
     const error = (await client.list('releases', {}).catch((e: unknown) => e)) as OctaneError;
     expect(error).toBeInstanceOf(OctaneError);
-    expect(error.message).toMatch(/^Octane answered 502 Bad Gateway with an HTML page, not JSON; a proxy or load balancer in front of Octane may be failing/);
+    expect(error.message).toMatch(
+      /^Octane answered 502 Bad Gateway with an HTML page, not JSON; a proxy or load balancer in front of Octane may be failing/
+    );
     expect(error.message).toContain('gave up after 3 attempts');
     expect(error.message).not.toMatch(/Unexpected token|JSON at position|SyntaxError/);
     expect(requests(start, '/releases')).toHaveLength(3);
@@ -272,7 +279,9 @@ describe('retries', () => {
     const error = (await client.list('releases', {}).catch((e: unknown) => e)) as OctaneError;
     expect(error).toBeInstanceOf(OctaneError);
     expect(error.status).toBe(status);
-    expect(error.message).toMatch(new RegExp(`^Octane answered ${status} .* to GET releases: .+ \\(error_code [^,]+, correlation_id [^)]+\\)`));
+    expect(error.message).toMatch(
+      new RegExp(`^Octane answered ${status} .* to GET releases: .+ \\(error_code [^,]+, correlation_id [^)]+\\)`)
+    );
     if (status === 403) expect(error.message).toMatch(/role lacks permission/);
     expect(requests(start, '/releases')).toHaveLength(1);
     expect(waits).toEqual([]);
@@ -320,7 +329,7 @@ describe('retries', () => {
   });
 });
 
-describe('the run\'s time budget', () => {
+describe("the run's time budget", () => {
   it.each([
     // 60 s in all: 50 s of waits at sign-in leave no room for a 25 s wait on the next call.
     [5_000, 'fails the next call at its first failure'],
@@ -355,7 +364,9 @@ describe('the run\'s time budget', () => {
     const start = sim.log.length;
     const second = (await client.list('phases', {}).catch((e: unknown) => e)) as OctaneNetworkError;
     expect(second).toBeInstanceOf(OctaneNetworkError);
-    expect(second.message).toMatch(/^Gave up before GET phases: the calls to Octane at 127\.0\.0\.1:\d+ in this run have taken \d+(\.\d)? s, the most allowed \(3 s/);
+    expect(second.message).toMatch(
+      /^Gave up before GET phases: the calls to Octane at 127\.0\.0\.1:\d+ in this run have taken \d+(\.\d)? s, the most allowed \(3 s/
+    );
     expect(requests(start, '/phases')).toHaveLength(0);
   });
 });
@@ -445,11 +456,13 @@ describe('POST (create)', () => {
     expect(logs[0]).toMatch(new RegExp(`^Octane answered ${status} .* to POST defects; retry 1 of 4 in`));
   });
 
-  it('a refused defect gives Octane\'s error with code and correlation id, not retried', async () => {
+  it("a refused defect gives Octane's error with code and correlation id, not retried", async () => {
     const { client } = makeClient(sim);
     const error = (await client.create('defects', { name: '', parent: root() }).catch((e: unknown) => e)) as OctaneError;
     expect(error).toBeInstanceOf(OctaneError);
-    expect(error.message).toMatch(/^Octane answered 400 Bad Request to POST defects: .*name.* \(error_code platform\.[a-z_]+, correlation_id [^)]+\)$/);
+    expect(error.message).toMatch(
+      /^Octane answered 400 Bad Request to POST defects: .*name.* \(error_code platform\.[a-z_]+, correlation_id [^)]+\)$/
+    );
     expect(error.errorCode).toMatch(/^platform\./);
     expect(error.correlationId).toBeTruthy();
   });
@@ -480,7 +493,10 @@ describe('secrets', () => {
     const echoedPost = (await client.create('defects', { name: 'x' }).catch((e: unknown) => e)) as OctaneError;
     await client.signOut();
 
-    const cookieValues = sim.log.slice(start).flatMap((e) => [e.setLwsso, e.lwsso]).filter((v): v is string => Boolean(v));
+    const cookieValues = sim.log
+      .slice(start)
+      .flatMap((e) => [e.setLwsso, e.lwsso])
+      .filter((v): v is string => Boolean(v));
     expect(cookieValues.length).toBeGreaterThan(3);
     // The echo really contained the cookie, so the redaction is what keeps it out.
     expect(sim.log.slice(start).some((e) => e.faulted && e.headers['cookie'])).toBe(true);
@@ -585,7 +601,9 @@ describe('redirects', () => {
       } else if (url.includes('/list_nodes')) {
         res.writeHead(302, { Location: url }).end(); // a loop
       } else if (url.includes('/comments2')) {
-        res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ total_count: 1, data: [{ type: 'comment', id: '7' }] }));
+        res
+          .writeHead(201, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ total_count: 1, data: [{ type: 'comment', id: '7' }] }));
       } else if (url.includes('/comments')) {
         res.writeHead(307, { Location: url.replace('/comments', '/comments2') }).end();
       } else if (url.includes('/defects')) {

@@ -11,6 +11,11 @@ describe('field readers', () => {
   });
 
   it('refName: the string name of a reference, else empty', () => {
-    expect([refName({ type: 'phase', id: '1', name: 'New' }), refName({ id: '1', name: 7 }), refName(null), refName('New')]).toEqual(['New', '', '', '']);
+    expect([refName({ type: 'phase', id: '1', name: 'New' }), refName({ id: '1', name: 7 }), refName(null), refName('New')]).toEqual([
+      'New',
+      '',
+      '',
+      ''
+    ]);
   });
 });

@@ -22,7 +22,12 @@ describe('GET defects/groups', () => {
     }
     const bySeverity = await client().groups('defects', { query: query(), groupBy: 'severity' });
     const urgent = sim().store.byLogicalName('list_node.severity.urgent');
-    const inStore = sim().store.find('defects', (d) => (d.release as { id: string }).id === sim().store.releaseByName('2026.4').id && (d.severity as { id?: string } | undefined)?.id === urgent.id).length;
+    const inStore = sim().store.find(
+      'defects',
+      (d) =>
+        (d.release as { id: string }).id === sim().store.releaseByName('2026.4').id &&
+        (d.severity as { id?: string } | undefined)?.id === urgent.id
+    ).length;
     expect(bySeverity.find((g) => g.value?.logical_name === 'list_node.severity.urgent')?.count ?? 0).toBe(inStore);
   });
 
@@ -36,13 +41,18 @@ describe('GET defects/groups', () => {
     await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toBeInstanceOf(UnreadableAnswerError);
     sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: -1, value: null }], groupsTotalCount: 1 } });
     await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toBeInstanceOf(UnreadableAnswerError);
-    sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 1, value: { type: 'list_node', id: '1\n::error::x' } }], groupsTotalCount: 1 } });
+    sim().faults.add({
+      path: '/defects/groups',
+      json: { groups: [{ count: 1, value: { type: 'list_node', id: '1\n::error::x' } }], groupsTotalCount: 1 }
+    });
     await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toThrow(/unreadable id/);
   });
 
   it('refuses an answer whose groupsTotalCount is not the number of groups it holds (groups are missing), and reads one without it', async () => {
     sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 4, value: null }], groupsTotalCount: 3 } });
-    await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toThrow(/1 groups where groupsTotalCount says 3/);
+    await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).rejects.toThrow(
+      /1 groups where groupsTotalCount says 3/
+    );
     sim().faults.add({ path: '/defects/groups', json: { groups: [{ count: 4, value: null }] } });
     await expect(client().groups('defects', { query: query(), groupBy: 'severity' })).resolves.toEqual([{ count: 4, value: null }]);
   });
@@ -51,7 +61,9 @@ describe('GET defects/groups', () => {
 describe('a server without the grouping resource', () => {
   it('answers 404, which the client reports as an OctaneError with that status', async () => {
     await withSignedInClient({ profile: 'no-groups' }, async (sim, client) => {
-      const error = await client.groups('defects', { query: idEq('release', sim.store.releaseByName('2026.4').id), groupBy: 'severity' }).catch((e: unknown) => e);
+      const error = await client
+        .groups('defects', { query: idEq('release', sim.store.releaseByName('2026.4').id), groupBy: 'severity' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OctaneError);
       expect((error as OctaneError).status).toBe(404);
     });

@@ -20,7 +20,13 @@ describe('ids in answers', () => {
 
   it('converts reference and multi-reference ids, and names the field of a bad one without echoing it', () => {
     const entity = withCheckedIds<Record<string, unknown>>(
-      { id: 12, type: 'defect', phase: { type: 'phase', id: 1001, name: 'New' }, user_tags: { total_count: 1, data: [{ type: 'user_tag', id: 7 }] }, name: 'x' },
+      {
+        id: 12,
+        type: 'defect',
+        phase: { type: 'phase', id: 1001, name: 'New' },
+        user_tags: { total_count: 1, data: [{ type: 'user_tag', id: 7 }] },
+        name: 'x'
+      },
       fail
     );
     expect(entity).toEqual({
@@ -30,9 +36,13 @@ describe('ids in answers', () => {
       user_tags: { total_count: 1, data: [{ type: 'user_tag', id: '7' }] },
       name: 'x'
     });
-    expect(() => withCheckedIds({ id: '5007\n::error::x', type: 'defect' }, fail)).toThrow('id: a text of 15 characters, not only letters, digits, _ and .');
+    expect(() => withCheckedIds({ id: '5007\n::error::x', type: 'defect' }, fail)).toThrow(
+      'id: a text of 15 characters, not only letters, digits, _ and .'
+    );
     expect(() => withCheckedIds({ id: '1', type: 'defect', severity: { type: 'list_node', id: 'x;y' } }, fail)).toThrow(/^severity\.id: /);
-    expect(() => withCheckedIds({ id: '1', type: 'defect', product_areas: { data: [{ type: 'product_area', id: '1\n2' }] } }, fail)).toThrow(/^product_areas\.id: /);
+    expect(() =>
+      withCheckedIds({ id: '1', type: 'defect', product_areas: { data: [{ type: 'product_area', id: '1\n2' }] } }, fail)
+    ).toThrow(/^product_areas\.id: /);
   });
 });
 

@@ -94,7 +94,9 @@ describe('TLS with a private CA', () => {
     expect(error.message).toContain('give its PEM certificate as an extra CA certificate');
     expect(error.hint).toBe('ca');
     expect(error.message).toContain('NODE_EXTRA_CA_CERTS');
-    expect(error.message).toMatch(/not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+    expect(error.message).toMatch(
+      /not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/
+    );
     expect(run.waits).toEqual([]);
     expect(secureSim.log.filter((r) => r.path.endsWith('sign_in'))).toHaveLength(0);
   });
@@ -127,7 +129,9 @@ describe('TLS with a private CA', () => {
   });
 
   it('a ca-certificate that holds no certificate is refused before any request', () => {
-    expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(/^The extra CA certificate holds no PEM certificate/);
+    expect(() => client(secureSim.url, { caCertificate: '-----BEGIN NOTHING-----' })).toThrow(
+      /^The extra CA certificate holds no PEM certificate/
+    );
   });
 
   it('a ca-certificate whose PEM block is damaged is refused before any request, naming the broken one', () => {
@@ -144,7 +148,8 @@ describe('TLS with a private CA', () => {
 
   it('never follows a redirect from https to http', async () => {
     const server = https.createServer({ key: ca.key, cert: ca.cert }, (req, res) => {
-      if (req.url?.endsWith('/sign_in')) res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Path=/; Secure; HttpOnly', 'OCTANE_USER=u; Path=/'] }).end();
+      if (req.url?.endsWith('/sign_in'))
+        res.writeHead(200, { 'Set-Cookie': ['LWSSO_COOKIE_KEY=k-value-1; Path=/; Secure; HttpOnly', 'OCTANE_USER=u; Path=/'] }).end();
       else res.writeHead(301, { Location: `http://127.0.0.1:${plainPort}${req.url}` }).end();
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -198,7 +203,10 @@ describe('proxies', () => {
     try {
       const port = (echo.address() as AddressInfo).port;
       const token = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
-      const run = client(target(), { caCertificate: ca.caCert, env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:${port}` } });
+      const run = client(target(), {
+        caCertificate: ca.caCert,
+        env: { https_proxy: `http://${PROXY_USER}:${encodedPassword}@127.0.0.1:${port}` }
+      });
       const error = (await run.client.signIn().catch((e: unknown) => e)) as OctaneNetworkError;
       expect(error).toBeInstanceOf(OctaneNetworkError);
       expect(error.message).toMatch(/Invalid header from proxy CONNECT response: "Basic \*\*\*"/);

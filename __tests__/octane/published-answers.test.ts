@@ -106,7 +106,9 @@ describe('a published phase page through resolvePhases', () => {
     const error = await failure(resolvePhases(client, ['Done']));
     expect(error).toBeInstanceOf(LookupError);
     expect(error.message).toContain('Unknown phases "Done"');
-    expect(error.message).toContain('valid phases: Closed (phase.defect.closed), Duplicate (phase.defect.duplicate), Rejected (phase.defect.rejected)');
+    expect(error.message).toContain(
+      'valid phases: Closed (phase.defect.closed), Duplicate (phase.defect.duplicate), Rejected (phase.defect.rejected)'
+    );
     expect(error.message).not.toMatch(/story/);
   });
 });
@@ -164,7 +166,7 @@ describe('published error bodies through the error path', () => {
     expect(error.message).toContain('Field version_stamp cannot be modified (error_code platform.modify_non_editable_field');
   });
 
-  it('403 non-editable field: does not tell the user to change the key\'s role', async () => {
+  it("403 non-editable field: does not tell the user to change the key's role", async () => {
     serve(published.javaSdkNonEditableField, 'POST', '/defects');
     const error = await failure(client.create('defects', { name: 'x', version_stamp: 111 }));
     expect(error.message).not.toMatch(/role/i);
@@ -191,7 +193,9 @@ describe('published error bodies through the error path', () => {
     const page = await client.list('releases', { fields: ['id', 'name'], limit: 100 });
     expect(page.data.map((r) => r.name)).toContain('2026.4');
     expect(signIns(sim()).length).toBe(signInsBefore + 1);
-    expect(logLines).toContain('The Octane session expired (VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT); signing in again and repeating GET releases');
+    expect(logLines).toContain(
+      'The Octane session expired (VALIDATION_TOKEN_EXPIRED_IDLE_TIME_OUT); signing in again and repeating GET releases'
+    );
   });
 
   it('500 servlet error wrapper: the inner description and correlation id reach the message', async () => {
@@ -204,7 +208,11 @@ describe('published error bodies through the error path', () => {
 
   it('500 servlet wrapper around text that is not an Octane error: the text is the description, the secret masked', async () => {
     const secret = sim().credentials.clientSecret;
-    serve({ status: 500, source: 'servlet wrapper, text', body: { message: `Pool &lt;main&gt; failed for ${secret} &amp; more` } }, 'GET', '/releases');
+    serve(
+      { status: 500, source: 'servlet wrapper, text', body: { message: `Pool &lt;main&gt; failed for ${secret} &amp; more` } },
+      'GET',
+      '/releases'
+    );
     const error = await failure(client.list('releases', { fields: ['id'], limit: 1 }));
     expect(error.message).toContain('Pool <main> failed for');
     expect(error.message).toContain('& more');

@@ -1,5 +1,19 @@
 import { describe, it, expect } from '@jest/globals';
-import { ID_PATTERN, after, assertId, quoteString, eq, idEq, idIn, cross, and, or, not, like, hasMetacharacters } from '../../src/octane/query.js';
+import {
+  ID_PATTERN,
+  after,
+  assertId,
+  quoteString,
+  eq,
+  idEq,
+  idIn,
+  cross,
+  and,
+  or,
+  not,
+  like,
+  hasMetacharacters
+} from '../../src/octane/query.js';
 import { parseQuery, type QueryNode } from '../../simulator/query/parser.js';
 import { matches, type EntityLike } from '../../simulator/query/evaluate.js';
 
@@ -94,7 +108,12 @@ describe('meaning, as the simulator evaluates it', () => {
     '4': { id: '4', type: 'phase', name: 'Closed' }
   };
   const resolve = (ref: { type: string; id: string }): EntityLike | undefined => (ref.type === 'phase' ? phases[ref.id] : undefined);
-  const defect = (id: string, phase: string, name = `d${id}`): EntityLike => ({ id, type: 'defect', name, phase: { type: 'phase', id: phase } });
+  const defect = (id: string, phase: string, name = `d${id}`): EntityLike => ({
+    id,
+    type: 'defect',
+    name,
+    phase: { type: 'phase', id: phase }
+  });
   const defects = [defect('10', '2'), defect('11', '3'), defect('12', '4'), defect('13', '2', 'a;b')];
   const select = (q: string): string[] => {
     const node: QueryNode = parseQuery(q);

@@ -82,13 +82,20 @@ describe('octaneErrorFrom', () => {
       'application/json',
       'POST defects'
     );
-    expect(e.message).toBe('Octane answered 400 Bad Request to POST defects: name is required (error_code platform.field_validation, correlation_id c-1)');
+    expect(e.message).toBe(
+      'Octane answered 400 Bad Request to POST defects: name is required (error_code platform.field_validation, correlation_id c-1)'
+    );
     expect(e).toMatchObject({ status: 400, errorCode: 'platform.field_validation', correlationId: 'c-1', description: 'name is required' });
   });
   it('shows every error of {"errors":[...]}', () => {
     const e = octaneErrorFrom(
       409,
-      JSON.stringify({ errors: [{ error_code: 'A', description: 'first' }, { error_code: 'B', description: 'second' }] }),
+      JSON.stringify({
+        errors: [
+          { error_code: 'A', description: 'first' },
+          { error_code: 'B', description: 'second' }
+        ]
+      }),
       'application/json',
       'POST defects'
     );
@@ -101,8 +108,12 @@ describe('octaneErrorFrom', () => {
     expect(e.message).not.toMatch(/Unexpected token|JSON\.parse|position/);
   });
   it('redacts secrets that Octane echoes back', () => {
-    const e = octaneErrorFrom(400, JSON.stringify({ description: 'bad request Cookie: LWSSO_COOKIE_KEY=s3cr3tvalue' }), null, 'GET x', (t) =>
-      t.split('s3cr3tvalue').join('***')
+    const e = octaneErrorFrom(
+      400,
+      JSON.stringify({ description: 'bad request Cookie: LWSSO_COOKIE_KEY=s3cr3tvalue' }),
+      null,
+      'GET x',
+      (t) => t.split('s3cr3tvalue').join('***')
     );
     expect(e.message).not.toContain('s3cr3tvalue');
     expect(e.description).not.toContain('s3cr3tvalue');
@@ -156,11 +167,22 @@ describe('proxy choice', () => {
   it('a proxy without a scheme is an http:// proxy, for https requests too', () => {
     expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'proxy.corp:8080' })).toBe('http://proxy.corp:8080');
     expect(proxyForUrl(new URL('http://octane.example.test/'), { HTTP_PROXY: 'proxy.corp:8080' })).toBe('http://proxy.corp:8080');
-    expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'https://proxy.corp:8443' })).toBe('https://proxy.corp:8443');
+    expect(proxyForUrl(new URL('https://octane.example.test/'), { https_proxy: 'https://proxy.corp:8443' })).toBe(
+      'https://proxy.corp:8443'
+    );
   });
   it('never proxies loopback', () => {
     // IPv4-mapped forms: the URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1].
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:127.9.8.7]', '[0:0:0:0:0:ffff:7f00:1]']) {
+    for (const host of [
+      'localhost',
+      '127.0.0.1',
+      '127.1.2.3',
+      '[::1]',
+      '[0:0:0:0:0:0:0:1]',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:127.9.8.7]',
+      '[0:0:0:0:0:ffff:7f00:1]'
+    ]) {
       expect(isLoopback(new URL(`http://${host}:1/`).hostname)).toBe(true);
       expect(proxyForUrl(new URL(`http://${host}:1/`), env)).toBe('');
     }

@@ -63,7 +63,10 @@ describe('resolve-defect', () => {
     const theirs = byPerson(name, 'opened');
     sim().log.length = 0;
     const rec = recordingLog();
-    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), rec.log, { runContext: CONTEXT, sleep: fast });
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), rec.log, {
+      runContext: CONTEXT,
+      sleep: fast
+    });
 
     expect(phaseName(ours)).toBe('Fixed');
     const [comment] = commentsOn(ours);
@@ -73,7 +76,12 @@ describe('resolve-defect', () => {
     expect(phaseName(theirs)).toBe('Opened');
     expect(commentsOn(theirs)).toHaveLength(0);
     expect(writeRequests(sim()).map((w) => w.method)).toEqual(['POST', 'PUT']);
-    expect(resolveOutputs(r)).toEqual({ 'resolved-count': '1', 'defect-id': ours, 'defect-url': client().workItemUrl(ours), resolved: 'true' });
+    expect(resolveOutputs(r)).toEqual({
+      'resolved-count': '1',
+      'defect-id': ours,
+      'defect-url': client().workItemUrl(ours),
+      resolved: 'true'
+    });
     expect(rec.lines.join('\n')).toContain(`Defect ${theirs} has this name but was not filed by this action`);
     const summary = resolveSummary(r);
     expect(summary).toContain('moved to Fixed');
@@ -84,12 +92,17 @@ describe('resolve-defect', () => {
     const name = uniqueName('Build broken');
     const id = await filed(name, 'new');
     const rec = recordingLog();
-    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'phase.defect.fixed' }), client(), rec.log, { runContext: CONTEXT, sleep: fast });
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'phase.defect.fixed' }), client(), rec.log, {
+      runContext: CONTEXT,
+      sleep: fast
+    });
     expect(phaseName(id)).toBe('New');
     expect(commentsOn(id)).toHaveLength(1);
     expect(writeRequests(sim()).filter((w) => w.method === 'PUT')).toHaveLength(0);
     expect(rec.warnings).toHaveLength(1);
-    expect(rec.warnings[0]).toMatch(/was not moved to "Fixed": the workflow has no transition from "New" to "Fixed"; from there it can move to "Opened", "Rejected", "Deferred", "Duplicate"/);
+    expect(rec.warnings[0]).toMatch(
+      /was not moved to "Fixed": the workflow has no transition from "New" to "Fixed"; from there it can move to "Opened", "Rejected", "Deferred", "Duplicate"/
+    );
     expect(resolveOutputs(r)).toMatchObject({ 'resolved-count': '1', 'defect-id': id, resolved: 'false' });
   });
 
@@ -100,14 +113,21 @@ describe('resolve-defect', () => {
     const run = runResolveDefect(resolveSettings(name, { resolvePhase: 'Done-ish' }), client(), recordingLog().log, { sleep: fast });
     await expect(run).rejects.toThrow(LookupError);
     await expect(run).rejects.toMatchObject({
-      problems: [{ input: 'resolve-phase', message: expect.stringMatching(/Unknown phases "Done-ish".*valid phases: New \(phase\.defect\.new\), Opened/) }]
+      problems: [
+        {
+          input: 'resolve-phase',
+          message: expect.stringMatching(/Unknown phases "Done-ish".*valid phases: New \(phase\.defect\.new\), Opened/)
+        }
+      ]
     });
     expect(writeRequests(sim())).toHaveLength(0);
   });
 
   it('succeeds and says so when no defect matches: count 0, nothing written', async () => {
     const rec = recordingLog();
-    const r = await runResolveDefect(resolveSettings(uniqueName('Never filed'), { resolvePhase: 'Fixed' }), client(), rec.log, { sleep: fast });
+    const r = await runResolveDefect(resolveSettings(uniqueName('Never filed'), { resolvePhase: 'Fixed' }), client(), rec.log, {
+      sleep: fast
+    });
     expect(resolveOutputs(r)).toEqual({ 'resolved-count': '0', 'defect-id': '', 'defect-url': '', resolved: 'false' });
     expect(rec.lines.join('\n')).toMatch(/nothing to resolve/);
     expect(resolveSummary(r)).toMatch(/nothing to resolve/);
@@ -124,7 +144,12 @@ describe('resolve-defect', () => {
     expect(commentsOn(newer)).toHaveLength(1);
     expect(commentsOn(closed)).toHaveLength(0);
     expect([phaseName(older), phaseName(newer)]).toEqual(['New', 'Deferred']);
-    expect(resolveOutputs(r)).toEqual({ 'resolved-count': '2', 'defect-id': newer, 'defect-url': client().workItemUrl(newer), resolved: 'true' });
+    expect(resolveOutputs(r)).toEqual({
+      'resolved-count': '2',
+      'defect-id': newer,
+      'defect-url': client().workItemUrl(newer),
+      resolved: 'true'
+    });
   });
 
   it('leaves a defect already in resolve-phase alone (no comment on every green run)', async () => {
@@ -156,7 +181,10 @@ describe('resolve-defect', () => {
     sim().log.length = 0;
     sim().faults.add({ method: 'PUT', processThenStatus: 502 });
     const rec = recordingLog();
-    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), rec.log, { runContext: CONTEXT, sleep: fast });
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), rec.log, {
+      runContext: CONTEXT,
+      sleep: fast
+    });
     expect(writeRequests(sim()).filter((w) => w.method === 'PUT')).toHaveLength(1);
     expect(phaseName(id)).toBe('Fixed');
     expect(resolveOutputs(r).resolved).toBe('true');
@@ -211,7 +239,9 @@ describe('resolve-defect', () => {
     ]);
     expect(resolveOutputs(r)).toMatchObject({ 'resolved-count': '2', resolved: 'true', 'defect-id': c });
     const failure = resolveFailures(r)!;
-    expect(failure).toMatch(new RegExp(`^2 of 3 defects could not be resolved \\(the other was\\):\\n- defect ${c}: .*500[\\s\\S]*\\n- defect ${b}: .*403`));
+    expect(failure).toMatch(
+      new RegExp(`^2 of 3 defects could not be resolved \\(the other was\\):\\n- defect ${c}: .*500[\\s\\S]*\\n- defect ${b}: .*403`)
+    );
     expect(resolveSummary(r)).toContain('| not commented; failed');
   });
 
@@ -225,10 +255,20 @@ describe('resolve-defect', () => {
       path: '/transitions',
       json: {
         total_count: 1,
-        data: [{ type: 'transition', id: '9001', source_phase: { type: 'phase', id: 'phase.defect.opened' }, target_phase: { type: 'phase', id: store.byLogicalName('phase.defect.fixed').id } }]
+        data: [
+          {
+            type: 'transition',
+            id: '9001',
+            source_phase: { type: 'phase', id: 'phase.defect.opened' },
+            target_phase: { type: 'phase', id: store.byLogicalName('phase.defect.fixed').id }
+          }
+        ]
       }
     });
-    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, { runContext: CONTEXT, sleep: fast });
+    const r = await runResolveDefect(resolveSettings(name, { resolvePhase: 'Fixed' }), client(), recordingLog().log, {
+      runContext: CONTEXT,
+      sleep: fast
+    });
     expect(phaseName(id)).toBe('Fixed');
     expect(r.defects[0]).toMatchObject({ id, moved: true, allowed: ['Fixed'] });
   });

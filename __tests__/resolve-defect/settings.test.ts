@@ -18,7 +18,11 @@ const read = (inputs: Record<string, string>) => readSettings((name) => inputs[n
 describe('mode resolve-defect settings', () => {
   it('reads defect-name and resolve-phase', () => {
     const r = read({ ...BASE, 'resolve-phase': ' Fixed ' });
-    expect(r.ok && (r.settings as ResolveDefectSettings)).toMatchObject({ mode: 'resolve-defect', defectName: 'Build broken', resolvePhase: 'Fixed' });
+    expect(r.ok && (r.settings as ResolveDefectSettings)).toMatchObject({
+      mode: 'resolve-defect',
+      defectName: 'Build broken',
+      resolvePhase: 'Fixed'
+    });
     const without = read(BASE);
     expect(without.ok && 'resolvePhase' in without.settings).toBe(false);
   });
@@ -29,8 +33,12 @@ describe('mode resolve-defect settings', () => {
     if (!r.ok) expect(formatProblems(r.problems)).toMatch(/- defect-name: is required/);
   });
 
-  it("warns about inputs of the other modes, and about resolve-phase given to create-defect", () => {
-    expect(read({ ...BASE, severity: 'High', severities: 'High' }).warnings.join('\n')).toMatch(/severity is only used in mode create-defect[\s\S]*severities is only used in mode gate/);
-    expect(read({ ...BASE, mode: 'create-defect', 'resolve-phase': 'Fixed' }).warnings).toEqual(['Input resolve-phase is only used in mode resolve-defect; it is ignored.']);
+  it('warns about inputs of the other modes, and about resolve-phase given to create-defect', () => {
+    expect(read({ ...BASE, severity: 'High', severities: 'High' }).warnings.join('\n')).toMatch(
+      /severity is only used in mode create-defect[\s\S]*severities is only used in mode gate/
+    );
+    expect(read({ ...BASE, mode: 'create-defect', 'resolve-phase': 'Fixed' }).warnings).toEqual([
+      'Input resolve-phase is only used in mode resolve-defect; it is ignored.'
+    ]);
   });
 });

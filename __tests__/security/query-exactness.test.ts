@@ -66,7 +66,11 @@ beforeAll(() => {
 
 /** Adds the release and its decoys (each name once in the store), looks it up, checks the answer. */
 async function check(name: string, extra: string, at: number): Promise<void> {
-  const existing = new Set(sim().store.all('releases').map((r) => String(r.name)));
+  const existing = new Set(
+    sim()
+      .store.all('releases')
+      .map((r) => String(r.name))
+  );
   const around = decoys(name, extra, at).filter((d) => !existing.has(d.name));
   fc.pre(!existing.has(name));
   const target = sim().store.add('releases', { name });
@@ -83,10 +87,7 @@ async function check(name: string, extra: string, at: number): Promise<void> {
 
 describe('findRelease over hostile names', () => {
   it('finds exactly the named release among decoys one character away', async () => {
-    await fc.assert(
-      fc.asyncProperty(nameArb, fc.constantFrom(...METACHARACTERS, ...UNICODE, 'x'), fc.nat(64), check),
-      { numRuns: 60 }
-    );
+    await fc.assert(fc.asyncProperty(nameArb, fc.constantFrom(...METACHARACTERS, ...UNICODE, 'x'), fc.nat(64), check), { numRuns: 60 });
   });
 
   it('a name of only * or mostly \\ never matches a decoy', async () => {

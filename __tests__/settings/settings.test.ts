@@ -259,7 +259,9 @@ describe('mode', () => {
   });
 
   it.each(['GATE', 'Gate', 'Create-Defect'])('refuses %j and says that only the case is wrong', (mode) => {
-    expect(onlyLine({ ...GATE, mode })).toBe(`- mode: must be create-defect, gate or resolve-defect, in lower case; got ${JSON.stringify(mode)}`);
+    expect(onlyLine({ ...GATE, mode })).toBe(
+      `- mode: must be create-defect, gate or resolve-defect, in lower case; got ${JSON.stringify(mode)}`
+    );
   });
 });
 
@@ -267,7 +269,7 @@ describe('octane-url', () => {
   it.each([
     ['https://octane.example.com/ui/', 'https://octane.example.com', '/ui'],
     ['https://example.com:8443/octane/UI', 'https://example.com:8443/octane', '/UI']
-  ])('warns when %j ends in the web pages\' /ui path, and says what to give', (url, base, ui) => {
+  ])("warns when %j ends in the web pages' /ui path, and says what to give", (url, base, ui) => {
     const result = read({ ...GATE, 'octane-url': url });
     expect(result.ok && result.warnings).toEqual([
       `octane-url ends in ${ui}, the path of Octane's web pages, not of its API; give the server's address without it (like ${base}).`
@@ -399,8 +401,12 @@ describe('phases and severities', () => {
   });
 
   it('refuses a value made only of separators: it would widen the gate to the default', () => {
-    expect(onlyLine({ ...GATE, phases: ' ,\n, ' })).toBe('- phases: names no entry, only separators; leave it empty for the default; got ",\\n,"');
-    expect(onlyLine({ ...GATE, severities: '\n,' })).toBe('- severities: names no entry, only separators; leave it empty for the default; got ","');
+    expect(onlyLine({ ...GATE, phases: ' ,\n, ' })).toBe(
+      '- phases: names no entry, only separators; leave it empty for the default; got ",\\n,"'
+    );
+    expect(onlyLine({ ...GATE, severities: '\n,' })).toBe(
+      '- severities: names no entry, only separators; leave it empty for the default; got ","'
+    );
   });
 
   it('refuses an empty entry, naming its position', () => {
@@ -410,22 +416,27 @@ describe('phases and severities', () => {
   });
 
   it('refuses a duplicate in any case, naming it', () => {
-    expect(onlyLine({ ...GATE, phases: 'New, Opened, new' })).toBe(
-      '- phases: "new" is listed twice (entries are matched in any case)'
-    );
-    expect(onlyLine({ ...GATE, severities: 'HIGH\nhigh' })).toBe(
-      '- severities: "high" is listed twice (entries are matched in any case)'
-    );
+    expect(onlyLine({ ...GATE, phases: 'New, Opened, new' })).toBe('- phases: "new" is listed twice (entries are matched in any case)');
+    expect(onlyLine({ ...GATE, severities: 'HIGH\nhigh' })).toBe('- severities: "high" is listed twice (entries are matched in any case)');
   });
 
   it('takes names that differ only in case where they match exactly (scopes, tags), and refuses the same name twice', () => {
-    const ok = read({ ...GATE, teams: 'Platform, platform', tags: 'Flaky, flaky', sprints: 'S1, s1', milestones: 'M, m', 'application-modules': 'Core, core' });
+    const ok = read({
+      ...GATE,
+      teams: 'Platform, platform',
+      tags: 'Flaky, flaky',
+      sprints: 'S1, s1',
+      milestones: 'M, m',
+      'application-modules': 'Core, core'
+    });
     expect(ok.ok && ok.settings.mode === 'gate' && ok.settings.scopes?.teams).toEqual(['Platform', 'platform']);
     expect(read({ ...CREATE, tags: 'Flaky, flaky', 'application-modules': 'Core, core' }).ok).toBe(true);
     expect(onlyLine({ ...GATE, teams: 'Platform, Platform' })).toBe('- teams: "Platform" is listed twice');
     // One name in two Unicode spellings (é precomposed, and e with a combining accent) is one name.
     expect(onlyLine({ ...GATE, tags: 'Caf\u00e9, Cafe\u0301' })).toBe('- tags: "Cafe\u0301" is listed twice');
-    expect(onlyLine({ ...GATE, 'defect-types': 'Bug, bug' })).toBe('- defect-types: "bug" is listed twice (entries are matched in any case)');
+    expect(onlyLine({ ...GATE, 'defect-types': 'Bug, bug' })).toBe(
+      '- defect-types: "bug" is listed twice (entries are matched in any case)'
+    );
   });
 
   it('checks each entry like a name', () => {
@@ -557,7 +568,15 @@ describe('extra-fields', () => {
   });
 
   it('agrees with JSON.parse on what is valid', () => {
-    const samples = ['{}', '{"a":[1,2,{"b":null}],"c":"\\u00e9\\n","d":-0.5e+3}', '{"a":"\\x"}', '{"a":01}', '{"a":"\u0001"}', ' {} ', '{"a":.5}'];
+    const samples = [
+      '{}',
+      '{"a":[1,2,{"b":null}],"c":"\\u00e9\\n","d":-0.5e+3}',
+      '{"a":"\\x"}',
+      '{"a":01}',
+      '{"a":"\u0001"}',
+      ' {} ',
+      '{"a":.5}'
+    ];
     for (const s of samples) {
       let ok = true;
       try {
@@ -623,7 +642,10 @@ describe('ca-certificate', () => {
       '- ca-certificate: cannot read the file "/no/such.pem": no such file; give PEM text or the path of a PEM file'
     ]);
     const withReader = (readFile: (p: string) => string) =>
-      formatProblems((readSettings((n) => ({ ...GATE, 'ca-certificate': '/etc/ca.pem' })[n] ?? '', { readFile }) as { problems: InputProblem[] }).problems);
+      formatProblems(
+        (readSettings((n) => ({ ...GATE, 'ca-certificate': '/etc/ca.pem' })[n] ?? '', { readFile }) as { problems: InputProblem[] })
+          .problems
+      );
     expect(withReader(fail('EACCES'))).toContain('- ca-certificate: cannot read the file "/etc/ca.pem": permission denied;');
     expect(withReader(fail('EISDIR'))).toContain('- ca-certificate: cannot read the file "/etc/ca.pem": it is a directory;');
     expect(withReader(() => 'hello')).toContain(
@@ -746,7 +768,9 @@ describe('conditions and scopes (issue 10)', () => {
     expect(lines({ ...GATE, conditions: 'total <= 1', threshold: '0' })).toEqual([
       expect.stringMatching(/^- conditions: cannot be given together with threshold: /)
     ]);
-    expect(lines({ ...GATE, conditions: 'total <= 1', 'threshold-operator': '<', threshold: '2' })[0]).toContain('threshold and threshold-operator');
+    expect(lines({ ...GATE, conditions: 'total <= 1', 'threshold-operator': '<', threshold: '2' })[0]).toContain(
+      'threshold and threshold-operator'
+    );
   });
 
   it('names the line of a condition that does not parse', () => {
@@ -763,12 +787,20 @@ describe('conditions and scopes (issue 10)', () => {
   });
 
   it('refuses a created-after that is not a date, date-time or age, naming the input', () => {
-    expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)]);
+    expect(lines({ ...GATE, 'created-after': 'last week' })).toEqual([
+      expect.stringMatching(/^- created-after: must be a date .*got "last week"$/)
+    ]);
     // Instants a query cannot carry are the input's problem, not a failed query later.
-    expect(lines({ ...GATE, 'created-after': '999999d' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "999999d"']);
-    expect(lines({ ...GATE, 'created-after': '0001-01-01' })).toEqual(['- created-after: is before 1970-01-01; give a later date or a shorter age; got "0001-01-01"']);
+    expect(lines({ ...GATE, 'created-after': '999999d' })).toEqual([
+      '- created-after: is before 1970-01-01; give a later date or a shorter age; got "999999d"'
+    ]);
+    expect(lines({ ...GATE, 'created-after': '0001-01-01' })).toEqual([
+      '- created-after: is before 1970-01-01; give a later date or a shorter age; got "0001-01-01"'
+    ]);
     expect(read({ ...GATE, 'created-after': '9999-12-31T23:59:59+02:00' }).ok).toBe(true);
-    expect(lines({ ...GATE, 'created-after': '9999-12-31T23:00-02:00' })).toEqual(['- created-after: is after 9999-12-31; give an earlier date; got "9999-12-31T23:00-02:00"']);
+    expect(lines({ ...GATE, 'created-after': '9999-12-31T23:00-02:00' })).toEqual([
+      '- created-after: is after 9999-12-31; give an earlier date; got "9999-12-31T23:00-02:00"'
+    ]);
     expect(lines({ ...GATE, teams: 'A,,B' })[0]).toMatch(/^- teams: entry 2 is empty/);
   });
 

@@ -38,7 +38,11 @@ describe('faults', () => {
   it('answers an injected status with Retry-After, in Octane JSON, without processing, `times` times', async () => {
     sim().faults.add({ method: 'POST', path: '/defects', status: 503, retryAfter: '2', times: 2 });
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(workspaceUrl(sim(), 'defects'), { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: newDefect('fault-503') });
+      const res = await fetch(workspaceUrl(sim(), 'defects'), {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: newDefect('fault-503')
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('2');
       expect(await res.json()).toMatchObject({ error_code: expect.any(String), correlation_id: expect.any(String) });
@@ -46,7 +50,11 @@ describe('faults', () => {
     expect(countNamed('fault-503')).toBe(0);
     expect((await postJson(sim(), cookie, 'defects', { data: [{ name: 'fault-503' }] })).status).toBe(201);
     const logged = sim().log.filter((r) => r.body.includes('fault-503'));
-    expect(logged.map((r) => [r.status, r.faulted ?? false])).toEqual([[503, true], [503, true], [201, false]]);
+    expect(logged.map((r) => [r.status, r.faulted ?? false])).toEqual([
+      [503, true],
+      [503, true],
+      [201, false]
+    ]);
   });
 
   it('matches faults by method and path, in order', async () => {
@@ -137,7 +145,12 @@ describe('faults', () => {
   it('logs every request with lower-cased headers, decoded query and body', async () => {
     await fetch(workspaceUrl(sim(), 'defects?limit=1&query=%22id%20EQ%201%22'), { headers: { cookie, 'X-Probe': 'yes' } });
     const entry = sim().log[sim().log.length - 1]!;
-    expect(entry).toMatchObject({ method: 'GET', path: '/api/shared_spaces/1001/workspaces/1002/defects', query: { limit: '1', query: '"id EQ 1"' }, status: 200 });
+    expect(entry).toMatchObject({
+      method: 'GET',
+      path: '/api/shared_spaces/1001/workspaces/1002/defects',
+      query: { limit: '1', query: '"id EQ 1"' },
+      status: 200
+    });
     expect(entry.headers['x-probe']).toBe('yes');
   });
 });

@@ -6,7 +6,10 @@ import type { Simulator } from '../../simulator/index.js';
 export type Json = any;
 
 export function cookiesOf(res: Response): string {
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 export async function signIn(sim: Simulator, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -18,10 +18,14 @@ afterAll(async () => {
 
 function signIn(trust: string | undefined): Promise<{ status?: number; cookies: string[]; error?: string }> {
   return new Promise((resolve) => {
-    const req = https.request(`${sim.url}/authentication/sign_in`, { method: 'POST', ca: trust, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, cookies: res.headers['set-cookie'] ?? [] }));
-    });
+    const req = https.request(
+      `${sim.url}/authentication/sign_in`,
+      { method: 'POST', ca: trust, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, cookies: res.headers['set-cookie'] ?? [] }));
+      }
+    );
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ cookies: [], error: e.code }));
     req.end(JSON.stringify({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret }));
   });

@@ -7,7 +7,18 @@ const none = () => undefined;
 
 describe('parseQuery', () => {
   it('parses a comparison with each operator, words and symbols alike', () => {
-    for (const [text, op] of [['id EQ 5', 'EQ'], ['id=5', 'EQ'], ['id LT 5', 'LT'], ['id<5', 'LT'], ['id GT 5', 'GT'], ['id>5', 'GT'], ['id LE 5', 'LE'], ['id<=5', 'LE'], ['id GE 5', 'GE'], ['id >= 5', 'GE']]) {
+    for (const [text, op] of [
+      ['id EQ 5', 'EQ'],
+      ['id=5', 'EQ'],
+      ['id LT 5', 'LT'],
+      ['id<5', 'LT'],
+      ['id GT 5', 'GT'],
+      ['id>5', 'GT'],
+      ['id LE 5', 'LE'],
+      ['id<=5', 'LE'],
+      ['id GE 5', 'GE'],
+      ['id >= 5', 'GE']
+    ]) {
       expect(parseQuery(text!)).toEqual({ kind: 'compare', field: 'id', op, values: [{ kind: 'number', value: 5, raw: '5' }] });
     }
   });
@@ -34,7 +45,12 @@ describe('parseQuery', () => {
 
   it('reads backslash escapes literally and splits on unescaped * only', () => {
     const q = parseQuery(String.raw`name EQ ^R1 \^x\' \"\(y\)\" \\ \*^`);
-    expect(q).toEqual({ kind: 'compare', field: 'name', op: 'EQ', values: [{ kind: 'string', value: `R1 ^x' "(y)" \\ *`, segments: [`R1 ^x' "(y)" \\ *`] }] });
+    expect(q).toEqual({
+      kind: 'compare',
+      field: 'name',
+      op: 'EQ',
+      values: [{ kind: 'string', value: `R1 ^x' "(y)" \\ *`, segments: [`R1 ^x' "(y)" \\ *`] }]
+    });
     const w = parseQuery('name EQ ^ab*cd^');
     expect(w).toMatchObject({ values: [{ kind: 'string', segments: ['ab', 'cd'] }] });
   });
@@ -78,13 +94,37 @@ describe('parseQuery', () => {
     expect(matches(q, entity({ release: { type: 'release', id: '7' } }), resolve)).toBe(true);
     expect(matches(q, entity({ release: { type: 'release', id: '8' } }), resolve)).toBe(false);
     expect(matches(q, entity({ release: { type: 'release', id: '404' } }), resolve)).toBe(false);
-    const multi = entity({ release: { data: [{ type: 'release', id: '8' }, { type: 'release', id: '7' }] } });
+    const multi = entity({
+      release: {
+        data: [
+          { type: 'release', id: '8' },
+          { type: 'release', id: '7' }
+        ]
+      }
+    });
     expect(matches(q, multi, resolve)).toBe(true);
-    expect(matches(parseQuery('release EQ {id IN 8,9}||release EQ {id EQ 7}'), entity({ release: { type: 'release', id: '7' } }), resolve)).toBe(true);
+    expect(
+      matches(parseQuery('release EQ {id IN 8,9}||release EQ {id EQ 7}'), entity({ release: { type: 'release', id: '7' } }), resolve)
+    ).toBe(true);
   });
 
   it('rejects bad syntax with a QuerySyntaxError', () => {
-    for (const bad of ['', 'name', 'name EQ', 'name XX 1', 'name EQ ^open', 'name EQ ^a\\', 'name EQ ^a^ b', '(id EQ 1', 'id EQ 1;', 'release EQ {id EQ 1', 'name EQ abc', 'id BTW 1', 'id EQ 1 || || id EQ 2', '; id EQ 1']) {
+    for (const bad of [
+      '',
+      'name',
+      'name EQ',
+      'name XX 1',
+      'name EQ ^open',
+      'name EQ ^a\\',
+      'name EQ ^a^ b',
+      '(id EQ 1',
+      'id EQ 1;',
+      'release EQ {id EQ 1',
+      'name EQ abc',
+      'id BTW 1',
+      'id EQ 1 || || id EQ 2',
+      '; id EQ 1'
+    ]) {
       expect(() => parseQuery(bad)).toThrow(QuerySyntaxError);
     }
   });

@@ -20,8 +20,19 @@ describe('profile names', () => {
   it('names the thirteen agreed profiles, and refuses an unknown name', async () => {
     expect(PROFILE_NAMES.sort()).toEqual(
       [
-        'default', 'stock-workspace', 'is-draft-tech-preview', 'exceeds-never', 'exceeds-when-paged', 'exceeds-limit-above-total',
-        'exceeds-capped', 'escape-any', 'escape-ci-sdk', 'escape-none', 'logical-ids', 'numeric-json-ids', 'no-groups'
+        'default',
+        'stock-workspace',
+        'is-draft-tech-preview',
+        'exceeds-never',
+        'exceeds-when-paged',
+        'exceeds-limit-above-total',
+        'exceeds-capped',
+        'escape-any',
+        'escape-ci-sdk',
+        'escape-none',
+        'logical-ids',
+        'numeric-json-ids',
+        'no-groups'
       ].sort()
     );
     expect(PROFILES['exceeds-capped']).toMatchObject({ exceedsTotalCount: 'capped', totalCountCap: 2000 });
@@ -34,7 +45,9 @@ describe('default profile: reference shapes', () => {
 
   it('a work item reference carries the concrete type (defect, work_item_root), not work_item', async () => {
     const defect = sim().store.all('defects')[0]!;
-    const made = await postJson(sim(), cookie(), 'comments', { data: [{ text: 'see run', owner_work_item: { type: 'work_item', id: defect.id } }] });
+    const made = await postJson(sim(), cookie(), 'comments', {
+      data: [{ text: 'see run', owner_work_item: { type: 'work_item', id: defect.id } }]
+    });
     expect(made.status).toBe(201);
     const comment = await getJson(sim(), cookie(), `comments/${made.body.data[0].id}?fields=owner_work_item`);
     expect(comment.body.owner_work_item).toEqual({ type: 'defect', id: defect.id, name: defect.name });
@@ -61,7 +74,12 @@ describe('is-draft-tech-preview profile', () => {
   it('refuses is_draft without ALM-OCTANE-TECH-PREVIEW: true (400, nothing stored), and takes it with the header or without is_draft', async () => {
     const before = sim().store.all('defects').length;
     for (const is_draft of [true, false]) {
-      const refused = await post({ name: `draft ${is_draft}`, is_draft, severity: { type: 'list_node', id: sim().store.byLogicalName('list_node.severity.low').id }, phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.new').id } });
+      const refused = await post({
+        name: `draft ${is_draft}`,
+        is_draft,
+        severity: { type: 'list_node', id: sim().store.byLogicalName('list_node.severity.low').id },
+        phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.new').id }
+      });
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as Json).description).toContain('ALM-OCTANE-TECH-PREVIEW');
     }
@@ -70,7 +88,11 @@ describe('is-draft-tech-preview profile', () => {
 
     expect((await post({ name: 'with header', is_draft: true }, { 'ALM-OCTANE-TECH-PREVIEW': 'true' })).status).toBe(201);
     expect((await post({ name: 'no is_draft' })).status).toBe(201);
-    expect(sim().store.all('defects').map((d) => d.name)).toEqual(expect.arrayContaining(['with header', 'no is_draft']));
+    expect(
+      sim()
+        .store.all('defects')
+        .map((d) => d.name)
+    ).toEqual(expect.arrayContaining(['with header', 'no is_draft']));
     expect(sim().store.all('defects')).toHaveLength(before + 2);
   });
 });
@@ -86,27 +108,37 @@ describe('exceeds_total_count readings', () => {
     }
     return out;
   }
-  const real = (sim: Simulator): number => sim.store.find('defects', (d) => refId(d.release) === sim.store.releaseByName('2026.4').id).length;
+  const real = (sim: Simulator): number =>
+    sim.store.find('defects', (d) => refId(d.release) === sim.store.releaseByName('2026.4').id).length;
 
   describe('exceeds-never', () => {
     const { sim, cookie } = withProfile('exceeds-never');
     it('is always false', async () => {
       const n = real(sim());
-      expect(await flags(sim(), cookie())).toEqual([[n, false, 5], [n, false, n]]);
+      expect(await flags(sim(), cookie())).toEqual([
+        [n, false, 5],
+        [n, false, n]
+      ]);
     });
   });
   describe('exceeds-when-paged', () => {
     const { sim, cookie } = withProfile('exceeds-when-paged');
     it('is true when total_count is larger than the rows returned', async () => {
       const n = real(sim());
-      expect(await flags(sim(), cookie())).toEqual([[n, true, 5], [n, false, n]]);
+      expect(await flags(sim(), cookie())).toEqual([
+        [n, true, 5],
+        [n, false, n]
+      ]);
     });
   });
   describe('exceeds-limit-above-total', () => {
     const { sim, cookie } = withProfile('exceeds-limit-above-total');
     it('is true when limit is larger than total_count', async () => {
       const n = real(sim());
-      expect(await flags(sim(), cookie())).toEqual([[n, false, 5], [n, true, n]]);
+      expect(await flags(sim(), cookie())).toEqual([
+        [n, false, 5],
+        [n, true, n]
+      ]);
     });
   });
   describe('capped (cap 5 here; the named profile caps at 2000)', () => {
@@ -114,10 +146,15 @@ describe('exceeds_total_count readings', () => {
     it('caps total_count, flags it, and still answers the real rows at offset..offset+limit', async () => {
       const n = real(sim());
       expect(n).toBeGreaterThan(5);
-      expect(await flags(sim(), cookie())).toEqual([[5, true, 5], [5, true, n]]);
+      expect(await flags(sim(), cookie())).toEqual([
+        [5, true, 5],
+        [5, true, n]
+      ]);
       const release = sim().store.releaseByName('2026.4');
       const { body } = await getJson(sim(), cookie(), `defects?query=${q(`release EQ {id EQ ${release.id}}`)}&limit=3&offset=6`);
-      const ids = sim().store.find('defects', (d) => refId(d.release) === release.id).map((d) => d.id);
+      const ids = sim()
+        .store.find('defects', (d) => refId(d.release) === release.id)
+        .map((d) => d.id);
       expect(body.data.map((d: { id: string }) => d.id)).toEqual(ids.slice(6, 9));
       const few = await getJson(sim(), cookie(), `releases?limit=100`);
       expect(few.body).toMatchObject({ total_count: 4, exceeds_total_count: false });
@@ -175,7 +212,9 @@ describe('numeric-json-ids profile', () => {
     expect(d.product_areas.data.length).toBeGreaterThan(0);
     const one = await getJson(sim(), cookie(), `defects/${d.id}?fields=name`);
     expect(one.body.id).toBe(d.id);
-    const made = await postJson(sim(), cookie(), 'defects', { data: [{ name: 'numeric', parent: { type: 'work_item_root', id: d.parent.id } }] });
+    const made = await postJson(sim(), cookie(), 'defects', {
+      data: [{ name: 'numeric', parent: { type: 'work_item_root', id: d.parent.id } }]
+    });
     expect(made.status).toBe(201);
     expect(typeof made.body.data[0].id).toBe('number');
     expect(sim().store.get('defects', String(made.body.data[0].id))?.name).toBe('numeric');
@@ -189,7 +228,11 @@ describe('stock-workspace profile', () => {
     const names = phases.body.data.map((p: { name: string }) => p.name);
     expect(names).toContain('Proposed Closed');
     expect(names).not.toContain('Proposed Close');
-    const origins = await getJson(sim(), cookie(), `list_nodes?query=${q('list_root EQ {logical_name EQ ^list_node.item_origin^}')}&fields=name,logical_name`);
+    const origins = await getJson(
+      sim(),
+      cookie(),
+      `list_nodes?query=${q('list_root EQ {logical_name EQ ^list_node.item_origin^}')}&fields=name,logical_name`
+    );
     expect(origins.body.data.map((n: { name: string }) => n.name)).toEqual(['ALM', 'AGM', 'Jira', 'XL Release', 'Service Anywhere']);
     for (const n of origins.body.data) expect(n.logical_name).toMatch(/^list_node\.item_origin\.[a-z_]+$/);
     expect(JSON.stringify(origins.body)).not.toMatch(/github/i);
@@ -203,17 +246,34 @@ describe('the defect fields of a real workspace', () => {
 
   it('seeds teams, sprints and milestones of a release, application modules with parents, tags and users', async () => {
     const release = sim().store.releaseByName('2026.4');
-    const sprints = await getJson(sim(), cookie(), `sprints?query=${q(`release EQ {id EQ ${release.id}}`)}&fields=name,release,start_date,end_date`);
+    const sprints = await getJson(
+      sim(),
+      cookie(),
+      `sprints?query=${q(`release EQ {id EQ ${release.id}}`)}&fields=name,release,start_date,end_date`
+    );
     expect(sprints.body.data.map((s: Json) => s.name)).toEqual(['Sprint 1', 'Sprint 2']);
     expect(sprints.body.data[0].release).toEqual({ type: 'release', id: release.id, name: '2026.4' });
     const milestones = await getJson(sim(), cookie(), `milestones?fields=name,release,date`);
     expect(milestones.body.data.length).toBeGreaterThan(0);
     expect(milestones.body.data[0]).toMatchObject({ type: 'milestone', release: { type: 'release' }, date: expect.any(String) });
     const modules = await getJson(sim(), cookie(), `product_areas?query=${q('parent EQ {name EQ ^Checkout^}')}&fields=name,parent`);
-    expect(modules.body.data).toEqual([expect.objectContaining({ type: 'product_area', name: 'Payments', parent: expect.objectContaining({ type: 'product_area', name: 'Checkout' }) })]);
+    expect(modules.body.data).toEqual([
+      expect.objectContaining({
+        type: 'product_area',
+        name: 'Payments',
+        parent: expect.objectContaining({ type: 'product_area', name: 'Checkout' })
+      })
+    ]);
     const users = await getJson(sim(), cookie(), 'workspace_users?fields=name,full_name,email');
-    expect(users.body.data[0]).toEqual({ type: 'workspace_user', id: expect.any(String), name: expect.any(String), full_name: expect.any(String), email: expect.stringContaining('@') });
-    for (const c of ['teams', 'user_tags']) expect((await getJson(sim(), cookie(), `${c}?fields=name`)).body.total_count).toBeGreaterThan(0);
+    expect(users.body.data[0]).toEqual({
+      type: 'workspace_user',
+      id: expect.any(String),
+      name: expect.any(String),
+      full_name: expect.any(String),
+      email: expect.stringContaining('@')
+    });
+    for (const c of ['teams', 'user_tags'])
+      expect((await getJson(sim(), cookie(), `${c}?fields=name`)).body.total_count).toBeGreaterThan(0);
   });
 
   it('accepts every field on create and answers it with real shapes; multi-references as {total_count, data}', async () => {
@@ -242,7 +302,10 @@ describe('the defect fields of a real workspace', () => {
     expect(body.owner).toEqual({ type: 'workspace_user', id: user.id, name: user.name, full_name: user.full_name });
     expect(body.defect_type).toEqual({ type: 'list_node', id: fields.defect_type.id, name: 'Escaped', index: expect.any(Number) });
     expect(body.product_areas).toEqual({ total_count: 2, data: fields.product_areas.data.map((r) => expect.objectContaining(r)) });
-    expect(body.user_tags).toEqual({ total_count: 1, data: [expect.objectContaining({ ...fields.user_tags.data[0], name: expect.any(String) })] });
+    expect(body.user_tags).toEqual({
+      total_count: 1,
+      data: [expect.objectContaining({ ...fields.user_tags.data[0], name: expect.any(String) })]
+    });
     for (const f of names) expect(body[f]).not.toBeNull();
   });
 
@@ -250,7 +313,9 @@ describe('the defect fields of a real workspace', () => {
     const before = sim().store.all('defects').length;
     const missing = await postJson(sim(), cookie(), 'defects', { data: [{ name: 'x', team: { type: 'team', id: '999999' } }] });
     expect(missing.status).toBe(400);
-    const wrongList = await postJson(sim(), cookie(), 'defects', { data: [{ name: 'x', defect_type: ref(sim().store.byLogicalName('list_node.priority.high')) }] });
+    const wrongList = await postJson(sim(), cookie(), 'defects', {
+      data: [{ name: 'x', defect_type: ref(sim().store.byLogicalName('list_node.priority.high')) }]
+    });
     expect(wrongList.status).toBe(400);
     const bareArray = await postJson(sim(), cookie(), 'defects', { data: [{ name: 'x', user_tags: [ref(first('user_tags'))] }] });
     expect(bareArray.status).toBe(400);
@@ -264,8 +329,10 @@ describe('the defect fields of a real workspace', () => {
       return body.total_count;
     };
     const defects = sim().store.all('defects');
-    const has = (field: string, id: string) => (d: Json): boolean =>
-      Array.isArray(d[field]?.data) ? d[field].data.some((r: Json) => r.id === id) : d[field]?.id === id;
+    const has =
+      (field: string, id: string) =>
+      (d: Json): boolean =>
+        Array.isArray(d[field]?.data) ? d[field].data.some((r: Json) => r.id === id) : d[field]?.id === id;
     const team = first('teams');
     const sprint = first('sprints');
     const module = sim().store.all('product_areas')[0]!;

@@ -13,7 +13,10 @@ beforeAll(async () => {
 
 describe('authentication', () => {
   it('signs in with client_id/client_secret and with user/password, setting both cookies without Secure over http', async () => {
-    for (const body of [{ client_id: 'sim-client', client_secret: 'sim-secret' }, { user: 'sim-client', password: 'sim-secret' }]) {
+    for (const body of [
+      { client_id: 'sim-client', client_secret: 'sim-secret' },
+      { user: 'sim-client', password: 'sim-secret' }
+    ]) {
       const res = await signIn(sim(), body);
       expect(res.status).toBe(200);
       const lines = res.headers.getSetCookie();
@@ -40,7 +43,12 @@ describe('authentication', () => {
 
   it('answers 401 without cookies, with only one of them, or with an unknown token', async () => {
     const lwsso = cookie.split('; ').find((c) => c.startsWith('LWSSO'))!;
-    for (const c of ['', lwsso, cookie.split('; ').find((c) => c.startsWith('OCTANE_USER'))!, 'LWSSO_COOKIE_KEY=forged; OCTANE_USER=sim-client']) {
+    for (const c of [
+      '',
+      lwsso,
+      cookie.split('; ').find((c) => c.startsWith('OCTANE_USER'))!,
+      'LWSSO_COOKIE_KEY=forged; OCTANE_USER=sim-client'
+    ]) {
       const { status, body } = await getJson(sim(), c, 'releases');
       expect(status).toBe(401);
       expect(body.error_code).toMatch(/^VALIDATION_TOKEN_/);
@@ -89,7 +97,10 @@ describe('cookie re-issue', () => {
       expect(api[3]!.lwsso).toBe(api[2]!.setLwsso);
       expect(api[0]!.lwsso).not.toBe(api[3]!.lwsso);
       // The old value still works for a client that ignored the re-issue.
-      expect((await fetch(workspaceUrl(local, 'releases'), { headers: { cookie: `LWSSO_COOKIE_KEY=${api[0]!.lwsso}; OCTANE_USER=sim-client` } })).status).toBe(200);
+      expect(
+        (await fetch(workspaceUrl(local, 'releases'), { headers: { cookie: `LWSSO_COOKIE_KEY=${api[0]!.lwsso}; OCTANE_USER=sim-client` } }))
+          .status
+      ).toBe(200);
     } finally {
       await local.close();
     }
@@ -147,7 +158,10 @@ describe('GET collections', () => {
     const expr = `release EQ {id EQ ${release.id}};phase EQ {logical_name IN ^phase.defect.new^,^phase.defect.opened^,^phase.defect.deferred^}`;
     const { status, body } = await getJson(sim(), cookie, `defects?query=${q(expr)}&limit=1&fields=id`);
     expect(status).toBe(200);
-    const expected = expectedGate(sim().store, { release: '2026.4', phases: ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred'] }).count;
+    const expected = expectedGate(sim().store, {
+      release: '2026.4',
+      phases: ['phase.defect.new', 'phase.defect.opened', 'phase.defect.deferred']
+    }).count;
     expect(expected).toBeGreaterThan(0);
     expect(body.total_count).toBe(expected);
     expect(body.data).toHaveLength(1);
@@ -157,7 +171,11 @@ describe('GET collections', () => {
     const { body } = await getJson(sim(), cookie, `releases?query=${q(`name EQ ^${escapeQueryString(TRICKY_RELEASE)}^`)}&fields=name`);
     expect(body.data.map((r: { name: string }) => r.name)).toEqual([TRICKY_RELEASE]);
     // Left unescaped, the trailing * is a wildcard that also matches the '-old' release.
-    const loose = await getJson(sim(), cookie, `releases?query=${q(`name EQ ^${TRICKY_RELEASE.replace(/[\\^'"()]/g, (m) => `\\${m}`)}^`)}&fields=name`);
+    const loose = await getJson(
+      sim(),
+      cookie,
+      `releases?query=${q(`name EQ ^${TRICKY_RELEASE.replace(/[\\^'"()]/g, (m) => `\\${m}`)}^`)}&fields=name`
+    );
     expect(loose.body.total_count).toBe(2);
   });
 
@@ -165,7 +183,11 @@ describe('GET collections', () => {
     const phases = await getJson(sim(), cookie, `phases?query=${q('entity EQ ^defect^')}&fields=name,logical_name,entity`);
     expect(phases.body.data.every((p: { entity: string }) => p.entity === 'defect')).toBe(true);
     expect(phases.body.data.map((p: { logical_name: string }) => p.logical_name)).toContain('phase.defect.proposeclose');
-    const sev = await getJson(sim(), cookie, `list_nodes?query=${q('list_root EQ {logical_name EQ ^list_node.severity^}')}&fields=name,logical_name,list_root`);
+    const sev = await getJson(
+      sim(),
+      cookie,
+      `list_nodes?query=${q('list_root EQ {logical_name EQ ^list_node.severity^}')}&fields=name,logical_name,list_root`
+    );
     expect(sev.body.data.map((n: { name: string }) => n.name)).toEqual(['Low', 'Medium', 'High', 'Very High', 'Urgent']);
     const root = sim().store.byLogicalName('list_node.severity');
     expect(sev.body.data[0].list_root).toMatchObject({ type: 'list_node', id: root.id, name: root.name });
@@ -213,7 +235,11 @@ describe('GET collections', () => {
       expect(prefixed.url).toMatch(/\/octane$/);
       const c = await session(prefixed);
       expect((await getJson(prefixed, c, 'releases')).status).toBe(200);
-      const outside = await fetch(prefixed.url.replace(/\/octane$/, '') + '/authentication/sign_in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const outside = await fetch(prefixed.url.replace(/\/octane$/, '') + '/authentication/sign_in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}'
+      });
       expect(outside.status).toBe(404);
     } finally {
       await prefixed.close();
@@ -228,13 +254,27 @@ describe('POST defects and comments', () => {
   it('creates a draft defect with 201, defaulting phase New and parent the backlog root', async () => {
     const before = sim().store.all('defects').length;
     const release = sim().store.releaseByName('2026.5');
-    const { status, body } = await postJson(sim(), cookie, 'defects', { data: [{ name: 'Build 42 failed', description: '<p>x</p>', release: ref(release), item_origin: ref(sim().store.byLogicalName('list_node.item_origin.github_actions')) }] });
+    const { status, body } = await postJson(sim(), cookie, 'defects', {
+      data: [
+        {
+          name: 'Build 42 failed',
+          description: '<p>x</p>',
+          release: ref(release),
+          item_origin: ref(sim().store.byLogicalName('list_node.item_origin.github_actions'))
+        }
+      ]
+    });
     expect(status).toBe(201);
     expect(body.total_count).toBe(1);
     expect(body.data[0]).toMatchObject({ type: 'defect', name: 'Build 42 failed', id: expect.any(String) });
     expect(sim().store.all('defects')).toHaveLength(before + 1);
     const stored = sim().store.get('defects', body.data[0].id)!;
-    expect(stored).toMatchObject({ is_draft: true, phase: { id: sim().store.byLogicalName('phase.defect.new').id }, parent: { id: root().id }, release: { id: release.id } });
+    expect(stored).toMatchObject({
+      is_draft: true,
+      phase: { id: sim().store.byLogicalName('phase.defect.new').id },
+      parent: { id: root().id },
+      release: { id: release.id }
+    });
   });
 
   it('refuses invalid defects with 400 and writes nothing', async () => {
@@ -262,23 +302,42 @@ describe('POST defects and comments', () => {
     }
     expect(sim().store.all('defects')).toHaveLength(before);
     // Non-draft with the required fields is accepted; user-defined fields are allowed.
-    const ok = await postJson(sim(), cookie, 'defects', { data: [{ name: 'x', is_draft: false, release, severity: severityHigh, phase: ref(sim().store.byLogicalName('phase.defect.opened')), build_udf: '42' }] });
+    const ok = await postJson(sim(), cookie, 'defects', {
+      data: [
+        {
+          name: 'x',
+          is_draft: false,
+          release,
+          severity: severityHigh,
+          phase: ref(sim().store.byLogicalName('phase.defect.opened')),
+          build_udf: '42'
+        }
+      ]
+    });
     expect(ok.status).toBe(201);
   });
 
   it('refuses a POST without a JSON content type with 415', async () => {
-    const res = await fetch(workspaceUrl(sim(), 'defects'), { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: '{"data":[{"name":"x"}]}' });
+    const res = await fetch(workspaceUrl(sim(), 'defects'), {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'text/plain' },
+      body: '{"data":[{"name":"x"}]}'
+    });
     expect(res.status).toBe(415);
   });
 
   it('creates a comment on a defect', async () => {
     const defect = sim().store.all('defects')[0]!;
-    const { status, body } = await postJson(sim(), cookie, 'comments', { data: [{ text: 'Seen again in run 7', owner_work_item: { type: 'work_item', id: defect.id } }] });
+    const { status, body } = await postJson(sim(), cookie, 'comments', {
+      data: [{ text: 'Seen again in run 7', owner_work_item: { type: 'work_item', id: defect.id } }]
+    });
     expect(status).toBe(201);
     expect(body.data[0]).toMatchObject({ type: 'comment', text: 'Seen again in run 7' });
     const listed = await getJson(sim(), cookie, `comments?query=${q(`owner_work_item EQ {id EQ ${defect.id}}`)}&fields=text`);
     expect(listed.body.total_count).toBe(1);
-    expect((await postJson(sim(), cookie, 'comments', { data: [{ text: 'x', owner_work_item: { type: 'work_item', id: '424242' } }] })).status).toBe(400);
+    expect(
+      (await postJson(sim(), cookie, 'comments', { data: [{ text: 'x', owner_work_item: { type: 'work_item', id: '424242' } }] })).status
+    ).toBe(400);
   });
 });
 
@@ -290,7 +349,9 @@ describe('options', () => {
       const { body } = await getJson(local, c, `list_nodes?query=${q('logical_name EQ ^list_node.severity.urgent^')}&fields=name`);
       expect(body.data).toEqual([{ type: 'list_node', id: 'list_node.severity.urgent', name: 'Critical' }]);
       const gate = await getJson(local, c, `defects?query=${q('severity EQ {id EQ ^list_node.severity.urgent^}')}&limit=1`);
-      expect(gate.body.total_count).toBe(local.store.find('defects', (d) => (d.severity as { id: string }).id === 'list_node.severity.urgent').length);
+      expect(gate.body.total_count).toBe(
+        local.store.find('defects', (d) => (d.severity as { id: string }).id === 'list_node.severity.urgent').length
+      );
       expect(gate.body.total_count).toBeGreaterThan(0);
     } finally {
       await local.close();
@@ -301,9 +362,18 @@ describe('options', () => {
     const local = await startSimulator({ seed: 'empty' });
     try {
       const release = local.store.releaseByName('2026.4');
-      local.store.addDefects(100000, { release, phase: local.store.byLogicalName('phase.defect.new'), severity: local.store.byLogicalName('list_node.severity.high'), name: (i: number) => `Bulk ${i}` });
+      local.store.addDefects(100000, {
+        release,
+        phase: local.store.byLogicalName('phase.defect.new'),
+        severity: local.store.byLogicalName('list_node.severity.high'),
+        name: (i: number) => `Bulk ${i}`
+      });
       const c = await session(local);
-      const { body } = await getJson(local, c, `defects?query=${q(`release EQ {id EQ ${release.id}};severity EQ {logical_name EQ ^list_node.severity.high^}`)}&limit=2&fields=name&order_by=-id`);
+      const { body } = await getJson(
+        local,
+        c,
+        `defects?query=${q(`release EQ {id EQ ${release.id}};severity EQ {logical_name EQ ^list_node.severity.high^}`)}&limit=2&fields=name&order_by=-id`
+      );
       expect(body.total_count).toBe(100000);
       expect(body.data[0].name).toBe('Bulk 99999');
     } finally {

@@ -25,8 +25,13 @@ describe('official JS REST SDK against the simulator', () => {
     await octane.authenticate();
 
     const release = sim().store.releaseByName('2026.4');
-    const query = Query.field('release').equal(Query.field('id').equal(Number(release.id)))
-      .and(Query.field('phase').equal(Query.field('logical_name').equal('phase.defect.new').or(Query.field('logical_name').equal('phase.defect.opened'))))
+    const query = Query.field('release')
+      .equal(Query.field('id').equal(Number(release.id)))
+      .and(
+        Query.field('phase').equal(
+          Query.field('logical_name').equal('phase.defect.new').or(Query.field('logical_name').equal('phase.defect.opened'))
+        )
+      )
       .build();
     const page = await octane.get(Octane.entityTypes.defects).fields('name', 'phase', 'release').query(query).orderBy('-id').execute();
     const expected = expectedGate(sim().store, { release: '2026.4', phases: ['phase.defect.new', 'phase.defect.opened'] }).defects;
@@ -35,11 +40,13 @@ describe('official JS REST SDK against the simulator', () => {
     expect(page.data[0].release).toMatchObject({ type: 'release', id: release.id, name: '2026.4' });
 
     const root = (await octane.get(Octane.entityTypes.workItemRoots).execute()).data[0];
-    const created = await octane.create(Octane.entityTypes.defects, {
-      name: 'Filed by the official SDK',
-      parent: { type: 'work_item_root', id: root.id },
-      release: { type: 'release', id: release.id }
-    }).execute();
+    const created = await octane
+      .create(Octane.entityTypes.defects, {
+        name: 'Filed by the official SDK',
+        parent: { type: 'work_item_root', id: root.id },
+        release: { type: 'release', id: release.id }
+      })
+      .execute();
     expect(created.total_count).toBe(1);
     const id = created.data[0].id;
     expect(sim().store.get('defects', id)).toMatchObject({ name: 'Filed by the official SDK', is_draft: true });
@@ -60,7 +67,9 @@ describe('official JS REST SDK against the simulator', () => {
     expect(apiCalls[reissuedAt + 1]!.lwsso).toBe(apiCalls[reissuedAt]!.setLwsso);
     // The session is gone: a call with the cookies the SDK carried now fails.
     const last = apiCalls[apiCalls.length - 1]!;
-    const after = await fetch(`${sim().url}/api/shared_spaces/1001/workspaces/1002/releases`, { headers: { cookie: last.headers.cookie! } });
+    const after = await fetch(`${sim().url}/api/shared_spaces/1001/workspaces/1002/releases`, {
+      headers: { cookie: last.headers.cookie! }
+    });
     expect(after.status).toBe(401);
   });
 
@@ -71,7 +80,11 @@ describe('official JS REST SDK against the simulator', () => {
     const before = sim().log.length;
     const page = await octane.get(Octane.entityTypes.releases).fields('name').execute();
     expect(page.data.map((r: { name: string }) => r.name)).toContain('2026.4');
-    expect(sim().log.slice(before).map((r) => [r.path.replace(/.*\/(\w+)$/, '$1'), r.status])).toEqual([
+    expect(
+      sim()
+        .log.slice(before)
+        .map((r) => [r.path.replace(/.*\/(\w+)$/, '$1'), r.status])
+    ).toEqual([
       ['releases', 401],
       ['sign_in', 200],
       ['releases', 200]
@@ -85,9 +98,15 @@ describe('official JS REST SDK against the simulator', () => {
     const opened = sim().store.byLogicalName('phase.defect.opened');
     const fixed = sim().store.byLogicalName('phase.defect.fixed');
     const defect = sim().store.find('defects', (d) => (d.phase as { id: string }).id === opened.id)[0]!;
-    const moved = await octane.update(Octane.entityTypes.defects, { phase: { type: 'phase', id: fixed.id } }).at(Number(defect.id)).execute();
+    const moved = await octane
+      .update(Octane.entityTypes.defects, { phase: { type: 'phase', id: fixed.id } })
+      .at(Number(defect.id))
+      .execute();
     expect(moved).toMatchObject({ type: 'defect', id: defect.id, phase: { type: 'phase', id: fixed.id } });
-    const refused = octane.update(Octane.entityTypes.defects, { phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.new').id } }).at(Number(defect.id)).execute();
+    const refused = octane
+      .update(Octane.entityTypes.defects, { phase: { type: 'phase', id: sim().store.byLogicalName('phase.defect.new').id } })
+      .at(Number(defect.id))
+      .execute();
     await expect(refused).rejects.toMatchObject({ response: { status: 400 } });
     expect((sim().store.get('defects', defect.id)!.phase as { id: string }).id).toBe(fixed.id);
     await octane.signOut();

@@ -17,7 +17,10 @@ beforeAll(async () => {
 });
 
 function get(collection: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${sim().url}/api/shared_spaces/${sim().sharedSpaceId}/workspaces/${sim().workspaceId}/${collection}`, { headers: { cookie }, signal });
+  return fetch(`${sim().url}/api/shared_spaces/${sim().sharedSpaceId}/workspaces/${sim().workspaceId}/${collection}`, {
+    headers: { cookie },
+    signal
+  });
 }
 
 /** Runs `act` with `latency` on every answer; returns only the log entries it produced. */
@@ -54,7 +57,9 @@ describe('request log timestamps', () => {
   });
 
   it('shows parallel requests as overlapping', async () => {
-    const entries = await logged(LATENCY_MS * 2, () => Promise.all(['releases', 'phases', 'list_nodes'].map(async (c) => (await get(c)).text())));
+    const entries = await logged(LATENCY_MS * 2, () =>
+      Promise.all(['releases', 'phases', 'list_nodes'].map(async (c) => (await get(c)).text()))
+    );
     expect(entries).toHaveLength(3);
     const firstAnswer = Math.min(...entries.map((e) => e.answeredAt!));
     for (const entry of entries) expect(entry.receivedAt).toBeLessThan(firstAnswer);
@@ -62,18 +67,22 @@ describe('request log timestamps', () => {
 
   it('stamps a dropped connection when it was dropped, and leaves a hanging request unanswered', async () => {
     sim().faults.add({ path: '/releases', drop: 'before' });
-    const [dropped] = await logged(0, () => get('releases').then(
-      () => undefined,
-      () => undefined
-    ));
+    const [dropped] = await logged(0, () =>
+      get('releases').then(
+        () => undefined,
+        () => undefined
+      )
+    );
     expect(dropped!.status).toBe(0);
     expect(dropped!.answeredAt).toBeGreaterThanOrEqual(dropped!.receivedAt);
 
     sim().faults.add({ path: '/phases', hangAfterProcessing: true });
-    const [hanging] = await logged(0, () => get('phases', AbortSignal.timeout(200)).then(
-      () => undefined,
-      () => undefined
-    ));
+    const [hanging] = await logged(0, () =>
+      get('phases', AbortSignal.timeout(200)).then(
+        () => undefined,
+        () => undefined
+      )
+    );
     expect(hanging!.processedStatus).toBe(200);
     expect(hanging!.answeredAt).toBeUndefined();
   });

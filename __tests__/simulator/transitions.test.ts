@@ -27,16 +27,27 @@ function defectIn(phase: string): { id: string; phase: unknown } {
   return found as unknown as { id: string; phase: unknown };
 }
 
-const phaseRef = (logical: string): { type: string; id: string } => ({ type: 'phase', id: sim().store.byLogicalName(`phase.defect.${logical}`).id });
+const phaseRef = (logical: string): { type: string; id: string } => ({
+  type: 'phase',
+  id: sim().store.byLogicalName(`phase.defect.${logical}`).id
+});
 
 describe('transitions', () => {
   it('lists the defect workflow with phase references, filterable by source phase', async () => {
     const opened = sim().store.byLogicalName('phase.defect.opened');
-    const { status, body } = await getJson(sim(), cookie, `transitions?query=${q(`source_phase EQ {id EQ ${opened.id}}`)}&fields=source_phase,target_phase,is_primary,entity`);
+    const { status, body } = await getJson(
+      sim(),
+      cookie,
+      `transitions?query=${q(`source_phase EQ {id EQ ${opened.id}}`)}&fields=source_phase,target_phase,is_primary,entity`
+    );
     expect(status).toBe(200);
     const targets = body.data.map((t: Json) => t.target_phase.name).sort();
     expect(targets).toEqual(['Deferred', 'Duplicate', 'Fixed', 'Rejected']);
-    expect(body.data.find((t: Json) => t.target_phase.name === 'Fixed')).toMatchObject({ is_primary: true, entity: 'defect', source_phase: { type: 'phase', name: 'Opened' } });
+    expect(body.data.find((t: Json) => t.target_phase.name === 'Fixed')).toMatchObject({
+      is_primary: true,
+      entity: 'defect',
+      source_phase: { type: 'phase', name: 'Opened' }
+    });
   });
 });
 
@@ -62,7 +73,12 @@ describe('PUT defects', () => {
   it('takes a bulk {data:[...]} body, validating every item before changing any', async () => {
     const a = defectIn('deferred');
     const b = defectIn('new');
-    const refused = await put(sim(), 'defects', { data: [{ id: a.id, phase: phaseRef('opened') }, { id: b.id, phase: phaseRef('closed') }] });
+    const refused = await put(sim(), 'defects', {
+      data: [
+        { id: a.id, phase: phaseRef('opened') },
+        { id: b.id, phase: phaseRef('closed') }
+      ]
+    });
     expect(refused.status).toBe(400);
     expect(refId(sim().store.get('defects', a.id)!.phase)).toBe(phaseRef('deferred').id);
     const ok = await put(sim(), 'defects', { data: [{ id: a.id, phase: phaseRef('opened') }] });
@@ -74,7 +90,9 @@ describe('PUT defects', () => {
     expect((await put(sim(), 'defects/424242', { phase: phaseRef('opened') })).status).toBe(404);
     const d = defectIn('new');
     const story = sim().store.byLogicalName('phase.story.opened');
-    expect((await put(sim(), `defects/${d.id}`, { phase: { type: 'phase', id: story.id } })).body.description).toMatch(/not a defect phase/);
+    expect((await put(sim(), `defects/${d.id}`, { phase: { type: 'phase', id: story.id } })).body.description).toMatch(
+      /not a defect phase/
+    );
     expect((await put(sim(), `defects/${d.id}`, { release: { type: 'release', id: '1001' } })).status).toBe(400);
     expect((await put(sim(), `releases/1001`, { name: 'x' })).status).toBe(405);
   });

@@ -23,13 +23,49 @@ export function makeBenchCa(): BenchCa {
   };
   try {
     run('genrsa', '-out', 'root.key', '2048');
-    run('req', '-new', '-x509', '-key', 'root.key', '-sha256', '-days', '1', '-subj', '/CN=octane-bench private CA', '-out', 'root.pem',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+    run(
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      'root.key',
+      '-sha256',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=octane-bench private CA',
+      '-out',
+      'root.pem',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign'
+    );
     run('genrsa', '-out', 'leaf.key', '2048');
     run('req', '-new', '-key', 'leaf.key', '-subj', '/CN=localhost', '-out', 'leaf.csr');
-    writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-    run('x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', '1', '-days', '1', '-sha256',
-      '-extfile', 'leaf.ext', '-out', 'leaf.pem');
+    writeFileSync(
+      join(dir, 'leaf.ext'),
+      'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n'
+    );
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-set_serial',
+      '1',
+      '-days',
+      '1',
+      '-sha256',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem'
+    );
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`openssl could not make the bench CA: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`, { cause: e });

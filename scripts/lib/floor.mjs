@@ -17,7 +17,12 @@ const base = new URL(env.OCTANE_URL);
 const api = `${base.pathname.replace(/\/$/, '')}/api/shared_spaces/${env.SHARED_SPACE_ID}/workspaces/${env.WORKSPACE_ID}`;
 const extra = env.NODE_EXTRA_CA_CERTS ? [readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8')] : [];
 const secureContext = tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
-const connectOptions = { host: base.hostname, port: Number(base.port || 443), servername: base.hostname === '127.0.0.1' ? undefined : base.hostname, secureContext };
+const connectOptions = {
+  host: base.hostname,
+  port: Number(base.port || 443),
+  servername: base.hostname === '127.0.0.1' ? undefined : base.hostname,
+  secureContext
+};
 
 /** Connections opened ahead of need; the agent takes them before opening new ones. */
 class WarmAgent extends https.Agent {
@@ -72,7 +77,11 @@ function request(method, path, body, { wait = true } = {}) {
 }
 
 const q = (text) => `query=${encodeURIComponent(`"${text}"`)}`;
-const signIn = () => request('POST', `${base.pathname.replace(/\/$/, '')}/authentication/sign_in`, { client_id: env.CLIENT_ID, client_secret: env.CLIENT_SECRET });
+const signIn = () =>
+  request('POST', `${base.pathname.replace(/\/$/, '')}/authentication/sign_in`, {
+    client_id: env.CLIENT_ID,
+    client_secret: env.CLIENT_SECRET
+  });
 const signOut = () => request('POST', `${base.pathname.replace(/\/$/, '')}/authentication/sign_out`, undefined, { wait: false });
 let result;
 
@@ -100,7 +109,9 @@ if (env.FLOOR_MODE === 'create') {
   result = { id: created.data[0].id };
 } else {
   await signIn();
-  const phases = env.PHASE_LOGICAL_NAMES.split(',').map((p) => `^${p}^`).join(',');
+  const phases = env.PHASE_LOGICAL_NAMES.split(',')
+    .map((p) => `^${p}^`)
+    .join(',');
   const filter = `release EQ {name EQ ^${env.RELEASE_NAME}^};phase EQ {logical_name IN ${phases}}`;
   const page = await request('GET', `${api}/defects?${q(filter)}&fields=id,name,phase,severity&limit=100&order_by=id`);
   result = { count: page.total_count };

@@ -74,8 +74,14 @@ async function runOnce(e: Env, client: Client, i: number): Promise<Sample> {
           : { mode: 'create-defect', 'release-name': CREATE_RELEASE, 'defect-name': `Bench: build ${i} failed` };
       const run = await runAction({ ...connectionInputs(e.sim), 'octane-url': e.url, ...inputs }, { env });
       wallMs = performance.now() - started;
-      const ok = client === 'gate' ? run.code === 1 && run.outputs['defect-count'] === String(GATE_COUNT) : run.code === 0 && Boolean(run.outputs['defect-id']);
-      if (!ok) throw new Error(`${client} over HTTPS: exit ${run.code}, outputs ${JSON.stringify(run.outputs)}\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-1000)}`);
+      const ok =
+        client === 'gate'
+          ? run.code === 1 && run.outputs['defect-count'] === String(GATE_COUNT)
+          : run.code === 0 && Boolean(run.outputs['defect-id']);
+      if (!ok)
+        throw new Error(
+          `${client} over HTTPS: exit ${run.code}, outputs ${JSON.stringify(run.outputs)}\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-1000)}`
+        );
     } else {
       const script = client === 'sdk' ? 'sdk-gate.mjs' : 'floor.mjs';
       const extra: Record<string, string> =
@@ -145,10 +151,10 @@ export async function httpsSection(options: HttpsOptions): Promise<string> {
         '- *floor (create)*: sign in, the three look-ups create-defect makes (release, backlog root, origin list) at once, on two\n' +
         '  more connections opened while the sign-in was in flight, then the POST; sign-out sent, not waited for.\n' +
         '- *SDK*: `scripts/lib/sdk-gate.mjs` (section 4) with `limit(1000)`: one page holds the 8 defects.\n' +
-        '- *waves*: from the client\'s own time line (a probe preloaded into each process): a request started after every earlier\n' +
+        "- *waves*: from the client's own time line (a probe preloaded into each process): a request started after every earlier\n" +
         '  answer had ended starts a new wave. *connections*: TCP connections the relay accepted. *bytes*: what passed the relay\n' +
-        '  (TLS records, handshakes included). *first connection*: from spawn to the relay\'s first accept (start-up). *CPU*: the\n' +
-        '  client process\'s user + system time.\n'
+        "  (TLS records, handshakes included). *first connection*: from spawn to the relay's first accept (start-up). *CPU*: the\n" +
+        "  client process's user + system time.\n"
     );
     for (const rtt of options.rttsMs) {
       const relay = await startRelay({ host: '127.0.0.1', port: simPort }, rtt);
@@ -187,7 +193,17 @@ export async function httpsSection(options: HttpsOptions): Promise<string> {
         out.push(`\n### Round trip ${rtt} ms\n`);
         out.push(
           table(
-            ['client', 'wall time, median (range)', 'vs its floor', 'waves', 'requests', 'connections', 'bytes up / down', 'first connection', 'CPU'],
+            [
+              'client',
+              'wall time, median (range)',
+              'vs its floor',
+              'waves',
+              'requests',
+              'connections',
+              'bytes up / down',
+              'first connection',
+              'CPU'
+            ],
             rows,
             [false, true, true, false, true, true, true, true, true]
           )
@@ -210,9 +226,13 @@ export async function httpsSection(options: HttpsOptions): Promise<string> {
 /** CPU per TLS connection, by how trust is given, straight to the simulator (no relay). */
 async function tlsCost(ca: BenchCa, port: number, options: HttpsOptions): Promise<string> {
   const cases: Array<{ label: string; trust: string; extraEnv: boolean }> = [
-    { label: 'NODE_EXTRA_CA_CERTS set, no `ca` option (Node\'s defaults)', trust: 'default', extraEnv: true },
+    { label: "NODE_EXTRA_CA_CERTS set, no `ca` option (Node's defaults)", trust: 'default', extraEnv: true },
     { label: 'NODE_EXTRA_CA_CERTS set, `ca` = roots + CA on each connection (the action today)', trust: 'per-connection', extraEnv: true },
-    { label: 'not set, `ca` = roots + CA on each connection (the action today with `ca-certificate`)', trust: 'per-connection', extraEnv: false },
+    {
+      label: 'not set, `ca` = roots + CA on each connection (the action today with `ca-certificate`)',
+      trust: 'per-connection',
+      extraEnv: false
+    },
     { label: 'NODE_EXTRA_CA_CERTS set, one shared context (roots + CA)', trust: 'shared', extraEnv: true },
     { label: 'not set, one shared context (roots + CA)', trust: 'shared', extraEnv: false }
   ];
@@ -244,7 +264,7 @@ async function tlsCost(ca: BenchCa, port: number, options: HttpsOptions): Promis
   return [
     `\n### TLS: client CPU per connection (${options.tlsConnections} full handshakes in a row, median of ${options.tlsRuns} processes, Node ${process.version})\n`,
     table(['trust', 'CPU per connection', 'context built'], rows, [false, true, false]),
-    '\nStraight to the simulator on loopback (no relay), certificates checked; the server\'s CPU is not counted. The difference\n' +
+    "\nStraight to the simulator on loopback (no relay), certificates checked; the server's CPU is not counted. The difference\n" +
       'between a row and a shared-context row is what building a context on every connection costs. The one shared context\n' +
       'costs more to build without NODE_EXTRA_CA_CERTS, probably one-time set-up that Node otherwise does when it loads that\n' +
       'file at start-up (not investigated).'

@@ -38,7 +38,13 @@ if (out) {
     // maxRSS is in kilobytes.
     writeFileSync(
       out,
-      JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, bytesRead, sockets: sockets.size, cpuMs: (cpu.user + cpu.system) / 1000, requests })
+      JSON.stringify({
+        maxRssKb: process.resourceUsage().maxRSS,
+        bytesRead,
+        sockets: sockets.size,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        requests
+      })
     );
   });
 }

@@ -21,6 +21,7 @@ export function machine(): string {
 }
 
 export const ms = (value: number): string => `${Math.round(value)} ms`;
-export const kib = (bytes: number): string => (bytes < 10 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`);
+export const kib = (bytes: number): string =>
+  bytes < 10 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
 export const mib = (kb: number): string => `${(kb / 1024).toFixed(0)} MiB`;
 export const ratio = (a: number, b: number): string => `${(a / b).toFixed(a / b < 10 ? 1 : 0)}x`;

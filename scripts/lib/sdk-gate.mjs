@@ -26,12 +26,15 @@ const octane = new Octane({
 const phases = env.PHASE_LOGICAL_NAMES.split(',');
 let phaseFilter = Query.field('logical_name').equal(phases[0]);
 for (const phase of phases.slice(1)) phaseFilter = phaseFilter.or(Query.field('logical_name').equal(phase));
-const query = Query.field('release').equal(Query.field('name').equal(env.RELEASE_NAME)).and(Query.field('phase').equal(phaseFilter)).build();
+const query = Query.field('release')
+  .equal(Query.field('name').equal(env.RELEASE_NAME))
+  .and(Query.field('phase').equal(phaseFilter))
+  .build();
 
 await octane.authenticate();
 const defects = [];
 let pages = 0;
-for (let offset = 0; ; ) {
+for (let offset = 0; ;) {
   let request = octane.get(Octane.entityTypes.defects).fields('name', 'phase', 'severity').query(query).orderBy('id');
   if (PAGE_SIZE !== undefined) request = request.limit(PAGE_SIZE);
   const page = await request.offset(offset).execute();

@@ -62,5 +62,8 @@ export function summaryToText(markdown: string): string {
     out.push(inline(line));
   }
   // Collapse runs of blank lines left by dropped charts.
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

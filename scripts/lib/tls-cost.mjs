@@ -19,8 +19,7 @@ if (env.TRUST === 'shared') {
   const used = process.cpuUsage(before);
   contextMs = (used.user + used.system) / 1000;
 }
-const options = () =>
-  env.TRUST === 'shared' ? { secureContext: shared } : env.TRUST === 'per-connection' ? { ca } : {};
+const options = () => (env.TRUST === 'shared' ? { secureContext: shared } : env.TRUST === 'per-connection' ? { ca } : {});
 
 function connectOnce() {
   return new Promise((resolve, reject) => {

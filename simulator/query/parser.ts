@@ -31,7 +31,10 @@ export type QueryNode =
   | { kind: 'compare'; field: string; op: CompareOp; values: QueryValue[] };
 
 export class QuerySyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number
+  ) {
     super(`${message} at position ${position}`);
     this.name = 'QuerySyntaxError';
   }
@@ -116,7 +119,8 @@ class Parser {
   private compare(): QueryNode {
     this.skipSpace();
     const field = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.pos))?.[0];
-    if (!field) this.fail(this.pos >= this.text.length ? 'unexpected end of query' : `expected a field name, found '${this.text[this.pos]}'`);
+    if (!field)
+      this.fail(this.pos >= this.text.length ? 'unexpected end of query' : `expected a field name, found '${this.text[this.pos]}'`);
     this.pos += field.length;
     const op = this.operator();
     if (op === 'IN') {
@@ -134,7 +138,13 @@ class Parser {
 
   private operator(): CompareOp {
     this.skipSpace();
-    for (const [sym, op] of [['<=', 'LE'], ['>=', 'GE'], ['=', 'EQ'], ['<', 'LT'], ['>', 'GT']] as const) {
+    for (const [sym, op] of [
+      ['<=', 'LE'],
+      ['>=', 'GE'],
+      ['=', 'EQ'],
+      ['<', 'LT'],
+      ['>', 'GT']
+    ] as const) {
       if (this.text.startsWith(sym, this.pos)) {
         this.pos += sym.length;
         return op;

@@ -36,7 +36,9 @@ export async function planAttachments(patterns: string[], workspace: string): Pr
   const skippedForCount: string[] = [];
   for (const file of found.files) {
     if (file.size > MAX_ATTACHMENT_BYTES) {
-      warnings.push(`attachments: ${JSON.stringify(file.shown)} is ${mib(file.size)}, over the ${mib(MAX_ATTACHMENT_BYTES)} a file may have; it was not attached`);
+      warnings.push(
+        `attachments: ${JSON.stringify(file.shown)} is ${mib(file.size)}, over the ${mib(MAX_ATTACHMENT_BYTES)} a file may have; it was not attached`
+      );
     } else if (files.length >= MAX_ATTACHMENTS) {
       skippedForCount.push(file.shown);
     } else if (total + file.size > MAX_ATTACHMENTS_TOTAL_BYTES) {
@@ -49,7 +51,10 @@ export async function planAttachments(patterns: string[], workspace: string): Pr
     }
   }
   if (skippedForCount.length > 0) {
-    const named = skippedForCount.slice(0, 10).map((s) => JSON.stringify(s)).join(', ');
+    const named = skippedForCount
+      .slice(0, 10)
+      .map((s) => JSON.stringify(s))
+      .join(', ');
     const more = skippedForCount.length > 10 ? ` and ${skippedForCount.length - 10} more` : '';
     warnings.push(`attachments: at most ${MAX_ATTACHMENTS} files are attached; not attached: ${named}${more}`);
   }

@@ -44,7 +44,8 @@ export async function listCandidates(api: OctaneApi, name: string, releaseName: 
       limit: CANDIDATE_LIMIT
     });
   } catch (e) {
-    if ((hasMetacharacters(name) || hasMetacharacters(releaseName)) && isRefusedQuery(e)) return { total_count: 0, data: [], refused: true };
+    if ((hasMetacharacters(name) || hasMetacharacters(releaseName)) && isRefusedQuery(e))
+      return { total_count: 0, data: [], refused: true };
     throw e;
   }
 }
@@ -68,7 +69,9 @@ export async function confirmCandidates(
 ): Promise<Page> {
   if (!hasMetacharacters(name) && !hasMetacharacters(releaseName)) return candidates;
   if (!candidates.refused && candidates.data.some((d) => d.name === name && refOf(d.release)?.id === releaseId)) return candidates;
-  log.debug(`Dedupe: ${candidates.refused ? 'Octane refused the escaped name' : 'no exact match for the escaped name'}; searching again with a wildcard pattern`);
+  log.debug(
+    `Dedupe: ${candidates.refused ? 'Octane refused the escaped name' : 'no exact match for the escaped name'}; searching again with a wildcard pattern`
+  );
   return api.list('defects', {
     query: and(like('name', name), idEq('release', releaseId)),
     fields: CANDIDATE_FIELDS,
@@ -79,7 +82,11 @@ export async function confirmCandidates(
 
 /** The defect phases, indexed once for every phase comparison of the run. */
 export async function listDefectPhases(api: OctaneApi): Promise<PhaseIndex> {
-  const page = await api.list('phases', { query: eq('entity', 'defect'), fields: ['id', 'name', 'logical_name', 'metaphase'], limit: 1000 });
+  const page = await api.list('phases', {
+    query: eq('entity', 'defect'),
+    fields: ['id', 'name', 'logical_name', 'metaphase'],
+    limit: 1000
+  });
   return new PhaseIndex(page.data);
 }
 
@@ -125,10 +132,15 @@ export async function chooseDuplicate(
     log.warning(`Dedupe: ${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
   }
   const open = openDuplicates(candidates.data, name, releaseId, phases, doneMetaphases);
-  if (open.length > MAX_OPEN_READ) log.warning(`Dedupe: ${open.length} open defects have this name; only the newest ${MAX_OPEN_READ} were checked for this action's marker`);
+  if (open.length > MAX_OPEN_READ)
+    log.warning(
+      `Dedupe: ${open.length} open defects have this name; only the newest ${MAX_OPEN_READ} were checked for this action's marker`
+    );
   const { ours, notOurs } = await splitByMarker(api, open.slice(0, MAX_OPEN_READ));
   if (notOurs.length > 0) {
-    log.info(`Dedupe: open defect${notOurs.length > 1 ? 's' : ''} ${notOurs.map((d) => d.entity.id).join(', ')} of this name ${notOurs.length > 1 ? 'were' : 'was'} not filed by this action (no creation marker); left alone`);
+    log.info(
+      `Dedupe: open defect${notOurs.length > 1 ? 's' : ''} ${notOurs.map((d) => d.entity.id).join(', ')} of this name ${notOurs.length > 1 ? 'were' : 'was'} not filed by this action (no creation marker); left alone`
+    );
   }
   const duplicate = ours[0];
   log.info(
@@ -142,7 +154,10 @@ export async function chooseDuplicate(
 
 /** The open defects this action filed (creation marker in the description) and the others, each newest first. */
 export async function splitByMarker(api: OctaneApi, open: Duplicate[]): Promise<{ ours: Duplicate[]; notOurs: Duplicate[] }> {
-  const descriptions = await readDescriptions(api, open.map((d) => d.entity.id));
+  const descriptions = await readDescriptions(
+    api,
+    open.map((d) => d.entity.id)
+  );
   const ours: Duplicate[] = [];
   const notOurs: Duplicate[] = [];
   for (const d of open) (carriesCreationMarker(descriptions.get(d.entity.id)) ? ours : notOurs).push(d);

@@ -89,7 +89,8 @@ function runContextHtml(ctx: RunContext): string {
   lines.push(`Run: ${runLinkHtml(ctx)}`);
   const commitUrl = `${ctx.repositoryUrl}/commit/${encodeURIComponent(ctx.commit)}`;
   lines.push(`Commit: ${ctx.commit ? safeLink(commitUrl, ctx.commit) : ''}`);
-  const pr = ctx.prNumber !== undefined ? ` (${safeLink(`${ctx.repositoryUrl}/pull/${ctx.prNumber}`, `pull request #${ctx.prNumber}`)})` : '';
+  const pr =
+    ctx.prNumber !== undefined ? ` (${safeLink(`${ctx.repositoryUrl}/pull/${ctx.prNumber}`, `pull request #${ctx.prNumber}`)})` : '';
   lines.push(`Ref: ${escapeHtml(ctx.ref)}${pr}`);
   lines.push(`Actor: ${escapeHtml(ctx.actor)}`);
   lines.push(`Event: ${escapeHtml(ctx.event)}`);

@@ -23,15 +23,28 @@ export interface Evidence {
 }
 
 /** Never rejects: a problem with a file is a warning, and an unexpected one costs only the evidence. */
-export async function readEvidence(settings: Pick<CreateDefectSettings, 'attachments' | 'testResults'>, workspace: string, log: Log): Promise<Evidence> {
+export async function readEvidence(
+  settings: Pick<CreateDefectSettings, 'attachments' | 'testResults'>,
+  workspace: string,
+  log: Log
+): Promise<Evidence> {
   const [plan, tests] = await Promise.all([
-    planAttachments(settings.attachments, workspace).catch((e: unknown) => ({ files: [], warnings: [`attachments: the files could not be listed (${message(e)})`] })),
-    readTests(settings.testResults, workspace).catch((e: unknown) => ({ results: undefined, warnings: [`test-results: the reports could not be read (${message(e)})`] }))
+    planAttachments(settings.attachments, workspace).catch((e: unknown) => ({
+      files: [],
+      warnings: [`attachments: the files could not be listed (${message(e)})`]
+    })),
+    readTests(settings.testResults, workspace).catch((e: unknown) => ({
+      results: undefined,
+      warnings: [`test-results: the reports could not be read (${message(e)})`]
+    }))
   ]);
   for (const warning of [...plan.warnings, ...tests.warnings]) log.warning(warning);
   if (plan.files.length > 0) log.info(`Attachments: ${plan.files.map((f) => JSON.stringify(f.shown)).join(', ')}`);
   const r = tests.results;
-  if (r) log.info(`Test results: ${r.tests} tests, ${r.failures} failures, ${r.errors} errors, ${r.skipped} skipped in ${r.reports} report${r.reports === 1 ? '' : 's'}`);
+  if (r)
+    log.info(
+      `Test results: ${r.tests} tests, ${r.failures} failures, ${r.errors} errors, ${r.skipped} skipped in ${r.reports} report${r.reports === 1 ? '' : 's'}`
+    );
   return { files: plan.files, uploaded: [], ...(r ? { tests: r, html: failedTestsHtml(r) } : {}) };
 }
 

@@ -58,7 +58,8 @@ export async function createExactlyOnce(
             ? `Creating the defect: Octane accepted it but its answer could not be read (${e.message}); looking for it`
             : `Creating the defect: outcome unknown (${e.message}); looking for it before trying again`,
         lookingLate: `No defect carries the creation token yet; looking once more in ${LATE_WRITE_WAIT_MS / 1000} s in case Octane stores it late`,
-        recovered: (entity) => `Recovered: defect ${entity.id} was created by that request (found by its creation token); not creating another`,
+        recovered: (entity) =>
+          `Recovered: defect ${entity.id} was created by that request (found by its creation token); not creating another`,
         resending: (next, most) => `Not found: the request did not create it; sending it again (attempt ${next} of ${most})`,
         // A cancelled run asks Octane nothing more, so the user is told where to look.
         cancelled: () =>
@@ -178,7 +179,11 @@ function defaultWords<T>(what: string): OnceWords<T> {
  * most MAX_CREATE_POSTS sends, and none after an unreadable 2xx (it went through). A cancelled run
  * asks nothing more. A readable refusal is the caller's to handle.
  */
-export async function writeOnce<T>(log: Log, write: OnceWrite<T>, sleep: (ms: number) => Promise<void> = wait): Promise<{ value: T; recovered: boolean }> {
+export async function writeOnce<T>(
+  log: Log,
+  write: OnceWrite<T>,
+  sleep: (ms: number) => Promise<void> = wait
+): Promise<{ value: T; recovered: boolean }> {
   const words: OnceWords<T> = { ...defaultWords<T>(write.what), ...write.words };
   for (let sent = 1; ; sent++) {
     let value: T;
@@ -212,7 +217,12 @@ export async function writeOnce<T>(log: Log, write: OnceWrite<T>, sleep: (ms: nu
   }
 }
 
-async function findLate<T>(log: Log, write: OnceWrite<T>, words: OnceWords<T>, sleep: (ms: number) => Promise<void>): Promise<T | undefined> {
+async function findLate<T>(
+  log: Log,
+  write: OnceWrite<T>,
+  words: OnceWords<T>,
+  sleep: (ms: number) => Promise<void>
+): Promise<T | undefined> {
   if (words.lookingLate) log.info(words.lookingLate);
   await sleep(LATE_WRITE_WAIT_MS);
   return write.find();

@@ -71,7 +71,9 @@ export async function checkExtraReferences(api: OctaneApi, fields: Record<string
   const asked = [...byCollection].flatMap(([collection, ids]) =>
     Array.from({ length: Math.ceil(ids.length / CHUNK) }, (_, i) => ({ collection, ids: ids.slice(i * CHUNK, (i + 1) * CHUNK) }))
   );
-  const pages = await Promise.all(asked.map(({ collection, ids }) => api.list(collection, { query: idIn('id', ids), fields: ['id'], limit: ids.length })));
+  const pages = await Promise.all(
+    asked.map(({ collection, ids }) => api.list(collection, { query: idIn('id', ids), fields: ['id'], limit: ids.length }))
+  );
 
   const found = new Set<string>();
   pages.forEach((page, i) => {
@@ -89,5 +91,6 @@ export async function checkExtraReferences(api: OctaneApi, fields: Record<string
   if (problems.length > 0) {
     throw LookupError.of('extra-fields', `${problems.join('; ')}. The real create would be refused (400); fix extra-fields`);
   }
-  if (checkable.length > 0) log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
+  if (checkable.length > 0)
+    log.info(`extra-fields: ${checkable.length === 1 ? 'the reference exists' : `all ${checkable.length} references exist`}`);
 }

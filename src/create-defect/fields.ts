@@ -40,7 +40,12 @@ const nameOf = (e: Entity): string => JSON.stringify(textOf(e.name));
  * Resolves every field given by name. `release` is the release look-up of the same wave: sprint
  * and milestone wait for its answer only to confirm in code, their queries go out at once.
  */
-export async function resolveFieldNames(api: OctaneApi, names: FieldNames, releaseName: string, release: Promise<Resolved>): Promise<NamedFields> {
+export async function resolveFieldNames(
+  api: OctaneApi,
+  names: FieldNames,
+  releaseName: string,
+  release: Promise<Resolved>
+): Promise<NamedFields> {
   // The release's own failure is reported by its own look-up; here it only means "nothing to confirm against".
   const releaseId = release.then(
     (r) => r.id,
@@ -51,7 +56,16 @@ export async function resolveFieldNames(api: OctaneApi, names: FieldNames, relea
     owner: names.owner ? findOwner(api, names.owner) : none,
     sprint: names.sprint ? ofRelease(api, 'sprint', names.sprint, 'sprints', releaseName, releaseId) : none,
     milestone: names.milestone ? ofRelease(api, 'milestone', names.milestone, 'milestones', releaseName, releaseId) : none,
-    modules: Promise.all(names.applicationModules.map((n) => one(api, 'application-modules', n, { collection: 'product_areas', what: 'application modules', noun: 'application module', withParent: true }))),
+    modules: Promise.all(
+      names.applicationModules.map((n) =>
+        one(api, 'application-modules', n, {
+          collection: 'product_areas',
+          what: 'application modules',
+          noun: 'application module',
+          withParent: true
+        })
+      )
+    ),
     tags: Promise.all(names.tags.map((n) => one(api, 'tags', n, { collection: 'user_tags', what: 'tags', noun: 'tag' }))),
     priority: names.priority ? findPriority(api, names.priority) : none,
     feature: names.feature ? findFeature(api, names.feature) : none
@@ -117,7 +131,10 @@ function pick(input: string, name: string, matches: Entity[], kind: Pick<Kind, '
     const parent = kind.withParent ? refOf(e.parent) : undefined;
     return `${nameOf(e)} (id ${textOf(e.id)}${parent?.name ? `, under ${JSON.stringify(parent.name)}` : ''})`;
   };
-  throw LookupError.of(input, `Several ${kind.what} fit ${JSON.stringify(name)}: ${(sameCase.length > 1 ? sameCase : matches).map(show).join(', ')}; rename all but one in Octane.`);
+  throw LookupError.of(
+    input,
+    `Several ${kind.what} fit ${JSON.stringify(name)}: ${(sameCase.length > 1 ? sameCase : matches).map(show).join(', ')}; rename all but one in Octane.`
+  );
 }
 
 /** One entity by exact name (any case) in a collection. */
@@ -136,7 +153,10 @@ async function one(api: OctaneApi, input: string, name: string, kind: Kind): Pro
   const hit = pick(input, name, found.matches, kind);
   if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
   if (!found.complete) {
-    throw LookupError.of(input, `No ${kind.noun} named exactly ${JSON.stringify(name)} among the first ${found.rows.length} of ${found.total} similar names.`);
+    throw LookupError.of(
+      input,
+      `No ${kind.noun} named exactly ${JSON.stringify(name)} among the first ${found.rows.length} of ${found.total} similar names.`
+    );
   }
   const list = kind.listQuery ? await kind.listQuery() : await someOf(api, kind.collection, kind.what, ['id', 'name'], nameOf);
   if (list === undefined) throw LookupError.of(input, `Unknown ${kind.noun} ${JSON.stringify(name)}`);
@@ -197,7 +217,11 @@ async function findOwner(api: OctaneApi, given: string): Promise<Resolved> {
   const resolved = (e: Entity): Resolved => ({ id: textOf(e.id), name: label(e) });
   const byEmail = found.matches.filter((e) => fold(e.email) === wanted);
   if (byEmail.length === 1) return resolved(byEmail[0]!);
-  if (byEmail.length > 1) throw LookupError.of('owner', `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => textOf(e.id)).join(', ')}).`);
+  if (byEmail.length > 1)
+    throw LookupError.of(
+      'owner',
+      `Several workspace users have the email ${JSON.stringify(given)} (ids ${byEmail.map((e) => textOf(e.id)).join(', ')}).`
+    );
   const byName = found.matches;
   const exactCase = byName.filter((e) => typeof e.full_name === 'string' && e.full_name.normalize('NFC') === given.normalize('NFC'));
   const chosen = byName.length === 1 ? byName : exactCase.length === 1 ? exactCase : [];
@@ -210,10 +234,16 @@ async function findOwner(api: OctaneApi, given: string): Promise<Resolved> {
     );
   }
   if (!found.complete) {
-    throw LookupError.of('owner', `No workspace user with email or full name ${JSON.stringify(given)} among the first ${found.rows.length} of ${found.total} similar ones.`);
+    throw LookupError.of(
+      'owner',
+      `No workspace user with email or full name ${JSON.stringify(given)} among the first ${found.rows.length} of ${found.total} similar ones.`
+    );
   }
   const some = await someOf(api, 'workspace_users', 'workspace users', ['id', 'name', 'full_name', 'email'], label);
-  throw LookupError.of('owner', `Unknown owner ${JSON.stringify(given)} (no workspace user, API keys aside, has it as email or full name); users there: ${some}`);
+  throw LookupError.of(
+    'owner',
+    `Unknown owner ${JSON.stringify(given)} (no workspace user, API keys aside, has it as email or full name); users there: ${some}`
+  );
 }
 
 /** The priority list's node, by name or logical name, any case (like severity). */
@@ -241,7 +271,11 @@ async function findFeature(api: OctaneApi, given: string): Promise<Resolved> {
       listQuery: list
     });
   if (!ID.test(given)) return byName();
-  const page = await api.list('work_items', { query: and(idEq('id', given), eq('subtype', 'feature')), fields: ['id', 'name', 'subtype'], limit: 2 });
+  const page = await api.list('work_items', {
+    query: and(idEq('id', given), eq('subtype', 'feature')),
+    fields: ['id', 'name', 'subtype'],
+    limit: 2
+  });
   const hit = page.data.find((e) => textOf(e.id) === given && isFeature(e));
   if (hit) return { id: textOf(hit.id), name: textOf(hit.name) };
   try {
@@ -251,6 +285,9 @@ async function findFeature(api: OctaneApi, given: string): Promise<Resolved> {
   } catch (e) {
     // Only "unknown" becomes the joint message; an ambiguous name keeps its own (it lists the ids).
     if (!(e instanceof LookupError) || !e.message.startsWith('Unknown feature')) throw e;
-    throw LookupError.of('feature', `No feature with id ${given}, nor one named ${JSON.stringify(given)}, in the workspace; features there: ${await list()}`);
+    throw LookupError.of(
+      'feature',
+      `No feature with id ${given}, nor one named ${JSON.stringify(given)}, in the workspace; features there: ${await list()}`
+    );
   }
 }

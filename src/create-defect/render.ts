@@ -16,7 +16,10 @@ export interface CreateOutputs {
 /** In a dry run nothing exists yet: id and URL stay empty, created is false, nothing is attached. */
 export function createOutputs(r: CreateDefectResult): CreateOutputs {
   const tests = r.evidence?.tests;
-  const evidence = { attachments: JSON.stringify(r.evidence?.uploaded ?? []), 'failed-tests': tests ? String(tests.failures + tests.errors) : '' };
+  const evidence = {
+    attachments: JSON.stringify(r.evidence?.uploaded ?? []),
+    'failed-tests': tests ? String(tests.failures + tests.errors) : ''
+  };
   if (r.dryRun) return { 'defect-id': '', 'defect-url': '', created: 'false', ...evidence };
   return { 'defect-id': r.id ?? '', 'defect-url': r.url ?? '', created: r.created ? 'true' : 'false', ...evidence };
 }
@@ -60,13 +63,15 @@ export function createSummary(r: CreateDefectResult): string {
     out.push(
       r.reused.commentAdded
         ? "An open defect with this name already existed, so none was created; a comment with this run's link was added to it."
-        : 'An open defect with this name already existed, so none was created; the comment with this run\'s link may not have been added (Octane gave no clear answer).'
+        : "An open defect with this name already existed, so none was created; the comment with this run's link may not have been added (Octane gave no clear answer)."
     );
   } else {
     out.push('## Octane defect: created');
     out.push(`${title} (id ${escapeText(r.id ?? '')}) in release ${release}`);
     if (r.recovered) {
-      out.push('Octane gave no clear answer to the create request; the defect was found by its creation token afterwards, so it was not created twice.');
+      out.push(
+        'Octane gave no clear answer to the create request; the defect was found by its creation token afterwards, so it was not created twice.'
+      );
     }
   }
   const facts: string[][] = [];
@@ -80,7 +85,12 @@ export function createSummary(r: CreateDefectResult): string {
 
 /** Each input given by name, what it resolved to, and the ids sent. */
 function namedTable(r: CreateDefectResult): string {
-  const rows = (r.named ?? []).map((f) => [code(f.input), code(f.field), escapeCell(f.values.map((v) => v.name).join(', ')), code(f.values.map((v) => v.id).join(', '))]);
+  const rows = (r.named ?? []).map((f) => [
+    code(f.input),
+    code(f.field),
+    escapeCell(f.values.map((v) => v.name).join(', ')),
+    code(f.values.map((v) => v.id).join(', '))
+  ]);
   return table(['Input', 'Field', 'Resolved to', 'Id'], rows);
 }
 
@@ -95,5 +105,7 @@ const FIELD_VALUE_CHARS = 500;
 
 function shortened(value: string): string {
   const chars = Array.from(value);
-  return chars.length > FIELD_VALUE_CHARS ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)` : value;
+  return chars.length > FIELD_VALUE_CHARS
+    ? `${chars.slice(0, FIELD_VALUE_CHARS).join('')}… (${chars.length - FIELD_VALUE_CHARS} more characters)`
+    : value;
 }

@@ -80,16 +80,21 @@ export async function runCreateDefect(
     });
     log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
     if (r.root) log.info(`Backlog root: id ${r.root.id}`);
-    for (const f of r.named?.shown ?? []) log.info(`${f.input}: ${f.values.map((v) => `${JSON.stringify(v.name)} (id ${v.id})`).join(', ')}`);
+    for (const f of r.named?.shown ?? [])
+      log.info(`${f.input}: ${f.values.map((v) => `${JSON.stringify(v.name)} (id ${v.id})`).join(', ')}`);
     log.info(
       r.origin
         ? `Origin ${JSON.stringify(r.origin.name)}: id ${r.origin.id}`
         : `No ${JSON.stringify(ORIGIN_NAME)} node in the item-origin list; the origin is left unset`
     );
-    if (r.severity) log.info(`Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`);
+    if (r.severity)
+      log.info(
+        `Severity ${JSON.stringify(r.severity.name)}: id ${r.severity.id}${r.severity.logicalName ? ` (${r.severity.logicalName})` : ''}`
+      );
 
     const candidates = r.candidates ? await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id) : undefined;
-    const duplicate = candidates && r.phases ? await chooseDuplicate(api, log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
+    const duplicate =
+      candidates && r.phases ? await chooseDuplicate(api, log, candidates, name, r.release.id, r.phases, r.doneMetaphases) : undefined;
     return { ...r, duplicate };
   });
 
@@ -100,8 +105,25 @@ export async function runCreateDefect(
     token,
     extraHtml: evidence.html
   });
-  const fields = defectFields({ name, description, rootId: root?.id ?? '', releaseId: release.id, origin, severity, extra: settings.extraFields, named });
-  const base = { name, release, ...(severity ? { severity } : {}), ...(origin ? { origin } : {}), named: named?.shown ?? [], fields, evidence };
+  const fields = defectFields({
+    name,
+    description,
+    rootId: root?.id ?? '',
+    releaseId: release.id,
+    origin,
+    severity,
+    extra: settings.extraFields,
+    named
+  });
+  const base = {
+    name,
+    release,
+    ...(severity ? { severity } : {}),
+    ...(origin ? { origin } : {}),
+    named: named?.shown ?? [],
+    fields,
+    evidence
+  };
 
   return log.group(settings.dryRun ? 'Create defect (dry run)' : 'Create defect', async () => {
     if (duplicate) {
@@ -123,7 +145,15 @@ export async function runCreateDefect(
       const commentAdded = await addComment(api, log, { id, text: comment, token }, deps.sleep);
       log.info(`Reused open defect ${id}: ${url}`);
       const attached = await attachEvidence(api, log, id, evidence);
-      return { ...base, evidence: attached, dryRun: false, created: false, id, url, reused: { id, url, phase: duplicate.phase, commentAdded } };
+      return {
+        ...base,
+        evidence: attached,
+        dryRun: false,
+        created: false,
+        id,
+        url,
+        reused: { id, url, phase: duplicate.phase, commentAdded }
+      };
     }
     if (settings.dryRun) {
       await checkExtraReferences(api, settings.extraFields, log);

@@ -77,7 +77,9 @@ export async function readTestReports(files: FoundFile[]): Promise<ReadReports> 
       continue;
     }
     if (bytes + file.size > MAX_REPORTS_TOTAL_BYTES) {
-      warnings.push(`test-results: ${shown} (${mib(file.size)}) would bring the reports over ${mib(MAX_REPORTS_TOTAL_BYTES)} in all; it was left out`);
+      warnings.push(
+        `test-results: ${shown} (${mib(file.size)}) would bring the reports over ${mib(MAX_REPORTS_TOTAL_BYTES)} in all; it was left out`
+      );
       continue;
     }
     bytes += file.size;
@@ -187,7 +189,8 @@ class JUnitReader {
     this.parser.onattribute = (a) => {
       if (++this.attributes > MAX_ATTRIBUTES) throw new ReportError(`an element has more than ${MAX_ATTRIBUTES} attributes`);
       this.attributeChars += a.name.length + a.value.length;
-      if (this.heldChars + this.attributeChars > MAX_OPEN_ATTRIBUTE_CHARS) throw new ReportError('its open elements hold too many attribute characters');
+      if (this.heldChars + this.attributeChars > MAX_OPEN_ATTRIBUTE_CHARS)
+        throw new ReportError('its open elements hold too many attribute characters');
     };
     this.parser.onopentag = (tag) => {
       this.openChars.push(this.attributeChars);
@@ -292,7 +295,13 @@ function cut(text: string, max: number): string {
 }
 
 function firstLine(message: string): string {
-  return cut(message.split('\n').filter((l) => l.trim() !== '').join('; '), 200);
+  return cut(
+    message
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .join('; '),
+    200
+  );
 }
 
 /** The description's "Failed tests" section (HTML, every text escaped). */

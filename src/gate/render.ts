@@ -69,7 +69,10 @@ function conditionsJson(conditions: ConditionResult[]): string {
  * leave of OUTPUTS_BUDGET_BYTES (the counts are never cut). `listed` says how many that is.
  */
 export function outputDefects(r: GateResult): { json: string; listed: number } {
-  const others = Object.entries(countOutputs(r)).reduce((n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value), utf16Bytes('defects'));
+  const others = Object.entries(countOutputs(r)).reduce(
+    (n, [name, value]) => n + utf16Bytes(name) + utf16Bytes(value),
+    utf16Bytes('defects')
+  );
   let room = OUTPUTS_BUDGET_BYTES - others - utf16Bytes('[]');
   const items: string[] = [];
   for (const { id, name, phase, severity, url } of r.defects ?? []) {
@@ -99,14 +102,17 @@ function conditionsSection(r: GateResult): string {
 }
 
 function filterSection(r: GateResult): string {
-  const names = (list: { name: string; id: string }[]): string => list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
+  const names = (list: { name: string; id: string }[]): string =>
+    list.map((x) => `${escapeText(x.name)} (id ${escapeText(x.id)})`).join(', ');
   const rows = [
     ['Release', `${escapeText(r.release.name)} (id ${escapeText(r.release.id)})`],
     ['Phases', names(r.phases)],
     ['Severities', r.allSeverities ? 'every severity' : names(r.severities)],
     ...(r.scopes ?? []).map((s) => [escapeText(s.label.charAt(0).toUpperCase() + s.label.slice(1)), names(s.values)]),
     ...(r.createdAfter ? [['Created after', `${escapeText(r.createdAfter.at.toISOString())} (${escapeText(r.createdAfter.text)})`]] : []),
-    ...(r.conditionsGiven ? [] : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
+    ...(r.conditionsGiven
+      ? []
+      : [['Passes when', `count ${escapeText(r.operator)} ${r.threshold} (${escapeText(describeOperator(r.operator))} ${r.threshold})`]]),
     ['Query', code(r.query)]
   ];
   return ['### Filter', '', table(['Setting', 'Value'], rows)].join('\n');
@@ -145,9 +151,21 @@ function breakdownSection(r: GateResult): string {
   const byPhase = [...(r.countsByPhase ?? [])];
   const cell = (t: Tally): string => (t.exact ? String(t.n) : `at least ${t.n}`);
   const parts = ['### Breakdown', ''];
-  parts.push(table(['Severity', 'Defects'], bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+  parts.push(
+    table(
+      ['Severity', 'Defects'],
+      bySeverity.map(([k, t]) => [escapeCell(k), cell(t)]),
+      ['left', 'right']
+    )
+  );
   parts.push('');
-  parts.push(table(['Phase', 'Defects'], byPhase.map(([k, t]) => [escapeCell(k), cell(t)]), ['left', 'right']));
+  parts.push(
+    table(
+      ['Phase', 'Defects'],
+      byPhase.map(([k, t]) => [escapeCell(k), cell(t)]),
+      ['left', 'right']
+    )
+  );
   const exact = (list: Array<[string, Tally]>): boolean => list.every(([, t]) => t.exact);
   if (!exact(bySeverity) || !exact(byPhase)) {
     parts.push(
@@ -159,7 +177,9 @@ function breakdownSection(r: GateResult): string {
   }
   const pie = (list: Array<[string, Tally]>): Array<[string, number]> => list.map(([k, t]) => [k, t.n]);
   const slices = severitySlices(r);
-  const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter((c) => c !== '');
+  const charts = [mermaidPie('Defects by severity', slices.counts, slices.colours), mermaidPie('Defects by phase', pie(byPhase))].filter(
+    (c) => c !== ''
+  );
   for (const c of charts) parts.push('', c);
   return parts.join('\n');
 }
@@ -178,7 +198,9 @@ function defectsSection(r: GateResult, roomBytes: number): string {
   let room = roomBytes - Buffer.byteLength(parts.join('\n')) - Buffer.byteLength(header) - 1024;
   const rows: string[] = [];
   for (const d of defects) {
-    const row = table(['', '', '', ''], [[link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split('\n')[2]!;
+    const row = table(['', '', '', ''], [[link(d.id, d.url), escapeCell(d.name), escapeCell(d.phase), escapeCell(d.severity)]]).split(
+      '\n'
+    )[2]!;
     const cost = Buffer.byteLength(row) + 1;
     if (cost > room) break;
     room -= cost;
@@ -215,7 +237,14 @@ const FALLBACK_VERDICT_CHARS = 2000;
  * phase names), only the heading and the verdict, cut to FALLBACK_VERDICT_CHARS, are kept.
  */
 export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?: boolean } = {}): string {
-  const parts = [heading(r, failOnGate), '', `**${escapeText(gateVerdict(r))}**`, '', ...(r.conditionsGiven ? [conditionsSection(r), ''] : []), filterSection(r)];
+  const parts = [
+    heading(r, failOnGate),
+    '',
+    `**${escapeText(gateVerdict(r))}**`,
+    '',
+    ...(r.conditionsGiven ? [conditionsSection(r), ''] : []),
+    filterSection(r)
+  ];
   if (!r.dryRun && r.count !== undefined) {
     parts.push('', breakdownSection(r), '');
     const room = SUMMARY_BUDGET_BYTES - Buffer.byteLength(parts.join('\n')) - 1;
@@ -227,7 +256,10 @@ export function gateSummary(r: GateResult, { failOnGate = true }: { failOnGate?:
   if (Buffer.byteLength(summary) <= SUMMARY_BUDGET_BYTES) return summary;
   // The verdict says what decided (conditions or threshold); its filter part is what made the summary large.
   const verdict = Array.from(gateVerdict(r));
-  const line = verdict.length > FALLBACK_VERDICT_CHARS ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)` : verdict.join('');
+  const line =
+    verdict.length > FALLBACK_VERDICT_CHARS
+      ? `${verdict.slice(0, FALLBACK_VERDICT_CHARS).join('')}… (${verdict.length - FALLBACK_VERDICT_CHARS} more characters)`
+      : verdict.join('');
   return (
     [
       heading(r, failOnGate),

@@ -94,7 +94,8 @@ function reconcile(whole: Tally, bySeverity: Map<string, Tally>, byPhase: Map<st
     w = split ?? { n: Math.max(w.n, sev.n, ph.n), exact: false };
   }
   if (w.exact) {
-    if (sev.n > w.n || ph.n > w.n || (ph.exact && ph.n !== w.n) || (!allSeverities && sev.exact && sev.n !== w.n)) throw disagree(w, sev, ph);
+    if (sev.n > w.n || ph.n > w.n || (ph.exact && ph.n !== w.n) || (!allSeverities && sev.exact && sev.n !== w.n))
+      throw disagree(w, sev, ph);
   }
   const settle = (parts: Map<string, Tally>, sum: Tally): Map<string, Tally> =>
     w.exact && !sum.exact && sum.n === w.n ? new Map([...parts].map(([k, t]) => [k, { n: t.n, exact: true }])) : parts;
@@ -149,7 +150,8 @@ async function settleByListing(
     for (const e of data) {
       const id = e.id ?? '';
       // A row without an id, or seen twice, means the pages shift under us: the count could be off.
-      if (!id || ids.has(id)) throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
+      if (!id || ids.has(id))
+        throw new Error(`Octane's pages of the gate query overlap or lack ids; the defects may be changing. Run the gate again.`);
       ids.add(id);
     }
     short = data.length < limit;
@@ -170,7 +172,9 @@ async function settleByListing(
       `Octane flagged the count as not exact (exceeds_total_count) and at least ${Math.max(atLeast, ids.size)} defects match; settling count ${settings.operator} ${settings.threshold} would need listing ${need} of them, more than the ${cap} the gate lists. Use a threshold below ${cap} or narrow the filter.`
     );
   }
-  log.info(`Listed ${ids.size} matches, more than the threshold ${settings.threshold}: the count is at least ${Math.max(atLeast, ids.size)}.`);
+  log.info(
+    `Listed ${ids.size} matches, more than the threshold ${settings.threshold}: the count is at least ${Math.max(atLeast, ids.size)}.`
+  );
   return { n: Math.max(atLeast, ids.size), exact: false };
 }
 
@@ -208,9 +212,11 @@ const NO_GROUPS = new Error('the client has no grouping resource');
 function defectWave(api: OctaneApi, query: string, limit: number): Promise<DefectAnswers> {
   const grouped = (groupBy: string): Promise<Settled<Group[]>> =>
     api.groups ? settled(api.groups('defects', { query, groupBy })) : Promise.resolve({ ok: false, error: NO_GROUPS });
-  return Promise.all([settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })), grouped('severity'), grouped('phase')]).then(
-    ([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase })
-  );
+  return Promise.all([
+    settled(api.list('defects', { query, fields: LIST_FIELDS, limit, orderBy: LIST_ORDER })),
+    grouped('severity'),
+    grouped('phase')
+  ]).then(([list, bySeverity, byPhase]) => ({ list, bySeverity, byPhase }));
 }
 
 /** A server without the grouping resource, or one whose answer the client could not read: count the parts instead. */
@@ -230,7 +236,10 @@ function fromGroups(groups: Group[], parts: Resolved[], whole: Tally, none: bool
   for (const g of groups) {
     let key: string | undefined;
     if (g.value === null) key = none ? NO_SEVERITY : undefined;
-    else key = parts.find((p) => p.id === g.value!.id)?.id ?? parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value!.logical_name)?.id;
+    else
+      key =
+        parts.find((p) => p.id === g.value!.id)?.id ??
+        parts.find((p) => p.logicalName !== undefined && p.logicalName === g.value!.logical_name)?.id;
     if (key === undefined) return undefined;
     counts.set(key, (counts.get(key) ?? 0) + g.count);
   }
@@ -268,7 +277,13 @@ function byName(counts: Map<string, Tally>, parts: Resolved[]): Map<string, Tall
 function conditionSpecs(settings: GateSettings): ConditionSpec[] {
   return (
     settings.conditions ?? [
-      { text: `total ${settings.operator} ${settings.threshold}`, which: 'total', operator: settings.operator, threshold: settings.threshold, level: 'fail' }
+      {
+        text: `total ${settings.operator} ${settings.threshold}`,
+        which: 'total',
+        operator: settings.operator,
+        threshold: settings.threshold,
+        level: 'fail'
+      }
     ]
   );
 }
@@ -327,28 +342,46 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       release: releaseFound,
       phases: lookUpPhases(api, settings.phases),
       severities: lookUpSeverities(api, settings.severities),
-      scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api, releaseValue)]))) as Promise<Record<string, Checked<Resolved[]>>>
+      scopes: resolveAll(Object.fromEntries(specs.map((s, i) => [String(i), s.lookUp(api, releaseValue)]))) as Promise<
+        Record<string, Checked<Resolved[]>>
+      >
     });
     log.info(`Release: ${oneLine(r.release.value.name)} (id ${oneLine(r.release.value.id)})`);
     log.info(`Phases: ${names(r.phases.value)}`);
     log.info(`Severities: ${allSeverities ? 'every severity' : names(r.severities.value)}`);
     specs.forEach((s, i) => log.info(`${s.label[0]!.toUpperCase()}${s.label.slice(1)}: ${names(r.scopes[String(i)]!.value)}`));
-    if (settings.scopes?.createdAfter) log.info(`Created after: ${settings.scopes.createdAfter.at.toISOString()} (${oneLine(settings.scopes.createdAfter.text)})`);
+    if (settings.scopes?.createdAfter)
+      log.info(`Created after: ${settings.scopes.createdAfter.at.toISOString()} (${oneLine(settings.scopes.createdAfter.text)})`);
     return r;
   });
   const release = found.release.value;
   const phases = found.phases.value;
   const severities = found.severities.value;
-  const scopes: ScopeResult[] = specs.map((s, i) => ({ input: s.input, label: s.label, field: s.field, values: found.scopes[String(i)]!.value }));
+  const scopes: ScopeResult[] = specs.map((s, i) => ({
+    input: s.input,
+    label: s.label,
+    field: s.field,
+    values: found.scopes[String(i)]!.value
+  }));
   const conditions = resolveConditions(conditionSpecs(settings), severities, !allSeverities);
-  const confirmed = found.release.exact && found.phases.exact && found.severities.exact && Object.values(found.scopes).every((c) => c.exact);
+  const confirmed =
+    found.release.exact && found.phases.exact && found.severities.exact && Object.values(found.scopes).every((c) => c.exact);
 
   /** The query with ids, and with `severity` in place of the severity filter when given. */
   const byIds = (severity?: string): string =>
     and(
       idEq('release', release.id),
-      idIn('phase', phases.map((p) => p.id)),
-      severity ?? (allSeverities ? undefined : idIn('severity', severities.map((s) => s.id))),
+      idIn(
+        'phase',
+        phases.map((p) => p.id)
+      ),
+      severity ??
+        (allSeverities
+          ? undefined
+          : idIn(
+              'severity',
+              severities.map((s) => s.id)
+            )),
       ...scopeIdFilters(scopes),
       created
     );
@@ -408,7 +441,9 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     // part's page carries its own flag, which a grouping does not.
     const perPart = async (sev: boolean, ph: boolean) => {
       const [s, p] = await Promise.all([
-        sev ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 }))) : undefined,
+        sev
+          ? Promise.all(severities.map((x) => api.list('defects', { query: byIds(idEq('severity', x.id)), fields: ['id'], limit: 1 })))
+          : undefined,
         ph
           ? Promise.all(
               phases.map((x) =>
@@ -416,7 +451,12 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
                   query: and(
                     idEq('release', release.id),
                     idEq('phase', x.id),
-                    allSeverities ? undefined : idIn('severity', severities.map((v) => v.id)),
+                    allSeverities
+                      ? undefined
+                      : idIn(
+                          'severity',
+                          severities.map((v) => v.id)
+                        ),
                     ...scopeIdFilters(scopes),
                     created
                   ),
@@ -450,7 +490,14 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
       let t = countOf(c, counts);
       let passed = judge(t, c.operator, c.threshold);
       if (passed === undefined) {
-        const q = c.severities ? byIds(idIn('severity', c.severities.map((s) => s.id))) : query;
+        const q = c.severities
+          ? byIds(
+              idIn(
+                'severity',
+                c.severities.map((s) => s.id)
+              )
+            )
+          : query;
         const listed = await settleByListing(api, q, t.n, c, log);
         if (!c.severities) {
           counts = reconcile(listed, counts.bySeverity, counts.byPhase, allSeverities);
@@ -476,7 +523,9 @@ export async function runGate(settings: GateSettings, api: OctaneApi, log: Log):
     const failedAt = (level: 'fail' | 'warn'): boolean => conditions.some((c) => c.level === level && c.passed === false);
     const outcome: GateOutcome = failedAt('fail') ? 'failed' : failedAt('warn') ? 'warned' : 'passed';
 
-    const { listed, pages } = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) => byIds(idEq('severity', id)));
+    const { listed, pages } = await listDefects(api, page, phases, severities, counts.bySeverity, limit, (id) =>
+      byIds(idEq('severity', id))
+    );
     checkRows(counts, page, limit, pages, severities, phases, allSeverities);
     const result: GateResult = {
       ...base,
@@ -527,7 +576,9 @@ async function listDefects(
     }
     room -= want;
   }
-  const pages = await Promise.all(fetch.map((f) => api.list('defects', { query: severityQuery(f.id), fields: LIST_FIELDS, limit: f.limit, orderBy: ['id'] })));
+  const pages = await Promise.all(
+    fetch.map((f) => api.list('defects', { query: severityQuery(f.id), fields: LIST_FIELDS, limit: f.limit, orderBy: ['id'] }))
+  );
   fetch.forEach((f, i) => rowsOf.set(f.id, [...(rowsOf.get(f.id) ?? []), ...pages[i]!.data]));
 
   const phaseName = new Map(phases.map((p) => [p.id, p.name]));
@@ -568,7 +619,15 @@ interface SeverityPage {
  * lower bound: the list page for every severity and phase, a severity's page for its severity. Rows whose
  * field is not a readable reference to one of the gate's nodes cannot be placed and only widen that range.
  */
-function checkRows(counts: Counts, list: Page, limit: number, pages: SeverityPage[], severities: Resolved[], phases: Resolved[], allSeverities: boolean): void {
+function checkRows(
+  counts: Counts,
+  list: Page,
+  limit: number,
+  pages: SeverityPage[],
+  severities: Resolved[],
+  phases: Resolved[],
+  allSeverities: boolean
+): void {
   const knownSeverity = new Set(severities.map((s) => s.id));
   const knownPhase = new Set(phases.map((p) => p.id));
   /** Distinct ids per part, and how many rows could not be placed (no id, or a field that is not one of the gate's nodes). */
@@ -598,7 +657,8 @@ function checkRows(counts: Counts, list: Page, limit: number, pages: SeverityPag
   const all = seen([...list.data, ...pages.flatMap((p) => p.page.data)]);
   // A part without a count is 0 (outside the filter); "(no severity)" without one is known only beside exact counts.
   const sevExact = counts.whole.exact && sumOf(counts.bySeverity.values()).exact;
-  const countOf = (m: Map<string, Tally>, key: string): Tally => m.get(key) ?? { n: 0, exact: key !== NO_SEVERITY || !allSeverities || sevExact };
+  const countOf = (m: Map<string, Tally>, key: string): Tally =>
+    m.get(key) ?? { n: 0, exact: key !== NO_SEVERITY || !allSeverities || sevExact };
   const label = (what: string, key: string) => (key === NO_SEVERITY ? NO_SEVERITY : `${what} id ${oneLine(key)}`);
   const bad: string[] = [];
   const atMost = (what: string, m: Map<string, Tally>, rows: Map<string, Set<string>>) => {
@@ -613,11 +673,13 @@ function checkRows(counts: Counts, list: Page, limit: number, pages: SeverityPag
   const whole = (what: string, m: Map<string, Tally>, rows: Map<string, Set<string>>, unplaced: number, key: string) => {
     const t = countOf(m, key);
     const n = rows.get(key)?.size ?? 0;
-    if ((t.exact && n > t.n) || n + unplaced < t.n) bad.push(`${label(what, key)}: all ${n} listed, ${t.exact ? '' : 'at least '}${t.n} counted`);
+    if ((t.exact && n > t.n) || n + unplaced < t.n)
+      bad.push(`${label(what, key)}: all ${n} listed, ${t.exact ? '' : 'at least '}${t.n} counted`);
   };
   if (list.data.length < limit) {
     const page = seen(list.data);
-    for (const k of new Set([...counts.bySeverity.keys(), ...page.sev.keys()])) whole('severity', counts.bySeverity, page.sev, page.unplaced.sev, k);
+    for (const k of new Set([...counts.bySeverity.keys(), ...page.sev.keys()]))
+      whole('severity', counts.bySeverity, page.sev, page.unplaced.sev, k);
     for (const k of new Set([...counts.byPhase.keys(), ...page.ph.keys()])) whole('phase', counts.byPhase, page.ph, page.unplaced.ph, k);
   }
   for (const p of pages) if (p.page.data.length < p.limit) whole('severity', counts.bySeverity, all.sev, all.unplaced.sev, p.id);

@@ -2,7 +2,16 @@
 // created-after. Each named scope is a look-up in the gate's first wave and a cross filter on the defects.
 import type { OctaneApi } from '../octane/api.js';
 import { after, cross, idIn } from '../octane/query.js';
-import { DEFECT_TYPE_FILTER, findNamedIn, lookUpDefectTypes, namedFilter, nodeFilter, releaseFilter, type Checked, type Resolved } from '../lookups.js';
+import {
+  DEFECT_TYPE_FILTER,
+  findNamedIn,
+  lookUpDefectTypes,
+  namedFilter,
+  nodeFilter,
+  releaseFilter,
+  type Checked,
+  type Resolved
+} from '../lookups.js';
 import type { GateScopes } from '../settings.js';
 
 /** A named scope as the gate uses it: the input, the defect field, and the look-up's filter. */
@@ -35,7 +44,14 @@ export interface ScopeResult {
 export function scopeSpecs(scopes: GateScopes | undefined, releaseName: string): ScopeSpec[] {
   if (!scopes) return [];
   const inRelease = cross('release', releaseFilter(releaseName));
-  const named = (input: string, label: string, field: string, collection: 'teams' | 'milestones' | 'sprints' | 'product_areas' | 'user_tags', names: string[], within?: string): ScopeSpec => ({
+  const named = (
+    input: string,
+    label: string,
+    field: string,
+    collection: 'teams' | 'milestones' | 'sprints' | 'product_areas' | 'user_tags',
+    names: string[],
+    within?: string
+  ): ScopeSpec => ({
     input,
     label,
     field,
@@ -47,7 +63,8 @@ export function scopeSpecs(scopes: GateScopes | undefined, releaseName: string):
   if (scopes.teams.length) out.push(named('teams', 'teams', 'team', 'teams', scopes.teams));
   if (scopes.milestones.length) out.push(named('milestones', 'milestones', 'milestone', 'milestones', scopes.milestones, inRelease));
   if (scopes.sprints.length) out.push(named('sprints', 'sprints', 'sprint', 'sprints', scopes.sprints, inRelease));
-  if (scopes.applicationModules.length) out.push(named('application-modules', 'application modules', 'product_areas', 'product_areas', scopes.applicationModules));
+  if (scopes.applicationModules.length)
+    out.push(named('application-modules', 'application modules', 'product_areas', 'product_areas', scopes.applicationModules));
   if (scopes.defectTypes.length) {
     out.push({
       input: 'defect-types',
@@ -69,5 +86,10 @@ export function createdAfterFilter(scopes: GateScopes | undefined): string | und
 
 /** The scopes' parts of the id query. */
 export function scopeIdFilters(results: ScopeResult[]): string[] {
-  return results.map((s) => idIn(s.field, s.values.map((v) => v.id)));
+  return results.map((s) =>
+    idIn(
+      s.field,
+      s.values.map((v) => v.id)
+    )
+  );
 }

@@ -14,8 +14,12 @@ function plural(n: number, one: string, many: string): string {
 /** `release X, phases A/B, severities C/D, teams E/F, created after T` on one line: every part of the filter. */
 export function filterText(r: GateResult): string {
   const phases = r.phases.map((p) => oneLine(p.name)).join('/');
-  const severities = r.allSeverities ? 'every severity' : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
-  const scopes = (r.scopes ?? []).map((s) => `, ${s.values.length === 1 ? singular(s.label) : s.label} ${s.values.map((v) => oneLine(v.name)).join('/')}`).join('');
+  const severities = r.allSeverities
+    ? 'every severity'
+    : `${r.severities.length === 1 ? 'severity' : 'severities'} ${r.severities.map((s) => oneLine(s.name)).join('/')}`;
+  const scopes = (r.scopes ?? [])
+    .map((s) => `, ${s.values.length === 1 ? singular(s.label) : s.label} ${s.values.map((v) => oneLine(v.name)).join('/')}`)
+    .join('');
   const created = r.createdAfter ? `, created after ${r.createdAfter.at.toISOString()}` : '';
   return `release ${oneLine(r.release.name)}, ${r.phases.length === 1 ? 'phase' : 'phases'} ${phases}, ${severities}${scopes}${created}`;
 }
@@ -54,10 +58,13 @@ function conditionsVerdict(r: GateResult, conditions: ConditionResult[]): string
   const where = `${capitalized(filterText(r))}`;
   const n = conditions.length;
   const plural = (k: number): string => `${k} ${k === 1 ? 'condition' : 'conditions'}`;
-  if (r.dryRun || r.count === undefined) return `Dry run: would check ${plural(n)}: ${conditions.map((c) => oneLine(c.condition)).join('; ')}. ${where}`;
+  if (r.dryRun || r.count === undefined)
+    return `Dry run: would check ${plural(n)}: ${conditions.map((c) => oneLine(c.condition)).join('; ')}. ${where}`;
   const failed = conditions.filter((c) => c.passed === false && c.level === 'fail');
   const warned = conditions.filter((c) => c.passed === false && c.level === 'warn');
-  if (failed.length > 0) return `Gate failed: ${failed.length} of ${plural(n)} ${failed.length === 1 ? 'fails' : 'fail'}: ${failed.map(conditionText).join('; ')}. ${where}`;
-  if (warned.length > 0) return `Gate warned: ${warned.length} of ${plural(n)} ${warned.length === 1 ? 'warns' : 'warn'}: ${warned.map(conditionText).join('; ')}. ${where}`;
+  if (failed.length > 0)
+    return `Gate failed: ${failed.length} of ${plural(n)} ${failed.length === 1 ? 'fails' : 'fail'}: ${failed.map(conditionText).join('; ')}. ${where}`;
+  if (warned.length > 0)
+    return `Gate warned: ${warned.length} of ${plural(n)} ${warned.length === 1 ? 'warns' : 'warn'}: ${warned.map(conditionText).join('; ')}. ${where}`;
   return `Gate passed: ${n === 1 ? 'the condition holds' : `all ${n} conditions hold`} (${countText(r.count, r.countExact !== false)} in all). ${where}`;
 }

@@ -6,11 +6,7 @@ const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
 const PEM_END = '-----END CERTIFICATE-----';
 
 /** The PEM text; undefined when the input is empty or has a problem (reported). */
-export function readCaCertificate(
-  text: string,
-  readFile: (path: string) => string,
-  { report, show }: ProblemReport
-): string | undefined {
+export function readCaCertificate(text: string, readFile: (path: string) => string, { report, show }: ProblemReport): string | undefined {
   if (text === '') return undefined;
   if (text.includes(PEM_BEGIN)) {
     if (!text.includes(PEM_END)) {
@@ -26,7 +22,9 @@ export function readCaCertificate(
     return undefined;
   }
   if (/[\r\n]/.test(text)) {
-    report(`is neither PEM text (it has no "${PEM_BEGIN}" line) nor a file path (it has line breaks); give PEM text or the path of a PEM file`);
+    report(
+      `is neither PEM text (it has no "${PEM_BEGIN}" line) nor a file path (it has line breaks); give PEM text or the path of a PEM file`
+    );
     return undefined;
   }
   let content: string;

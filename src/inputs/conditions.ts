@@ -80,7 +80,8 @@ function parseWhich(text: string): { which: 'total' | string[] } | { problem: st
   const names = t.split(',').map((n) => n.trim().replace(/\s+/g, ' '));
   if (names.some((n) => n === '')) return problem(`has an empty severity name in ${JSON.stringify(t)}`);
   if (names.some((n) => n.toLowerCase() === 'total')) return problem('`total` stands alone: it already counts every severity');
-  if (names.some((n) => Array.from(n).length > MAX_NAME_LENGTH)) return problem(`a severity name is longer than ${MAX_NAME_LENGTH} characters`);
+  if (names.some((n) => Array.from(n).length > MAX_NAME_LENGTH))
+    return problem(`a severity name is longer than ${MAX_NAME_LENGTH} characters`);
   const seen = new Set<string>();
   for (const n of names) {
     if (seen.has(n.toLowerCase())) return problem(`names ${JSON.stringify(n)} twice`);

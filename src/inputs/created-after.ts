@@ -35,7 +35,17 @@ function parse(t: string, now: Date): Date | string {
   return 'must be a date (2026-11-30), a date-time (2026-11-30T08:00:00Z; UTC when no zone is given) or an age (7d, 36h, 90m)';
 }
 
-function checked(text: string, y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, zone: string): Date | string {
+function checked(
+  text: string,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  frac: string,
+  zone: string
+): Date | string {
   // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
   const back = new Date(0);
   back.setUTCFullYear(y, mo - 1, d);

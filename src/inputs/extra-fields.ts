@@ -32,9 +32,7 @@ export function readExtraFields(
   let ok = true;
   const reserved = RESERVED_FIELDS.filter((k) => Object.prototype.hasOwnProperty.call(fields, k));
   if (reserved.length > 0) {
-    report(
-      `must not set ${reserved.map((k) => `"${k}"`).join(', ')}: the action sets ${RESERVED_FIELDS.join(', ')} itself`
-    );
+    report(`must not set ${reserved.map((k) => `"${k}"`).join(', ')}: the action sets ${RESERVED_FIELDS.join(', ')} itself`);
     ok = false;
   }
   if (severityGiven && Object.prototype.hasOwnProperty.call(fields, 'severity')) {

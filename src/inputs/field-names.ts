@@ -40,7 +40,14 @@ export function readFieldNames(inputs: Inputs): FieldNames | undefined {
   const applicationModules = inputs.list('application-modules', 'exact');
   const tags = inputs.list('tags', 'exact');
   const out: FieldNames = { applicationModules: applicationModules ?? [], tags: tags ?? [] };
-  for (const [key, input] of [['team', 'team'], ['owner', 'owner'], ['milestone', 'milestone'], ['sprint', 'sprint'], ['priority', 'priority'], ['feature', 'feature']] as const) {
+  for (const [key, input] of [
+    ['team', 'team'],
+    ['owner', 'owner'],
+    ['milestone', 'milestone'],
+    ['sprint', 'sprint'],
+    ['priority', 'priority'],
+    ['feature', 'feature']
+  ] as const) {
     const v = single(input);
     if (v !== undefined) out[key] = v;
   }

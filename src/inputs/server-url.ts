@@ -3,8 +3,7 @@
 import type { ProblemReport } from './reader.js';
 import { isLoopback } from '../octane/network.js';
 
-const CREDENTIALS_IN_URL =
-  'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
+const CREDENTIALS_IN_URL = 'must not contain a user name or password; put credentials in client-id/client-secret, not in the URL';
 
 export function parseServerUrl(text: string, { report, warn, show }: ProblemReport): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {

@@ -11,7 +11,7 @@ const MARKDOWN_ENTITIES: Record<string, string> = {
   '|': '&#124;',
   '`': '&#96;',
   '*': '&#42;',
-  '_': '&#95;',
+  _: '&#95;',
   '~': '&#126;',
   '[': '&#91;',
   ']': '&#93;',
@@ -22,7 +22,7 @@ const MARKDOWN_ENTITIES: Record<string, string> = {
   '!': '&#33;',
   ':': '&#58;',
   '@': '&#64;',
-  '$': '&#36;',
+  $: '&#36;',
   '+': '&#43;',
   '-': '&#45;',
   '=': '&#61;',
@@ -98,7 +98,13 @@ export function mermaidLabel(text: string, max = 40): string {
     .replace(/\s+/g, ' ')
     .trim();
   const cut = [...cleaned];
-  const label = cut.length > max ? `${cut.slice(0, max - 1).join('').trimEnd()}…` : cleaned;
+  const label =
+    cut.length > max
+      ? `${cut
+          .slice(0, max - 1)
+          .join('')
+          .trimEnd()}…`
+      : cleaned;
   return label === '' ? '(unnamed)' : label;
 }
 
@@ -118,7 +124,10 @@ export function mermaidPie(title: string, counts: Array<[string, number]>, colou
   // Only a whole set: a gap would let the theme's colour for that place stand beside ours.
   if (kept.length <= 12 && variables.every((v) => v !== undefined)) lines.push(`%%{init: {"themeVariables": {${variables.join(', ')}}}}%%`);
   lines.push(`pie showData title ${mermaidLabel(title, 60)}`);
-  for (const { c: [label, n] } of kept) lines.push(`    "${mermaidLabel(label)}" : ${n}`);
+  for (const {
+    c: [label, n]
+  } of kept)
+    lines.push(`    "${mermaidLabel(label)}" : ${n}`);
   lines.push('```');
   return lines.join('\n');
 }

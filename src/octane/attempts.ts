@@ -98,7 +98,12 @@ export class Attempts {
       if (this.o.closed()) throw error;
       if (attempt >= retries) throw gaveUp(error, attempt + 1, spent);
       if (budget.remainingMs() - delay < MIN_ATTEMPT_MS) {
-        throw gaveUp(error, attempt + 1, spent, `another attempt would not fit in the ${seconds(budget.totalMs)} the run has for calls to Octane`);
+        throw gaveUp(
+          error,
+          attempt + 1,
+          spent,
+          `another attempt would not fit in the ${seconds(budget.totalMs)} the run has for calls to Octane`
+        );
       }
       this.o.log(`${reason}; retry ${attempt + 1} of ${retries} in ${seconds(delay)}`);
       const before = Date.now();

@@ -6,10 +6,30 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import type { ConnectionSettings } from './connection.js';
-import type { AttachmentApi, Collection, CreateOptions, Entity, Group, GroupsParams, ListParams, OctaneApiWithUpdate, Page, Reference } from './api.js';
+import type {
+  AttachmentApi,
+  Collection,
+  CreateOptions,
+  Entity,
+  Group,
+  GroupsParams,
+  ListParams,
+  OctaneApiWithUpdate,
+  Page,
+  Reference
+} from './api.js';
 import { multipartBody } from './multipart.js';
 import { CookieJar, type Unsent } from './cookies.js';
-import { ClientClosedError, OctaneError, UnreadableAnswerError, idParts, looksLikeHtml, octaneErrorFrom, statusLine, withMessage } from './errors.js';
+import {
+  ClientClosedError,
+  OctaneError,
+  UnreadableAnswerError,
+  idParts,
+  looksLikeHtml,
+  octaneErrorFrom,
+  statusLine,
+  withMessage
+} from './errors.js';
 import { Slots, exchange, sendOnly, type ExchangeResponse } from './http.js';
 import { Network, proxySecrets, type Env } from './network.js';
 import { CallBudget, runBudgetMs } from './retry.js';
@@ -223,9 +243,12 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
       });
     }
     if (!page.data.every((item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item))) {
-      throw new UnreadableAnswerError(`Octane answered ${what} with a data list that holds something other than entities; it was not used`, {
-        status: response.status
-      });
+      throw new UnreadableAnswerError(
+        `Octane answered ${what} with a data list that holds something other than entities; it was not used`,
+        {
+          status: response.status
+        }
+      );
     }
     const exceeds = typeof page.exceeds_total_count === 'boolean' ? { exceeds_total_count: page.exceeds_total_count } : {};
     const data = page.data.map((item: object) => this.checkedIds<T>(item, response, what));
@@ -246,11 +269,14 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const what = `GET ${collection}/groups`;
     const response = await this.send({ method: 'GET', url, what });
     const json = this.parseJson(response, what) as { groups?: unknown } | null;
-    const unreadable = (why: string) => new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
-    if (!json || typeof json !== 'object' || !Array.isArray(json.groups)) throw unreadable('JSON that is not a grouping answer (no groups array)');
+    const unreadable = (why: string) =>
+      new UnreadableAnswerError(`Octane answered ${what} with ${why}; it was not used`, { status: response.status });
+    if (!json || typeof json !== 'object' || !Array.isArray(json.groups))
+      throw unreadable('JSON that is not a grouping answer (no groups array)');
     // groupsTotalCount is the number of groups: another number means groups are missing from the answer.
     const total = (json as { groupsTotalCount?: unknown }).groupsTotalCount;
-    if (typeof total === 'number' && total !== json.groups.length) throw unreadable(`${json.groups.length} groups where groupsTotalCount says ${total}`);
+    if (typeof total === 'number' && total !== json.groups.length)
+      throw unreadable(`${json.groups.length} groups where groupsTotalCount says ${total}`);
     return json.groups.map((g: unknown) => {
       if (!g || typeof g !== 'object') throw unreadable('a group that is not an object');
       const { count, value } = g as { count?: unknown; value?: unknown };
@@ -270,16 +296,27 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     });
   }
 
-  async create<T extends Entity = Entity>(collection: Collection, fields: Record<string, unknown>, options: CreateOptions = {}): Promise<T> {
+  async create<T extends Entity = Entity>(
+    collection: Collection,
+    fields: Record<string, unknown>,
+    options: CreateOptions = {}
+  ): Promise<T> {
     const url = this.collectionUrl(collection);
     const what = `POST ${collection}`;
-    const response = await this.send({ method: 'POST', url, what, body: JSON.stringify({ data: [fields] }), techPreview: options.techPreview });
+    const response = await this.send({
+      method: 'POST',
+      url,
+      what,
+      body: JSON.stringify({ data: [fields] }),
+      techPreview: options.techPreview
+    });
     // Ids are opaque strings; a server that answers a number means the same entity.
     return this.writtenEntity<T>(response, what, 'the created entity in data[0]', false);
   }
 
   async update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T> {
-    if (readId(id) !== id || !WORK_ITEM_ID.test(id)) throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
+    if (readId(id) !== id || !WORK_ITEM_ID.test(id))
+      throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
     const url = this.collectionUrl(collection);
     url.pathname += `/${encodeURIComponent(id)}`;
     const what = `PUT ${collection}/${id}`;
@@ -290,7 +327,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
   }
 
   async attach(ownerId: string, fileName: string, content: Buffer, contentType = 'application/octet-stream'): Promise<Entity> {
-    if (!WORK_ITEM_ID.test(ownerId)) throw new OctaneError(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`, { status: 0 });
+    if (!WORK_ITEM_ID.test(ownerId))
+      throw new OctaneError(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`, { status: 0 });
     const url = this.collectionUrl('attachments');
     const what = 'POST attachments';
     // The parts as OpenText's Java and C# SDKs send them: the entity as JSON, then the file.
@@ -369,7 +407,10 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
       }
       const error = this.errorFrom(response, spec.what);
       if (renewed) {
-        throw withMessage(error, `${error.message}; it still failed after signing in again, so the API access key may have lost its access`);
+        throw withMessage(
+          error,
+          `${error.message}; it still failed after signing in again, so the API access key may have lost its access`
+        );
       }
       if (this.closed) throw error;
       const why = error.errorCode && EXPIRED_CODES.has(error.errorCode) ? `expired (${error.errorCode})` : 'was refused (401)';
@@ -432,9 +473,7 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
 
   private collectionUrl(collection: Collection): URL {
     const { sharedSpaceId, workspaceId } = this.connection;
-    return this.url(
-      `/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`
-    );
+    return this.url(`/api/shared_spaces/${encodeURIComponent(sharedSpaceId)}/workspaces/${encodeURIComponent(workspaceId)}/${collection}`);
   }
 
   /**
@@ -446,7 +485,9 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
     const json = this.parseJson(response, what) as { data?: unknown } | undefined;
     const entity = Array.isArray(json?.data) ? (json.data[0] as Entity | undefined) : bare ? (json as Entity | undefined) : undefined;
     if (!entity || typeof entity !== 'object' || readId(entity.id) === undefined) {
-      throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, { status: response.status });
+      throw new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} without ${expected}`, {
+        status: response.status
+      });
     }
     return this.checkedIds<T>(entity, response, what);
   }
@@ -454,9 +495,12 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
   /** An entity with its ids (and its references' ids) as checked strings; any other id makes the answer unreadable. */
   private checkedIds<T>(entity: object, response: ExchangeResponse, what: string): T {
     return withCheckedIds<T>(entity as Record<string, unknown>, (field, id) => {
-      return new UnreadableAnswerError(`Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`, {
-        status: response.status
-      });
+      return new UnreadableAnswerError(
+        `Octane answered ${statusLine(response.status)} to ${what} with an unreadable ${field} (${idShape(id)}); it was not used`,
+        {
+          status: response.status
+        }
+      );
     });
   }
 
@@ -487,7 +531,10 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
         if (error.errorCode && /field/i.test(error.errorCode)) {
           return withMessage(error, `${error.message}. Octane does not let this call set that field (it is read-only); leave it out`);
         }
-        return withMessage(error, `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`);
+        return withMessage(
+          error,
+          `${error.message}. The API access key's role lacks permission for this; give the key a role such as Team Member in the workspace`
+        );
       case 404:
         return withMessage(
           error,

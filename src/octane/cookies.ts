@@ -30,7 +30,8 @@ export class CookieJar {
       const parsed = Cookie.parse(header);
       if (parsed?.key && parsed.value) seen.push([parsed.key, parsed.value]);
       if (parsed?.secure && url.protocol !== 'https:') this.dropped.set(parsed.key, { reason: 'secure' });
-      else if (parsed?.domain && !domainMatch(url.hostname, parsed.domain)) this.dropped.set(parsed.key, { reason: 'domain', domain: parsed.domain });
+      else if (parsed?.domain && !domainMatch(url.hostname, parsed.domain))
+        this.dropped.set(parsed.key, { reason: 'domain', domain: parsed.domain });
       // A cookie for another domain (or otherwise refused by the RFC) is dropped, not an error.
       this.jar.setCookieSync(header, url.href, { ignoreError: true });
     }

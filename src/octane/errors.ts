@@ -27,10 +27,7 @@ export class OctaneError extends Error {
   readonly correlationId?: string;
   readonly hint?: Hint;
 
-  constructor(
-    message: string,
-    details: { status: number; errorCode?: string; description?: string; correlationId?: string; hint?: Hint }
-  ) {
+  constructor(message: string, details: { status: number; errorCode?: string; description?: string; correlationId?: string; hint?: Hint }) {
     super(message);
     this.status = details.status;
     this.errorCode = details.errorCode;
@@ -183,9 +180,12 @@ export function octaneErrorFrom(
         { status }
       );
     }
-    return new OctaneError(`${head} with a body that is not JSON (${Buffer.byteLength(body)} bytes${contentType ? `, ${contentType}` : ''})`, {
-      status
-    });
+    return new OctaneError(
+      `${head} with a body that is not JSON (${Buffer.byteLength(body)} bytes${contentType ? `, ${contentType}` : ''})`,
+      {
+        status
+      }
+    );
   }
   const list = errorList(unwrapped(parsed));
   if (list.length === 0) return new OctaneError(`${head} with JSON that is not an Octane error`, { status });

@@ -154,7 +154,11 @@ async function exchangeNow(request: ExchangeRequest, ctx: ExchangeContext): Prom
   } catch (error) {
     if (error instanceof OctaneError) throw error;
     if (request.signal?.aborted && !timedOut) {
-      throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, { code: 'CANCELLED', server: hostPort(url), cause: error });
+      throw new OctaneNetworkError(`${request.what} was stopped: the run was cancelled`, {
+        code: 'CANCELLED',
+        server: hostPort(url),
+        cause: error
+      });
     }
     throw networkError(error, { url, proxy, timedOut, timeoutMs: request.timeoutMs, what: request.what });
   } finally {
@@ -176,7 +180,10 @@ export async function sendOnly(request: ExchangeRequest, ctx: ExchangeContext, a
   ctx.debug?.(`${method} ${shown(url)}${route.proxy ? ` (through proxy ${route.proxy})` : ''}, not waiting long for the answer`);
   ctx.stats.requests++;
   const started = Date.now();
-  const headers = { ...request.headers(url), ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {}) };
+  const headers = {
+    ...request.headers(url),
+    ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {})
+  };
   const status = await new Promise<number | undefined>((resolve, reject) => {
     const req = (url.protocol === 'https:' ? https : http).request(url, { method, headers, agent: route.agent });
     let answerWait: ReturnType<typeof setTimeout> | undefined;
@@ -187,7 +194,14 @@ export async function sendOnly(request: ExchangeRequest, ctx: ExchangeContext, a
     };
     const timer = setTimeout(() => {
       req.destroy();
-      settle(() => reject(new OctaneNetworkError(`${request.what} was not sent within ${seconds(request.timeoutMs)} (timeout)`, { code: 'TIMEOUT', server: hostPort(url) })));
+      settle(() =>
+        reject(
+          new OctaneNetworkError(`${request.what} was not sent within ${seconds(request.timeoutMs)} (timeout)`, {
+            code: 'TIMEOUT',
+            server: hostPort(url)
+          })
+        )
+      );
     }, request.timeoutMs);
     req.once('finish', () => {
       answerWait = setTimeout(() => {

@@ -166,7 +166,9 @@ function extraCertificates(options: TrustOptions): string[] {
   if (given) {
     const certs = pemCertificates(given);
     if (certs.length === 0) {
-      throw new TrustError('The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
+      throw new TrustError(
+        'The extra CA certificate holds no PEM certificate (expected -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)'
+      );
     }
     // Node silently skips a `ca` entry it cannot parse, which would end in "certificate not trusted,
     // give a CA certificate" although one was given: name the broken one instead.
@@ -186,7 +188,8 @@ function extraCertificates(options: TrustOptions): string[] {
     try {
       const certs = pemCertificates(readFileSync(nodeExtra, 'utf8'));
       const broken = certs.filter((pem) => unreadable(pem) !== undefined).length;
-      if (broken > 0) options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
+      if (broken > 0)
+        options.warn?.(`NODE_EXTRA_CA_CERTS: ${broken} of ${certs.length} certificates in the file cannot be read; they are ignored`);
       extra.push(...certs);
     } catch (e) {
       options.warn?.(`NODE_EXTRA_CA_CERTS names a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); ignoring it`);
@@ -458,7 +461,11 @@ export class Network {
   /** Closes idle keep-alive connections and unused warm ones; new requests open new ones. */
   destroy(): void {
     for (const agent of this.direct.values()) agent.destroy();
-    for (const route of this.proxied.values()) route.then(({ agent }) => agent.destroy(), () => {});
+    for (const route of this.proxied.values())
+      route.then(
+        ({ agent }) => agent.destroy(),
+        () => {}
+      );
     this.direct.clear();
     this.proxied.clear();
   }

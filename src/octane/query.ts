@@ -148,6 +148,7 @@ function topLevel(expression: string): { and: boolean; or: boolean } {
  */
 export function after(field: string, instant: Date): string {
   const iso = instant.toISOString().replace(/\.000Z$/, 'Z');
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$/.test(iso)) throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?Z$/.test(iso))
+    throw new Error(`Not an instant for a query: ${iso.slice(0, 40)}`);
   return `${assertField(field)} GT ^${iso}^`;
 }

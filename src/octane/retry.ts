@@ -13,14 +13,7 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 5
 /** Statuses after which a POST surely did not happen: the server says it did not process it. */
 export const POST_SAFE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 /** Connection failures worth another attempt for a request without side effects. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'TIMEOUT'
-]);
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TIMEOUT']);
 /** Connection failures after which the request surely never reached the server. */
 export const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'BUDGET']);
 

@@ -40,7 +40,12 @@ export function resolveSummary(r: ResolveDefectResult): string {
       `${r.dryRun ? 'A real run would handle' : 'Handled'} the open defects named ${name} in release ${release} that this action filed` +
         `${phase ? `; resolve phase ${phase}` : ''}:`
     );
-    out.push(table(['Defect', 'Phase', r.dryRun ? 'Would do' : 'Done'], r.defects.map((d) => [link(d.id, d.url), escapeCell(d.phase), escapeCell(action(d, r))])));
+    out.push(
+      table(
+        ['Defect', 'Phase', r.dryRun ? 'Would do' : 'Done'],
+        r.defects.map((d) => [link(d.id, d.url), escapeCell(d.phase), escapeCell(action(d, r))])
+      )
+    );
   }
   const notes: string[] = [];
   if (r.alreadyThere.length) notes.push(`Already in phase ${phase ?? ''}, left alone: ${r.alreadyThere.map(escapeText).join(', ')}.`);

@@ -17,7 +17,15 @@ import type { Log } from '../log.js';
 import type { ResolveDefectSettings } from '../settings.js';
 import type { RunContext } from '../create-defect/run-context.js';
 import { findRelease, resolveAll, resolvePhases, type Resolved } from '../lookups.js';
-import { confirmCandidates, findComment, listCandidates, listDefectPhases, listDoneMetaphases, openDuplicates, splitByMarker } from '../create-defect/dedupe.js';
+import {
+  confirmCandidates,
+  findComment,
+  listCandidates,
+  listDefectPhases,
+  listDoneMetaphases,
+  openDuplicates,
+  splitByMarker
+} from '../create-defect/dedupe.js';
 import { writeOnce } from '../create-defect/exactly-once.js';
 import type { PhaseIndex } from '../create-defect/phases.js';
 import { passedCommentHtml } from './comment.js';
@@ -85,13 +93,17 @@ export async function runResolveDefect(
       transitions: settings.resolvePhase ? listTransitions(api) : Promise.resolve(undefined)
     });
     log.info(`Release ${JSON.stringify(r.release.name)}: id ${r.release.id}`);
-    if (r.target) log.info(`Resolve phase ${JSON.stringify(r.target.name)}: id ${r.target.id}${r.target.logicalName ? ` (${r.target.logicalName})` : ''}`);
+    if (r.target)
+      log.info(
+        `Resolve phase ${JSON.stringify(r.target.name)}: id ${r.target.id}${r.target.logicalName ? ` (${r.target.logicalName})` : ''}`
+      );
     const candidates = await confirmCandidates(api, log, r.candidates, name, settings.releaseName, r.release.id);
     if (candidates.total_count > candidates.data.length) {
       log.warning(`${candidates.total_count} defects match the name, only the newest ${candidates.data.length} were checked`);
     }
     const open = openDuplicates(candidates.data, name, r.release.id, r.phases, r.doneMetaphases);
-    if (open.length > MAX_RESOLVED) log.warning(`${open.length} open defects have this name; only the newest ${MAX_RESOLVED} are handled in this run`);
+    if (open.length > MAX_RESOLVED)
+      log.warning(`${open.length} open defects have this name; only the newest ${MAX_RESOLVED} are handled in this run`);
     const split = await splitByMarker(api, open.slice(0, MAX_RESOLVED));
     return { ...r, ...split };
   });
@@ -122,7 +134,9 @@ export async function runResolveDefect(
     ours.push({ entity: d.entity, phase: d.phase, phaseId });
   }
   if (ours.length === 0) {
-    log.info(`No open defect named ${JSON.stringify(name)} filed by this action${target ? ` outside phase ${JSON.stringify(target.name)}` : ''} in release ${JSON.stringify(release.name)}; nothing to resolve`);
+    log.info(
+      `No open defect named ${JSON.stringify(name)} filed by this action${target ? ` outside phase ${JSON.stringify(target.name)}` : ''} in release ${JSON.stringify(release.name)}; nothing to resolve`
+    );
     return result;
   }
 
@@ -139,7 +153,9 @@ export async function runResolveDefect(
       }
       result.defects.push(outcome);
       if (settings.dryRun) {
-        log.info(`Dry run: would comment on defect ${id} (${url})${target ? (canMove ? ` and move it from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}` : `; would not move it: ${outcome.notMoved}`) : ''}; nothing was written`);
+        log.info(
+          `Dry run: would comment on defect ${id} (${url})${target ? (canMove ? ` and move it from ${JSON.stringify(d.phase)} to ${JSON.stringify(target.name)}` : `; would not move it: ${outcome.notMoved}`) : ''}; nothing was written`
+        );
         continue;
       }
       try {
@@ -230,7 +246,12 @@ function samePhase(id: string, target: Resolved, phases: PhaseIndex): boolean {
 async function listTransitions(api: OctaneApiWithUpdate): Promise<Transition[]> {
   const out: Transition[] = [];
   for (let n = 0; n < TRANSITION_PAGES; n++) {
-    const page = await api.list('transitions', { fields: ['source_phase', 'target_phase'], limit: PAGE, offset: n * PAGE, orderBy: ['id'] });
+    const page = await api.list('transitions', {
+      fields: ['source_phase', 'target_phase'],
+      limit: PAGE,
+      offset: n * PAGE,
+      orderBy: ['id']
+    });
     const data = page.data;
     for (const t of data) {
       const source = refOf(t.source_phase)?.id;
@@ -239,7 +260,9 @@ async function listTransitions(api: OctaneApiWithUpdate): Promise<Transition[]> 
     }
     if (data.length < PAGE || (n + 1) * PAGE >= page.total_count) return out;
   }
-  throw new Error(`The workspace's workflow has more than ${TRANSITION_PAGES * PAGE} transitions; refusing to judge phase changes from part of it.`);
+  throw new Error(
+    `The workspace's workflow has more than ${TRANSITION_PAGES * PAGE} transitions; refusing to judge phase changes from part of it.`
+  );
 }
 
 /** The defect's current phase id, for a PUT whose answer was lost. */
@@ -248,4 +271,3 @@ async function readPhase(api: OctaneApiWithUpdate, id: string): Promise<string |
   const d = page.data.find((x) => String(x.id) === id);
   return refOf(d?.phase)?.id;
 }
-
