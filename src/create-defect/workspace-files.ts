@@ -8,7 +8,6 @@
 import { constants } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { create } from '@actions/glob';
 
 export interface FoundFile {
   /** Absolute path of the match as globbed (inside the workspace). */
@@ -60,6 +59,8 @@ export async function findWorkspaceFiles(input: string, patterns: string[], work
       continue;
     }
     // One globber per pattern, so that a pattern that matches nothing can be named.
+    // Loaded only when a pattern is given: the glob library is a sixth of the bundle, and most runs need none.
+    const { create } = await import('@actions/glob');
     const globber = await create([absolute, ...excludes].join('\n'), { followSymbolicLinks: false, matchDirectories: false });
     let matched = 0;
     for await (const match of globber.globGenerator()) {
