@@ -52035,6 +52035,7 @@ function asRecord(v) {
 
 
 
+
 /**
  * A cancelled job: the runner sends SIGINT, SIGTERM 7.5 s later, and kills the process 2.5 s after
  * that (actions/runner src/Runner.Sdk/ProcessInvoker.cs, _sigintTimeout and _sigtermTimeout). The
@@ -52100,14 +52101,10 @@ async function run(deps = defaultDeps()) {
  * three look-ups (release, backlog root, origin). Keep in step with the modes: a guess above the
  * real width opens connections no request uses.
  */
-function scopeCount(scopes) {
-    if (!scopes)
-        return 0;
-    return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter((l) => l.length > 0).length;
-}
 function connectionsAhead(settings) {
+    // One look-up per scope input, as the gate sends them: scopeSpecs is the list it sends.
     if (settings.mode === 'gate')
-        return 3 + scopeCount(settings.scopes) + 3;
+        return 3 + scopeSpecs(settings.scopes, settings.releaseName).length + 3;
     return 3;
 }
 /**

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import * as actionsCore from '@actions/core';
 import type { Log } from './log.js';
-import { readSettings, type GateScopes, type Settings } from './settings.js';
+import { readSettings, type Settings } from './settings.js';
 import { formatProblems } from './inputs/problems.js';
 import { OctaneClient } from './octane/client.js';
 import { type Hint, OctaneNetworkError, hintOf } from './octane/errors.js';
 import { proxySecrets } from './octane/network.js';
 import { LookupError } from './lookups.js';
 import { runGate } from './gate/run.js';
+import { scopeSpecs } from './gate/scopes.js';
 import { runCreateDefect } from './create-defect/run.js';
 import { gateOutputs, gateSummary } from './gate/render.js';
 import { conditionText, gateVerdict } from './gate/verdict.js';
@@ -103,15 +104,9 @@ export async function run(deps: RunDeps = defaultDeps()): Promise<void> {
  * three look-ups (release, backlog root, origin). Keep in step with the modes: a guess above the
  * real width opens connections no request uses.
  */
-function scopeCount(scopes: GateScopes | undefined): number {
-  if (!scopes) return 0;
-  return [scopes.teams, scopes.milestones, scopes.sprints, scopes.applicationModules, scopes.defectTypes, scopes.tags].filter(
-    (l) => l.length > 0
-  ).length;
-}
-
 export function connectionsAhead(settings: Settings): number {
-  if (settings.mode === 'gate') return 3 + scopeCount(settings.scopes) + 3;
+  // One look-up per scope input, as the gate sends them: scopeSpecs is the list it sends.
+  if (settings.mode === 'gate') return 3 + scopeSpecs(settings.scopes, settings.releaseName).length + 3;
   return 3;
 }
 
