@@ -316,7 +316,8 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
 
   async update<T extends Entity = Entity>(collection: Collection, id: string, fields: Record<string, unknown>): Promise<T> {
     if (readId(id) !== id || !WORK_ITEM_ID.test(id))
-      throw new OctaneError(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`, { status: 0 });
+      // Like assertId in query.ts: a guard before anything is sent, not an answer of Octane's.
+      throw new Error(`Refusing to update ${collection} with an unexpected id (${idShape(id)})`);
     const url = this.collectionUrl(collection);
     url.pathname += `/${encodeURIComponent(id)}`;
     const what = `PUT ${collection}/${id}`;
@@ -328,7 +329,7 @@ export class OctaneClient implements OctaneApiWithUpdate, AttachmentApi {
 
   async attach(ownerId: string, fileName: string, content: Buffer, contentType = 'application/octet-stream'): Promise<Entity> {
     if (!WORK_ITEM_ID.test(ownerId))
-      throw new OctaneError(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`, { status: 0 });
+      throw new Error(`Refusing to attach a file to a work item with an unexpected id (${idShape(ownerId)})`);
     const url = this.collectionUrl('attachments');
     const what = 'POST attachments';
     // The parts as OpenText's Java and C# SDKs send them: the entity as JSON, then the file.
